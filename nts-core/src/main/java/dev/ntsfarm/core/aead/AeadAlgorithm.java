@@ -2,7 +2,8 @@ package dev.ntsfarm.core.aead;
 
 /**
  * The AEAD algorithms NTS can negotiate (IANA "AEAD Algorithms" registry, RFC 8915 section 5.1).
- * Every one of them has a 16-byte tag, placed before the ciphertext.
+ * Every one of them has a 16-byte tag: before the ciphertext for AES-SIV-CMAC (RFC 5297), after it
+ * for AES-GCM-SIV (RFC 8452), as each algorithm defines its output.
  */
 public enum AeadAlgorithm {
     /** RFC 5297, mandatory to implement for NTS. */
@@ -16,6 +17,9 @@ public enum AeadAlgorithm {
 
     /** Length of the authentication tag of every algorithm here. */
     public static final int TAG_LENGTH = 16;
+
+    /** values() clones its array on each call; the hot path looks ids up per packet. */
+    private static final AeadAlgorithm[] ALL = values();
 
     private final int id;
     private final int keyLength;
@@ -44,7 +48,7 @@ public enum AeadAlgorithm {
 
     /** The algorithm with IANA id {@code id}, or {@code null} when it is not one we implement. */
     public static AeadAlgorithm fromId(int id) {
-        for (AeadAlgorithm a : values()) {
+        for (AeadAlgorithm a : ALL) {
             if (a.id == id) {
                 return a;
             }
