@@ -17,7 +17,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
-class KeRoundTripProperties {
+class KeRoundTripTest {
 
     @Property
     void anyRecordsFrameBackToThemselves(@ForAll("records") List<KeRecord> records) {
