@@ -42,6 +42,7 @@ public final class ExtensionFieldCursor {
     private int fieldOffset;
     private int fieldLength;
     private int fieldCount;
+    private boolean fieldsOnly;
 
     /**
      * Starts over on the packet {@code buf[off, off+len)}. Returns {@link Step#MALFORMED} when the
@@ -61,6 +62,7 @@ public final class ExtensionFieldCursor {
         this.type = -1;
         this.fieldOffset = -1;
         this.fieldLength = 0;
+        this.fieldsOnly = false;
         if (len < NtpHeader.LENGTH) {
             return fail(Malformation.PACKET_TOO_SHORT);
         }
@@ -75,6 +77,29 @@ public final class ExtensionFieldCursor {
         return state;
     }
 
+    /**
+     * Starts over on a run of extension fields with no header and no MAC, such as the plaintext of
+     * an NTS authenticator (RFC 8915 section 5.6).
+     */
+    public Step resetFields(byte[] buf, int off, int len) {
+        if (off < 0 || len < 0 || off > buf.length - len) {
+            throw new IndexOutOfBoundsException("slice outside the array");
+        }
+        this.buf = buf;
+        this.packetOffset = off;
+        this.pos = off;
+        this.end = off + len;
+        this.fieldCount = 0;
+        this.malformation = null;
+        this.type = -1;
+        this.fieldOffset = -1;
+        this.fieldLength = 0;
+        this.fieldsOnly = true;
+        this.version = NtpHeader.VERSION_4;
+        state = Step.FIELD;
+        return state;
+    }
+
     /** Frames the next item after the header. */
     public Step next() {
         if (state != Step.FIELD) {
@@ -84,8 +109,11 @@ public final class ExtensionFieldCursor {
         if (remainder == 0) {
             return finish(Step.END);
         }
-        if (version < NtpHeader.VERSION_4) {
+        if (!fieldsOnly && version < NtpHeader.VERSION_4) {
             return mac(); // RFC 5905: older versions carry no extension fields
+        }
+        if (fieldsOnly) {
+            return frameField(remainder);
         }
         if (fieldCount == 0 && remainder == CRYPTO_NAK_LENGTH && Bytes.s32(buf, pos) == 0) {
             return mac();
@@ -93,6 +121,10 @@ public final class ExtensionFieldCursor {
         if (remainder >= MIN_MAC_LENGTH && remainder <= MAX_V4_MAC_LENGTH) {
             return mac();
         }
+        return frameField(remainder);
+    }
+
+    private Step frameField(int remainder) {
         if (remainder < MIN_LENGTH) {
             return fail(Malformation.TRAILING_BYTES);
         }
