@@ -28,6 +28,9 @@ import dev.ntsfarm.core.ntp.MacTrailer;
 import dev.ntsfarm.core.ntp.NtpHeader;
 import dev.ntsfarm.core.ntp.NtpMode;
 import dev.ntsfarm.core.ntp.RawExtensionField;
+import dev.ntsfarm.core.nts.AuthenticatorField;
+import dev.ntsfarm.core.nts.NtsField;
+import dev.ntsfarm.core.nts.NtsFieldType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -46,14 +49,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * each parser takes them, re-encodes them byte for byte, and the keys chronyd dumped verify them.
  */
 class ChronydGoldenTest {
-
-    // RFC 8915 section 5.7 field types, as chronyd sends them.
-    private static final int EF_UNIQUE_IDENTIFIER = 0x0104;
-    private static final int EF_NTS_COOKIE = 0x0204;
-    private static final int EF_NTS_COOKIE_PLACEHOLDER = 0x0304;
-    private static final int EF_NTS_AUTHENTICATOR = 0x0404;
-    // Section 5.6: nonce length (u16) and ciphertext length (u16) open the authenticator's body.
-    private static final int AUTHENTICATOR_LENGTHS = 4;
 
     private static final List<AeadAlgorithm> CHRONY_OFFER = List.of(AeadAlgorithm.AES_SIV_CMAC_256);
 
@@ -100,7 +95,7 @@ class ChronydGoldenTest {
     void keCookiesAreTheOnesTheClientSpentAndKept() {
         List<byte[]> cookies = ((KeResponseResult.Accepted) KeResponseParser.parse(
                 frameWhole(GoldenFixtures.hex("nts-ke-response.hex")), CHRONY_OFFER)).cookies();
-        assertArrayEquals(cookies.getFirst(), fieldBodies(GoldenFixtures.hex("nts-ntp-request.hex"), EF_NTS_COOKIE)
+        assertArrayEquals(cookies.getFirst(), fieldBodies(GoldenFixtures.hex("nts-ntp-request.hex"), NtsFieldType.NTS_COOKIE)
                 .getFirst(), "the first NTP request spends the first cookie");
         for (byte[] kept : cookies.subList(1, cookies.size())) {
             assertTrue(DUMP.cookies().stream().anyMatch(c -> Arrays.equals(c, kept)), "unspent cookies are dumped");
@@ -151,14 +146,22 @@ class ChronydGoldenTest {
     void ntsRequestsCarryIdentifierCookiePlaceholdersThenAuthenticator(String exchange, int placeholders) {
         byte[] packet = GoldenFixtures.hex(exchange + "-request.hex");
         List<Integer> types = framed(packet).fields().stream().map(RawExtensionField::type).toList();
-        assertEquals(EF_UNIQUE_IDENTIFIER, types.getFirst());
-        assertEquals(EF_NTS_COOKIE, types.get(1));
-        assertEquals(placeholders, types.stream().filter(t -> t == EF_NTS_COOKIE_PLACEHOLDER).count());
-        assertEquals(EF_NTS_AUTHENTICATOR, types.getLast(), "the authenticator is last (section 5.6)");
-        byte[] cookie = fieldBodies(packet, EF_NTS_COOKIE).getFirst();
-        for (byte[] placeholder : fieldBodies(packet, EF_NTS_COOKIE_PLACEHOLDER)) {
+        assertEquals(NtsFieldType.UNIQUE_IDENTIFIER, types.getFirst());
+        assertEquals(NtsFieldType.NTS_COOKIE, types.get(1));
+        assertEquals(placeholders, types.stream().filter(t -> t == NtsFieldType.COOKIE_PLACEHOLDER).count());
+        assertEquals(NtsFieldType.AUTHENTICATOR, types.getLast(), "the authenticator is last (section 5.6)");
+        byte[] cookie = fieldBodies(packet, NtsFieldType.NTS_COOKIE).getFirst();
+        for (byte[] placeholder : fieldBodies(packet, NtsFieldType.COOKIE_PLACEHOLDER)) {
             assertArrayEquals(new byte[cookie.length], placeholder, "placeholders: zeros, the cookie's length");
         }
+        List<NtsField> decoded = framed(packet).fields().stream().map(NtsField::decode).toList();
+        assertInstanceOf(NtsField.UniqueIdentifier.class, decoded.getFirst());
+        assertEquals(cookie.length, assertInstanceOf(NtsField.Cookie.class, decoded.get(1)).length());
+        decoded.subList(2, decoded.size() - 1).forEach(f ->
+                assertEquals(cookie.length, assertInstanceOf(NtsField.CookiePlaceholder.class, f).length()));
+        NtsField.Authenticator auth = assertInstanceOf(NtsField.Authenticator.class, decoded.getLast());
+        assertEquals(16, auth.nonceLength(), "chronyd's nonce");
+        assertEquals(AeadAlgorithm.TAG_LENGTH, auth.ciphertextLength(), "the tag of an empty plaintext");
     }
 
     @ParameterizedTest
@@ -166,8 +169,8 @@ class ChronydGoldenTest {
     void ntsResponseEchoesTheUniqueIdentifierAndKeepsTheRequestLength(String exchange) {
         byte[] request = GoldenFixtures.hex(exchange + "-request.hex");
         byte[] response = GoldenFixtures.hex(exchange + "-response.hex");
-        assertArrayEquals(fieldBodies(request, EF_UNIQUE_IDENTIFIER).getFirst(),
-                fieldBodies(response, EF_UNIQUE_IDENTIFIER).getFirst());
+        assertArrayEquals(fieldBodies(request, NtsFieldType.UNIQUE_IDENTIFIER).getFirst(),
+                fieldBodies(response, NtsFieldType.UNIQUE_IDENTIFIER).getFirst());
         assertEquals(request.length, response.length, "no amplification");
     }
 
@@ -193,9 +196,9 @@ class ChronydGoldenTest {
         byte[] request = GoldenFixtures.hex(exchange + "-request.hex");
         byte[] plaintext = open(GoldenFixtures.hex(exchange + "-response.hex"), DUMP.s2c());
         assertNotNull(plaintext, "authenticator verifies with S2C");
-        List<byte[]> fresh = innerFieldBodies(plaintext, EF_NTS_COOKIE);
+        List<byte[]> fresh = innerFieldBodies(plaintext, NtsFieldType.NTS_COOKIE);
         assertEquals(cookies, fresh.size(), "one for the cookie, one for each placeholder");
-        int spentLength = fieldBodies(request, EF_NTS_COOKIE).getFirst().length;
+        int spentLength = fieldBodies(request, NtsFieldType.NTS_COOKIE).getFirst().length;
         fresh.forEach(c -> assertEquals(spentLength, c.length, "new cookies have the spent cookie's length"));
     }
 
@@ -203,13 +206,13 @@ class ChronydGoldenTest {
     void firstResponseCookieIsTheOneTheClientDumped() {
         byte[] plaintext = open(GoldenFixtures.hex("nts-ntp-response.hex"), DUMP.s2c());
         assertNotNull(plaintext);
-        assertArrayEquals(DUMP.cookies().getFirst(), innerFieldBodies(plaintext, EF_NTS_COOKIE).getFirst());
+        assertArrayEquals(DUMP.cookies().getFirst(), innerFieldBodies(plaintext, NtsFieldType.NTS_COOKIE).getFirst());
     }
 
     @Test
     void spentCookieOpensUnderTheServerKeyToTheDumpedKeys() {
-        byte[] cookie = fieldBodies(GoldenFixtures.hex("nts-ntp-request.hex"), EF_NTS_COOKIE).getFirst();
-        int keyId = ByteBuffer.wrap(cookie).getInt();
+        byte[] cookie = fieldBodies(GoldenFixtures.hex("nts-ntp-request.hex"), NtsFieldType.NTS_COOKIE).getFirst();
+        int keyId = ByteBuffer.wrap(cookie).getInt(); // chrony's cookie: key id, nonce, sealed C2S || S2C
         byte[] key = SERVER_KEYS.keys().get(keyId);
         assertNotNull(key, "cookie key id " + Integer.toHexString(keyId) + " is in the server dump");
         Aead aead = Aead.of(AeadAlgorithm.fromId(SERVER_KEYS.aeadId()), key);
@@ -298,29 +301,22 @@ class ChronydGoldenTest {
     }
 
     /**
-     * Verifies the NTS Authenticator (section 5.6): AD is the packet up to the field, nonce and
-     * ciphertext from its body. Returns the plaintext, or {@code null} when the packet does not frame,
-     * the authenticator is not last, or it does not verify.
+     * Verifies the NTS Authenticator (section 5.6) with {@link AuthenticatorField#open}. Returns the
+     * plaintext, or {@code null} when the packet does not frame, the authenticator is not last, or it
+     * does not verify.
      */
     private static byte[] open(byte[] packet, byte[] key) {
         if (!(ExtensionFieldFramer.frame(packet, 0, packet.length) instanceof Framing.Framed framed)
                 || framed.fields().isEmpty() || framed.mac().isPresent()) {
             return null;
         }
-        RawExtensionField auth = framed.fields().getLast();
-        if (auth.type() != EF_NTS_AUTHENTICATOR || auth.bodyLength() < AUTHENTICATOR_LENGTHS) {
+        RawExtensionField last = framed.fields().getLast();
+        if (!(NtsField.decode(last) instanceof NtsField.Authenticator)) {
             return null;
         }
-        int nonceLength = Bytes.u16(packet, auth.bodyOffset());
-        int sealedLength = Bytes.u16(packet, auth.bodyOffset() + 2);
-        int nonceOff = auth.bodyOffset() + AUTHENTICATOR_LENGTHS;
-        int sealedOff = nonceOff + Bytes.padded4(nonceLength);
-        if (sealedOff + sealedLength > auth.offset() + auth.length()) {
-            return null;
-        }
-        byte[] out = new byte[sealedLength];
-        int n = Aead.of(AeadAlgorithm.AES_SIV_CMAC_256, key).open(packet, nonceOff, nonceLength,
-                packet, 0, auth.offset(), packet, sealedOff, sealedLength, out, 0);
+        byte[] out = new byte[packet.length];
+        int n = AuthenticatorField.open(packet, 0, last.offset(), last.bodyOffset(), last.bodyLength(),
+                Aead.of(AeadAlgorithm.AES_SIV_CMAC_256, key), out, 0);
         return n < 0 ? null : Arrays.copyOf(out, n);
     }
 
