@@ -60,7 +60,8 @@ class NtsResponderCorruptionTest {
             }
         }
         assertEquals(10_000, dropped + naked);
-        assertTrue(naked > 0 && dropped > naked, "flips inside the cookie NAK, the rest drop");
+        // flips in the cookie or the authenticated bytes NAK (RFC 8915 section 5.7); malformed framing drops
+        assertTrue(naked > 0 && dropped > 0, "dropped " + dropped + ", naked " + naked);
     }
 
     @Property(tries = 300)
