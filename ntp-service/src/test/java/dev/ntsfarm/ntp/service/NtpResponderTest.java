@@ -43,7 +43,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import dev.ntsfarm.farm.keys.KeyRingSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,7 +66,7 @@ class NtpResponderTest {
     final MasterKeyRing ring = NtpTestPackets.ring(7);
 
     /** Starts a responder on an ephemeral loopback port with {@code lines} as its configuration. */
-    int start(List<String> binds, Supplier<MasterKeyRing> keys, String... lines) throws Exception {
+    int start(List<String> binds, KeyRingSource keys, String... lines) throws Exception {
         Path keyFile = dir.resolve("keys");
         Files.writeString(keyFile, KEYS);
         String text = String.join("\n", lines).replace("KEYFILE", keyFile.toString());
