@@ -1,6 +1,8 @@
 package dev.ntsfarm.app;
 
+import dev.ntsfarm.control.Ntsctl;
 import java.io.PrintStream;
+import java.util.Arrays;
 
 /** The one runnable jar: every ntsfarm service is a subcommand. */
 public final class Main {
@@ -21,7 +23,9 @@ public final class Main {
             return EXIT_USAGE;
         }
         String command = args[0];
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
         return switch (command) {
+            case "ctl" -> Ntsctl.run(rest, out, err);
             case "version" -> {
                 out.println("ntsfarm " + version() + " on Java " + Runtime.version());
                 yield 0;
@@ -43,11 +47,16 @@ public final class Main {
         return v != null ? v : "development";
     }
 
-    private static void usage(PrintStream to) {
-        to.println("usage: ntsfarm COMMAND [ARGS...]");
-        to.println();
-        to.println("Commands:");
-        to.println("  version    print the version of ntsfarm and of the JDK it runs on");
-        to.println("  help       this text");
+    static void usage(PrintStream to) {
+        to.print("""
+                usage: ntsfarm COMMAND [ARGS...]
+
+                Commands:
+                  ctl [-h HOST] [-p PORT] [-c] [-n] [-N] [COMMAND]
+                             ntsctl, the farm's chronyc: 'serverstats' asks the farm control
+                             endpoint (default 127.0.0.1 port 9323); no COMMAND: read commands from stdin
+                  version    print the version of ntsfarm and of the JDK it runs on
+                  help       this text
+                """);
     }
 }
