@@ -1,21 +1,51 @@
 package dev.ntsfarm.core.aead;
 
 /**
- * One AEAD algorithm bound to one key. Output of {@link #seal} is {@code tag || ciphertext}
- * ({@link AeadAlgorithm#TAG_LENGTH} bytes longer than the plaintext), as NTS puts it on the wire.
+ * One AEAD algorithm bound to one key. Output of {@link #seal} is the algorithm's own output, as
+ * NTS puts it on the wire ({@link AeadAlgorithm#TAG_LENGTH} bytes longer than the plaintext):
+ * {@code tag || ciphertext} for AES-SIV-CMAC (RFC 5297 section 2.6, V || C) and
+ * {@code ciphertext || tag} for AES-GCM-SIV (RFC 8452 section 4, as nettle and so chrony send it).
  *
  * <p>An instance is not thread-safe: each thread (event loop) uses its own. Methods work on array
- * slices so the hot path can run without allocating.
+ * slices so the hot path can run without allocating. The output may be the plaintext's own array
+ * only when the plaintext already sits where the ciphertext goes (in place); otherwise the output
+ * must not overlap any input.
  */
 public interface Aead {
+
+    /**
+     * A new instance of {@code alg} bound to a copy of {@code key}.
+     *
+     * @throws IllegalArgumentException when {@code key.length != alg.keyLength()}
+     */
+    static Aead of(AeadAlgorithm alg, byte[] key) {
+        if (key.length != alg.keyLength()) {
+            throw new IllegalArgumentException(
+                    "key length " + key.length + " (expected: " + alg.keyLength() + " for " + alg + ")");
+        }
+        Aead aead = switch (alg) {
+            case AES_SIV_CMAC_256, AES_SIV_CMAC_384, AES_SIV_CMAC_512 -> new AesSiv(alg);
+            case AES_128_GCM_SIV -> new AesGcmSiv();
+        };
+        aead.init(key, 0);
+        return aead;
+    }
 
     AeadAlgorithm algorithm();
 
     /**
+     * Re-binds this instance to the {@code algorithm().keyLength()} bytes of {@code key} at
+     * {@code off}, so a thread can reuse one instance for every session. The bytes are copied.
+     */
+    void init(byte[] key, int off);
+
+    /**
      * Seals {@code plaintext} with associated data {@code ad} and {@code nonce}, writing
-     * {@code tag || ciphertext} to {@code out} at {@code outOff}.
+     * {@code ptLen + TAG_LENGTH} bytes to {@code out} at {@code outOff}.
      *
      * @return the number of bytes written, {@code ptLen + TAG_LENGTH}
+     * @throws IllegalArgumentException when the nonce length is one the algorithm cannot take
+     *         (a programming error: the caller chooses the nonce)
      */
     int seal(byte[] nonce, int nonceOff, int nonceLen,
              byte[] ad, int adOff, int adLen,
@@ -23,10 +53,12 @@ public interface Aead {
              byte[] out, int outOff);
 
     /**
-     * Opens {@code tag || ciphertext}, writing the plaintext to {@code out} at {@code outOff}.
+     * Opens what {@link #seal} wrote, writing the plaintext to {@code out} at {@code outOff}.
      *
      * @return the plaintext length, or {@code -1} when the input does not authenticate (also when it
-     *         is shorter than a tag); nothing else is reported, so no oracle leaks
+     *         is shorter than a tag, or the nonce has a length the algorithm cannot take); nothing
+     *         else is reported, so no oracle leaks. On {@code -1} nothing of the plaintext is left
+     *         in {@code out}.
      */
     int open(byte[] nonce, int nonceOff, int nonceLen,
              byte[] ad, int adOff, int adLen,

@@ -2,7 +2,8 @@ package dev.ntsfarm.core.aead;
 
 /**
  * The AEAD algorithms NTS can negotiate (IANA "AEAD Algorithms" registry, RFC 8915 section 5.1).
- * Every one of them has a 16-byte tag, placed before the ciphertext.
+ * Every one of them has a 16-byte tag: before the ciphertext for AES-SIV-CMAC (RFC 5297), after it
+ * for AES-GCM-SIV (RFC 8452), as each algorithm defines its output.
  */
 public enum AeadAlgorithm {
     /** RFC 5297, mandatory to implement for NTS. */
