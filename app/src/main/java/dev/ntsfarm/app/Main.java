@@ -3,6 +3,7 @@ package dev.ntsfarm.app;
 import dev.ntsfarm.control.Ntsctl;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
 
 /** The one runnable jar: every ntsfarm service is a subcommand. */
 public final class Main {
@@ -26,6 +27,9 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         return switch (command) {
             case "ctl" -> Ntsctl.run(rest, out, err);
+            case "up" -> ServiceCommand.run(Farm.Role.ALL_IN_ONE, List.of(rest), out, err, ServiceCommand::untilSignal);
+            case "nts-ke" -> ServiceCommand.run(Farm.Role.NTS_KE, List.of(rest), out, err, ServiceCommand::untilSignal);
+            case "ntp" -> ServiceCommand.run(Farm.Role.NTP, List.of(rest), out, err, ServiceCommand::untilSignal);
             case "version" -> {
                 out.println("ntsfarm " + version() + " on Java " + Runtime.version());
                 yield 0;
@@ -52,6 +56,14 @@ public final class Main {
                 usage: ntsfarm COMMAND [ARGS...]
 
                 Commands:
+                  up [-f FILE] [DIRECTIVE ...]
+                             the all-in-one farm in the foreground: NTS-KE (4460/tcp), NTP (123/udp),
+                             farm control (9323/tcp, loopback) and an embedded Hazelcast member; makes
+                             its certificate, farm secret and key file under var/ ('up --help')
+                  nts-ke -f FILE | DIRECTIVE ...
+                             the NTS-KE service of a farm of separate processes (Hazelcast member)
+                  ntp -f FILE | DIRECTIVE ...
+                             an NTP/NTS responder of such a farm (Hazelcast client)
                   ctl [-h HOST] [-p PORT] [-c] [-n] [-N] [COMMAND]
                              ntsctl, the farm's chronyc: 'serverstats' asks the farm control
                              endpoint (default 127.0.0.1 port 9323); no COMMAND: read commands from stdin

@@ -48,7 +48,8 @@ public record FarmControlOptions(int port, List<String> addresses) {
     /**
      * Reads {@code cmdport PORT} (the last one counts) and {@code bindcmdaddress ADDRESS} (one IPv4 and
      * one IPv6 address at most, as in chronyd; an address replaces the loopback default of its family).
-     * {@code cmdport 0} disables the endpoint as it does in chronyd: then this returns {@code null}.
+     * {@code cmdport 0} binds an ephemeral port, where chronyd would disable its command port: the
+     * farm's services all read port 0 that way, so tests run on ephemeral ports.
      */
     public static FarmControlOptions fromConfig(Config config) throws ConfigException {
         int port = DEFAULT_CMD_PORT;
@@ -56,9 +57,6 @@ public record FarmControlOptions(int port, List<String> addresses) {
             Directive d = config.last("cmdport").get();
             d.expectArgs(1, 1);
             port = d.integer(0, "a port number", 0, 65535);
-            if (port == 0) {
-                return null;
-            }
         }
         String v4 = DEFAULT_ADDRESSES.get(0);
         String v6 = DEFAULT_ADDRESSES.get(1);

@@ -1,7 +1,6 @@
 package dev.ntsfarm.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ntsfarm.core.config.Config;
@@ -31,8 +30,8 @@ class FarmControlOptionsTest {
     }
 
     @Test
-    void cmdportZeroDisablesTheEndpoint() throws ConfigException {
-        assertNull(FarmControlOptions.fromConfig(config("cmdport 0")));
+    void cmdportZeroIsAnEphemeralPort() throws ConfigException {
+        assertEquals(0, FarmControlOptions.fromConfig(config("cmdport 0")).port());
     }
 
     @Test
