@@ -13,6 +13,8 @@ import dev.ntsfarm.farm.keys.FarmCluster;
 import dev.ntsfarm.farm.keys.FarmKeyOptions;
 import dev.ntsfarm.farm.keys.FarmKeys;
 import dev.ntsfarm.farm.keys.FarmSecretFile;
+import dev.ntsfarm.ke.service.NtsKeOptions;
+import dev.ntsfarm.ke.service.NtsKeServer;
 import dev.ntsfarm.ntp.service.NtpOptions;
 import dev.ntsfarm.ntp.service.NtpResponder;
 import io.vertx.core.Future;
@@ -23,6 +25,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -59,11 +62,12 @@ public final class Farm implements AutoCloseable {
 
     /** Every option of every service, read before anything starts, so a mistake starts nothing. */
     record Settings(Role role, Config config, ClusterOptions cluster, FarmKeyOptions keys, NtpOptions ntp,
-                    FarmControlOptions control) {
+                    NtsKeOptions ke, FarmControlOptions control) {
 
         static Settings read(Role role, Config config) throws ConfigException {
             return new Settings(role, config, ClusterOptions.fromConfig(config), FarmKeyOptions.fromConfig(config),
                     role.ntp() ? NtpOptions.fromConfig(config) : null,
+                    role.ke() ? NtsKeOptions.fromConfig(config) : null,
                     role == Role.ALL_IN_ONE || config.has("cmdport") ? FarmControlOptions.fromConfig(config) : null);
         }
     }
@@ -74,6 +78,7 @@ public final class Farm implements AutoCloseable {
     private HazelcastInstance cluster;
     private FarmKeys keys;
     private NtpResponder ntp;
+    private NtsKeServer ke;
     private FarmControlServer control;
 
     private Farm(Settings settings) {
@@ -90,7 +95,7 @@ public final class Farm implements AutoCloseable {
     static Farm start(Role role, Config config, UnaryOperator<FarmKeyOptions> keyTuning)
             throws ConfigException, IOException, StartFailure {
         Settings s = Settings.read(role, config);
-        s = new Settings(s.role(), s.config(), s.cluster(), keyTuning.apply(s.keys()), s.ntp(), s.control());
+        s = new Settings(s.role(), s.config(), s.cluster(), keyTuning.apply(s.keys()), s.ntp(), s.ke(), s.control());
         FarmSecret secret = secret(s);
         Farm farm = new Farm(s);
         try {
@@ -129,6 +134,17 @@ public final class Farm implements AutoCloseable {
             ntp = NtpResponder.create(vertx, settings.ntp(), stats, k::current, null);
             return ntp.start().mapEmpty();
         }).compose(v -> {
+            if (!settings.role().ke()) {
+                return Future.succeededFuture();
+            }
+            NtsKeOptions options = settings.ke();
+            // one host serving both: a client must learn the responder's port when it is not 123
+            if (ntp != null && options.ntpPort().isEmpty() && ntp.port() != NtpOptions.DEFAULT_PORT) {
+                options = options.withNtpPort(OptionalInt.of(ntp.port()));
+            }
+            ke = new NtsKeServer(vertx, options, keys, stats);
+            return ke.start().mapEmpty();
+        }).compose(v -> {
             if (settings.control() == null) {
                 return Future.succeededFuture();
             }
@@ -154,7 +170,7 @@ public final class Farm implements AutoCloseable {
 
     /** The bound NTS-KE port; -1 when this process runs no key establishment. */
     public int ntsKePort() {
-        return -1;
+        return ke != null && !ke.ports().isEmpty() ? ke.ports().getFirst() : -1;
     }
 
     /** The farm control port; -1 when this process has no control endpoint. */
@@ -172,6 +188,11 @@ public final class Farm implements AutoCloseable {
         if (ntp != null) {
             List<String> binds = settings.ntp().bindAddresses().stream().map(a -> a.getHostAddress()).toList();
             lines.add(String.format("  NTP (NTS, symmetric keys) %5d/udp  %s", ntp.port(),
+                    binds.isEmpty() ? "every address" : String.join(", ", binds)));
+        }
+        if (ke != null) {
+            List<String> binds = settings.ke().bindAddresses();
+            lines.add(String.format("  NTS-KE (TLS 1.3)          %5d/tcp  %s", ntsKePort(),
                     binds.isEmpty() ? "every address" : String.join(", ", binds)));
         }
         if (control != null) {
@@ -194,6 +215,9 @@ public final class Farm implements AutoCloseable {
         Future<Void> chain = Future.succeededFuture();
         if (control != null) {
             chain = chain.eventually(() -> control.stop());
+        }
+        if (ke != null) {
+            chain = chain.eventually(() -> ke.stop());
         }
         if (ntp != null) {
             chain = chain.eventually(() -> ntp.stop());

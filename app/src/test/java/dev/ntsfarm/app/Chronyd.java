@@ -83,6 +83,18 @@ final class Chronyd implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /** Runs a shell command line (a command printed for operators) in this directory; its whole output. */
+    String shell(String commandLine, int timeoutSeconds) throws IOException, InterruptedException {
+        Path log = dir.resolve("sh.log");
+        Process p = new ProcessBuilder("sh", "-c", commandLine).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(p);
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return Files.readString(log);
+    }
+
     /** Runs chronyc with the arguments; its standard output and error together. */
     String chronyc(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
