@@ -18,6 +18,9 @@ public enum AeadAlgorithm {
     /** Length of the authentication tag of every algorithm here. */
     public static final int TAG_LENGTH = 16;
 
+    /** values() clones its array on each call; the hot path looks ids up per packet. */
+    private static final AeadAlgorithm[] ALL = values();
+
     private final int id;
     private final int keyLength;
     private final int nonceLength;
@@ -45,7 +48,7 @@ public enum AeadAlgorithm {
 
     /** The algorithm with IANA id {@code id}, or {@code null} when it is not one we implement. */
     public static AeadAlgorithm fromId(int id) {
-        for (AeadAlgorithm a : values()) {
+        for (AeadAlgorithm a : ALL) {
             if (a.id == id) {
                 return a;
             }

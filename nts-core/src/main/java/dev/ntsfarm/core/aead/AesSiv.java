@@ -14,9 +14,11 @@ import javax.crypto.Cipher;
  * <p>NTS (RFC 8915 section 5.6) passes the S2V components associated data, nonce, plaintext; an
  * empty associated data is still a component. Output is {@code V || C} (RFC 5297 section 2.6).
  *
- * <p>Allocation: sealing and opening allocate nothing. {@link #init} does: the JDK expands the AES
- * key schedule into new arrays and copies the key on every {@code Cipher.init} with a new key
- * (about 0.5 KB per cipher, two ciphers per key). Keep one instance per long-lived key.
+ * <p>Allocation: sealing and opening allocate nothing (JMH {@code -prof gc}: 0 B/op). {@link #init}
+ * does: on every {@code Cipher.init} with a new key the JDK copies the key and expands the AES key
+ * schedule into new arrays (measured 1104 B per AES-SIV-CMAC-256 init, two ciphers, on JDK 25), and
+ * the schedule is computed in Java, not with AES-NI. An init with unchanged key bytes skips the schedule in
+ * the JDK. Keep one instance per long-lived key (as {@code CookieCodec} does per slot).
  */
 public final class AesSiv implements Aead {
 

@@ -94,33 +94,45 @@ public record Directive(String name, List<String> args, String file, int line) {
     }
 
     int checkInteger(String word, String what, int min, int max) throws ConfigException {
+        return checkInteger(word, what, min, max, "");
+    }
+
+    int checkInteger(String word, String what, int min, int max, String where) throws ConfigException {
         if (INTEGER.matcher(word).matches()) {
             long v = Long.parseLong(word);
             if (v >= min && v <= max) {
                 return (int) v;
             }
         }
-        throw fail("expected " + what + range(min, max) + ", got " + quote(word));
+        throw fail("expected " + what + range(min, max) + where + ", got " + quote(word));
     }
 
     long checkUnsigned32(String word, String what) throws ConfigException {
+        return checkUnsigned32(word, what, "");
+    }
+
+    long checkUnsigned32(String word, String what, String where) throws ConfigException {
         if (word.length() <= 10 && word.chars().allMatch(c -> c >= '0' && c <= '9') && !word.isEmpty()) {
             long v = Long.parseLong(word);
             if (v <= 0xFFFF_FFFFL) {
                 return v;
             }
         }
-        throw fail("expected " + what + " (0 to 4294967295), got " + quote(word));
+        throw fail("expected " + what + " (0 to 4294967295)" + where + ", got " + quote(word));
     }
 
     double checkDecimal(String word, String what, double min, double max) throws ConfigException {
+        return checkDecimal(word, what, min, max, "");
+    }
+
+    double checkDecimal(String word, String what, double min, double max, String where) throws ConfigException {
         if (DECIMAL.matcher(word).matches()) {
             double v = Double.parseDouble(word);
             if (v >= min && v <= max) {
                 return v;
             }
         }
-        throw fail("expected " + what + range(min, max) + ", got " + quote(word));
+        throw fail("expected " + what + range(min, max) + where + ", got " + quote(word));
     }
 
     private static String range(double min, double max) {

@@ -59,18 +59,18 @@ public final class DirectiveOptions {
     /** Option {@code name} as an integer within {@code [min, max]}, or {@code otherwise} when absent. */
     public int option(String name, String what, int min, int max, int otherwise) throws ConfigException {
         Integer at = valueAt.get(name);
-        return at == null ? otherwise : directive.checkInteger(directive.args().get(at), what + " after '" + name + "'", min, max);
+        return at == null ? otherwise : directive.checkInteger(directive.args().get(at), what, min, max, " after '" + name + "'");
     }
 
     /** Option {@code name} as an unsigned 32-bit number, or {@code otherwise} when absent. */
     public long unsigned32(String name, String what, long otherwise) throws ConfigException {
         Integer at = valueAt.get(name);
-        return at == null ? otherwise : directive.checkUnsigned32(directive.args().get(at), what + " after '" + name + "'");
+        return at == null ? otherwise : directive.checkUnsigned32(directive.args().get(at), what, " after '" + name + "'");
     }
 
     /** Option {@code name} as a decimal number within {@code [min, max]}, or {@code otherwise} when absent. */
     public double decimal(String name, String what, double min, double max, double otherwise) throws ConfigException {
         Integer at = valueAt.get(name);
-        return at == null ? otherwise : directive.checkDecimal(directive.args().get(at), what + " after '" + name + "'", min, max);
+        return at == null ? otherwise : directive.checkDecimal(directive.args().get(at), what, min, max, " after '" + name + "'");
     }
 }

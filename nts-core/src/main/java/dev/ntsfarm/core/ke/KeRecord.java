@@ -116,10 +116,6 @@ public record KeRecord(boolean critical, int type, byte[] body) {
         return KeWire.serverName(body);
     }
 
-    boolean bodyEquals(byte[] other) {
-        return Arrays.equals(body, other);
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof KeRecord r && r.critical == critical && r.type == type && Arrays.equals(r.body, body);
