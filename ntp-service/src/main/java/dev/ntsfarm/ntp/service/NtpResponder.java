@@ -2,6 +2,7 @@ package dev.ntsfarm.ntp.service;
 
 import dev.ntsfarm.core.cookie.FarmSecret;
 import dev.ntsfarm.core.cookie.MasterKeyRing;
+import dev.ntsfarm.farm.keys.KeyRingSource;
 import dev.ntsfarm.core.ntp.NtpClock;
 import dev.ntsfarm.core.ntp.SymmetricKeys;
 import dev.ntsfarm.core.stats.ServerStats;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * The NTP/NTS responder (DESIGN sections 1, 2 and 8): a thin Vert.x adapter that owns the UDP sockets
@@ -44,7 +44,7 @@ public final class NtpResponder {
     private final Vertx vertx;
     private final NtpOptions options;
     private final ServerStats stats;
-    private final Supplier<MasterKeyRing> keyRing;
+    private final KeyRingSource keyRing;
     private final SyncStateSource sync;
     private final NtpClock clock;
     private final List<String> deployments = new ArrayList<>();
@@ -52,7 +52,7 @@ public final class NtpResponder {
     private volatile int sockets;
     private volatile boolean reusePort;
 
-    private NtpResponder(Vertx vertx, NtpOptions options, ServerStats stats, Supplier<MasterKeyRing> keyRing,
+    private NtpResponder(Vertx vertx, NtpOptions options, ServerStats stats, KeyRingSource keyRing,
                          SyncStateSource sync, NtpClock clock) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.options = Objects.requireNonNull(options, "options");
@@ -65,18 +65,18 @@ public final class NtpResponder {
     /**
      * A responder that has not started.
      *
-     * @param keyRing the farm's key ring, a volatile read that never blocks ({@code KeyRingSource::current});
+     * @param keyRing the farm's key ring, read once per NTS request (a volatile read that never blocks);
      *                {@code null} to serve no NTS (NTS requests are then dropped, as chronyd does without keys)
      * @param sync    the clock state to serve; {@code null} for {@link NtpOptions#defaultSyncStateSource()}
      */
     public static NtpResponder create(Vertx vertx, NtpOptions options, ServerStats stats,
-                                      Supplier<MasterKeyRing> keyRing, SyncStateSource sync) {
+                                      KeyRingSource keyRing, SyncStateSource sync) {
         return new NtpResponder(vertx, options, stats, keyRing, sync, SystemNtpClock.INSTANCE);
     }
 
-    /** As {@link #create(Vertx, NtpOptions, ServerStats, Supplier, SyncStateSource)} with the clock passed in. */
+    /** As {@link #create(Vertx, NtpOptions, ServerStats, KeyRingSource, SyncStateSource)} with the clock passed in. */
     public static NtpResponder create(Vertx vertx, NtpOptions options, ServerStats stats,
-                                      Supplier<MasterKeyRing> keyRing, SyncStateSource sync, NtpClock clock) {
+                                      KeyRingSource keyRing, SyncStateSource sync, NtpClock clock) {
         return new NtpResponder(vertx, options, stats, keyRing, sync, clock);
     }
 
@@ -138,21 +138,21 @@ public final class NtpResponder {
         ClientRateLimiter limiter = options.rateLimit()
                 .map(l -> ClientRateLimiter.of(l, options.rateLimitKod())).orElse(null);
         SymmetricKeys keys = options.keyFile().<SymmetricKeys>map(KeyFileSymmetricKeys::of).orElse(SymmetricKeys.NONE);
-        Supplier<MasterKeyRing> ring = keyRing != null ? keyRing : unopenableRing();
+        KeyRingSource ring = keyRing != null ? keyRing : unopenableRing();
         int minPoll = options.rateLimit().map(l -> l.interval()).orElse(MIN_POLL_WITHOUT_RATELIMIT);
         return new ResponderShared(binds, reusePort, access, limiter, keys, ring, keyRing != null, sync, clock,
                 stats, minPoll, Precision.VALUE);
     }
 
     /** A ring under a random secret nobody holds, for a responder without farm keys: no cookie opens. */
-    private static Supplier<MasterKeyRing> unopenableRing() {
+    private static KeyRingSource unopenableRing() {
         SecureRandom r = new SecureRandom();
         byte[] secret = new byte[FarmSecret.MIN_LENGTH];
         byte[] seed = new byte[32];
         r.nextBytes(secret);
         r.nextBytes(seed);
         MasterKeyRing ring = MasterKeyRing.of(FarmSecret.of(secret), 0, Map.of(0L, seed));
-        return () -> ring;
+        return KeyRingSource.of(ring);
     }
 
     private static InetAddress anyAddress(boolean ipv6) {

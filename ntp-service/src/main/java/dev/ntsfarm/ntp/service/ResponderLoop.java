@@ -2,6 +2,7 @@ package dev.ntsfarm.ntp.service;
 
 import dev.ntsfarm.core.cookie.CookieCodec;
 import dev.ntsfarm.core.cookie.MasterKeyRing;
+import dev.ntsfarm.farm.keys.KeyRingSource;
 import dev.ntsfarm.core.cookie.NonceSource;
 import dev.ntsfarm.core.ntp.KissCode;
 import dev.ntsfarm.core.ntp.LeapIndicator;
@@ -171,7 +172,7 @@ final class ResponderLoop extends VerticleBase {
 
     /** This loop's codec for the current ring snapshot, rebuilt when the snapshot is swapped. */
     private CookieCodec codec() {
-        MasterKeyRing current = shared.keyRing.get();
+        MasterKeyRing current = shared.keyRing.current();
         if (current != ring) {
             codec = new CookieCodec(current, nonces);
             ring = current;

@@ -1,12 +1,11 @@
 package dev.ntsfarm.ntp.service;
 
-import dev.ntsfarm.core.cookie.MasterKeyRing;
+import dev.ntsfarm.farm.keys.KeyRingSource;
 import dev.ntsfarm.core.ntp.NtpClock;
 import dev.ntsfarm.core.ntp.SymmetricKeys;
 import dev.ntsfarm.core.stats.ServerStats;
 import java.net.InetAddress;
 import java.util.List;
-import java.util.function.Supplier;
 
 /** What every event loop of one responder reads: immutable tables and thread-safe services. */
 final class ResponderShared {
@@ -16,7 +15,7 @@ final class ResponderShared {
     final AccessTable access;
     final ClientRateLimiter rateLimiter;
     final SymmetricKeys symmetricKeys;
-    final Supplier<MasterKeyRing> keyRing;
+    final KeyRingSource keyRing;
     final boolean hasKeyRing;
     final SyncStateSource sync;
     final NtpClock clock;
@@ -25,7 +24,7 @@ final class ResponderShared {
     final int precision;
 
     ResponderShared(List<InetAddress> bindAddresses, boolean reusePort, AccessTable access,
-                    ClientRateLimiter rateLimiter, SymmetricKeys symmetricKeys, Supplier<MasterKeyRing> keyRing,
+                    ClientRateLimiter rateLimiter, SymmetricKeys symmetricKeys, KeyRingSource keyRing,
                     boolean hasKeyRing, SyncStateSource sync, NtpClock clock, ServerStats stats, int minPoll,
                     int precision) {
         this.bindAddresses = List.copyOf(bindAddresses);
