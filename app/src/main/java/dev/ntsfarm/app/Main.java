@@ -1,5 +1,6 @@
 package dev.ntsfarm.app;
 
+import dev.ntsfarm.app.bench.BenchCommand;
 import dev.ntsfarm.control.Ntsctl;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -27,6 +28,7 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         return switch (command) {
             case "ctl" -> Ntsctl.run(rest, out, err);
+            case "bench" -> BenchCommand.run(rest, out, err);
             case "up" -> ServiceCommand.run(Farm.Role.ALL_IN_ONE, List.of(rest), out, err, ServiceCommand::untilSignal);
             case "nts-ke" -> ServiceCommand.run(Farm.Role.NTS_KE, List.of(rest), out, err, ServiceCommand::untilSignal);
             case "ntp" -> ServiceCommand.run(Farm.Role.NTP, List.of(rest), out, err, ServiceCommand::untilSignal);
@@ -67,6 +69,9 @@ public final class Main {
                   ctl [-h HOST] [-p PORT] [-c] [-n] [-N] [COMMAND]
                              ntsctl, the farm's chronyc: 'serverstats' asks the farm control
                              endpoint (default 127.0.0.1 port 9323); no COMMAND: read commands from stdin
+                  bench [OPTIONS]
+                             the load generator (NTP, NTS, NTS-KE) against any RFC 8915 server,
+                             chronyd included ('bench --help')
                   version    print the version of ntsfarm and of the JDK it runs on
                   help       this text
                 """);
