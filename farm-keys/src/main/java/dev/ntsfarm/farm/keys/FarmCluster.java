@@ -59,13 +59,18 @@ public final class FarmCluster {
         config.setInstanceName("ntsfarm-member-" + System.nanoTime());
         commonProperties(config::setProperty);
         config.setProperty("hazelcast.wait.seconds.before.join", WAIT_BEFORE_JOIN_SECONDS);
-        config.setProperty("hazelcast.socket.bind.any", "false");
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.getJetConfig().setEnabled(false);
 
         NetworkConfig network = config.getNetworkConfig();
-        String bindAddress = InetAddress.getByName(options.bindHost()).getHostAddress();
-        network.getInterfaces().setEnabled(true).clear().addInterface(bindAddress);
+        InetAddress bind = InetAddress.getByName(options.bindHost());
+        if (bind.isAnyLocalAddress()) {
+            // every interface, announcing the one Hazelcast picks
+            config.setProperty("hazelcast.socket.bind.any", "true");
+        } else {
+            config.setProperty("hazelcast.socket.bind.any", "false");
+            network.getInterfaces().setEnabled(true).clear().addInterface(bind.getHostAddress());
+        }
         if (options.bindPort() == ClusterOptions.AUTO_PORT) {
             network.setPort(ClusterOptions.DEFAULT_MEMBER_PORT).setPortAutoIncrement(true);
         } else {

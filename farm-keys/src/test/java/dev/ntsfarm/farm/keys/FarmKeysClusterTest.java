@@ -34,8 +34,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class FarmKeysClusterTest {
 
     private static final FarmSecret SECRET = FarmSecret.of("farm secret of this test, 32+ bytes long".getBytes());
-    /** A refresh timer too slow to matter: these tests see changes through the map's events. */
-    private static final FarmKeyOptions OPTIONS = FarmKeyOptions.defaults().withRefreshInterval(Duration.ofHours(1));
+    /**
+     * Changes arrive by the map's events; the timer is the safety net for an event a client missed
+     * (as when its connection to the key's owner was still being set up), so it runs often here.
+     */
+    private static final FarmKeyOptions OPTIONS = FarmKeyOptions.defaults().withRefreshInterval(Duration.ofSeconds(2));
 
     private final List<HazelcastInstance> instances = new ArrayList<>();
     private final List<FarmKeys> keys = new ArrayList<>();
@@ -121,19 +124,19 @@ class FarmKeysClusterTest {
             })));
     }
 
-    /** Polls {@code source} every 50 ms until {@code done} holds, for at most 10 s. */
+    /** Polls {@code source} every 50 ms until {@code done} holds, for at most 15 s. */
     private static Future<MasterKeyRing> until(Vertx vertx, java.util.function.Supplier<MasterKeyRing> source,
                                                Predicate<MasterKeyRing> done) {
         Promise<MasterKeyRing> p = Promise.promise();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        vertx.setPeriodic(0, 50, id -> {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        vertx.setPeriodic(50, id -> {
             MasterKeyRing r = source.get();
             if (done.test(r)) {
                 vertx.cancelTimer(id);
                 p.tryComplete(r);
             } else if (System.nanoTime() > deadline) {
                 vertx.cancelTimer(id);
-                p.tryFail("still " + r + " after 10 s");
+                p.tryFail("still " + r + " after 15 s");
             }
         });
         return p.future();
