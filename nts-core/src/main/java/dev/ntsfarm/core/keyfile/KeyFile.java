@@ -36,6 +36,11 @@ public final class KeyFile {
 
     /** chrony reads key lines into a 2048-byte buffer, terminator included. */
     public static final int MAX_LINE_LENGTH = 2047;
+    /**
+     * The longest key this file takes: one whose {@link #formatLine} (the {@code HEX:} form, with the
+     * longest id and hash name) still fits in a line, so every key read can be written back.
+     */
+    public static final int MAX_KEY_LENGTH = (MAX_LINE_LENGTH - "4294967295 SHA3-512 HEX:".length()) / 2;
     static final String HEX_PREFIX = "HEX:";
     static final String ASCII_PREFIX = "ASCII:";
     private static final String COMMENT_STARTS = "#!;%";
@@ -138,6 +143,9 @@ public final class KeyFile {
         }
         if (secret.length == 0) {
             return "key " + id + ": expected a non-empty key after " + keyWord;
+        }
+        if (secret.length > MAX_KEY_LENGTH) {
+            return "key " + id + ": expected a key of at most " + MAX_KEY_LENGTH + " bytes, got " + secret.length;
         }
         if (algorithm.isCmac() && secret.length != algorithm.cmacKeyLength()) {
             return "key " + id + ": expected a " + 8 * algorithm.cmacKeyLength() + "-bit key for "

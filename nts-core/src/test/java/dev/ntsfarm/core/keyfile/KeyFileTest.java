@@ -86,6 +86,16 @@ class KeyFileTest {
     }
 
     @Test
+    void aKeyTooLongToWriteBackIsRefused() {
+        String longest = "x".repeat(KeyFile.MAX_KEY_LENGTH);
+        KeyFile kf = parsed("4294967295 SHA3-512 " + longest + "\n");
+        String line = KeyFile.formatLine(kf.get(4294967295L).orElseThrow());
+        assertTrue(line.length() <= KeyFile.MAX_LINE_LENGTH, line.length() + " characters");
+        assertEquals(FILE + ":1: key 7: expected a key of at most " + KeyFile.MAX_KEY_LENGTH + " bytes, got "
+                + (KeyFile.MAX_KEY_LENGTH + 1), onlyError("7 " + longest + "y\n").toString());
+    }
+
+    @Test
     void duplicateIdsAreAnErrorNamingBothLines() {
         ConfigError e = onlyError("3 a\n\n3 SHA1 b\n");
         assertEquals(FILE + ":3: key 3: expected a key id not used before, but line 1 has it", e.toString());
