@@ -1,0 +1,44 @@
+package dev.ntsfarm.core.config;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The directive names ntsfarm understands: chrony's names for what chrony also does, and new names in
+ * chrony's style for what only a farm needs. A name outside this set is an error, as in chronyd.
+ */
+public final class DirectiveNames {
+
+    /** chrony's directives, spelled as chrony spells them. */
+    public static final Set<String> CHRONY = Set.of(
+            "server", "pool", "peer", "port", "ntsport",
+            "ntsserverkey", "ntsservercert", "ntsaeads", "ntsntpserver", "ntsrotate", "ntsdumpdir",
+            "ntstrustedcerts", "nosystemcert", "nocerttimecheck", "ntsrefresh",
+            "keyfile", "commandkey", "cmdport", "bindcmdaddress", "cmdallow", "cmddeny",
+            "allow", "deny", "ratelimit", "ntsratelimit", "maxntsconnections",
+            "local", "makestep", "driftfile", "sourcedir", "bindaddress", "pidfile");
+
+    /** Directives of the farm alone. */
+    public static final Set<String> FARM = Set.of("cluster", "farmsecret", "ntsntpport");
+
+    private static final Set<String> ALL;
+
+    static {
+        var all = new java.util.HashSet<>(CHRONY);
+        all.addAll(FARM);
+        ALL = Set.copyOf(all);
+    }
+
+    private DirectiveNames() {
+    }
+
+    /** Every known name. */
+    public static Set<String> all() {
+        return ALL;
+    }
+
+    /** Whether {@code name} is known; like chronyd, case does not matter. */
+    public static boolean isKnown(String name) {
+        return ALL.contains(name.toLowerCase(Locale.ROOT));
+    }
+}
