@@ -1,0 +1,63 @@
+package dev.ntsfarm.agent.kernel;
+
+import dev.ntsfarm.agent.source.SourceContext;
+
+/** The machine's clock through {@link Timex}: really adjusts it (needs CAP_SYS_TIME). */
+public final class KernelClock implements ClockAdjuster {
+
+    private static final KernelClock SYSTEM = new KernelClock();
+
+    private KernelClock() {
+    }
+
+    public static KernelClock system() {
+        return SYSTEM;
+    }
+
+    @Override
+    public long nowUnixNanos() {
+        return SourceContext.systemUnixNanos();
+    }
+
+    @Override
+    public double frequencyPpm() {
+        try {
+            // as the kernel applies it: positive speeds the clock up
+            return Timex.read().frequencyPpm();
+        } catch (Timex.TimexException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void setFrequencyPpm(double ppm) {
+        try {
+            Timex.setFrequency(Math.round(ppm * Timex.FREQ_SCALE));
+        } catch (Timex.TimexException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void slewOffset(double seconds) {
+        try {
+            Timex.slewMicros(Math.round(Math.max(-0.5, Math.min(0.5, seconds)) * 1e6));
+        } catch (Timex.TimexException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void stepOffset(double seconds) {
+        try {
+            Timex.stepNanos(Math.round(seconds * 1e9));
+        } catch (Timex.TimexException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KernelClock[CLOCK_REALTIME]";
+    }
+}
