@@ -13,9 +13,12 @@ import java.util.Arrays;
  *   key id    u32   the slot whose working key sealed it
  *   nonce     16    from the {@link NonceSource}
  *   sealed    16+n  AES-SIV-CMAC-256(working key; AD = the key id's 4 bytes, nonce; plaintext)
- *                   = tag || ciphertext, where plaintext = AEAD id (u16) | C2S key | S2C key
+ *                   = tag || ciphertext, where plaintext =
+ *                     AEAD id (u16) | reserved (u16, zero) | C2S key | S2C key
  * </pre>
- * AEAD 15: 4 + 16 + 16 + 2 + 2 * 32 = 102 bytes; AEAD 30: 70; AEAD 16: 134; AEAD 17: 166.
+ * AEAD 15: 4 + 16 + 16 + 4 + 2 * 32 = 104 bytes; AEAD 30: 72; AEAD 16: 136; AEAD 17: 168. Every
+ * length is a multiple of 4 because chrony's NTS-KE client ignores cookies that are not, and so
+ * the cookie field needs no padding a client might keep.
  *
  * <p>Each slot of the ring has its own AES-SIV instance, keyed once here, so sealing and opening
  * allocate nothing.
@@ -26,7 +29,8 @@ public final class CookieCodec {
     public static final int KEY_ID_LENGTH = 4;
     /** AES-SIV nonce length in a cookie (RFC 5297 takes any; 16 as chrony uses). */
     public static final int NONCE_LENGTH = 16;
-    private static final int AEAD_ID_LENGTH = 2;
+    /** AEAD id (u16) and a reserved zero u16 that keeps cookies word-aligned. */
+    private static final int AEAD_ID_LENGTH = 4;
     private static final int TAG = AeadAlgorithm.TAG_LENGTH;
     private static final int HEADER = KEY_ID_LENGTH + NONCE_LENGTH;
     private static final int MAX_PLAINTEXT = AEAD_ID_LENGTH + 2 * 64;
@@ -85,7 +89,7 @@ public final class CookieCodec {
         try {
             AeadAlgorithm alg = AeadAlgorithm.fromId(((plaintext[0] & 0xff) << 8) | (plaintext[1] & 0xff));
             // only our own key can seal, so this is a guard against our own bugs or a foreign farm
-            if (alg == null || n != AEAD_ID_LENGTH + 2 * alg.keyLength()) {
+            if (alg == null || plaintext[2] != 0 || plaintext[3] != 0 || n != AEAD_ID_LENGTH + 2 * alg.keyLength()) {
                 return false;
             }
             into.set(alg, plaintext, AEAD_ID_LENGTH, plaintext, AEAD_ID_LENGTH + alg.keyLength());
@@ -111,6 +115,8 @@ public final class CookieCodec {
         nonces.nextBytes(out, off + KEY_ID_LENGTH, NONCE_LENGTH);
         plaintext[0] = (byte) (alg.id() >>> 8);
         plaintext[1] = (byte) alg.id();
+        plaintext[2] = 0;
+        plaintext[3] = 0;
         System.arraycopy(keys.c2s(), 0, plaintext, AEAD_ID_LENGTH, keyLen);
         System.arraycopy(keys.s2c(), 0, plaintext, AEAD_ID_LENGTH + keyLen, keyLen);
         int ptLen = AEAD_ID_LENGTH + 2 * keyLen;

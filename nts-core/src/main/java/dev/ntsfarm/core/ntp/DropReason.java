@@ -23,8 +23,6 @@ public enum DropReason {
     AUTHENTICATOR_NOT_LAST,
     /** Nonce or ciphertext lengths or padding against RFC 8915 section 5.6. */
     AUTHENTICATOR_MALFORMED,
-    /** The authenticator does not verify under the cookie's C2S key. */
-    BAD_AUTHENTICATOR,
     /** The authenticated plaintext is not a run of extension fields. */
     ENCRYPTED_FIELDS_MALFORMED,
     /** NTS fields and a symmetric-key MAC in one packet. */

@@ -175,7 +175,8 @@ public final class NtsResponder {
         Aead aead = scratch.aead(alg, scratch.keys.c2s());
         int plaintextLength = AuthenticatorField.open(req, off, authOffset, authBody, authBodyLength, aead, out, 0);
         if (plaintextLength < 0) {
-            return Drop.of(DropReason.BAD_AUTHENTICATOR);
+            // RFC 8915 section 5.7, as chrony does: a request that does not authenticate earns a NAK too
+            return nak(req, off, receiveTimeNtp, state, uidOffset, uidFieldLength, clock, out);
         }
         // RFC 8915 section 5.7: placeholders may also travel encrypted
         ExtensionFieldCursor inner = scratch.plaintextCursor;
@@ -248,18 +249,8 @@ public final class NtsResponder {
         return new ServerDecision.Nak(NtpHeader.LENGTH + uidFieldLength);
     }
 
-    /**
-     * Opens a cookie whose field body may carry the zero padding RFC 7822 adds to a cookie that is
-     * not whole words long: the body length then names the cookie length of exactly one AEAD.
-     */
+    /** Opens the cookie; every cookie length is a whole number of words, so the body is the cookie. */
     static boolean openCookie(CookieCodec codec, byte[] buf, int off, int bodyLength, NtsScratch scratch) {
-        int cookieLength = bodyLength;
-        for (AeadAlgorithm alg : NtsScratch.algorithms()) {
-            int l = CookieCodec.cookieLength(alg);
-            if (l != bodyLength && Bytes.padded4(l) == bodyLength) {
-                cookieLength = l;
-            }
-        }
-        return codec.open(buf, off, cookieLength, scratch.keys);
+        return codec.open(buf, off, bodyLength, scratch.keys);
     }
 }

@@ -43,10 +43,17 @@ class CookieCodecTest {
 
     @Test
     void cookieLengthsAreFixedPerAead() {
-        assertEquals(102, CookieCodec.cookieLength(AeadAlgorithm.AES_SIV_CMAC_256));
-        assertEquals(134, CookieCodec.cookieLength(AeadAlgorithm.AES_SIV_CMAC_384));
-        assertEquals(166, CookieCodec.cookieLength(AeadAlgorithm.AES_SIV_CMAC_512));
-        assertEquals(70, CookieCodec.cookieLength(AeadAlgorithm.AES_128_GCM_SIV));
+        assertEquals(104, CookieCodec.cookieLength(AeadAlgorithm.AES_SIV_CMAC_256));
+        assertEquals(136, CookieCodec.cookieLength(AeadAlgorithm.AES_SIV_CMAC_384));
+        assertEquals(168, CookieCodec.cookieLength(AeadAlgorithm.AES_SIV_CMAC_512));
+        assertEquals(72, CookieCodec.cookieLength(AeadAlgorithm.AES_128_GCM_SIV));
+    }
+
+    @Test
+    void everyCookieIsWordAlignedAsChronyRequires() {
+        for (AeadAlgorithm alg : AeadAlgorithm.values()) {
+            assertEquals(0, CookieCodec.cookieLength(alg) % 4, alg.name());
+        }
     }
 
     @Test
