@@ -1,6 +1,6 @@
 package dev.ntsfarm.agent;
 
-import dev.ntsfarm.agent.kernel.ClockAdjuster;
+import dev.ntsfarm.core.clock.ClockControl;
 import dev.ntsfarm.agent.kernel.KernelClock;
 import dev.ntsfarm.agent.source.SourceContext;
 import dev.ntsfarm.core.config.Config;
@@ -98,7 +98,7 @@ public final class AgentCommand {
             return 1;
         }
         if (oneShot != 0) {
-            ClockAdjuster clock = oneShot == 'q' && !noClock ? KernelClock.system() : null;
+            ClockControl clock = oneShot == 'q' && !noClock ? KernelClock.system() : null;
             return oneShot(config, oneShot == 'q', clock, timeout, log);
         }
         return daemon(config, noClock, log);
@@ -135,7 +135,7 @@ public final class AgentCommand {
      * {@code -Q}/{@code -q}: start the sources, wait for the first update (at most {@code timeout}
      * seconds when positive), print the offset as chronyd does, correct the clock once with {@code -q}.
      */
-    static int oneShot(AgentConfig config, boolean correct, ClockAdjuster clock, double timeout,
+    static int oneShot(AgentConfig config, boolean correct, ClockControl clock, double timeout,
                        Consumer<String> log) {
         Vertx vertx = Vertx.vertx();
         Agent agent = new Agent(vertx, config, log, SourceContext::systemUnixNanos);

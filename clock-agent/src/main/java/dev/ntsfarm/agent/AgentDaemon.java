@@ -1,6 +1,6 @@
 package dev.ntsfarm.agent;
 
-import dev.ntsfarm.agent.kernel.ClockAdjuster;
+import dev.ntsfarm.core.clock.ClockControl;
 import dev.ntsfarm.agent.kernel.KernelClock;
 import dev.ntsfarm.agent.kernel.ReadOnlyClock;
 import dev.ntsfarm.agent.source.SourceContext;
@@ -14,7 +14,7 @@ public final class AgentDaemon {
 
     private final AgentConfig config;
     private final Consumer<String> log;
-    private final ClockAdjuster clock;
+    private final ClockControl clock;
     private Vertx vertx;
     private Agent agent;
     private dev.ntsfarm.agent.control.AgentControlServer control;

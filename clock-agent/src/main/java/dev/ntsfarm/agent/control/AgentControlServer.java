@@ -3,7 +3,7 @@ package dev.ntsfarm.agent.control;
 import dev.ntsfarm.agent.Agent;
 import dev.ntsfarm.agent.AgentConfig;
 import dev.ntsfarm.agent.Tracking;
-import dev.ntsfarm.agent.kernel.ClockAdjuster;
+import dev.ntsfarm.core.clock.ClockControl;
 import dev.ntsfarm.agent.nts.NtsAssociation;
 import dev.ntsfarm.agent.source.NtpSource;
 import dev.ntsfarm.agent.source.Sample;
@@ -60,12 +60,12 @@ public final class AgentControlServer extends ClockAgentService {
 
     private final Vertx vertx;
     private final Agent agent;
-    private final ClockAdjuster clock;
+    private final ClockControl clock;
     private final AgentConfig config;
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private volatile int port = -1;
 
-    public AgentControlServer(Vertx vertx, Agent agent, ClockAdjuster clock, AgentConfig config) {
+    public AgentControlServer(Vertx vertx, Agent agent, ClockControl clock, AgentConfig config) {
         this.vertx = vertx;
         this.agent = agent;
         this.clock = clock;
@@ -160,7 +160,7 @@ public final class AgentControlServer extends ClockAgentService {
 
     @Override
     public Future<AgentSourcesReply> sources(AgentSourcesRequest request) {
-        long now = clock.nowUnixNanos();
+        long now = clock.readTime();
         AgentSourcesReply.Builder b = AgentSourcesReply.newBuilder();
         for (Selection.Candidate c : agent.selection().candidates()) {
             NtpSource s = c.source();
@@ -172,7 +172,7 @@ public final class AgentControlServer extends ClockAgentService {
                             : (now - s.lastRxUnixNanos()) / 1_000_000_000L);
             s.lastSample().ifPresent(last -> src.setHasSample(true).setStratum(last.stratum())
                     .setAdjustedOffset(last.offset()).setMeasuredOffset(last.offset())
-                    .setErrorBound(last.errorBound()));
+                    .setErrorBound(last.rootDistance()));
             b.addSources(src);
         }
         return Future.succeededFuture(b.build());
@@ -207,7 +207,7 @@ public final class AgentControlServer extends ClockAgentService {
 
     @Override
     public Future<AgentAuthDataReply> authData(AgentSourcesRequest request) {
-        long nowSec = clock.nowUnixNanos() / 1_000_000_000L;
+        long nowSec = clock.readTime() / 1_000_000_000L;
         AgentAuthDataReply.Builder b = AgentAuthDataReply.newBuilder();
         for (NtpSource s : agent.sources()) {
             AgentAuthData.Builder a = AgentAuthData.newBuilder().setName(s.name()).setAddress(s.addressText());

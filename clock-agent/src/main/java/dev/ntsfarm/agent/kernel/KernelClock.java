@@ -1,9 +1,10 @@
 package dev.ntsfarm.agent.kernel;
 
 import dev.ntsfarm.agent.source.SourceContext;
+import dev.ntsfarm.core.clock.ClockControl;
 
 /** The machine's clock through {@link Timex}: really adjusts it (needs CAP_SYS_TIME). */
-public final class KernelClock implements ClockAdjuster {
+public final class KernelClock implements ClockControl {
 
     private static final KernelClock SYSTEM = new KernelClock();
 
@@ -15,7 +16,7 @@ public final class KernelClock implements ClockAdjuster {
     }
 
     @Override
-    public long nowUnixNanos() {
+    public long readTime() {
         return SourceContext.systemUnixNanos();
     }
 
@@ -42,6 +43,15 @@ public final class KernelClock implements ClockAdjuster {
     public void slewOffset(double seconds) {
         try {
             Timex.slewMicros(Math.round(Math.max(-0.5, Math.min(0.5, seconds)) * 1e6));
+        } catch (Timex.TimexException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public double pendingSlew() {
+        try {
+            return Timex.remainingSlewMicros() / 1e6;
         } catch (Timex.TimexException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

@@ -1,18 +1,19 @@
 package dev.ntsfarm.agent.kernel;
 
 import dev.ntsfarm.agent.source.SourceContext;
+import dev.ntsfarm.core.clock.ClockControl;
 
 /**
  * {@code -x}: reads the machine's clock and never changes it. Corrections are remembered, not applied,
  * so reports can show what would have been done.
  */
-public final class ReadOnlyClock implements ClockAdjuster {
+public final class ReadOnlyClock implements ClockControl {
 
     private volatile double frequencyPpm;
     private volatile double pendingOffset;
 
     @Override
-    public long nowUnixNanos() {
+    public long readTime() {
         return SourceContext.systemUnixNanos();
     }
 
@@ -29,6 +30,11 @@ public final class ReadOnlyClock implements ClockAdjuster {
     @Override
     public void slewOffset(double seconds) {
         pendingOffset = seconds;
+    }
+
+    @Override
+    public double pendingSlew() {
+        return 0;
     }
 
     @Override

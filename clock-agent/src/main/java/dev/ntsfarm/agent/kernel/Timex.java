@@ -28,6 +28,8 @@ public final class Timex {
     public static final int ADJ_SETOFFSET = 0x0100;
     public static final int ADJ_NANO = 0x2000;
     public static final int ADJ_OFFSET_SINGLESHOT = 0x8001;
+    /** Reads what an adjtime()-style slew has left; needs no privilege. */
+    public static final int ADJ_OFFSET_SS_READ = 0xa001;
 
     // status bits
     public static final int STA_PLL = 0x0001;
@@ -93,6 +95,11 @@ public final class Timex {
     /** Reads the state (modes 0): changes nothing. */
     public static State read() throws TimexException {
         return call(0, 0, 0, 0, 0);
+    }
+
+    /** The microseconds an adjtime()-style slew has still to apply (changes nothing). */
+    public static long remainingSlewMicros() throws TimexException {
+        return call(ADJ_OFFSET_SS_READ, 0, 0, 0, 0).offset();
     }
 
     /** Sets the frequency, in the kernel's scaled ppm. */
