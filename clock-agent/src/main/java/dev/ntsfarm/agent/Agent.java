@@ -88,7 +88,7 @@ public final class Agent {
         }
         SecureRandom random = new SecureRandom();
         return new SourceContext(clock, NonceSource.of(random), keys, keClient, config.aeads(),
-                config.ntsRefreshSeconds(), config.ntsDumpDir().orElse(null), config.peerPort(), log);
+                config.ntsRefreshSeconds(), config.ntsDumpDir().orElse(null), config.peerPort(), log, this::tracking);
     }
 
     /** Adds a source ({@code add server ...}); a pool adds one source per address, up to four. */

@@ -42,6 +42,8 @@ public final class NtpSource {
     public static final long BURST_INTERVAL_MILLIS = 2000;
     /** A reply later than this after the request is not waited for. */
     public static final long REPLY_TIMEOUT_MILLIS = 1000;
+    /** log2 of the precision we announce, about a microsecond. */
+    public static final int PRECISION_EXPONENT = -20;
 
     private final Vertx vertx;
     private final SourceDirective directive;
@@ -219,9 +221,20 @@ public final class NtpSource {
                 ? NtpTimestamp.ofUnixNanos(peerArrivalNanos) : NtpTimestamp.ZERO;
         int length = NtpHeader.LENGTH + (key == null ? 0 : key.algorithm().trailerLength(NtpHeader.VERSION_4));
         byte[] p = new byte[length];
-        new NtpHeader(peer ? LeapIndicator.UNSYNCHRONIZED : LeapIndicator.NO_WARNING, NtpHeader.VERSION_4,
-                peer ? NtpMode.SYMMETRIC_ACTIVE : NtpMode.CLIENT, peer ? 16 : 0, poll, -20, NtpShort.ZERO,
-                NtpShort.ZERO, 0, NtpTimestamp.ZERO, origin, receive, new NtpTimestamp(bits)).write(p, 0);
+        if (peer) {
+            // A symmetric peer learns our own synchronisation from the header (RFC 5905 section 9)
+            dev.ntsfarm.agent.Tracking t = ctx.syncState().get();
+            boolean synced = t.synchronised();
+            new NtpHeader(synced ? t.leap() : LeapIndicator.UNSYNCHRONIZED, NtpHeader.VERSION_4,
+                    NtpMode.SYMMETRIC_ACTIVE, synced ? t.stratum() : 0, poll, PRECISION_EXPONENT,
+                    NtpShort.ofSeconds(t.rootDelay()), NtpShort.ofSeconds(t.rootDispersion()), t.referenceId(),
+                    synced ? NtpTimestamp.ofUnixNanos(t.referenceTimeUnixNanos()) : NtpTimestamp.ZERO, origin, receive,
+                    new NtpTimestamp(bits)).write(p, 0);
+        } else {
+            new NtpHeader(LeapIndicator.NO_WARNING, NtpHeader.VERSION_4, NtpMode.CLIENT, 0, poll, PRECISION_EXPONENT,
+                    NtpShort.ZERO, NtpShort.ZERO, 0, NtpTimestamp.ZERO, origin, receive, new NtpTimestamp(bits))
+                    .write(p, 0);
+        }
         if (key != null) {
             NtpMac.writeTrailer(key, NtpHeader.VERSION_4, p, 0, NtpHeader.LENGTH, p, NtpHeader.LENGTH);
         }

@@ -21,10 +21,11 @@ import java.util.function.LongSupplier;
  * @param dumpDir         {@code ntsdumpdir}, or {@code null}
  * @param peerPort        the local port of symmetric peers ({@code port}), 0 for an ephemeral one
  * @param log             where a source reports what happens to it
+ * @param syncState       the agent's own synchronisation, which symmetric peers are told
  */
 public record SourceContext(LongSupplier localUnixNanos, NonceSource random, KeyFile keyFile, NtsKeClient keClient,
                             List<AeadAlgorithm> aeads, long refreshSeconds, Path dumpDir, int peerPort,
-                            Consumer<String> log) {
+                            Consumer<String> log, java.util.function.Supplier<dev.ntsfarm.agent.Tracking> syncState) {
 
     public SourceContext {
         aeads = List.copyOf(aeads);
