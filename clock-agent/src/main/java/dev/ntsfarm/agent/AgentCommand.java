@@ -2,6 +2,7 @@ package dev.ntsfarm.agent;
 
 import dev.ntsfarm.core.clock.ClockControl;
 import dev.ntsfarm.agent.kernel.KernelClock;
+import dev.ntsfarm.agent.kernel.ReadOnlyClock;
 import dev.ntsfarm.agent.source.SourceContext;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigException;
@@ -98,7 +99,8 @@ public final class AgentCommand {
             return 1;
         }
         if (oneShot != 0) {
-            ClockControl clock = oneShot == 'q' && !noClock ? KernelClock.system() : null;
+            // -q -x goes through the motions of a step on a clock that ignores it, as chronyd does
+            ClockControl clock = oneShot == 'q' ? (noClock ? new ReadOnlyClock() : KernelClock.system()) : null;
             return oneShot(config, oneShot == 'q', clock, timeout, log);
         }
         return daemon(config, noClock, log);

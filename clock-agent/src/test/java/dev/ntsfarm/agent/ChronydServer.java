@@ -102,6 +102,12 @@ public final class ChronydServer implements AutoCloseable {
         fail("chronyd did not listen on NTS-KE port " + ntsPort + ": " + Files.readString(dir.resolve("chronyd.log")));
     }
 
+    /** Stops chronyd and starts it again on the same ports and files, with {@code extra} directives. */
+    public void restart(String... extra) throws Exception {
+        close();
+        launch(extra);
+    }
+
     /** chronyc's report over chronyd's Unix socket (authdata and serverstats are only answered there). */
     public String chronyc(String... command) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(CHRONYC.toString(), "-h", socket.toString(), "-n"));
