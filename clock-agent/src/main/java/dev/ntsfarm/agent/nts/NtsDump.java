@@ -26,6 +26,7 @@ import java.util.Optional;
  * - | AEAD_ID C2S_HEX S2C_HEX     (alternate GCM-SIV keys)
  * NTP_SERVER NTP_PORT
  * COOKIE_HEX                      (one a line, oldest first)
+ * end COOKIE_COUNT                (so a truncated file is refused, not half used)
  * </pre>
  */
 public record NtsDump(String keHost, int kePort, long contextId, long keUnixSeconds, SessionKeys keys,
@@ -55,6 +56,7 @@ public record NtsDump(String keHost, int kePort, long contextId, long keUnixSeco
         for (byte[] c : cookies) {
             sb.append(HEX.formatHex(c)).append('\n');
         }
+        sb.append("end ").append(cookies.size()).append('\n');
         Files.createDirectories(dir);
         Path target = file(dir, keHost, kePort);
         Path tmp = Files.createTempFile(dir, ".nts", ".tmp",
@@ -91,12 +93,11 @@ public record NtsDump(String keHost, int kePort, long contextId, long keUnixSeco
             SessionKeys alt = lines.get(4).equals("-") ? null : parseKeys(lines.get(4));
             String[] ntp = lines.get(5).split(" ");
             List<byte[]> cookies = new ArrayList<>();
-            for (String line : lines.subList(6, lines.size())) {
-                if (!line.isBlank()) {
-                    cookies.add(HEX.parseHex(line.strip()));
-                }
+            List<String> rest = lines.subList(6, lines.size() - 1);
+            for (String line : rest) {
+                cookies.add(HEX.parseHex(line.strip()));
             }
-            if (keys == null || ctx.length != 2 || ntp.length != 2 || cookies.isEmpty()
+            if (!lines.getLast().equals("end " + cookies.size()) || keys == null || ctx.length != 2 || ntp.length != 2 || cookies.isEmpty()
                     || cookies.size() > CookieJar.CAPACITY) {
                 return Optional.empty();
             }
