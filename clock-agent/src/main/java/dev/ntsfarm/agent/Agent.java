@@ -4,8 +4,23 @@ import dev.ntsfarm.agent.nts.NtsKeClient;
 import dev.ntsfarm.agent.nts.NtsTrust;
 import dev.ntsfarm.agent.source.NtpSource;
 import dev.ntsfarm.agent.source.Sample;
-import dev.ntsfarm.agent.source.Selection;
+import dev.ntsfarm.agent.source.OneShotSelection;
 import dev.ntsfarm.agent.source.SourceContext;
+import dev.ntsfarm.agent.source.SourceListener;
+import dev.ntsfarm.core.clock.ClockControl;
+import dev.ntsfarm.core.clock.ClockFilter;
+import dev.ntsfarm.core.clock.Discipline;
+import dev.ntsfarm.core.clock.Driftfile;
+import dev.ntsfarm.core.clock.LeapStatus;
+import dev.ntsfarm.core.clock.Makestep;
+import dev.ntsfarm.core.clock.PollSchedule;
+import dev.ntsfarm.core.clock.SelectOptions;
+import dev.ntsfarm.core.clock.Source;
+import dev.ntsfarm.core.clock.SourceReport;
+import dev.ntsfarm.core.clock.SourceStatsReport;
+import dev.ntsfarm.core.clock.SystemProcess;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import dev.ntsfarm.core.config.SourceDirective;
 import dev.ntsfarm.core.cookie.NonceSource;
 import dev.ntsfarm.core.keyfile.KeyFile;
@@ -26,10 +41,11 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * The clock agent: its sources, their selection and the tracking state. A thin Vert.x adapter; the
- * measurements and choices come from {@link NtpSource} and {@link Selection}.
+ * The clock agent: its sources, their selection and the clock's discipline. A thin Vert.x adapter:
+ * the sources measure ({@link NtpSource}), nts-core's {@link SystemProcess} filters, selects, combines
+ * and corrects the clock through a {@link ClockControl} (the kernel's, or a software one with -x).
  */
-public final class Agent {
+public final class Agent implements SourceListener {
 
     /** Samples a source needs before it can be selected when {@code maxsamples} allows more. */
     public static final int DEFAULT_MIN_SAMPLES = 4;
@@ -40,17 +56,119 @@ public final class Agent {
     private final AgentConfig config;
     private final Consumer<String> log;
     private final LongSupplier clock;
+    private final ClockControl control;
     private final List<NtpSource> sources = new CopyOnWriteArrayList<>();
+    private final Map<NtpSource, Source> coreSources = new ConcurrentHashMap<>();
+    private final Discipline discipline;
+    private SystemProcess process;
+    private final boolean disciplined;
     private NtsKeClient keClient;
     private SourceContext context;
     private volatile int clockUpdates;
-    private volatile Tracking lastTracking = Tracking.UNSYNCHRONISED;
 
-    public Agent(Vertx vertx, AgentConfig config, Consumer<String> log, LongSupplier clock) {
+    /**
+     * @param control the clock to discipline: {@link dev.ntsfarm.agent.kernel.KernelClock}, or a
+     *                {@link dev.ntsfarm.agent.kernel.ReadOnlyClock} that never touches the machine's
+     */
+    public Agent(Vertx vertx, AgentConfig config, Consumer<String> log, ClockControl control) {
+        this(vertx, config, log, control, true);
+    }
+
+    /**
+     * @param disciplined false for {@code -Q}/{@code -q}: samples only feed the one-shot selection and
+     *                    the clock is left to the caller
+     */
+    public Agent(Vertx vertx, AgentConfig config, Consumer<String> log, ClockControl control, boolean disciplined) {
         this.vertx = vertx;
+        this.disciplined = disciplined;
         this.config = config;
         this.log = log;
-        this.clock = clock;
+        this.control = control;
+        this.clock = control::readTime;
+        Makestep makestep = config.makeStep().map(m -> new Makestep(m.threshold(), m.limit())).orElse(Makestep.NEVER);
+        this.discipline = Discipline.from(makestep, readDriftfile());
+        this.process = new SystemProcess(control, discipline, SelectOptions.DEFAULTS);
+    }
+
+    private Driftfile.Content readDriftfile() {
+        if (config.driftFile().isEmpty() || !Files.isReadable(config.driftFile().get())) {
+            return new Driftfile.Invalid("no drift file");
+        }
+        try {
+            return Driftfile.parse(Files.readString(config.driftFile().get()));
+        } catch (java.io.IOException e) {
+            return new Driftfile.Invalid(e.getMessage());
+        }
+    }
+
+    // ---- the system process, one caller at a time ----
+
+    @Override
+    public double answered(NtpSource source, Sample s) {
+        Source core = coreSources.get(source);
+        if (core == null) {
+            return Math.scalb(1.0, source.directive().minPoll());
+        }
+        dev.ntsfarm.core.clock.Sample measured = new dev.ntsfarm.core.clock.Sample(s.localUnixNanos(), s.offset(),
+                s.delay(), s.dispersion(), s.rootDelay() + s.delay(), s.rootDispersion() + s.dispersion());
+        synchronized (this) {
+            if (!disciplined) {
+                return core.schedule().afterPoll(true, false);
+            }
+            int updatesBefore = discipline.updates();
+            double next = process.answered(process.sources().indexOf(core), measured, s.stratum(),
+                    LeapStatus.ofIndicator(s.leap().code()));
+            if (discipline.updates() != updatesBefore) {
+                clockUpdates++;
+            }
+            return next;
+        }
+    }
+
+    @Override
+    public synchronized double unanswered(NtpSource source) {
+        Source core = coreSources.get(source);
+        if (core == null) {
+            return Math.scalb(1.0, source.directive().minPoll());
+        }
+        return disciplined ? process.unanswered(process.sources().indexOf(core)) : core.schedule().afterPoll(false, false);
+    }
+
+    /** chronyc's sources line of each source, with chronyc's signs. */
+    public synchronized List<SourceReport> sourceReports() {
+        long now = clock.getAsLong();
+        return sources.stream().map(s -> coreSources.get(s)).map(c -> c == null ? null : c.report(now)).toList();
+    }
+
+    /** chronyc's sourcestats line of each source. */
+    public synchronized List<SourceStatsReport> sourceStatsReports() {
+        long now = clock.getAsLong();
+        return sources.stream().map(s -> coreSources.get(s)).map(c -> c == null ? null : c.statsReport(now)).toList();
+    }
+
+    /** chronyc's tracking report. */
+    public synchronized dev.ntsfarm.core.clock.Tracking trackingReport() {
+        return process.tracking();
+    }
+
+    /** {@code burst}: a burst on the source's schedule and a poll now. */
+    public synchronized void burst(NtpSource source) {
+        Source core = coreSources.get(source);
+        if (core != null) {
+            core.schedule().burst();
+        }
+        vertx.runOnContext(v -> source.pollSoon());
+    }
+
+    /** Whether a burst is under way on the source. */
+    public synchronized boolean bursting(NtpSource source) {
+        Source core = coreSources.get(source);
+        return core != null && core.schedule().bursting();
+    }
+
+    /** The drift file's text now. */
+    public synchronized String driftfile() {
+        return discipline.driftfile();
     }
 
     /** Reads keys and certificates, then starts every source; the future fails with a message on a mistake. */
@@ -109,27 +227,61 @@ public final class Agent {
 
     private Future<Void> startSource(SourceDirective d) {
         NtpSource s;
+        Source core;
         try {
-            s = new NtpSource(vertx, d, context);
+            s = new NtpSource(vertx, d, context, this);
+            core = new Source(d.host(), referenceId(d.host()),
+                    d.kind() == SourceDirective.Kind.PEER ? SourceReport.MODE_PEER : SourceReport.MODE_SERVER,
+                    new PollSchedule(d.minPoll(), d.maxPoll(), d.iburst()),
+                    new ClockFilter(d.maxSamples() > 0 ? d.maxSamples() : ClockFilter.DEFAULT_MAX_SAMPLES));
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
+        synchronized (this) {
+            coreSources.put(s, core);
+            process.add(core);
+        }
         sources.add(s);
-        return s.start().onFailure(e -> sources.remove(s));
+        return s.start().onFailure(e -> forget(List.of(s)));
+    }
+
+    /** Takes sources out of the system process, which has no removal: it is rebuilt from the rest. */
+    private synchronized void forget(List<NtpSource> gone) {
+        sources.removeAll(gone);
+        gone.forEach(coreSources::remove);
+        process = new SystemProcess(control, discipline, SelectOptions.DEFAULTS);
+        for (NtpSource s : sources) {
+            Source core = coreSources.get(s);
+            if (core != null) {
+                process.add(core);
+            }
+        }
     }
 
     /** Removes the sources polled at {@code address} (or named so); false when there is none. */
     public Future<Boolean> deleteSource(String address) {
         List<NtpSource> gone = sources.stream()
                 .filter(s -> s.addressText().equals(address) || s.name().equals(address)).toList();
-        sources.removeAll(gone);
+        forget(gone);
         return Future.all(gone.stream().map(NtpSource::stop).toList()).map(!gone.isEmpty());
     }
 
     public Future<Void> stop() {
         List<Future<Void>> stopped = sources.stream().map(NtpSource::stop).toList();
         sources.clear();
-        return Future.all(stopped).mapEmpty();
+        Future<Void> saved = config.driftFile().isEmpty() || discipline.updates() == 0 ? Future.succeededFuture()
+                : vertx.executeBlocking(() -> {
+                    writeAtomically(config.driftFile().get(), driftfile());
+                    return null;
+                });
+        return Future.join(Future.all(stopped), saved).mapEmpty();
+    }
+
+    private static void writeAtomically(java.nio.file.Path file, String text) throws java.io.IOException {
+        java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     public List<NtpSource> sources() {
@@ -145,27 +297,24 @@ public final class Agent {
         return keClient == null ? 0 : keClient.sessionsStarted();
     }
 
-    /** The current selection. */
-    public Selection.Result selection() {
-        return Selection.select(sources, DEFAULT_MIN_SAMPLES);
+    /** The tracking state (the daemon's, from the system process), in the agent's signs. */
+    public Tracking tracking() {
+        dev.ntsfarm.core.clock.Tracking t = trackingReport();
+        if (t.leap() == LeapStatus.UNSYNCHRONISED || t.stratum() == 0) {
+            return Tracking.UNSYNCHRONISED;
+        }
+        return new Tracking(t.refId(), t.refName(), t.stratum(), t.refTime(), t.systemTime(), -t.lastOffset(),
+                t.rmsOffset(), t.frequencyPpm(), t.residualFreqPpm(), t.skewPpm(), t.rootDelay(), t.rootDispersion(),
+                t.updateInterval(), dev.ntsfarm.core.ntp.LeapIndicator.of(t.leap().indicator()));
     }
 
-    /** The tracking state derived from the current selection. */
-    public Tracking tracking() {
-        Optional<Selection.Candidate> ref = selection().reference();
-        if (ref.isEmpty()) {
-            return lastTracking.synchronised() ? lastTracking : Tracking.UNSYNCHRONISED;
-        }
-        NtpSource src = ref.get().source();
-        Sample best = ref.get().sample();
-        Sample last = src.lastSample().orElse(best);
-        double rms = Math.sqrt(src.samples().stream().mapToDouble(s -> s.offset() * s.offset()).average().orElse(0));
-        Tracking t = new Tracking(referenceId(src.addressText()), src.addressText(), Math.min(16, best.stratum() + 1),
-                best.localUnixNanos(), best.offset(), last.offset(), rms, 0, 0, 0,
-                best.rootDelay() + best.delay(), best.rootDispersion() + best.dispersion(),
-                Math.scalb(1.0, src.poll()), best.leap());
-        lastTracking = t;
-        return t;
+    /**
+     * The one-shot selection of {@code -Q}/{@code -q} over the sources' latest samples: chronyd -Q
+     * updates after the first samples (one with {@code maxsamples 1}), where the daemon's regression
+     * wants three.
+     */
+    public OneShotSelection.Result oneShotSelection() {
+        return OneShotSelection.select(sources, DEFAULT_MIN_SAMPLES);
     }
 
     /** Counts a clock update (for {@code nocerttimecheck}). */
@@ -180,7 +329,7 @@ public final class Agent {
     public Future<Double> firstUpdate() {
         Promise<Double> p = Promise.promise();
         vertx.setPeriodic(20, id -> {
-            Optional<Selection.Candidate> ref = selection().reference();
+            Optional<OneShotSelection.Candidate> ref = oneShotSelection().reference();
             if (ref.isPresent()) {
                 vertx.cancelTimer(id);
                 clockUpdated();

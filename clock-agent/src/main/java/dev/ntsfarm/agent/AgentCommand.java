@@ -140,7 +140,7 @@ public final class AgentCommand {
     static int oneShot(AgentConfig config, boolean correct, ClockControl clock, double timeout,
                        Consumer<String> log) {
         Vertx vertx = Vertx.vertx();
-        Agent agent = new Agent(vertx, config, log, SourceContext::systemUnixNanos);
+        Agent agent = new Agent(vertx, config, log, new ReadOnlyClock(), false);
         try {
             CompletableFuture<Double> offset = agent.start().compose(v -> agent.firstUpdate())
                     .toCompletionStage().toCompletableFuture();

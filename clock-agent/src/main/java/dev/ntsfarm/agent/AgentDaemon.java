@@ -3,7 +3,6 @@ package dev.ntsfarm.agent;
 import dev.ntsfarm.core.clock.ClockControl;
 import dev.ntsfarm.agent.kernel.KernelClock;
 import dev.ntsfarm.agent.kernel.ReadOnlyClock;
-import dev.ntsfarm.agent.source.SourceContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +26,7 @@ public final class AgentDaemon {
 
     public Future<Void> start() {
         vertx = Vertx.vertx();
-        agent = new Agent(vertx, config, log, SourceContext::systemUnixNanos);
+        agent = new Agent(vertx, config, log, clock);
         control = new dev.ntsfarm.agent.control.AgentControlServer(vertx, agent, clock, config);
         return agent.start().compose(v -> control.start()).onSuccess(v -> {
             if (clock instanceof ReadOnlyClock) {

@@ -6,8 +6,9 @@ import dev.ntsfarm.agent.Tracking;
 import dev.ntsfarm.core.clock.ClockControl;
 import dev.ntsfarm.agent.nts.NtsAssociation;
 import dev.ntsfarm.agent.source.NtpSource;
-import dev.ntsfarm.agent.source.Sample;
-import dev.ntsfarm.agent.source.Selection;
+import dev.ntsfarm.core.clock.SourceReport;
+import dev.ntsfarm.core.clock.SourceState;
+import dev.ntsfarm.core.clock.SourceStatsReport;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigException;
 import dev.ntsfarm.core.config.ConfigResult;
@@ -135,22 +136,14 @@ public final class AgentControlServer extends ClockAgentService {
     }
 
     AgentTrackingReply trackingReply() {
-        Tracking t = agent.tracking();
-        return AgentTrackingReply.newBuilder().setReferenceId(t.referenceId()).setReferenceName(t.referenceName())
-                .setStratum(t.stratum()).setReferenceTimeUnixNanos(t.referenceTimeUnixNanos())
-                .setSystemTime(t.systemTime()).setLastOffset(t.lastOffset()).setRmsOffset(t.rmsOffset())
-                .setFrequencyPpm(clockFrequency()).setResidualFrequencyPpm(t.residualFrequencyPpm())
+        dev.ntsfarm.core.clock.Tracking t = agent.trackingReport();
+        // the proto's signs: system time and last offset positive when the clock is behind
+        return AgentTrackingReply.newBuilder().setReferenceId(t.refId()).setReferenceName(t.refName())
+                .setStratum(t.stratum()).setReferenceTimeUnixNanos(t.refTime())
+                .setSystemTime(t.systemTime()).setLastOffset(-t.lastOffset()).setRmsOffset(t.rmsOffset())
+                .setFrequencyPpm(t.frequencyPpm()).setResidualFrequencyPpm(t.residualFreqPpm())
                 .setSkewPpm(t.skewPpm()).setRootDelay(t.rootDelay()).setRootDispersion(t.rootDispersion())
-                .setUpdateInterval(t.updateInterval()).setLeap(leap(t.leap())).build();
-    }
-
-    /** chrony reports the frequency error of the clock: the correction applied, negated. */
-    private double clockFrequency() {
-        try {
-            return -clock.frequencyPpm();
-        } catch (RuntimeException e) {
-            return 0;
-        }
+                .setUpdateInterval(t.updateInterval()).setLeapValue(t.leap().indicator()).build();
     }
 
     @Override
@@ -160,47 +153,51 @@ public final class AgentControlServer extends ClockAgentService {
 
     @Override
     public Future<AgentSourcesReply> sources(AgentSourcesRequest request) {
-        long now = clock.readTime();
         AgentSourcesReply.Builder b = AgentSourcesReply.newBuilder();
-        for (Selection.Candidate c : agent.selection().candidates()) {
-            NtpSource s = c.source();
-            AgentSource.Builder src = AgentSource.newBuilder().setName(s.name()).setAddress(s.addressText())
-                    .setMode(s.directive().kind() == SourceDirective.Kind.PEER
-                            ? AgentSourceMode.AGENT_MODE_PEER : AgentSourceMode.AGENT_MODE_SERVER)
-                    .setState(state(c.state())).setPoll(s.poll()).setReach(s.reach().bits())
-                    .setLastRxSeconds(s.lastRxUnixNanos() == Long.MIN_VALUE ? -1
-                            : (now - s.lastRxUnixNanos()) / 1_000_000_000L);
-            s.lastSample().ifPresent(last -> src.setHasSample(true).setStratum(last.stratum())
-                    .setAdjustedOffset(last.offset()).setMeasuredOffset(last.offset())
-                    .setErrorBound(last.rootDistance()));
-            b.addSources(src);
+        List<NtpSource> sources = agent.sources();
+        List<SourceReport> reports = agent.sourceReports();
+        for (int i = 0; i < Math.min(sources.size(), reports.size()); i++) {
+            NtpSource s = sources.get(i);
+            SourceReport r = reports.get(i);
+            if (r == null) {
+                continue;
+            }
+            b.addSources(AgentSource.newBuilder().setName(s.name()).setAddress(s.addressText())
+                    .setMode(r.mode() == SourceReport.MODE_PEER ? AgentSourceMode.AGENT_MODE_PEER
+                            : AgentSourceMode.AGENT_MODE_SERVER)
+                    .setState(state(r.state())).setStratum(r.stratum()).setPoll(r.poll()).setReach(r.reach().bits())
+                    .setLastRxSeconds(r.lastRx()).setHasSample(r.lastRx() >= 0)
+                    .setAdjustedOffset(-r.lastSample()).setMeasuredOffset(-r.lastSampleOriginal())
+                    .setErrorBound(r.lastSampleError()));
         }
         return Future.succeededFuture(b.build());
     }
 
-    private static AgentSourceState state(Selection.State s) {
+    private static AgentSourceState state(SourceState s) {
         return switch (s) {
             case SELECTED -> AgentSourceState.AGENT_STATE_SELECTED;
             case COMBINED -> AgentSourceState.AGENT_STATE_COMBINED;
             case NOT_COMBINED -> AgentSourceState.AGENT_STATE_NOT_COMBINED;
             case UNUSABLE -> AgentSourceState.AGENT_STATE_UNUSABLE;
             case FALSETICKER -> AgentSourceState.AGENT_STATE_FALSETICKER;
+            case JITTERY -> AgentSourceState.AGENT_STATE_JITTERY;
         };
     }
 
     @Override
     public Future<AgentSourceStatsReply> sourceStats(AgentSourcesRequest request) {
         AgentSourceStatsReply.Builder b = AgentSourceStatsReply.newBuilder();
-        for (NtpSource s : agent.sources()) {
-            List<Sample> samples = s.samples();
-            AgentSourceStats.Builder st = AgentSourceStats.newBuilder().setName(s.name()).setAddress(s.addressText())
-                    .setSamples(samples.size());
-            if (!samples.isEmpty()) {
-                SourceStatistics fit = SourceStatistics.of(samples);
-                st.setRuns(fit.runs()).setSpanSeconds(fit.spanSeconds()).setFrequencyPpm(fit.frequencyPpm())
-                        .setSkewPpm(fit.skewPpm()).setOffset(fit.offset()).setStdDev(fit.stdDev());
+        List<NtpSource> sources = agent.sources();
+        List<SourceStatsReport> reports = agent.sourceStatsReports();
+        for (int i = 0; i < Math.min(sources.size(), reports.size()); i++) {
+            SourceStatsReport r = reports.get(i);
+            if (r == null) {
+                continue;
             }
-            b.addSources(st);
+            b.addSources(AgentSourceStats.newBuilder().setName(sources.get(i).name())
+                    .setAddress(sources.get(i).addressText()).setSamples(r.samples()).setRuns(r.runs())
+                    .setSpanSeconds(r.span()).setFrequencyPpm(r.frequencyPpm()).setSkewPpm(r.skewPpm())
+                    .setOffset(r.offset()).setStdDev(r.stdDev()));
         }
         return Future.succeededFuture(b.build());
     }
@@ -256,7 +253,7 @@ public final class AgentControlServer extends ClockAgentService {
         int off = 0;
         int burstOn = 0;
         for (NtpSource s : agent.sources()) {
-            if (s.bursting()) {
+            if (agent.bursting(s)) {
                 burstOn++;
             } else if (s.online()) {
                 on++;
@@ -296,22 +293,23 @@ public final class AgentControlServer extends ClockAgentService {
 
     @Override
     public Future<AgentCommandReply> makeStep(AgentMakeStepRequest request) {
-        Tracking t = agent.tracking();
-        if (!t.synchronised()) {
-            return Future.succeededFuture(reply(false, "no reference to step to"));
-        }
         if (request.getThreshold() > 0 || request.getLimit() != 0) {
-            return Future.succeededFuture(reply(false,
-                    "makestep THRESHOLD LIMIT needs the clock discipline, which this agent does not run yet"));
+            return Future.succeededFuture(reply(false, "makestep THRESHOLD LIMIT at run time is not supported; "
+                    + "set it with the makestep directive"));
         }
-        clock.stepOffset(t.systemTime());
+        // chronyc makestep: step away whatever correction is still being slewed
+        double pending = clock.pendingSlew();
+        if (pending != 0) {
+            clock.slewOffset(-pending);
+            clock.stepOffset(pending);
+        }
         return Future.succeededFuture(reply(true, "200 OK"));
     }
 
     @Override
     public Future<AgentCommandReply> burst(AgentSourceSelector request) {
         List<NtpSource> sel = select(request);
-        sel.forEach(s -> vertx.runOnContext(v -> s.burst()));
+        sel.forEach(agent::burst);
         return Future.succeededFuture(sel.isEmpty() ? reply(false, "no such source") : reply(true, "200 OK"));
     }
 

@@ -7,7 +7,6 @@ import dev.ntsfarm.core.keyfile.MacAlgorithm;
 import dev.ntsfarm.core.keyfile.NtpMac;
 import dev.ntsfarm.core.keyfile.SymmetricKey;
 import dev.ntsfarm.core.ntp.Bytes;
-import dev.ntsfarm.core.ntp.KissCode;
 import dev.ntsfarm.core.ntp.LeapIndicator;
 import dev.ntsfarm.core.ntp.NtpHeader;
 import dev.ntsfarm.core.ntp.NtpMode;
@@ -16,7 +15,6 @@ import dev.ntsfarm.core.ntp.NtpTimestamp;
 import dev.ntsfarm.core.nts.NtsClientRequest;
 import dev.ntsfarm.core.nts.NtsClientResponse;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
@@ -37,10 +35,7 @@ public final class NtpSource {
 
     /** Samples kept when {@code maxsamples} is not given (the clock filter's window). */
     public static final int DEFAULT_SAMPLES = 8;
-    /** Requests of an {@code iburst} or {@code burst}, at {@link #BURST_INTERVAL_MILLIS}. */
-    public static final int BURST_REQUESTS = 4;
-    public static final long BURST_INTERVAL_MILLIS = 2000;
-    /** A reply later than this after the request is not waited for. */
+    /** A reply later than this after the request is not waited for (a peer's, a whole poll interval). */
     public static final long REPLY_TIMEOUT_MILLIS = 1000;
     /** log2 of the precision we announce, about a microsecond. */
     public static final int PRECISION_EXPONENT = -20;
@@ -48,6 +43,7 @@ public final class NtpSource {
     private final Vertx vertx;
     private final SourceDirective directive;
     private final SourceContext ctx;
+    private final SourceListener listener;
     private final NtsAssociation nts;
     private final SymmetricKey key;
     private final ReachRegister reach = new ReachRegister();
@@ -57,9 +53,8 @@ public final class NtpSource {
     private DatagramSocket socket;
     private InetAddress address;
     private int poll;
-    private int goodInRow;
-    private int burstLeft;
     private long timer = -1;
+    private long timeoutTimer = -1;
     private boolean online = true;
     private boolean stopped;
 
@@ -75,10 +70,11 @@ public final class NtpSource {
     private long lastRxNanos = Long.MIN_VALUE;
     private String lastError = "";
 
-    public NtpSource(Vertx vertx, SourceDirective directive, SourceContext ctx) {
+    public NtpSource(Vertx vertx, SourceDirective directive, SourceContext ctx, SourceListener listener) {
         this.vertx = vertx;
         this.directive = directive;
         this.ctx = ctx;
+        this.listener = listener;
         this.poll = directive.minPoll();
         this.keep = directive.maxSamples() > 0 ? directive.maxSamples() : DEFAULT_SAMPLES;
         this.nts = directive.nts()
@@ -96,7 +92,6 @@ public final class NtpSource {
         } else {
             this.key = null;
         }
-        this.burstLeft = directive.iburst() ? BURST_REQUESTS : 0;
     }
 
     /** Resolves the host, binds the socket and schedules the first poll; the future completes when bound. */
@@ -123,6 +118,9 @@ public final class NtpSource {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
+        if (timeoutTimer >= 0) {
+            vertx.cancelTimer(timeoutTimer);
+        }
         if (nts != null) {
             try {
                 nts.saveDump();
@@ -133,9 +131,8 @@ public final class NtpSource {
         return socket == null ? Future.succeededFuture() : socket.close();
     }
 
-    /** {@code burst}: four requests at short intervals, then back to the poll. */
-    public void burst() {
-        burstLeft = BURST_REQUESTS;
+    /** Polls now (after {@code burst}, or when brought online); the schedule decides the rest. */
+    public void pollSoon() {
         schedule(0);
     }
 
@@ -163,11 +160,18 @@ public final class NtpSource {
         return Math.max(1, Math.round(Math.scalb(1000.0, poll)));
     }
 
-    private void scheduleNext() {
-        if (burstLeft > 0) {
-            schedule(Math.min(BURST_INTERVAL_MILLIS, pollIntervalMillis()));
-        } else {
-            schedule(pollIntervalMillis());
+    /** The next poll {@code seconds} after the request went out. */
+    private void scheduleAfterRequest(double seconds) {
+        poll = (int) Math.round(Math.log(Math.max(seconds, 1e-3)) / Math.log(2));
+        long elapsed = (ctx.localUnixNanos().getAsLong() - pendingT1) / 1_000_000L;
+        schedule(Math.max(0, Math.round(seconds * 1000) - elapsed));
+    }
+
+    private void onTimeout() {
+        timeoutTimer = -1;
+        if (pending && !stopped) {
+            pending = false;
+            scheduleAfterRequest(listener.unanswered(this));
         }
     }
 
@@ -182,23 +186,24 @@ public final class NtpSource {
                 return; // polled again when NTS-KE finishes
             }
         }
-        if (pending) {
-            pending = false; // the previous request went unanswered
+        if (timeoutTimer >= 0) {
+            vertx.cancelTimer(timeoutTimer);
+            timeoutTimer = -1;
         }
         byte[] packet = buildRequest(now);
+        pendingT1 = ctx.localUnixNanos().getAsLong();
         if (packet == null) {
-            scheduleNext();
+            pending = false;
+            scheduleAfterRequest(listener.unanswered(this));
             return;
         }
-        if (burstLeft > 0) {
-            burstLeft--;
-        }
         reach.transmitted();
-        pendingT1 = ctx.localUnixNanos().getAsLong();
         pending = true;
         int port = nts != null ? nts.ntpPort() : directive.port();
         socket.send(Buffer.buffer(packet), port, address.getHostAddress());
-        scheduleNext();
+        long wait = directive.kind() == SourceDirective.Kind.PEER ? pollIntervalMillis()
+                : Math.min(REPLY_TIMEOUT_MILLIS, pollIntervalMillis());
+        timeoutTimer = vertx.setTimer(Math.max(1, wait), id -> onTimeout());
     }
 
     private byte[] buildRequest(long now) {
@@ -297,7 +302,7 @@ public final class NtpSource {
         if (nts != null) {
             NtsClientResponse.Result r = nts.acceptReply(buf, 0, buf.length, ntsPending);
             if (r instanceof NtsClientResponse.Result.Nak) {
-                pending = false;
+                // counted as unanswered when the reply timeout fires
                 lastError = "NTS NAK";
                 ctx.log().accept("Received NTS NAK from " + directive.host());
                 return;
@@ -313,7 +318,6 @@ public final class NtpSource {
                 return;
             }
         }
-        pending = false;
         accept(h, pendingT1, t4);
     }
 
@@ -328,7 +332,6 @@ public final class NtpSource {
         peerTransmitBits = h.transmitTimestamp().bits();
         peerArrivalNanos = t4;
         if (answersUs) {
-            pending = false;
             accept(h, pendingT1, t4);
         }
     }
@@ -346,9 +349,6 @@ public final class NtpSource {
     private void accept(NtpHeader h, long t1, long t4) {
         if (h.kissCode() != null) {
             lastError = "kiss code " + h.kissCode();
-            if (h.kissCode() == KissCode.RATE && poll < directive.maxPoll()) {
-                poll++;
-            }
             return;
         }
         if (h.leap() == LeapIndicator.UNSYNCHRONIZED || h.stratum() == 0 || h.stratum() >= 16) {
@@ -360,6 +360,11 @@ public final class NtpSource {
         Sample s = Sample.of(t1, t2, t3, t4, h.stratum(), h.referenceId(), h.rootDelay().toSeconds(),
                 h.rootDispersion().toSeconds(), h.leap(), h.referenceTimestamp().bits() == 0 ? 0
                         : h.referenceTimestamp().toUnixNanos(t1), h.precision());
+        pending = false;
+        if (timeoutTimer >= 0) {
+            vertx.cancelTimer(timeoutTimer);
+            timeoutTimer = -1;
+        }
         reach.received();
         lastRxNanos = t4;
         lastError = "";
@@ -367,10 +372,7 @@ public final class NtpSource {
         while (samples.size() > keep) {
             samples.pollFirst();
         }
-        if (++goodInRow >= 8 && poll < directive.maxPoll()) {
-            poll++;
-            goodInRow = 0;
-        }
+        scheduleAfterRequest(listener.answered(this, s));
     }
 
     // ---- what reports read ----
@@ -400,9 +402,6 @@ public final class NtpSource {
         return online;
     }
 
-    public boolean bursting() {
-        return burstLeft > 0;
-    }
 
     /** The samples kept, oldest first. */
     public List<Sample> samples() {

@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Source selection over each source's clock-filter pick: Marzullo's intersection of the intervals
+ * The selection of {@code -Q}/{@code -q}, which must decide after as few samples as chronyd -Q does
+ * (one with {@code maxsamples 1}), before nts-core's regression has the three it needs. Over each
+ * source's clock-filter pick: Marzullo's intersection of the intervals
  * offset +/- root distance finds the largest group that agrees (RFC 5905 section 11.2.1); sources
  * outside it are false-tickers; among the rest the one with the least root distance is the reference.
  */
-public final class Selection {
+public final class OneShotSelection {
 
     /** chronyc's state symbols. */
     public enum State {
@@ -35,7 +37,7 @@ public final class Selection {
     public record Result(List<Candidate> candidates, Optional<Candidate> reference) {
     }
 
-    private Selection() {
+    private OneShotSelection() {
     }
 
     /** Selects among sources that have at least {@code minSamples} samples and are reachable. */
