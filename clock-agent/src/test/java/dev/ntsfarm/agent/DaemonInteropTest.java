@@ -200,4 +200,37 @@ class DaemonInteropTest {
             }
         });
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void plainNtpSourcesAddedDeletedAndTakenOffline() throws Exception {
+        chronyd = ChronydServer.start(dir);
+        AgentDaemon agent = startAgent("pool localhost port " + chronyd.ntpPort + " iburst minpoll -2 maxpoll -2",
+                "cmdport " + ChronydServer.freeTcpPort(), "bindcmdaddress 127.0.0.1");
+        assertTrue(agent.agent().sources().stream().anyMatch(s -> s.addressText().equals("127.0.0.1")),
+                "pool localhost gave no 127.0.0.1 source");
+        NtpSource pooled = agent.agent().sources().stream().filter(s -> s.addressText().equals("127.0.0.1"))
+                .findFirst().orElseThrow();
+        await("the pool's 127.0.0.1 to answer", Duration.ofSeconds(20), () -> pooled.samples().size() >= 2);
+        assertEquals("-", line(ctl(agent, "authdata"), "127.0.0.1").trim().split(" +")[1]);
+
+        for (NtpSource s : agent.agent().sources()) { // a pool's members are named by address, as in chronyc
+            assertEquals("200 OK\n", ctl(agent, "delete", s.addressText()));
+        }
+        assertTrue(agent.agent().sources().isEmpty(), "delete left sources behind");
+        assertEquals("200 OK\n", ctl(agent, "add", "server", "127.0.0.1", "port", Integer.toString(chronyd.ntpPort),
+                "minpoll", "-2", "maxpoll", "-2"));
+        NtpSource added = agent.agent().sources().getFirst();
+        await("the added source to answer", Duration.ofSeconds(20), () -> added.samples().size() >= 2);
+        assertTrue(ctl(agent, "activity").startsWith("200 OK\n1 sources online\n0 sources offline\n"));
+
+        assertEquals("200 OK\n", ctl(agent, "offline"));
+        await("offline", Duration.ofSeconds(5), () -> !added.online());
+        int polls = added.reach().polls();
+        TimeUnit.MILLISECONDS.sleep(1000); // four poll intervals: an offline source sends nothing
+        assertEquals(polls, added.reach().polls(), "an offline source polled");
+        assertTrue(ctl(agent, "activity").contains("\n0 sources online\n1 sources offline\n"));
+        assertEquals("200 OK\n", ctl(agent, "online"));
+        await("polling again", Duration.ofSeconds(5), () -> added.reach().polls() > polls);
+    }
 }

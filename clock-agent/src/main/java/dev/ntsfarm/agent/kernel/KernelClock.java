@@ -6,6 +6,9 @@ import dev.ntsfarm.core.clock.ClockControl;
 /** The machine's clock through {@link Timex}: really adjusts it (needs CAP_SYS_TIME). */
 public final class KernelClock implements ClockControl {
 
+    /** The kernel's bound on an adjtime()-style slew (MAXPHASE), seconds. */
+    public static final double MAX_SLEW = 0.5;
+
     private static final KernelClock SYSTEM = new KernelClock();
 
     private KernelClock() {
@@ -39,10 +42,12 @@ public final class KernelClock implements ClockControl {
         }
     }
 
+    /** Adds to what the kernel still has to slew (ADJ_OFFSET_SINGLESHOT replaces it, so read it first). */
     @Override
     public void slewOffset(double seconds) {
         try {
-            Timex.slewMicros(Math.round(Math.max(-0.5, Math.min(0.5, seconds)) * 1e6));
+            double total = Timex.remainingSlewMicros() / 1e6 + seconds;
+            Timex.slewMicros(Math.round(Math.max(-MAX_SLEW, Math.min(MAX_SLEW, total)) * 1e6));
         } catch (Timex.TimexException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

@@ -42,6 +42,15 @@ class TimexTest {
     }
 
     @Test
+    void readsTheRemainingSlewWithoutChangingIt() throws Exception {
+        long a = Timex.remainingSlewMicros();
+        long b = Timex.remainingSlewMicros();
+        // nothing here slews the clock; whatever another program started only shrinks
+        assertTrue(Math.abs(a) <= 500_000 && Math.abs(b) <= Math.abs(a), a + " then " + b);
+        assertEquals(a / 1e6, KernelClock.system().pendingSlew(), 0.5);
+    }
+
+    @Test
     void writesBackTheFrequencyJustRead() throws Exception {
         Timex.State before = Timex.read();
         Timex.State written;
