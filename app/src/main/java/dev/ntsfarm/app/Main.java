@@ -1,6 +1,10 @@
 package dev.ntsfarm.app;
 
+import dev.ntsfarm.app.bench.BenchCommand;
+import dev.ntsfarm.control.Ntsctl;
 import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
 
 /** The one runnable jar: every ntsfarm service is a subcommand. */
 public final class Main {
@@ -21,7 +25,13 @@ public final class Main {
             return EXIT_USAGE;
         }
         String command = args[0];
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
         return switch (command) {
+            case "ctl" -> Ntsctl.run(rest, out, err);
+            case "bench" -> BenchCommand.run(rest, out, err);
+            case "up" -> ServiceCommand.run(Farm.Role.ALL_IN_ONE, List.of(rest), out, err, ServiceCommand::untilSignal);
+            case "nts-ke" -> ServiceCommand.run(Farm.Role.NTS_KE, List.of(rest), out, err, ServiceCommand::untilSignal);
+            case "ntp" -> ServiceCommand.run(Farm.Role.NTP, List.of(rest), out, err, ServiceCommand::untilSignal);
             case "version" -> {
                 out.println("ntsfarm " + version() + " on Java " + Runtime.version());
                 yield 0;
@@ -43,11 +53,27 @@ public final class Main {
         return v != null ? v : "development";
     }
 
-    private static void usage(PrintStream to) {
-        to.println("usage: ntsfarm COMMAND [ARGS...]");
-        to.println();
-        to.println("Commands:");
-        to.println("  version    print the version of ntsfarm and of the JDK it runs on");
-        to.println("  help       this text");
+    static void usage(PrintStream to) {
+        to.print("""
+                usage: ntsfarm COMMAND [ARGS...]
+
+                Commands:
+                  up [-f FILE] [DIRECTIVE ...]
+                             the all-in-one farm in the foreground: NTS-KE (4460/tcp), NTP (123/udp),
+                             farm control (9323/tcp, loopback) and an embedded Hazelcast member; makes
+                             its certificate, farm secret and key file under var/ ('up --help')
+                  nts-ke -f FILE | DIRECTIVE ...
+                             the NTS-KE service of a farm of separate processes (Hazelcast member)
+                  ntp -f FILE | DIRECTIVE ...
+                             an NTP/NTS responder of such a farm (Hazelcast client)
+                  ctl [-h HOST] [-p PORT] [-c] [-n] [-N] [COMMAND]
+                             ntsctl, the farm's chronyc: 'serverstats' asks the farm control
+                             endpoint (default 127.0.0.1 port 9323); no COMMAND: read commands from stdin
+                  bench [OPTIONS]
+                             the load generator (NTP, NTS, NTS-KE) against any RFC 8915 server,
+                             chronyd included ('bench --help')
+                  version    print the version of ntsfarm and of the JDK it runs on
+                  help       this text
+                """);
     }
 }

@@ -36,4 +36,37 @@ class MainTest {
         assertEquals(0, run("version"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("on Java " + Runtime.version().feature()));
     }
+
+    @Test
+    void aConfigurationMistakeNamesFileAndLineWithoutAStackTrace() {
+        assertEquals(1, run("up", "port 11123", "sever 127.0.0.1"));
+        assertEquals("command line:2: unknown directive 'sever'\n",
+                err.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
+    }
+
+    @Test
+    void aServiceOfASeparateFarmNeedsItsConfiguration() {
+        assertEquals(1, run("ntp"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("expected -f FILE or directives"));
+    }
+
+    @Test
+    void helpListsEverySubcommand() {
+        assertEquals(0, run("help"));
+        String text = out.toString(StandardCharsets.UTF_8);
+        for (String c : new String[] {"up ", "nts-ke ", "ntp ", "ctl ", "bench ", "version "}) {
+            assertTrue(text.contains("  " + c), c + " in\n" + text);
+        }
+    }
+
+    @Test
+    void ctlSaysPlainlyWhenTheFarmIsNotThere() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        assertEquals(1, run("ctl", "-p", String.valueOf(closed), "serverstats"));
+        assertEquals("Cannot talk to the farm at 127.0.0.1:" + closed + ": connection refused\n",
+                err.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
+    }
 }

@@ -271,6 +271,9 @@ public final class ClockFilter {
 
         /** Wald-Wolfowitz runs test: a trend shows as too few sign changes. */
         boolean runsLookRandom() {
+            if (variance <= MIN_STD_DEV * MIN_STD_DEV) {
+                return true; // a line within timestamp resolution: the signs are rounding, not a trend
+            }
             if (positive == 0 || negative == 0) {
                 return false;
             }

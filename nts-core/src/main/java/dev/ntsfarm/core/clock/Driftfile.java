@@ -1,6 +1,5 @@
 package dev.ntsfarm.core.clock;
 
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -32,7 +31,7 @@ public final class Driftfile {
 
     /** The file's text: both numbers {@code %20.6f}, space-separated, newline-terminated. */
     public static String format(double frequencyPpm, double skewPpm) {
-        return String.format(Locale.ROOT, "%20.6f %20.6f", frequencyPpm, skewPpm) + "\n";
+        return ChronycFormat.fixed(frequencyPpm, 20, 6, false) + " " + ChronycFormat.fixed(skewPpm, 20, 6, false) + "\n";
     }
 
     /** Reads the first two numbers, as chrony's {@code fscanf("%lf%lf")} does; never throws. */

@@ -78,7 +78,7 @@ public final class Config {
                     "expected a line of at most " + MAX_LINE_LENGTH + " characters, got " + line.length()));
             return;
         }
-        List<String> words = words(line);
+        List<String> words = ChronyWords.split(line);
         if (words.isEmpty() || COMMENT_STARTS.indexOf(words.getFirst().charAt(0)) >= 0) {
             return;
         }
@@ -88,30 +88,6 @@ public final class Config {
             return;
         }
         out.add(new Directive(name, words.subList(1, words.size()), source, number));
-    }
-
-    /** Words separated by C {@code isspace} characters. */
-    static List<String> words(String line) {
-        List<String> words = new ArrayList<>();
-        int i = 0;
-        int n = line.length();
-        while (i < n) {
-            while (i < n && isSpace(line.charAt(i))) {
-                i++;
-            }
-            int s = i;
-            while (i < n && !isSpace(line.charAt(i))) {
-                i++;
-            }
-            if (i > s) {
-                words.add(line.substring(s, i));
-            }
-        }
-        return words;
-    }
-
-    private static boolean isSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\u000B' || c == '\f';
     }
 
     /** Every directive, in the order given. */

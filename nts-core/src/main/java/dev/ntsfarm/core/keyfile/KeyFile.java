@@ -1,5 +1,6 @@
 package dev.ntsfarm.core.keyfile;
 
+import dev.ntsfarm.core.config.ChronyWords;
 import dev.ntsfarm.core.config.ConfigError;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ public final class KeyFile {
         if (line.length() > MAX_LINE_LENGTH) {
             return "expected a line of at most " + MAX_LINE_LENGTH + " characters, got " + line.length();
         }
-        List<String> words = words(line);
+        List<String> words = ChronyWords.split(line);
         if (words.isEmpty() || COMMENT_STARTS.indexOf(words.getFirst().charAt(0)) >= 0) {
             return null;
         }
@@ -143,30 +144,6 @@ public final class KeyFile {
                     + algorithm.chronyName() + ", got " + 8 * secret.length + " bits";
         }
         return new SymmetricKey(id, algorithm, secret);
-    }
-
-    /** Words separated by C {@code isspace} characters, as chrony's {@code CPS_SplitWord}. */
-    private static List<String> words(String line) {
-        List<String> words = new ArrayList<>(3);
-        int i = 0;
-        int n = line.length();
-        while (i < n) {
-            while (i < n && isSpace(line.charAt(i))) {
-                i++;
-            }
-            int s = i;
-            while (i < n && !isSpace(line.charAt(i))) {
-                i++;
-            }
-            if (i > s) {
-                words.add(line.substring(s, i));
-            }
-        }
-        return words;
-    }
-
-    static boolean isSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\u000B' || c == '\f';
     }
 
     private static long parseId(String s) {

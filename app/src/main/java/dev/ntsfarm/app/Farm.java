@@ -1,0 +1,258 @@
+package dev.ntsfarm.app;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.ntsfarm.control.FarmControlOptions;
+import dev.ntsfarm.control.FarmControlServer;
+import dev.ntsfarm.core.config.Config;
+import dev.ntsfarm.core.config.ConfigError;
+import dev.ntsfarm.core.config.ConfigException;
+import dev.ntsfarm.core.cookie.FarmSecret;
+import dev.ntsfarm.core.stats.ServerStats;
+import dev.ntsfarm.farm.keys.ClusterOptions;
+import dev.ntsfarm.farm.keys.FarmCluster;
+import dev.ntsfarm.farm.keys.FarmKeyOptions;
+import dev.ntsfarm.farm.keys.FarmKeys;
+import dev.ntsfarm.farm.keys.FarmSecretFile;
+import dev.ntsfarm.ke.service.NtsKeOptions;
+import dev.ntsfarm.ke.service.NtsKeServer;
+import dev.ntsfarm.ntp.service.NtpOptions;
+import dev.ntsfarm.ntp.service.NtpResponder;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
+
+/**
+ * The services of one ntsfarm process, started together and stopped in reverse order: the all-in-one
+ * farm ({@link Role#ALL_IN_ONE}: Hazelcast member, NTS-KE, NTP and farm control), a key service of a
+ * farm of separate processes ({@link Role#NTS_KE}: member and NTS-KE) or a responder
+ * ({@link Role#NTP}: Hazelcast client and NTP). The separate roles open a farm control endpoint only
+ * when {@code cmdport} is configured, so several of them fit on one host.
+ */
+public final class Farm implements AutoCloseable {
+
+    /** How long start and stop may take; Hazelcast alone takes seconds. */
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    /** Which services this process runs. */
+    public enum Role {
+        ALL_IN_ONE, NTS_KE, NTP;
+
+        boolean ke() {
+            return this != NTP;
+        }
+
+        boolean ntp() {
+            return this != NTS_KE;
+        }
+
+        boolean member() {
+            return this != NTP;
+        }
+    }
+
+    /** Every option of every service, read before anything starts, so a mistake starts nothing. */
+    record Settings(Role role, Config config, ClusterOptions cluster, FarmKeyOptions keys, NtpOptions ntp,
+                    NtsKeOptions ke, FarmControlOptions control) {
+
+        static Settings read(Role role, Config config) throws ConfigException {
+            return new Settings(role, config, ClusterOptions.fromConfig(config), FarmKeyOptions.fromConfig(config),
+                    role.ntp() ? NtpOptions.fromConfig(config) : null,
+                    role.ke() ? NtsKeOptions.fromConfig(config) : null,
+                    role == Role.ALL_IN_ONE || config.has("cmdport") ? FarmControlOptions.fromConfig(config) : null);
+        }
+    }
+
+    private final Settings settings;
+    private final ServerStats stats = new ServerStats();
+    private final Vertx vertx;
+    private HazelcastInstance cluster;
+    private FarmKeys keys;
+    private NtpResponder ntp;
+    private NtsKeServer ke;
+    private FarmControlServer control;
+
+    private Farm(Settings settings) {
+        this.settings = settings;
+        this.vertx = Vertx.vertx(NtpResponder.vertxOptions(settings.ntp() != null ? settings.ntp() : NtpOptions.defaults()));
+    }
+
+    /** Starts the role's services from a configuration (blocking until all listen or one failed). */
+    public static Farm start(Role role, Config config) throws ConfigException, IOException, StartFailure {
+        return start(role, config, UnaryOperator.identity());
+    }
+
+    /** As {@link #start(Role, Config)}, with the key options adjusted (tests: a short retention). */
+    static Farm start(Role role, Config config, UnaryOperator<FarmKeyOptions> keyTuning)
+            throws ConfigException, IOException, StartFailure {
+        Settings s = Settings.read(role, config);
+        s = new Settings(s.role(), s.config(), s.cluster(), keyTuning.apply(s.keys()), s.ntp(), s.ke(), s.control());
+        FarmSecret secret = secret(s);
+        Farm farm = new Farm(s);
+        try {
+            await(farm.startAll(secret));
+            return farm;
+        } catch (StartFailure e) {
+            farm.close();
+            throw e;
+        }
+    }
+
+    private static FarmSecret secret(Settings s) throws IOException, ConfigException {
+        Path file = s.keys().farmSecretFile().orElse(null);
+        if (file == null) {
+            String source = s.config().directives().isEmpty() ? "configuration" : s.config().directives().getLast().file();
+            throw new ConfigException(new ConfigError(source, 0,
+                    "farmsecret: missing (expected: farmsecret FILE, the secret every host of the farm shares)"));
+        }
+        return s.role().member() ? FarmSecretFile.readOrCreate(file, new SecureRandom()) : FarmSecretFile.read(file);
+    }
+
+    private Future<Void> startAll(FarmSecret secret) {
+        Future<HazelcastInstance> hz = settings.role().member()
+                ? FarmCluster.startMember(vertx, settings.cluster())
+                : FarmCluster.startClient(vertx, settings.cluster());
+        return hz.compose(instance -> {
+            cluster = instance;
+            return settings.role().member()
+                    ? FarmKeys.member(vertx, instance, settings.keys(), secret)
+                    : FarmKeys.reader(vertx, instance, settings.keys(), secret);
+        }).compose(k -> {
+            keys = k;
+            if (!settings.role().ntp()) {
+                return Future.succeededFuture();
+            }
+            ntp = NtpResponder.create(vertx, settings.ntp(), stats, k::current, null);
+            return ntp.start().mapEmpty();
+        }).compose(v -> {
+            if (!settings.role().ke()) {
+                return Future.succeededFuture();
+            }
+            NtsKeOptions options = settings.ke();
+            // one host serving both: a client must learn the responder's port when it is not 123
+            if (ntp != null && options.ntpPort().isEmpty() && ntp.port() != NtpOptions.DEFAULT_PORT) {
+                options = options.withNtpPort(OptionalInt.of(ntp.port()));
+            }
+            ke = new NtsKeServer(vertx, options, keys, stats);
+            return ke.start().mapEmpty();
+        }).compose(v -> {
+            if (settings.control() == null) {
+                return Future.succeededFuture();
+            }
+            control = FarmControlServer.create(vertx, settings.control(), stats);
+            return control.start();
+        });
+    }
+
+    /** The farm's counters, shared by every service of this process. */
+    public ServerStats stats() {
+        return stats;
+    }
+
+    /** The farm's master keys as this process holds them. */
+    public FarmKeys keys() {
+        return keys;
+    }
+
+    /** The bound NTP port; -1 when this process runs no responder. */
+    public int ntpPort() {
+        return ntp != null ? ntp.port() : -1;
+    }
+
+    /** The bound NTS-KE port; -1 when this process runs no key establishment. */
+    public int ntsKePort() {
+        return ke != null && !ke.ports().isEmpty() ? ke.ports().getFirst() : -1;
+    }
+
+    /** The farm control port; -1 when this process has no control endpoint. */
+    public int cmdPort() {
+        return control != null ? control.actualPort() : -1;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    /** What listens where, one line each, for the operator. */
+    List<String> listening() {
+        List<String> lines = new ArrayList<>();
+        if (ntp != null) {
+            List<String> binds = settings.ntp().bindAddresses().stream().map(a -> a.getHostAddress()).toList();
+            lines.add(String.format("  NTP (NTS, symmetric keys) %5d/udp  %s", ntp.port(),
+                    binds.isEmpty() ? "every address" : String.join(", ", binds)));
+        }
+        if (ke != null) {
+            List<String> binds = settings.ke().bindAddresses();
+            lines.add(String.format("  NTS-KE (TLS 1.3)          %5d/tcp  %s", ntsKePort(),
+                    binds.isEmpty() ? "every address" : String.join(", ", binds)));
+        }
+        if (control != null) {
+            lines.add(String.format("  farm control (gRPC)       %5d/tcp  %s", control.actualPort(),
+                    String.join(", ", settings.control().addresses())));
+        }
+        ClusterOptions c = settings.cluster();
+        lines.add(settings.role().member()
+                ? "  Hazelcast member          cluster '" + c.name() + "' on " + c.bindHost()
+                        + (c.bindPort() == ClusterOptions.AUTO_PORT ? " (port 5701 or the next free one)" : ":" + c.bindPort())
+                : "  Hazelcast client          cluster '" + c.name() + "' via "
+                        + (c.members().isEmpty() ? c.bindHost() + ":" + ClusterOptions.DEFAULT_MEMBER_PORT
+                                : String.join(", ", c.members().stream().map(ClusterOptions.Member::address).toList())));
+        return lines;
+    }
+
+    /** Stops every service in the reverse order of start, then the cluster handle and Vert.x. */
+    @Override
+    public void close() {
+        Future<Void> chain = Future.succeededFuture();
+        if (control != null) {
+            chain = chain.eventually(() -> control.stop());
+        }
+        if (ke != null) {
+            chain = chain.eventually(() -> ke.stop());
+        }
+        if (ntp != null) {
+            chain = chain.eventually(() -> ntp.stop());
+        }
+        if (keys != null) {
+            chain = chain.eventually(() -> keys.close());
+        }
+        if (cluster != null) {
+            chain = chain.eventually(() -> FarmCluster.shutdown(vertx, cluster));
+        }
+        chain = chain.eventually(vertx::close);
+        try {
+            await(chain);
+        } catch (StartFailure e) {
+            // stopping is best effort: what could not close goes with the process
+        }
+    }
+
+    private static <T> T await(Future<T> f) throws StartFailure {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new StartFailure(e.getCause());
+        } catch (TimeoutException e) {
+            throw new StartFailure(new TimeoutException("not done within " + TIMEOUT.toSeconds() + " s"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartFailure(e);
+        }
+    }
+
+    /** A service could not start (a port taken, a cluster unreachable); the message says which and why. */
+    public static final class StartFailure extends Exception {
+        StartFailure(Throwable cause) {
+            super(cause.getMessage() != null ? cause.getMessage() : cause.toString(), cause);
+        }
+    }
+}

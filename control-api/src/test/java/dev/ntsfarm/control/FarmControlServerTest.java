@@ -1,0 +1,157 @@
+package dev.ntsfarm.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ntsfarm.core.stats.ServerCounter;
+import dev.ntsfarm.core.stats.ServerStats;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class FarmControlServerTest {
+
+    /** chronyc 4.3's serverstats, captured from chronyd 4.3 on its Unix socket, then our two lines. */
+    private static final String EXPECTED = """
+            NTP packets received       : 1001
+            NTP packets dropped        : 2
+            Command packets received   : 1
+            Command packets dropped    : 0
+            Client log records dropped : 0
+            NTS-KE connections accepted: 37
+            NTS-KE connections dropped : 3
+            Authenticated NTP packets  : 999
+            Interleaved NTP packets    : 0
+            NTP timestamps held        : 0
+            NTP timestamp span         : 0
+            NTS NAKs sent              : 5
+            Rate kiss-o'-death sent    : 4
+            """;
+
+    private final ServerStats stats = new ServerStats();
+    private FarmControlServer server;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void start(Vertx vertx, VertxTestContext ctx) {
+        stats.add(ServerCounter.NTP_PACKETS_RECEIVED, 1001);
+        stats.add(ServerCounter.NTP_PACKETS_DROPPED, 2);
+        stats.add(ServerCounter.NTS_KE_CONNECTIONS_ACCEPTED, 37);
+        stats.add(ServerCounter.NTS_KE_CONNECTIONS_DROPPED, 3);
+        stats.add(ServerCounter.AUTHENTICATED_NTP_PACKETS, 999);
+        stats.add(ServerCounter.NTS_NAKS_SENT, 5);
+        stats.add(ServerCounter.KISS_RATE_SENT, 4);
+        server = FarmControlServer.create(vertx, new FarmControlOptions(0, List.of("127.0.0.1", "::1")), stats);
+        server.start().onComplete(ctx.succeedingThenComplete());
+    }
+
+    @AfterEach
+    void stop(VertxTestContext ctx) {
+        server.stop().onComplete(ctx.succeedingThenComplete());
+    }
+
+    private int ctl(String... args) {
+        return ctlWithInput("", args);
+    }
+
+    private int ctlWithInput(String stdin, String... args) {
+        return Ntsctl.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void serverstatsPrintsChronycFormat() {
+        assertEquals(0, ctl("-p", String.valueOf(server.actualPort()), "serverstats"), err());
+        assertEquals(EXPECTED, out());
+        assertEquals("", err());
+    }
+
+    @Test
+    void serverstatsOverIpv6Loopback() {
+        assertEquals(0, ctl("-h", "::1", "-p", String.valueOf(server.actualPort()), "-n", "serverstats"), err());
+        assertEquals(EXPECTED, out());
+    }
+
+    @Test
+    void csvIsTheValuesOnOneLine() {
+        assertEquals(0, ctl("-c", "-p", String.valueOf(server.actualPort()), "serverstats"), err());
+        assertEquals("1001,2,1,0,0,37,3,999,0,0,0,5,4\n", out());
+    }
+
+    @Test
+    void everyCallCountsAsACommandPacket() {
+        String port = String.valueOf(server.actualPort());
+        assertEquals(0, ctl("-p", port, "-c", "serverstats"));
+        assertEquals(0, ctl("-p", port, "-c", "serverstats"));
+        assertEquals("1001,2,1,0,0,37,3,999,0,0,0,5,4\n1001,2,2,0,0,37,3,999,0,0,0,5,4\n", out());
+    }
+
+    @Test
+    void promptReadsCommandsUntilQuit() {
+        String port = String.valueOf(server.actualPort());
+        assertEquals(0, ctlWithInput("serverstats\n\nserverstats\nquit\nserverstats\n", "-c", "-p", port));
+        assertEquals("1001,2,1,0,0,37,3,999,0,0,0,5,4\n1001,2,2,0,0,37,3,999,0,0,0,5,4\n", out());
+    }
+
+    @Test
+    void promptEndsAtEndOfInputAndReportsAFailedCommand() {
+        String port = String.valueOf(server.actualPort());
+        assertEquals(1, ctlWithInput("sources\nserverstats\n", "-c", "-p", port));
+        assertEquals("1001,2,1,0,0,37,3,999,0,0,0,5,4\n", out());
+        assertEquals("Unrecognized command\n", err().replace(System.lineSeparator(), "\n"));
+    }
+
+    @Test
+    void unknownCommandIsChronycsError() {
+        assertEquals(1, ctl("-p", String.valueOf(server.actualPort()), "srverstats"));
+        assertEquals("Unrecognized command\n", err().replace(System.lineSeparator(), "\n"));
+        assertEquals("", out());
+    }
+
+    @Test
+    void refusedConnectionIsSaidPlainly() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        assertEquals(1, ctl("-p", String.valueOf(closed), "serverstats"));
+        assertEquals("Cannot talk to the farm at 127.0.0.1:" + closed + ": connection refused\n",
+                err().replace(System.lineSeparator(), "\n"));
+        assertTrue(!err().contains("Exception") && !err().contains("\tat "), err());
+    }
+
+    @Test
+    void unknownOptionPrintsUsage() {
+        assertEquals(1, ctl("-x", "serverstats"));
+        assertTrue(err().contains("unknown option -x") && err().contains(Ntsctl.USAGE), err());
+    }
+
+    @Test
+    void bothLoopbackAddressesListenOnOnePort() {
+        assertEquals(2, server.listening().size());
+        assertTrue(server.listening().stream().allMatch(a -> a.getPort() == server.actualPort()));
+    }
+}

@@ -1,0 +1,149 @@
+package dev.ntsfarm.ntp.service;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ntsfarm.core.config.Config;
+import dev.ntsfarm.core.config.ConfigResult;
+import dev.ntsfarm.core.stats.ServerCounter;
+import dev.ntsfarm.core.stats.ServerStats;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * chronyd 4.3 as a client of the responder: {@code chronyd -Q} with {@code server 127.0.0.1 port P
+ * iburst maxsamples 1 [key N]} prints "System clock wrong by" when it accepted an answer.
+ */
+class ChronydClientInteropTest {
+
+    static final Path CHRONYD = Path.of("/usr/sbin/chronyd");
+    static final String SERVER_KEYS = """
+            1 MD5 ASCII:chronyd-shared-secret
+            2 SHA1 HEX:6B3F1A0C2D4E5F60718293A4B5C6D7E8F9011223
+            3 AES128 HEX:000102030405060708090A0B0C0D0E0F
+            """;
+
+    @TempDir
+    Path dir;
+    Vertx vertx;
+    NtpResponder responder;
+    final ServerStats stats = new ServerStats();
+    final List<Process> processes = new ArrayList<>();
+    int port;
+
+    static void requireChronyd() {
+        if (!Files.isExecutable(CHRONYD)) {
+            if (System.getenv("CI") != null) {
+                Assertions.fail("chronyd is required in CI: " + CHRONYD);
+            }
+            Assumptions.abort("chronyd not installed");
+        }
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    @BeforeEach
+    void startResponder() throws Exception {
+        requireChronyd();
+        Path keys = dir.resolve("server.keys");
+        Files.writeString(keys, SERVER_KEYS);
+        Config config = ((ConfigResult.Parsed) Config.parse("test.conf",
+                "allow 127.0.0.1\nlocal stratum 1\nkeyfile " + keys + "\n")).config();
+        NtpOptions options = NtpOptions.fromConfig(config).withPort(0)
+                .withBindAddresses(List.of(InetAddress.ofLiteral("127.0.0.1")));
+        vertx = Vertx.vertx(NtpResponder.vertxOptions(options));
+        responder = NtpResponder.create(vertx, options, stats, null, null);
+        port = await(responder.start());
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (Process p : processes) {
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+        if (responder != null) {
+            await(responder.stop());
+        }
+        if (vertx != null) {
+            await(vertx.close());
+        }
+    }
+
+    /** Runs {@code chronyd -Q} against the responder and returns what it printed. */
+    String measureOnce(String serverOptions, String clientKeys) throws Exception {
+        Path run = Files.createTempDirectory(dir, "chronyd");
+        StringBuilder conf = new StringBuilder();
+        conf.append("server 127.0.0.1 port ").append(port).append(" iburst maxsamples 1 ").append(serverOptions).append('\n');
+        if (clientKeys != null) {
+            Path k = run.resolve("client.keys");
+            Files.writeString(k, clientKeys);
+            conf.append("keyfile ").append(k).append('\n');
+        }
+        conf.append("pidfile ").append(run.resolve("chronyd.pid")).append('\n');
+        conf.append("cmdport 0\nport 0\n");
+        Path confFile = run.resolve("chrony.conf");
+        Files.writeString(confFile, conf);
+        Path log = run.resolve("chronyd.out");
+        Process p = new ProcessBuilder(CHRONYD.toString(), "-Q", "-t", "10", "-u", "root", "-F", "0", "-f",
+                confFile.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(p);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "chronyd -Q ends by itself");
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void plainNtp() throws Exception {
+        String out = measureOnce("", null);
+        assertTrue(out.contains("System clock wrong by"), out);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void md5AsciiKey() throws Exception {
+        String out = measureOnce("key 1", "1 MD5 ASCII:chronyd-shared-secret\n");
+        assertTrue(out.contains("System clock wrong by"), out);
+        assertTrue(stats.get(ServerCounter.AUTHENTICATED_NTP_PACKETS) > 0);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void sha1HexKey() throws Exception {
+        String out = measureOnce("key 2", "2 SHA1 HEX:6B3F1A0C2D4E5F60718293A4B5C6D7E8F9011223\n");
+        assertTrue(out.contains("System clock wrong by"), out);
+        assertTrue(stats.get(ServerCounter.AUTHENTICATED_NTP_PACKETS) > 0);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aes128Key() throws Exception {
+        String out = measureOnce("key 3", "3 AES128 HEX:000102030405060708090A0B0C0D0E0F\n");
+        assertTrue(out.contains("System clock wrong by"), out);
+        assertTrue(stats.get(ServerCounter.AUTHENTICATED_NTP_PACKETS) > 0);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void wrongKeyGetsNoTime() throws Exception {
+        String out = measureOnce("key 1", "1 MD5 ASCII:some-other-secret\n");
+        assertFalse(out.contains("System clock wrong by"), out);
+        assertTrue(stats.get(ServerCounter.NTP_PACKETS_RECEIVED) > 0, "chronyd did ask");
+        assertTrue(stats.get(ServerCounter.AUTHENTICATED_NTP_PACKETS) == 0);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.ntsfarm.core.bench;
+
+import dev.ntsfarm.core.aead.AeadAlgorithm;
+import dev.ntsfarm.core.cookie.CookieCodec;
+import dev.ntsfarm.core.cookie.FarmSecret;
+import dev.ntsfarm.core.cookie.MasterKeyRing;
+import dev.ntsfarm.core.cookie.NonceSource;
+import dev.ntsfarm.core.cookie.SessionKeys;
+import dev.ntsfarm.core.ntp.LeapIndicator;
+import dev.ntsfarm.core.ntp.NtpClock;
+import dev.ntsfarm.core.ntp.NtpShort;
+import dev.ntsfarm.core.ntp.NtpTimestamp;
+import dev.ntsfarm.core.ntp.ServerDecision;
+import dev.ntsfarm.core.ntp.ServerState;
+import dev.ntsfarm.core.ntp.SymmetricKeys;
+import dev.ntsfarm.core.nts.NtsClientRequest;
+import dev.ntsfarm.core.nts.NtsResponder;
+import dev.ntsfarm.core.nts.NtsScratch;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The whole responder decision for one NTS request, as the ntp-service calls it per datagram:
+ * frame and check the fields, open the cookie, verify the authenticator with C2S, seal 1 +
+ * placeholders fresh cookies, build and seal the reply with S2C. Requests come from the client side
+ * of nts-core, one per session, and cycle through {@value #SESSIONS} sessions so each request
+ * re-keys the session AEAD as a real one does.
+ *
+ * <pre>
+ * ./ntsfarm jmh NtsResponderBenchmark -f 1 -wi 3 -i 5 -w 2s -r 2s -prof gc
+ * </pre>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class NtsResponderBenchmark {
+
+    static final int SESSIONS = 64;
+
+    @State(Scope.Thread)
+    public static class Farm {
+
+        @Param({"15", "30"})
+        public int aead;
+
+        /** Cookie placeholders in each request: 0 is a client's steady state, 7 after losses. */
+        @Param({"0"})
+        public int placeholders;
+
+        byte[][] requests;
+        byte[] out;
+        CookieCodec codec;
+        NtsScratch scratch;
+        ServerState state;
+        final NtpClock clock = () -> NtpTimestamp.bitsOfUnixNanos(1_800_000_000_000_000_000L);
+        int next;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            AeadAlgorithm alg = AeadAlgorithm.fromId(aead);
+            Random r = new Random(42);
+            long slot = MasterKeyRing.slotAt(1_800_000_000L, 3600);
+            Map<Long, byte[]> seeds = Map.of(slot - 1, bytes(r, 32), slot, bytes(r, 32), slot + 1, bytes(r, 32));
+            NonceSource nonces = NonceSource.of(new SecureRandom());
+            codec = new CookieCodec(MasterKeyRing.of(FarmSecret.of(bytes(r, 32)), slot, seeds), nonces);
+            scratch = new NtsScratch(NonceSource.of(new SecureRandom()));
+            state = new ServerState(LeapIndicator.NO_WARNING, 1, 4, -24, new NtpShort(0), new NtpShort(0x10),
+                    0x4c4f434c, NtpTimestamp.of(0xEB00_0000L, 0));
+            requests = new byte[SESSIONS][];
+            for (int i = 0; i < SESSIONS; i++) {
+                SessionKeys keys = SessionKeys.of(alg, bytes(r, alg.keyLength()), bytes(r, alg.keyLength()));
+                byte[] cookie = new byte[CookieCodec.cookieLength(alg)];
+                codec.seal(keys, cookie, 0);
+                requests[i] = NtsClientRequest.builder().cookie(cookie).placeholders(placeholders).keys(keys)
+                        .random(nonces).transmitTimestamp(r.nextLong()).build().packet();
+            }
+            out = new byte[requests[0].length];
+            byte[] req = requests[0];
+            if (!(NtsResponder.handle(req, 0, req.length, clock.nowNtp(), state, codec, scratch, SymmetricKeys.NONE,
+                    clock, out) instanceof ServerDecision.Respond)) {
+                throw new IllegalStateException("the benchmark's request is not answered");
+            }
+        }
+
+        private static byte[] bytes(Random r, int n) {
+            byte[] b = new byte[n];
+            r.nextBytes(b);
+            return b;
+        }
+    }
+
+    @Benchmark
+    public ServerDecision handle(Farm f) {
+        byte[] req = f.requests[f.next++ & (SESSIONS - 1)];
+        return NtsResponder.handle(req, 0, req.length, 0xEB00_0000_0000_0000L, f.state, f.codec, f.scratch,
+                SymmetricKeys.NONE, f.clock, f.out);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.ntsfarm.ke.service;
+
+import dev.ntsfarm.core.cookie.NonceSource;
+import dev.ntsfarm.core.stats.ServerStats;
+import dev.ntsfarm.farm.keys.KeyRingSource;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The NTS-KE service (RFC 8915 section 4): TLS 1.3 only, ALPN {@code ntske/1}, one verticle per
+ * event loop on a shared port. Each session reads one request (at most 16 KiB, within 2 s), answers
+ * with eight cookies sealed under the farm's current master key, or an Error record, and closes.
+ *
+ * <p>Limits: at most {@code maxntsconnections} sessions open at once, and with {@code ntsratelimit}
+ * a per-address bucket ({@link KeRateLimiter}); a connection over either limit is closed at once and
+ * counted as dropped. The rate check runs once TLS is up, since Vert.x hands the connection over
+ * after the handshake; the handshake itself is bounded by the session timeout.
+ */
+public final class NtsKeServer {
+
+    /** Where an IPv4-and-IPv6 listener binds when no {@code bindaddress} is given. */
+    static final String ANY_IPV6 = "::";
+    static final String ANY_IPV4 = "0.0.0.0";
+
+    /** Negative ports: Vert.x's key for one random port shared by the servers that name it. */
+    private static final AtomicInteger RANDOM_PORT_KEYS = new AtomicInteger();
+
+    private final Vertx vertx;
+    private final NtsKeShared shared;
+    private final List<String> deployments = new ArrayList<>();
+    private final List<Integer> ports = new ArrayList<>();
+
+    public NtsKeServer(Vertx vertx, NtsKeOptions options, KeyRingSource keys, ServerStats stats) {
+        this.vertx = vertx;
+        this.shared = new NtsKeShared(options, keys, stats, NonceSource.of(new SecureRandom()),
+                new KeExchange.KeServerPolicy(options.aeads(), options.ntpServer(), options.ntpPort()),
+                new AtomicInteger(), options.rateLimit().map(KeRateLimiter::new).orElse(null));
+    }
+
+    /**
+     * Binds every listener; completes with the bound port of each, in {@code bindaddress} order (one
+     * port for the default IPv4-and-IPv6 listener).
+     */
+    public Future<List<Integer>> start() {
+        NtsKeOptions o = shared.options();
+        if (o.keyCertPairs().isEmpty()) {
+            return Future.failedFuture(new IllegalStateException(
+                    "no certificate for NTS-KE (expected: ntsserverkey FILE and ntsservercert FILE)"));
+        }
+        for (NtsKeOptions.KeyCertPair p : o.keyCertPairs()) {
+            if (!Files.isReadable(p.key())) {
+                return Future.failedFuture(new IllegalStateException("ntsserverkey " + p.key() + ": cannot read it"));
+            }
+            if (!Files.isReadable(p.certChain())) {
+                return Future.failedFuture(new IllegalStateException("ntsservercert " + p.certChain()
+                        + ": cannot read it"));
+            }
+        }
+        Future<Void> chain = Future.succeededFuture();
+        if (o.bindAddresses().isEmpty()) {
+            // the IPv6 wildcard takes IPv4 too; a host without IPv6 gets the IPv4 wildcard
+            chain = chain.compose(v -> listen(ANY_IPV6).recover(e -> listen(ANY_IPV4)));
+        } else {
+            for (String host : o.bindAddresses()) {
+                chain = chain.compose(v -> listen(host));
+            }
+        }
+        return chain.map(v -> List.copyOf(ports)).recover(e -> stop().transform(x -> Future.failedFuture(
+                new IllegalStateException("NTS-KE could not listen on port " + o.port() + ": " + e.getMessage(), e))));
+    }
+
+    /**
+     * One verticle per event loop on one port. Vert.x shares a listening socket between servers of the
+     * same host and port; for "any free port" it shares one random port between servers that ask for
+     * the same negative port, so each service takes a negative number of its own.
+     */
+    private Future<Void> listen(String host) {
+        AtomicInteger bound = new AtomicInteger();
+        int port = shared.options().port() == 0 ? -RANDOM_PORT_KEYS.incrementAndGet() : shared.options().port();
+        return vertx.deployVerticle(() -> new NtsKeVerticle(shared, host, port, bound),
+                        new DeploymentOptions().setInstances(shared.options().instances()))
+                .map(id -> {
+                    deployments.add(id);
+                    ports.add(bound.get());
+                    return null;
+                });
+    }
+
+    /** Closes every listener; open sessions end with their connections. */
+    public Future<Void> stop() {
+        List<Future<Void>> undeploys = new ArrayList<>();
+        for (String id : deployments) {
+            undeploys.add(vertx.undeploy(id));
+        }
+        deployments.clear();
+        ports.clear();
+        return Future.join(undeploys).mapEmpty();
+    }
+
+    /** Ports bound by {@link #start()}. */
+    public List<Integer> ports() {
+        return List.copyOf(ports);
+    }
+
+    /** Sessions open now. */
+    public int openSessions() {
+        return shared.openSessions().get();
+    }
+}
