@@ -160,13 +160,17 @@ public final class ChronydServer implements AutoCloseable {
 
     /** A self-signed EC P-256 certificate for 127.0.0.1 (SAN IP and DNS localhost), PEM, key PKCS#8. */
     public static void selfSignedCertificate(Path certFile, Path keyFile) throws Exception {
+        selfSignedCertificate(certFile, keyFile, new Date(System.currentTimeMillis() - 86_400_000L),
+                new Date(System.currentTimeMillis() + 30L * 86_400_000L));
+    }
+
+    /** The same, valid from {@code from} to {@code to}. */
+    public static void selfSignedCertificate(Path certFile, Path keyFile, Date from, Date to) throws Exception {
         // Bouncy Castle's key encoding carries the curve and public key inside, which GnuTLS (chronyd) needs
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC", new org.bouncycastle.jce.provider.BouncyCastleProvider());
         g.initialize(new ECGenParameterSpec("secp256r1"), new java.security.SecureRandom());
         KeyPair kp = g.generateKeyPair();
         X500Name name = new X500Name("CN=127.0.0.1");
-        Date from = new Date(System.currentTimeMillis() - 86_400_000L);
-        Date to = new Date(System.currentTimeMillis() + 30L * 86_400_000L);
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name,
                 new BigInteger(64, new java.security.SecureRandom()).abs().add(BigInteger.ONE), from, to, name,
                 kp.getPublic());

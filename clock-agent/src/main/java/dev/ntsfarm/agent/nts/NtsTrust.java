@@ -105,9 +105,19 @@ public final class NtsTrust {
         }
     }
 
-    /** Checking at a moment inside the leaf's validity makes the dates pass and everything else count. */
-    private Date checkDate(X509Certificate[] chain) {
-        if (checkTime.getAsBoolean() || chain.length == 0) {
+    /**
+     * With time checks on: every certificate of the chain must be valid now, the trusted one too (PKIX
+     * takes an anchor as it is, GnuTLS does not). Off: checking at a moment inside the certificates'
+     * validity makes the dates pass and everything else count.
+     */
+    private Date checkDate(X509Certificate[] chain) throws CertificateException {
+        if (checkTime.getAsBoolean()) {
+            for (X509Certificate c : chain) {
+                c.checkValidity();
+            }
+            return null;
+        }
+        if (chain.length == 0) {
             return null;
         }
         Date latestStart = chain[0].getNotBefore();
