@@ -1,0 +1,187 @@
+package dev.ntsfarm.agent;
+
+import dev.ntsfarm.core.clock.ClockControl;
+import dev.ntsfarm.agent.kernel.KernelClock;
+import dev.ntsfarm.agent.kernel.ReadOnlyClock;
+import dev.ntsfarm.agent.source.SourceContext;
+import dev.ntsfarm.core.config.Config;
+import dev.ntsfarm.core.config.ConfigException;
+import dev.ntsfarm.core.config.ConfigResult;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * {@code ntsfarm agent [-f FILE] [-x] [-Q|-q] [-t SECONDS] [DIRECTIVE ...]}, with chronyd's habits:
+ * directives on the command line replace the configuration file; {@code -x} never touches the clock;
+ * {@code -Q} measures once and prints {@code System clock wrong by S seconds (ignored)}; {@code -q} also
+ * steps the clock once. Like chronyd, messages go to standard error, each prefixed with the UTC time.
+ */
+public final class AgentCommand {
+
+    /** Where the configuration is read from when neither {@code -f} nor directives are given. */
+    public static final String DEFAULT_CONFIG_FILE = "/etc/ntsfarm/agent.conf";
+
+    private AgentCommand() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the agent; returns the exit status (0 success, 1 failure or timeout, 2 usage). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        String file = null;
+        boolean noClock = false;
+        int oneShot = 0; // 'Q' or 'q'
+        double timeout = -1;
+        List<String> directives = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "-x" -> noClock = true;
+                case "-Q", "-q" -> oneShot = a.charAt(1);
+                case "-d", "-n" -> {
+                    // always in the foreground
+                }
+                case "-f", "-t" -> {
+                    if (i + 1 == args.length) {
+                        err.println("agent: option " + a + " needs an argument");
+                        return 2;
+                    }
+                    String v = args[++i];
+                    if (a.equals("-f")) {
+                        file = v;
+                    } else {
+                        try {
+                            timeout = Double.parseDouble(v);
+                        } catch (NumberFormatException e) {
+                            err.println("agent: -t expects a number of seconds, got \"" + v + "\"");
+                            return 2;
+                        }
+                    }
+                }
+                case "-h", "--help" -> {
+                    out.println("usage: ntsfarm agent [-f FILE] [-x] [-Q|-q] [-t SECONDS] [DIRECTIVE ...]");
+                    return 0;
+                }
+                default -> {
+                    if (a.startsWith("-") && a.length() > 1) {
+                        err.println("agent: unknown option " + a
+                                + " (expected: -f FILE, -x, -Q, -q, -t SECONDS, -d, or directives)");
+                        return 2;
+                    }
+                    directives.add(a);
+                }
+            }
+        }
+        Consumer<String> log = line -> err.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + line);
+
+        AgentConfig config;
+        try {
+            config = readConfig(file, directives, err);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+        if (config == null) {
+            return 1;
+        }
+        if (oneShot != 0) {
+            // -q -x goes through the motions of a step on a clock that ignores it, as chronyd does
+            ClockControl clock = oneShot == 'q' ? (noClock ? new ReadOnlyClock() : KernelClock.system()) : null;
+            return oneShot(config, oneShot == 'q', clock, timeout, log);
+        }
+        return daemon(config, noClock, log);
+    }
+
+    /** Directives on the command line replace the file, as with chronyd. */
+    static AgentConfig readConfig(String file, List<String> directives, PrintStream err) throws ConfigException {
+        ConfigResult r;
+        if (!directives.isEmpty()) {
+            r = Config.fromArgs(directives);
+        } else {
+            Path p = Path.of(file != null ? file : DEFAULT_CONFIG_FILE);
+            if (file == null && !Files.exists(p)) {
+                r = Config.fromArgs(List.of());
+            } else {
+                try {
+                    r = Config.parse(p.toString(), Files.readString(p));
+                } catch (IOException e) {
+                    err.println(p + ": cannot read the configuration (" + e.getMessage() + ")");
+                    return null;
+                }
+            }
+        }
+        return switch (r) {
+            case ConfigResult.Parsed p -> AgentConfig.from(p.config());
+            case ConfigResult.Invalid inv -> {
+                inv.errors().forEach(e -> err.println(e));
+                yield null;
+            }
+        };
+    }
+
+    /**
+     * {@code -Q}/{@code -q}: start the sources, wait for the first update (at most {@code timeout}
+     * seconds when positive), print the offset as chronyd does, correct the clock once with {@code -q}.
+     */
+    static int oneShot(AgentConfig config, boolean correct, ClockControl clock, double timeout,
+                       Consumer<String> log) {
+        Vertx vertx = Vertx.vertx();
+        Agent agent = new Agent(vertx, config, log, new ReadOnlyClock(), false);
+        try {
+            CompletableFuture<Double> offset = agent.start().compose(v -> agent.firstUpdate())
+                    .toCompletionStage().toCompletableFuture();
+            double wrongBy = timeout > 0 ? offset.get((long) (timeout * 1000), TimeUnit.MILLISECONDS) : offset.get();
+            boolean step = correct && clock != null;
+            log.accept(String.format(Locale.ROOT, "System clock wrong by %.6f seconds (%s)", wrongBy,
+                    step ? "step" : "ignored"));
+            if (step) {
+                clock.stepOffset(wrongBy);
+            }
+            return 0;
+        } catch (TimeoutException e) {
+            log.accept("Timeout reached");
+            return 1;
+        } catch (Exception e) {
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            log.accept("Fatal error : " + c.getMessage());
+            return 1;
+        } finally {
+            agent.stop().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(x -> null).join();
+            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(x -> null).join();
+        }
+    }
+
+    /** The daemon in the foreground until the JVM is asked to stop. */
+    static int daemon(AgentConfig config, boolean noClock, Consumer<String> log) {
+        AgentDaemon d = new AgentDaemon(config, noClock, log);
+        try {
+            d.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            log.accept("Fatal error : " + c.getMessage());
+            d.stop();
+            return 1;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            d.stop();
+            done.complete(null);
+        }));
+        done.join();
+        return 0;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.ntsfarm.agent.kernel;
+
+import dev.ntsfarm.agent.source.SourceContext;
+import dev.ntsfarm.core.clock.ClockControl;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code -x}: never changes the machine's clock. Like chronyd's null driver, corrections go into a
+ * clock kept in software on top of the real one (steps and slews at once, frequency as a rate), so
+ * the discipline sees its corrections take effect and converges instead of correcting the same
+ * offset again and again. Every timestamp the agent takes comes from {@link #readTime()}.
+ */
+public final class ReadOnlyClock implements ClockControl {
+
+    private final LongSupplier real;
+    private long anchorReal;
+    private double anchorOffset; // seconds added to the real clock at anchorReal
+    private double frequencyPpm;
+    private double lastCorrection;
+
+    public ReadOnlyClock() {
+        this(SourceContext::systemUnixNanos);
+    }
+
+    /** Over another clock ({@code real}), for tests. */
+    public ReadOnlyClock(LongSupplier real) {
+        this.real = real;
+        this.anchorReal = real.getAsLong();
+    }
+
+    private double offsetAt(long realNanos) {
+        return anchorOffset + (realNanos - anchorReal) / 1e9 * frequencyPpm * 1e-6;
+    }
+
+    private void reanchor() {
+        long now = real.getAsLong();
+        anchorOffset = offsetAt(now);
+        anchorReal = now;
+    }
+
+    @Override
+    public synchronized long readTime() {
+        long now = real.getAsLong();
+        return now + Math.round(offsetAt(now) * 1e9);
+    }
+
+    @Override
+    public synchronized double frequencyPpm() {
+        return frequencyPpm;
+    }
+
+    @Override
+    public synchronized void setFrequencyPpm(double ppm) {
+        reanchor();
+        frequencyPpm = ppm;
+    }
+
+    @Override
+    public synchronized void slewOffset(double seconds) {
+        reanchor();
+        anchorOffset += seconds;
+        lastCorrection = seconds;
+    }
+
+    @Override
+    public double pendingSlew() {
+        return 0;
+    }
+
+    @Override
+    public synchronized void stepOffset(double seconds) {
+        reanchor();
+        anchorOffset += seconds;
+        lastCorrection = seconds;
+    }
+
+    /** The last step or slew asked for (applied in software only). */
+    public synchronized double lastCorrection() {
+        return lastCorrection;
+    }
+
+    /** What the software clock adds to the real one now, seconds. */
+    public synchronized double offset() {
+        return offsetAt(real.getAsLong());
+    }
+
+    @Override
+    public String toString() {
+        return "ReadOnlyClock";
+    }
+}

@@ -1,0 +1,133 @@
+package dev.ntsfarm.agent.nts;
+
+import dev.ntsfarm.core.aead.AeadAlgorithm;
+import dev.ntsfarm.core.cookie.SessionKeys;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One NTS association saved in {@code ntsdumpdir}, so a restart needs no new NTS-KE: a versioned
+ * text file, mode 0600, written to a temporary name and renamed over the old one.
+ *
+ * <pre>
+ * ntsfarm-nts-client 1
+ * NTSKE_HOST NTSKE_PORT
+ * CONTEXT_ID KE_UNIX_SECONDS
+ * AEAD_ID C2S_HEX S2C_HEX
+ * - | AEAD_ID C2S_HEX S2C_HEX     (alternate GCM-SIV keys)
+ * NTP_SERVER NTP_PORT
+ * COOKIE_HEX                      (one a line, oldest first)
+ * end COOKIE_COUNT                (so a truncated file is refused, not half used)
+ * </pre>
+ */
+public record NtsDump(String keHost, int kePort, long contextId, long keUnixSeconds, SessionKeys keys,
+                      SessionKeys alternateKeys, String ntpServer, int ntpPort, List<byte[]> cookies) {
+
+    public static final String MAGIC = "ntsfarm-nts-client";
+    public static final int VERSION = 1;
+    private static final HexFormat HEX = HexFormat.of();
+
+    public NtsDump {
+        cookies = cookies.stream().map(byte[]::clone).toList();
+    }
+
+    /** The file for an NTS-KE server in {@code dir}. */
+    public static Path file(Path dir, String keHost, int kePort) {
+        return dir.resolve(keHost.replaceAll("[^A-Za-z0-9.-]", "_") + "-" + kePort + ".nts");
+    }
+
+    public void save(Path dir) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append(MAGIC).append(' ').append(VERSION).append('\n');
+        sb.append(keHost).append(' ').append(kePort).append('\n');
+        sb.append(contextId).append(' ').append(keUnixSeconds).append('\n');
+        sb.append(keysLine(keys)).append('\n');
+        sb.append(alternateKeys == null ? "-" : keysLine(alternateKeys)).append('\n');
+        sb.append(ntpServer).append(' ').append(ntpPort).append('\n');
+        for (byte[] c : cookies) {
+            sb.append(HEX.formatHex(c)).append('\n');
+        }
+        sb.append("end ").append(cookies.size()).append('\n');
+        Files.createDirectories(dir);
+        Path target = file(dir, keHost, kePort);
+        Path tmp = Files.createTempFile(dir, ".nts", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(tmp, sb, StandardCharsets.US_ASCII);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The saved association for that server, or empty when there is none or it does not check out. */
+    public static Optional<NtsDump> load(Path dir, String keHost, int kePort) {
+        Path f = file(dir, keHost, kePort);
+        if (!Files.isRegularFile(f)) {
+            return Optional.empty();
+        }
+        try {
+            List<String> lines = Files.readAllLines(f, StandardCharsets.US_ASCII);
+            if (lines.size() < 7 || !lines.get(0).equals(MAGIC + " " + VERSION)) {
+                return Optional.empty();
+            }
+            String[] ke = lines.get(1).split(" ");
+            if (ke.length != 2 || !ke[0].equals(keHost) || Integer.parseInt(ke[1]) != kePort) {
+                return Optional.empty();
+            }
+            String[] ctx = lines.get(2).split(" ");
+            SessionKeys keys = parseKeys(lines.get(3));
+            SessionKeys alt = lines.get(4).equals("-") ? null : parseKeys(lines.get(4));
+            String[] ntp = lines.get(5).split(" ");
+            List<byte[]> cookies = new ArrayList<>();
+            List<String> rest = lines.subList(6, lines.size() - 1);
+            for (String line : rest) {
+                cookies.add(HEX.parseHex(line.strip()));
+            }
+            if (!lines.getLast().equals("end " + cookies.size()) || keys == null || ctx.length != 2 || ntp.length != 2 || cookies.isEmpty()
+                    || cookies.size() > CookieJar.CAPACITY) {
+                return Optional.empty();
+            }
+            return Optional.of(new NtsDump(keHost, kePort, Long.parseLong(ctx[0]), Long.parseLong(ctx[1]), keys,
+                    alt, ntp[0], Integer.parseInt(ntp[1]), cookies));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String keysLine(SessionKeys k) {
+        return k.algorithm().id() + " " + HEX.formatHex(k.c2s()) + " " + HEX.formatHex(k.s2c());
+    }
+
+    private static SessionKeys parseKeys(String line) {
+        String[] w = line.split(" ");
+        if (w.length != 3) {
+            return null;
+        }
+        AeadAlgorithm alg = AeadAlgorithm.fromId(Integer.parseInt(w[0]));
+        byte[] c2s = HEX.parseHex(w[1]);
+        byte[] s2c = HEX.parseHex(w[2]);
+        if (alg == null || c2s.length != alg.keyLength() || s2c.length != alg.keyLength()) {
+            return null;
+        }
+        return SessionKeys.of(alg, c2s, s2c);
+    }
+
+    @Override
+    public String toString() {
+        return "NtsDump[" + keHost + ":" + kePort + ", aead=" + keys.algorithm() + ", cookies=" + cookies.size() + "]";
+    }
+}

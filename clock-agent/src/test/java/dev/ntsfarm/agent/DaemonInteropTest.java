@@ -1,0 +1,236 @@
+package dev.ntsfarm.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.ntsfarm.agent.ctl.AgentCtl;
+import dev.ntsfarm.agent.source.NtpSource;
+import dev.ntsfarm.core.config.Config;
+import dev.ntsfarm.core.config.ConfigResult;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent daemon ({@code -x}) against chronyd 4.3: over NTS, with a symmetric key, and as chronyd's
+ * symmetric peer; read back through the control endpoint and {@link AgentCtl}, as chronyc users would.
+ */
+class DaemonInteropTest {
+
+    @TempDir
+    Path dir;
+    private ChronydServer chronyd;
+    private final List<AgentDaemon> daemons = new ArrayList<>();
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (AgentDaemon d : daemons) {
+            d.stop();
+        }
+        if (chronyd != null) {
+            chronyd.close();
+        }
+    }
+
+    private AgentDaemon startAgent(String... directives) throws Exception {
+        ConfigResult r = Config.fromArgs(List.of(directives));
+        if (!(r instanceof ConfigResult.Parsed p)) {
+            throw new AssertionError(r.toString());
+        }
+        PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
+        AgentDaemon d = new AgentDaemon(AgentConfig.from(p.config()), true, ps::println);
+        daemons.add(d);
+        d.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        return d;
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!done.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                fail("timed out waiting for " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    private String ctl(AgentDaemon d, String... command) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> args = new ArrayList<>(List.of("-h", "127.0.0.1", "-p", Integer.toString(d.controlPort())));
+        args.addAll(List.of(command));
+        int rc = AgentCtl.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, rc, () -> String.join(" ", command) + " failed: " + err);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String line(String report, String start) {
+        return report.lines().filter(l -> l.startsWith(start) && !l.startsWith("====")).findFirst()
+                .orElseThrow(() -> new AssertionError("no line starting '" + start + "' in:\n" + report));
+    }
+
+    private String[] ntsAgentDirectives(int cmdPort) {
+        return new String[] {
+            "server 127.0.0.1 port " + chronyd.ntpPort + " ntsport " + chronyd.ntsPort + " nts iburst minpoll -2 maxpoll -2",
+            "ntstrustedcerts " + chronyd.cert, "ntsdumpdir " + dir.resolve("agent-nts"),
+            "cmdport " + cmdPort, "bindcmdaddress 127.0.0.1"};
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void ntsReachesFullReachShowsAuthdataAndRestartsWithoutNtsKe() throws Exception {
+        chronyd = ChronydServer.start(dir);
+        int cmdPort = ChronydServer.freeTcpPort();
+        long keBefore = chronyd.keConnectionsAccepted(); // the readiness probe counts as one
+        AgentDaemon agent = startAgent(ntsAgentDirectives(cmdPort));
+        NtpSource source = agent.agent().sources().getFirst();
+        await("reach 377", Duration.ofSeconds(30), () -> source.reach().bits() == 0xFF);
+
+        String sources = ctl(agent, "sources");
+        String srcLine = line(sources, "^");
+        assertTrue(srcLine.matches("\\^[*+?] 127\\.0\\.0\\.1 +1 +-2 +377 .*"), srcLine);
+        assertTrue(sources.startsWith("MS Name/IP address         Stratum Poll Reach LastRx Last sample"), sources);
+
+        String auth = ctl(agent, "-N", "authdata");
+        String[] cols = line(auth, "127.0.0.1").trim().split(" +");
+        // Name Mode KeyID Type KLen Last Atmp NAK Cook CLen
+        assertEquals("NTS", cols[1], auth);
+        assertNotEquals("0", cols[2], "KeyID: " + auth);
+        assertEquals("15", cols[3], "Type: " + auth);
+        assertEquals("256", cols[4], "KLen: " + auth);
+        assertEquals("8", cols[8], "Cook: " + auth);
+        assertTrue(Integer.parseInt(cols[9]) > 0, "CLen: " + auth);
+        assertEquals(1, agent.agent().keSessions(), () -> log.toString(StandardCharsets.UTF_8));
+        assertEquals(keBefore + 1, chronyd.keConnectionsAccepted());
+
+        String tracking = ctl(agent, "tracking");
+        assertTrue(tracking.startsWith("Reference ID    : 7F000001 (127.0.0.1)\nStratum         : 2\n"), tracking);
+
+        agent.stop();
+        daemons.clear();
+        Path dump = dir.resolve("agent-nts").resolve("127.0.0.1-" + chronyd.ntsPort + ".nts");
+        assertTrue(Files.exists(dump), "no NTS dump at " + dump);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dump)));
+
+        AgentDaemon again = startAgent(ntsAgentDirectives(ChronydServer.freeTcpPort()));
+        NtpSource restarted = again.agent().sources().getFirst();
+        await("four answered polls after the restart", Duration.ofSeconds(30),
+                () -> Integer.bitCount(restarted.reach().bits()) >= 4);
+        assertEquals(0, again.agent().keSessions(), "the restarted agent ran NTS-KE");
+        assertEquals(keBefore + 1, chronyd.keConnectionsAccepted(), "chronyd saw a second NTS-KE session");
+        assertTrue(restarted.nts().cookies() > 0);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void symmetricKeyServer() throws Exception {
+        Path keys = dir.resolve("keys");
+        Files.writeString(keys, "1 SHA1 HEX:0123456789ABCDEF0123456789ABCDEF01234567\n");
+        chronyd = ChronydServer.start(dir, "keyfile " + keys);
+        int cmdPort = ChronydServer.freeTcpPort();
+        AgentDaemon agent = startAgent("server 127.0.0.1 port " + chronyd.ntpPort + " key 1 iburst minpoll -2 maxpoll -2",
+                "keyfile " + keys, "cmdport " + cmdPort, "bindcmdaddress 127.0.0.1");
+        NtpSource source = agent.agent().sources().getFirst();
+        await("reach 377", Duration.ofSeconds(30), () -> source.reach().bits() == 0xFF);
+        String[] cols = line(ctl(agent, "authdata"), "127.0.0.1").trim().split(" +");
+        assertEquals("SYM", cols[1]);
+        assertEquals("1", cols[2]);
+        assertEquals("2", cols[3], "SHA1 is chrony's hash 2");
+        assertEquals("160", cols[4]);
+        String authenticated = line(chronyd.chronyc("serverstats"), "Authenticated NTP packets");
+        assertNotEquals("0", authenticated.substring(authenticated.indexOf(':') + 1).strip(), authenticated);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void wrongSymmetricKeyGetsNoTime() throws Exception {
+        Path chronyKeys = dir.resolve("chrony.keys");
+        Files.writeString(chronyKeys, "1 SHA1 HEX:0123456789ABCDEF0123456789ABCDEF01234567\n");
+        Path agentKeys = dir.resolve("agent.keys");
+        Files.writeString(agentKeys, "1 SHA1 HEX:1123456789ABCDEF0123456789ABCDEF01234567\n");
+        chronyd = ChronydServer.start(dir, "keyfile " + chronyKeys);
+        AgentDaemon agent = startAgent("server 127.0.0.1 port " + chronyd.ntpPort + " key 1 iburst minpoll -2 maxpoll -2",
+                "keyfile " + agentKeys, "cmdport 0");
+        NtpSource source = agent.agent().sources().getFirst();
+        await("eight polls", Duration.ofSeconds(30), () -> source.reach().polls() >= 8);
+        assertEquals(0, source.reach().bits(), "a reply under the wrong key was accepted");
+        assertTrue(source.samples().isEmpty());
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void symmetricPeersBothWays() throws Exception {
+        Path keys = dir.resolve("keys");
+        Files.writeString(keys, "7 SHA256 HEX:00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF\n");
+        int agentPort = ChronydServer.freeUdpPort();
+        chronyd = ChronydServer.start(dir, "keyfile " + keys,
+                "peer 127.0.0.1 port " + agentPort + " key 7 minpoll 0 maxpoll 0");
+        AgentDaemon agent = startAgent("peer 127.0.0.1 port " + chronyd.ntpPort + " key 7 minpoll 0 maxpoll 0",
+                "port " + agentPort, "keyfile " + keys, "cmdport " + ChronydServer.freeTcpPort(),
+                "bindcmdaddress 127.0.0.1");
+        NtpSource peer = agent.agent().sources().getFirst();
+        await("three samples from the peer", Duration.ofSeconds(40), () -> peer.samples().size() >= 3);
+        String sources = ctl(agent, "sources");
+        assertTrue(line(sources, "=").matches("=[*+?] 127\\.0\\.0\\.1 +1 +0 +[0-7]+ .*"), sources);
+        assertEquals("SYM", line(ctl(agent, "authdata"), "127.0.0.1").trim().split(" +")[1]);
+        // chronyd sees the agent as its peer too
+        await("chronyd to reach the agent", Duration.ofSeconds(20), () -> {
+            try {
+                String l = line(chronyd.chronyc("sources"), "=");
+                return !l.trim().split(" +")[4].equals("0");
+            } catch (Exception | AssertionError e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void plainNtpSourcesAddedDeletedAndTakenOffline() throws Exception {
+        chronyd = ChronydServer.start(dir);
+        AgentDaemon agent = startAgent("pool localhost port " + chronyd.ntpPort + " iburst minpoll -2 maxpoll -2",
+                "cmdport " + ChronydServer.freeTcpPort(), "bindcmdaddress 127.0.0.1");
+        assertTrue(agent.agent().sources().stream().anyMatch(s -> s.addressText().equals("127.0.0.1")),
+                "pool localhost gave no 127.0.0.1 source");
+        NtpSource pooled = agent.agent().sources().stream().filter(s -> s.addressText().equals("127.0.0.1"))
+                .findFirst().orElseThrow();
+        await("the pool's 127.0.0.1 to answer", Duration.ofSeconds(20), () -> pooled.samples().size() >= 2);
+        assertEquals("-", line(ctl(agent, "authdata"), "127.0.0.1").trim().split(" +")[1]);
+
+        for (NtpSource s : agent.agent().sources()) { // a pool's members are named by address, as in chronyc
+            assertEquals("200 OK\n", ctl(agent, "delete", s.addressText()));
+        }
+        assertTrue(agent.agent().sources().isEmpty(), "delete left sources behind");
+        assertEquals("200 OK\n", ctl(agent, "add", "server", "127.0.0.1", "port", Integer.toString(chronyd.ntpPort),
+                "minpoll", "-2", "maxpoll", "-2"));
+        NtpSource added = agent.agent().sources().getFirst();
+        await("the added source to answer", Duration.ofSeconds(20), () -> added.samples().size() >= 2);
+        assertTrue(ctl(agent, "activity").startsWith("200 OK\n1 sources online\n0 sources offline\n"));
+
+        assertEquals("200 OK\n", ctl(agent, "offline"));
+        await("offline", Duration.ofSeconds(5), () -> !added.online());
+        int polls = added.reach().polls();
+        TimeUnit.MILLISECONDS.sleep(1000); // four poll intervals: an offline source sends nothing
+        assertEquals(polls, added.reach().polls(), "an offline source polled");
+        assertTrue(ctl(agent, "activity").contains("\n0 sources online\n1 sources offline\n"));
+        assertEquals("200 OK\n", ctl(agent, "online"));
+        await("polling again", Duration.ofSeconds(5), () -> added.reach().polls() > polls);
+    }
+}

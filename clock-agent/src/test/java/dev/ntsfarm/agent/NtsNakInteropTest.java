@@ -1,0 +1,130 @@
+package dev.ntsfarm.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.ntsfarm.agent.kernel.ReadOnlyClock;
+import dev.ntsfarm.agent.nts.NtsAssociation;
+import dev.ntsfarm.agent.source.NtpSource;
+import dev.ntsfarm.core.config.Config;
+import dev.ntsfarm.core.config.ConfigResult;
+import dev.ntsfarm.proto.control.v1.AgentLeap;
+import dev.ntsfarm.proto.control.v1.AgentSyncStateReply;
+import dev.ntsfarm.proto.control.v1.AgentSyncStateRequest;
+import dev.ntsfarm.proto.control.v1.ClockAgentGrpcClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** NAK recovery against chronyd, the sync state the local responder reads, and -q on a read-only clock. */
+class NtsNakInteropTest {
+
+    @TempDir
+    Path dir;
+    private ChronydServer chronyd;
+    private AgentDaemon daemon;
+
+    @AfterEach
+    void stopAll() throws Exception {
+        if (daemon != null) {
+            daemon.stop();
+        }
+        if (chronyd != null) {
+            chronyd.close();
+        }
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!done.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                fail("timed out waiting for " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    private static AgentConfig config(String... directives) throws Exception {
+        return AgentConfig.from(((ConfigResult.Parsed) Config.fromArgs(List.of(directives))).config());
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void naksLeadToNewNtsKeAndTheSyncStateFollows() throws Exception {
+        chronyd = ChronydServer.start(dir);
+        int cmdPort = ChronydServer.freeTcpPort();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
+        daemon = new AgentDaemon(config(
+                "server 127.0.0.1 port " + chronyd.ntpPort + " ntsport " + chronyd.ntsPort + " nts iburst minpoll -2 maxpoll -2",
+                "ntstrustedcerts " + chronyd.cert, "cmdport " + cmdPort, "bindcmdaddress 127.0.0.1"), true, ps::println);
+        daemon.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        NtpSource source = daemon.agent().sources().getFirst();
+        await("reach 377", Duration.ofSeconds(30), () -> source.reach().bits() == 0xFF);
+
+        Vertx vertx = Vertx.vertx();
+        try {
+            ClockAgentGrpcClient client = ClockAgentGrpcClient.create(GrpcClient.client(vertx),
+                    SocketAddress.inetSocketAddress(cmdPort, "127.0.0.1"));
+            AgentSyncStateReply sync = client.syncState(AgentSyncStateRequest.getDefaultInstance())
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(2, sync.getStratum(), sync.toString());
+            assertEquals(0x7F000001, sync.getReferenceId());
+            assertEquals(AgentLeap.AGENT_LEAP_NORMAL, sync.getLeap());
+            assertTrue(sync.getRootDelay() >= 0 && sync.getRootDelay() < 0.1, sync.toString());
+        } finally {
+            vertx.close();
+        }
+
+        // chronyd forgets its server keys: every cookie the agent holds now earns a NAK
+        chronyd.close();
+        try (var files = Files.walk(dir.resolve("ntsdump"))) {
+            files.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(dir.resolve("ntsdump"))).forEach(p -> p.toFile().delete());
+        }
+        chronyd.restart();
+        NtsAssociation nts = source.nts();
+        await("a NAK and a second NTS-KE", Duration.ofSeconds(30),
+                () -> nts.naks() > 0 && daemon.agent().keSessions() >= 2);
+        int reachAfterNak = source.reach().bits();
+        await("answered polls under the new keys", Duration.ofSeconds(30),
+                () -> (source.reach().bits() & 0x0F) == 0x0F && source.reach().bits() != reachAfterNak);
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("Received NTS NAK from 127.0.0.1"), log::toString);
+        assertEquals(2, nts.contextId(), "KeyID counts NTS-KE sessions");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void minusQOnAReadOnlyClockStepsNothing() throws Exception {
+        chronyd = ChronydServer.start(dir);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(err, true, StandardCharsets.UTF_8);
+        ReadOnlyClock clock = new ReadOnlyClock();
+        int rc = AgentCommand.oneShot(config(
+                "server 127.0.0.1 port " + chronyd.ntpPort + " ntsport " + chronyd.ntsPort + " iburst nts maxsamples 1",
+                "ntstrustedcerts " + chronyd.cert), true, clock, 15, ps::println);
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(0, rc, text);
+        Matcher m = Pattern.compile("System clock wrong by (-?\\d+\\.\\d{6}) seconds \\(step\\)").matcher(text);
+        assertTrue(m.find(), text);
+        assertEquals(Double.parseDouble(m.group(1)), clock.lastCorrection(), 1e-6);
+        assertTrue(Math.abs(clock.lastCorrection()) < 0.1, "loopback to chronyd on the same clock: " + text);
+    }
+}

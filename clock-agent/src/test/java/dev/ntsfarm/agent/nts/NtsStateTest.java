@@ -1,0 +1,124 @@
+package dev.ntsfarm.agent.nts;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ntsfarm.core.aead.AeadAlgorithm;
+import dev.ntsfarm.core.cookie.NonceSource;
+import dev.ntsfarm.core.cookie.SessionKeys;
+import dev.ntsfarm.core.nts.NtsClientRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cookie jar, the dump file and the association's NTS-KE timing, without a network. */
+class NtsStateTest {
+
+    @TempDir
+    Path dir;
+
+    private static List<byte[]> cookies(int n, int len) {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] c = new byte[len];
+            java.util.Arrays.fill(c, (byte) (i + 1));
+            out.add(c);
+        }
+        return out;
+    }
+
+    private static SessionKeys keys() {
+        byte[] c2s = new byte[32];
+        byte[] s2c = new byte[32];
+        new Random(1).nextBytes(c2s);
+        new Random(2).nextBytes(s2c);
+        return SessionKeys.of(AeadAlgorithm.AES_SIV_CMAC_256, c2s, s2c);
+    }
+
+    @Test
+    void jarUsesEachCookieOnceAndAsksForTheMissingOnes() {
+        CookieJar jar = new CookieJar();
+        jar.fill(cookies(8, 100));
+        byte[] first = jar.take();
+        assertEquals(1, first[0], "oldest first");
+        assertEquals(7, jar.size());
+        assertEquals(0, jar.placeholdersWanted(), "7 left + 1 returned = 8");
+        for (int i = 0; i < 7; i++) {
+            jar.take();
+        }
+        assertNull(jar.take());
+        assertEquals(7, jar.placeholdersWanted(), "empty jar: one cookie back plus seven placeholders");
+        jar.add(cookies(10, 104));
+        assertEquals(CookieJar.CAPACITY, jar.size(), "never more than eight");
+        assertEquals(104, jar.cookieLength());
+        assertEquals(3, jar.take()[0], "the oldest two of ten were dropped");
+    }
+
+    @Test
+    void dumpRoundTripsAtMode0600() throws Exception {
+        NtsDump d = new NtsDump("ke.example", 4460, 3, 1_700_000_000L, keys(), null, "ntp.example", 123,
+                cookies(5, 100));
+        d.save(dir);
+        Path f = NtsDump.file(dir, "ke.example", 4460);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        assertTrue(Files.readString(f).startsWith("ntsfarm-nts-client 1\n"));
+        NtsDump back = NtsDump.load(dir, "ke.example", 4460).orElseThrow();
+        assertEquals(3, back.contextId());
+        assertEquals("ntp.example", back.ntpServer());
+        assertArrayEquals(keys().c2s(), back.keys().c2s());
+        assertArrayEquals(keys().s2c(), back.keys().s2c());
+        assertEquals(5, back.cookies().size());
+        assertArrayEquals(cookies(5, 100).get(4), back.cookies().get(4));
+        assertFalse(d.toString().contains(java.util.HexFormat.of().formatHex(keys().c2s())), "keys in toString");
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void damagedOrForeignDumpIsIgnored() throws Exception {
+        new NtsDump("a", 1, 1, 0, keys(), null, "a", 123, cookies(2, 50)).save(dir);
+        Path f = NtsDump.file(dir, "a", 1);
+        assertTrue(NtsDump.load(dir, "a", 1).isPresent());
+        assertTrue(NtsDump.load(dir, "a", 2).isEmpty(), "another port's association");
+        String text = Files.readString(f);
+        Files.writeString(f, text.replace("ntsfarm-nts-client 1", "ntsfarm-nts-client 9"));
+        assertTrue(NtsDump.load(dir, "a", 1).isEmpty(), "unknown version");
+        Files.writeString(f, text.replace(" 123\n", " 123\nzz\n"));
+        assertTrue(NtsDump.load(dir, "a", 1).isEmpty(), "bad hex");
+        Files.writeString(f, text.substring(0, text.length() / 2));
+        assertTrue(NtsDump.load(dir, "a", 1).isEmpty(), "truncated");
+    }
+
+    @Test
+    void associationBacksOffAndRefreshes() {
+        NtsAssociation a = new NtsAssociation("h", 4460, 123, 1000, null);
+        assertTrue(a.needsKeyEstablishment(100), "no keys yet");
+        a.keyEstablishmentStarted();
+        assertFalse(a.needsKeyEstablishment(100), "one session at a time");
+        a.keyEstablishmentFailed(100);
+        assertFalse(a.needsKeyEstablishment(101));
+        assertTrue(a.needsKeyEstablishment(102), "first retry after 2 s");
+        a.keyEstablishmentStarted();
+        a.keyEstablishmentFailed(102);
+        assertFalse(a.needsKeyEstablishment(105));
+        assertTrue(a.needsKeyEstablishment(106), "then 4 s");
+        a.keyEstablishmentStarted();
+        a.keyEstablishmentSucceeded(new NtsKeResult(keys(), null, cookies(8, 100), "h", 123), 200);
+        assertEquals(0, a.failedAttempts());
+        assertEquals(1, a.contextId());
+        assertFalse(a.needsKeyEstablishment(201));
+        assertTrue(a.needsKeyEstablishment(1200), "ntsrefresh elapsed");
+        NtsClientRequest r = a.nextRequest(6, NonceSource.of(new java.security.SecureRandom()), 42L).orElseThrow();
+        assertEquals(0, r.placeholders(), "full jar after NTS-KE: no placeholders");
+        assertEquals(7, a.cookies());
+    }
+}

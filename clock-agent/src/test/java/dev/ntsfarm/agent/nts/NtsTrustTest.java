@@ -1,0 +1,59 @@
+package dev.ntsfarm.agent.nts;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.ntsfarm.agent.ChronydServer;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ntstrustedcerts, nosystemcert and nocerttimecheck. */
+class NtsTrustTest {
+
+    @TempDir
+    Path dir;
+
+    private X509Certificate cert(Path file) throws Exception {
+        try (InputStream in = Files.newInputStream(file)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    @Test
+    void expiredCertificatePassesOnlyWhileTimeChecksAreOff() throws Exception {
+        Path expired = dir.resolve("expired.pem");
+        long day = 86_400_000L;
+        ChronydServer.selfSignedCertificate(expired, dir.resolve("expired.key"),
+                new Date(System.currentTimeMillis() - 30 * day), new Date(System.currentTimeMillis() - day));
+        AtomicBoolean checkTime = new AtomicBoolean(false);
+        NtsTrust trust = NtsTrust.of(List.of(expired), false, checkTime::get);
+        X509Certificate[] chain = {cert(expired)};
+        assertDoesNotThrow(() -> trust.trustManager().checkServerTrusted(chain, "ECDHE_ECDSA"),
+                "nocerttimecheck: dates ignored before the first clock updates");
+        checkTime.set(true);
+        assertThrows(CertificateException.class, () -> trust.trustManager().checkServerTrusted(chain, "ECDHE_ECDSA"));
+    }
+
+    @Test
+    void onlyTrustedCertificatesPass() throws Exception {
+        Path ours = dir.resolve("ours.pem");
+        Path theirs = dir.resolve("theirs.pem");
+        ChronydServer.selfSignedCertificate(ours, dir.resolve("ours.key"));
+        ChronydServer.selfSignedCertificate(theirs, dir.resolve("theirs.key"));
+        NtsTrust trust = NtsTrust.of(List.of(ours), false, () -> true);
+        assertDoesNotThrow(() -> trust.trustManager().checkServerTrusted(new X509Certificate[] {cert(ours)}, "ECDHE_ECDSA"));
+        assertThrows(CertificateException.class,
+                () -> trust.trustManager().checkServerTrusted(new X509Certificate[] {cert(theirs)}, "ECDHE_ECDSA"));
+        assertThrows(CertificateException.class, () -> NtsTrust.of(List.of(), false, () -> true),
+                "nosystemcert without ntstrustedcerts trusts nothing");
+    }
+}
