@@ -1,5 +1,6 @@
 package dev.ntsfarm.app;
 
+import dev.ntsfarm.agent.AgentCommand;
 import dev.ntsfarm.app.bench.BenchCommand;
 import dev.ntsfarm.control.Ntsctl;
 import java.io.PrintStream;
@@ -29,6 +30,7 @@ public final class Main {
         return switch (command) {
             case "ctl" -> Ntsctl.run(rest, out, err);
             case "bench" -> BenchCommand.run(rest, out, err);
+            case "agent" -> AgentCommand.run(rest, out, err);
             case "up" -> ServiceCommand.run(Farm.Role.ALL_IN_ONE, List.of(rest), out, err, ServiceCommand::untilSignal);
             case "nts-ke" -> ServiceCommand.run(Farm.Role.NTS_KE, List.of(rest), out, err, ServiceCommand::untilSignal);
             case "ntp" -> ServiceCommand.run(Farm.Role.NTP, List.of(rest), out, err, ServiceCommand::untilSignal);
@@ -66,9 +68,16 @@ public final class Main {
                              the NTS-KE service of a farm of separate processes (Hazelcast member)
                   ntp -f FILE | DIRECTIVE ...
                              an NTP/NTS responder of such a farm (Hazelcast client)
+                  agent [-f FILE] [-x] [-Q|-q] [-t SECONDS] [DIRECTIVE ...]
+                             the clock agent, an NTS client that disciplines this host's clock
+                             (-x: never touch the clock; -Q: measure once and print
+                             'System clock wrong by S seconds (ignored)'; -q: correct it once)
                   ctl [-h HOST] [-p PORT] [-c] [-n] [-N] [COMMAND]
                              ntsctl, the farm's chronyc: 'serverstats' asks the farm control
-                             endpoint (default 127.0.0.1 port 9323); no COMMAND: read commands from stdin
+                             endpoint (default 127.0.0.1 port 9323); tracking, sources, sourcestats,
+                             authdata, activity, waitsync, makestep, burst, online, offline, add,
+                             delete ask the clock agent (default port 323); no COMMAND: read
+                             commands from stdin ('ctl help')
                   bench [OPTIONS]
                              the load generator (NTP, NTS, NTS-KE) against any RFC 8915 server,
                              chronyd included ('bench --help')

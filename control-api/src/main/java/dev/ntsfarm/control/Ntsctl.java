@@ -1,5 +1,6 @@
 package dev.ntsfarm.control;
 
+import dev.ntsfarm.agent.ctl.AgentCtl;
 import dev.ntsfarm.proto.control.v1.FarmControlGrpcClient;
 import dev.ntsfarm.proto.control.v1.ServerStatsReply;
 import dev.ntsfarm.proto.control.v1.ServerStatsRequest;
@@ -42,8 +43,24 @@ public final class Ntsctl {
 
     static final String USAGE = "Usage: ntsctl [-h HOST] [-p PORT] [-n] [-N] [-c] [-d] [-4|-6] [-m] [COMMAND]";
     static final String HELP = """
-            Commands (farm control):
+            Commands (farm control, default port 9323):
               serverstats   display statistics of the server
+            Commands (clock agent, default port 323):
+              tracking      display system time information
+              sources       display information about current sources
+              sourcestats   display statistics about collected measurements
+              authdata      display information about authentication
+              activity      check how many NTP sources are online/offline
+              waitsync [max-tries [max-correction [max-skew [interval]]]]
+                            wait until synchronised
+              makestep      correct the clock by stepping immediately
+              burst|online|offline [ADDRESS]
+                            start a burst / set sources online / offline
+              add server|pool|peer ADDRESS [OPTIONS]
+                            add a source
+              delete ADDRESS
+                            remove a source
+            Other:
               help          this text
               quit, exit    leave the interactive prompt
             """;
@@ -52,6 +69,9 @@ public final class Ntsctl {
     private final PrintStream err;
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
+    /** -p given: every command goes to that port; otherwise each endpoint's own default. */
+    private boolean portGiven;
+    private boolean names;
     private boolean csv;
     private Vertx vertx;
     private GrpcClient grpc;
@@ -101,12 +121,14 @@ public final class Ntsctl {
                             return 1;
                         }
                         port = p;
+                        portGiven = true;
                     }
                     // -f: chronyc 4.3 accepts and ignores it; so does ntsctl
                 }
                 case "-c" -> csv = true;
-                // no names are resolved in the farm's reports: -n and -N change nothing yet, as -d and -4/-6
-                case "-n", "-N", "-d", "-4", "-6", "-a" -> { }
+                // -N: the agent prints sources by their configured names; nothing is resolved by DNS
+                case "-N" -> names = true;
+                case "-n", "-d", "-4", "-6", "-a" -> { }
                 case "-m" -> multiple = true;
                 case "-v", "--version" -> {
                     out.println("ntsctl (ntsfarm) " + version());
@@ -185,6 +207,9 @@ public final class Ntsctl {
             case "help" -> {
                 out.print(HELP);
                 return true;
+            }
+            case String agent when AgentCtl.handles(agent) -> {
+                return AgentCtl.execute(host, portGiven ? port : AgentCtl.DEFAULT_PORT, names, words, out, err) == 0;
             }
             case "quit", "exit" -> {
                 return true;

@@ -152,8 +152,26 @@ public final class AgentCtl {
         int i = 0;
         for (; i < args.length && args[i].startsWith("-"); i++) {
             switch (args[i]) {
-                case "-h" -> host = args[++i];
-                case "-p" -> port = Integer.parseInt(args[++i]);
+                case "-h", "-p" -> {
+                    if (i + 1 >= args.length) {
+                        err.println("ctl: option " + args[i] + " needs an argument");
+                        return 2;
+                    }
+                    String value = args[++i];
+                    if (args[i - 1].equals("-h")) {
+                        host = value;
+                    } else {
+                        try {
+                            port = Integer.parseInt(value);
+                        } catch (NumberFormatException e) {
+                            port = -1;
+                        }
+                        if (port < 1 || port > 65535) {
+                            err.println("ctl: invalid port " + value + " (expected: 1 to 65535)");
+                            return 2;
+                        }
+                    }
+                }
                 case "-N" -> names = true;
                 case "-n", "-a", "-4", "-6" -> {
                     // addresses are never resolved; authentication comes later
@@ -169,15 +187,38 @@ public final class AgentCtl {
                     + "makestep, burst, online, offline, add, delete)");
             return 2;
         }
-        List<String> cmd = Arrays.asList(args).subList(i, args.length);
+        return execute(host, port, names, Arrays.asList(args).subList(i, args.length), out, err);
+    }
+
+    /** The agent's command words, as {@code ntsctl} routes them here. */
+    public static boolean handles(String command) {
+        return COMMANDS.contains(command);
+    }
+
+    private static final List<String> COMMANDS = List.of("tracking", "sources", "sourcestats", "authdata",
+            "activity", "waitsync", "makestep", "burst", "online", "offline", "add", "delete");
+
+    /**
+     * Runs one agent command against {@code host:port} and prints the reply as chronyc does.
+     *
+     * @return 0 on success, 1 when the agent said no, could not be reached or the syntax was wrong
+     */
+    public static int execute(String host, int port, boolean names, List<String> cmd, PrintStream out,
+                              PrintStream err) {
         Vertx vertx = Vertx.vertx();
         try {
             ClockAgentGrpcClient c = ClockAgentGrpcClient.create(GrpcClient.client(vertx),
                     SocketAddress.inetSocketAddress(port, host));
-            Future<String> reply = call(c, cmd, names);
+            Future<String> reply;
+            try {
+                reply = call(c, cmd, names);
+            } catch (NumberFormatException e) {
+                err.println("Invalid syntax for " + cmd.getFirst() + " command");
+                return 1;
+            }
             if (reply == null) {
-                err.println("ctl: unknown command " + String.join(" ", cmd));
-                return 2;
+                err.println("Unrecognized command");
+                return 1;
             }
             String text = reply.toCompletionStage().toCompletableFuture().get(600, TimeUnit.SECONDS);
             out.print(text);
