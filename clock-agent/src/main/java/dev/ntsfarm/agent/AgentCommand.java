@@ -33,6 +33,26 @@ public final class AgentCommand {
     /** Where the configuration is read from when neither {@code -f} nor directives are given. */
     public static final String DEFAULT_CONFIG_FILE = "/etc/ntsfarm/agent.conf";
 
+    static final String HELP = """
+            usage: ntsfarm agent [-f FILE] [-x] [-Q|-q] [-t SECONDS] [DIRECTIVE ...]
+
+            The clock agent: an NTS (and plain or symmetric-key NTP) client that keeps this host's clock,
+            configured in chrony's language. Directives on the command line replace the file, as in chronyd.
+
+              -f FILE      configuration file (default /etc/ntsfarm/agent.conf, when it exists)
+              -x           never touch the system clock (corrections go to a clock kept in software)
+              -Q           measure once, print "System clock wrong by S seconds (ignored)", exit
+              -q           measure once, correct the clock once, exit
+              -t SECONDS   with -Q/-q: give up after this long ("Timeout reached", exit 1)
+
+            Directives: server HOST [port N] [ntsport N] [nts] [iburst] [key ID] [minpoll N] [maxpoll N]
+            [maxsamples N], pool, peer HOST key ID, ntstrustedcerts FILE, nosystemcert, nocerttimecheck N,
+            ntsdumpdir DIR, ntsrefresh S, keyfile FILE, makestep THRESHOLD LIMIT, driftfile FILE,
+            ntsaeads ID..., port N (the local port peers use), cmdport N (default 323),
+            bindcmdaddress ADDR (default 127.0.0.1 and ::1).
+            The control endpoint answers './ntsfarm ctl' (tracking, sources, sourcestats, authdata, ...).
+            """;
+
     private AgentCommand() {
     }
 
@@ -73,7 +93,7 @@ public final class AgentCommand {
                     }
                 }
                 case "-h", "--help" -> {
-                    out.println("usage: ntsfarm agent [-f FILE] [-x] [-Q|-q] [-t SECONDS] [DIRECTIVE ...]");
+                    out.print(HELP);
                     return 0;
                 }
                 default -> {

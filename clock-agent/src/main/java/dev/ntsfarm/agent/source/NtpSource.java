@@ -175,6 +175,9 @@ public final class NtpSource {
         }
     }
 
+    /** Requests sent, so a late send completion never moves the T1 of a newer request. */
+    private long sendCount;
+
     private void pollNow() {
         if (!online || stopped) {
             return;
@@ -200,7 +203,14 @@ public final class NtpSource {
         reach.transmitted();
         pending = true;
         int port = nts != null ? nts.ntpPort() : directive.port();
-        socket.send(Buffer.buffer(packet), port, address.getHostAddress());
+        long sent = ++sendCount;
+        socket.send(Buffer.buffer(packet), port, address.getHostAddress()).onSuccess(v -> {
+            // T1 once the datagram is written: Vert.x resolves the host first, and the first
+            // resolution (resolver start-up) would otherwise count as tens of ms of outbound delay
+            if (pending && sent == sendCount) {
+                pendingT1 = ctx.localUnixNanos().getAsLong();
+            }
+        });
         long wait = directive.kind() == SourceDirective.Kind.PEER ? pollIntervalMillis()
                 : Math.min(REPLY_TIMEOUT_MILLIS, pollIntervalMillis());
         timeoutTimer = vertx.setTimer(Math.max(1, wait), id -> onTimeout());
