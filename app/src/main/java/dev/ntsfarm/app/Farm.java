@@ -15,8 +15,10 @@ import dev.ntsfarm.farm.keys.FarmKeys;
 import dev.ntsfarm.farm.keys.FarmSecretFile;
 import dev.ntsfarm.ke.service.NtsKeOptions;
 import dev.ntsfarm.ke.service.NtsKeServer;
+import dev.ntsfarm.ntp.service.AgentSyncStateSource;
 import dev.ntsfarm.ntp.service.NtpOptions;
 import dev.ntsfarm.ntp.service.NtpResponder;
+import dev.ntsfarm.ntp.service.SyncStateSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -36,7 +38,9 @@ import java.util.function.UnaryOperator;
  * farm ({@link Role#ALL_IN_ONE}: Hazelcast member, NTS-KE, NTP and farm control), a key service of a
  * farm of separate processes ({@link Role#NTS_KE}: member and NTS-KE) or a responder
  * ({@link Role#NTP}: Hazelcast client and NTP). The separate roles open a farm control endpoint only
- * when {@code cmdport} is configured, so several of them fit on one host.
+ * when {@code cmdport} is configured, so several of them fit on one host. A responder serves the clock
+ * state of the host's clock agent ({@code clockagent HOST:PORT}, default {@code 127.0.0.1:323}) while it
+ * answers synchronised, and {@code local stratum N} (or unsynchronised) otherwise.
  */
 public final class Farm implements AutoCloseable {
 
@@ -77,6 +81,7 @@ public final class Farm implements AutoCloseable {
     private final Vertx vertx;
     private HazelcastInstance cluster;
     private FarmKeys keys;
+    private AgentSyncStateSource agentSync;
     private NtpResponder ntp;
     private NtsKeServer ke;
     private FarmControlServer control;
@@ -129,9 +134,20 @@ public final class Farm implements AutoCloseable {
         }).compose(k -> {
             keys = k;
             if (!settings.role().ntp()) {
+                return Future.<SyncStateSource>succeededFuture(null);
+            }
+            NtpOptions options = settings.ntp();
+            SyncStateSource fallback = options.defaultSyncStateSource();
+            if (options.clockAgent().isEmpty()) {
+                return Future.succeededFuture(fallback);
+            }
+            agentSync = AgentSyncStateSource.create(vertx, options.clockAgent().get(), fallback);
+            return agentSync.start().map(v -> (SyncStateSource) agentSync);
+        }).compose(sync -> {
+            if (sync == null) {
                 return Future.succeededFuture();
             }
-            ntp = NtpResponder.create(vertx, settings.ntp(), stats, k::current, null);
+            ntp = NtpResponder.create(vertx, settings.ntp(), stats, keys::current, sync);
             return ntp.start().mapEmpty();
         }).compose(v -> {
             if (!settings.role().ke()) {
@@ -168,6 +184,11 @@ public final class Farm implements AutoCloseable {
         return ntp != null ? ntp.port() : -1;
     }
 
+    /** Whether the responder serves the clock agent's state now (false without a responder or agent). */
+    public boolean clockAgentInUse() {
+        return agentSync != null && agentSync.agentInUse();
+    }
+
     /** The bound NTS-KE port; -1 when this process runs no key establishment. */
     public int ntsKePort() {
         return ke != null && !ke.ports().isEmpty() ? ke.ports().getFirst() : -1;
@@ -189,6 +210,9 @@ public final class Farm implements AutoCloseable {
             List<String> binds = settings.ntp().bindAddresses().stream().map(a -> a.getHostAddress()).toList();
             lines.add(String.format("  NTP (NTS, symmetric keys) %5d/udp  %s", ntp.port(),
                     binds.isEmpty() ? "every address" : String.join(", ", binds)));
+            String without = settings.ntp().local().map(l -> "local stratum " + l.stratum()).orElse("unsynchronised");
+            lines.add("  clock state               " + (agentSync != null
+                    ? "clock agent at " + agentSync.endpoint() + " (" + without + " without it)" : without));
         }
         if (ke != null) {
             List<String> binds = settings.ke().bindAddresses();
@@ -221,6 +245,9 @@ public final class Farm implements AutoCloseable {
         }
         if (ntp != null) {
             chain = chain.eventually(() -> ntp.stop());
+        }
+        if (agentSync != null) {
+            chain = chain.eventually(() -> agentSync.stop());
         }
         if (keys != null) {
             chain = chain.eventually(() -> keys.close());

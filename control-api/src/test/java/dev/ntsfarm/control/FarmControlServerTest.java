@@ -119,7 +119,7 @@ class FarmControlServerTest {
     @Test
     void promptEndsAtEndOfInputAndReportsAFailedCommand() {
         String port = String.valueOf(server.actualPort());
-        assertEquals(1, ctlWithInput("sources\nserverstats\n", "-c", "-p", port));
+        assertEquals(1, ctlWithInput("clients\nserverstats\n", "-c", "-p", port));
         assertEquals("1001,2,1,0,0,37,3,999,0,0,0,5,4\n", out());
         assertEquals("Unrecognized command\n", err().replace(System.lineSeparator(), "\n"));
     }

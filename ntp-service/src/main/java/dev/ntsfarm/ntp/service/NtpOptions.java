@@ -23,8 +23,9 @@ import java.util.Optional;
 
 /**
  * The responder's settings, read from chrony's directives: {@code port}, {@code bindaddress},
- * {@code allow}/{@code deny}, {@code ratelimit}, {@code local} and {@code keyfile}. Immutable; the
- * {@code with*} methods return a changed copy.
+ * {@code allow}/{@code deny}, {@code ratelimit}, {@code local} and {@code keyfile}, and the farm's
+ * {@code clockagent HOST:PORT} (the host's clock agent, asked for the clock state to serve; default
+ * {@code 127.0.0.1:323}, {@code none} never asks). Immutable; the {@code with*} methods return a changed copy.
  *
  * <p>Departures from chronyd, each for a reason: {@code port 0} binds an ephemeral port (chronyd
  * serves no NTP then), since a farm responder that serves nothing has no use and tests need ephemeral
@@ -47,9 +48,11 @@ public final class NtpOptions {
     private final LocalDirective local;
     private final KeyFile keyFile;
     private final int eventLoops;
+    private final ClockAgentEndpoint clockAgent;
 
     private NtpOptions(int port, List<InetAddress> bindAddresses, List<AccessRule> accessRules, RateLimit rateLimit,
-                       int rateLimitKod, LocalDirective local, KeyFile keyFile, int eventLoops) {
+                       int rateLimitKod, LocalDirective local, KeyFile keyFile, int eventLoops,
+                       ClockAgentEndpoint clockAgent) {
         if (port < 0 || port > 0xFFFF) {
             throw new IllegalArgumentException("port " + port + " (expected: 0..65535)");
         }
@@ -67,12 +70,16 @@ public final class NtpOptions {
         this.local = local;
         this.keyFile = keyFile;
         this.eventLoops = eventLoops;
+        this.clockAgent = clockAgent;
     }
 
-    /** chronyd's defaults: port 123, every address, nobody allowed, no rate limit, unsynchronised, no keys. */
+    /**
+     * chronyd's defaults: port 123, every address, nobody allowed, no rate limit, unsynchronised, no keys;
+     * and the clock agent asked at {@link ClockAgentEndpoint#DEFAULT}.
+     */
     public static NtpOptions defaults() {
         return new NtpOptions(DEFAULT_PORT, List.of(), List.of(), null, DEFAULT_RATELIMIT_KOD, null, null,
-                DEFAULT_EVENT_LOOPS);
+                DEFAULT_EVENT_LOOPS, ClockAgentEndpoint.DEFAULT);
     }
 
     /**
@@ -90,6 +97,7 @@ public final class NtpOptions {
         int kod = DEFAULT_RATELIMIT_KOD;
         LocalDirective local = null;
         KeyFile keyFile = null;
+        ClockAgentEndpoint clockAgent = ClockAgentEndpoint.DEFAULT;
         for (Directive d : config.directives()) {
             switch (d.name()) {
                 case "port" -> {
@@ -120,6 +128,7 @@ public final class NtpOptions {
                     d.expectArgs(1, 1);
                     keyFile = readKeyFile(d, Path.of(d.word(0)));
                 }
+                case "clockagent" -> clockAgent = ClockAgentEndpoint.from(d);
                 default -> {
                     // another service's directive
                 }
@@ -132,7 +141,7 @@ public final class NtpOptions {
         if (bind6 != null) {
             binds.add(bind6);
         }
-        return new NtpOptions(port, binds, rules, rateLimit, kod, local, keyFile, DEFAULT_EVENT_LOOPS);
+        return new NtpOptions(port, binds, rules, rateLimit, kod, local, keyFile, DEFAULT_EVENT_LOOPS, clockAgent);
     }
 
     /** Takes chrony 4.6's {@code kod N} out of a {@code ratelimit} line, checking it, and returns the rest. */
@@ -222,37 +231,55 @@ public final class NtpOptions {
         return Optional.ofNullable(keyFile);
     }
 
+    /** The host's clock agent to ask for the clock state to serve; empty for {@code clockagent none}. */
+    public Optional<ClockAgentEndpoint> clockAgent() {
+        return Optional.ofNullable(clockAgent);
+    }
+
     /** Sockets (one per event loop) when the native transport allows SO_REUSEPORT. */
     public int eventLoops() {
         return eventLoops;
     }
 
     public NtpOptions withPort(int port) {
-        return new NtpOptions(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, keyFile, eventLoops);
+        return new NtpOptions(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, keyFile,
+                eventLoops, clockAgent);
     }
 
     public NtpOptions withBindAddresses(List<InetAddress> addresses) {
-        return new NtpOptions(port, addresses, accessRules, rateLimit, rateLimitKod, local, keyFile, eventLoops);
+        return new NtpOptions(port, addresses, accessRules, rateLimit, rateLimitKod, local, keyFile,
+                eventLoops, clockAgent);
     }
 
     public NtpOptions withAccessRules(List<AccessRule> rules) {
-        return new NtpOptions(port, bindAddresses, rules, rateLimit, rateLimitKod, local, keyFile, eventLoops);
+        return new NtpOptions(port, bindAddresses, rules, rateLimit, rateLimitKod, local, keyFile,
+                eventLoops, clockAgent);
     }
 
     public NtpOptions withRateLimit(RateLimit limit, int kod) {
-        return new NtpOptions(port, bindAddresses, accessRules, limit, kod, local, keyFile, eventLoops);
+        return new NtpOptions(port, bindAddresses, accessRules, limit, kod, local, keyFile,
+                eventLoops, clockAgent);
     }
 
     public NtpOptions withLocal(LocalDirective local) {
-        return new NtpOptions(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, keyFile, eventLoops);
+        return new NtpOptions(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, keyFile,
+                eventLoops, clockAgent);
     }
 
     public NtpOptions withKeyFile(KeyFile keyFile) {
-        return new NtpOptions(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, keyFile, eventLoops);
+        return new NtpOptions(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, keyFile,
+                eventLoops, clockAgent);
+    }
+
+    /** {@code clockagent}: the agent's endpoint, or {@code null} for {@code none}. */
+    public NtpOptions withClockAgent(ClockAgentEndpoint clockAgent) {
+        return new NtpOptions(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, keyFile, eventLoops,
+                clockAgent);
     }
 
     public NtpOptions withEventLoops(int eventLoops) {
-        return new NtpOptions(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, keyFile, eventLoops);
+        return new NtpOptions(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, keyFile,
+                eventLoops, clockAgent);
     }
 
     /** The clock state to serve without a clock agent: {@code local stratum N}, or unsynchronised. */
@@ -265,12 +292,12 @@ public final class NtpOptions {
         return o instanceof NtpOptions n && n.port == port && n.bindAddresses.equals(bindAddresses)
                 && n.accessRules.equals(accessRules) && Objects.equals(n.rateLimit, rateLimit)
                 && n.rateLimitKod == rateLimitKod && Objects.equals(n.local, local)
-                && n.keyFile == keyFile && n.eventLoops == eventLoops;
+                && n.keyFile == keyFile && n.eventLoops == eventLoops && Objects.equals(n.clockAgent, clockAgent);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, eventLoops);
+        return Objects.hash(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, eventLoops, clockAgent);
     }
 
     @Override
@@ -278,6 +305,6 @@ public final class NtpOptions {
         return "NtpOptions[port=" + port + ", bind=" + bindAddresses + ", " + accessRules.size() + " access rules, ratelimit="
                 + (rateLimit == null ? "off" : rateLimit.toLine("ratelimit") + " kod " + rateLimitKod)
                 + ", local=" + (local == null ? "off" : local.toLine()) + ", keyfile=" + keyFile
-                + ", eventLoops=" + eventLoops + "]";
+                + ", eventLoops=" + eventLoops + ", clockagent=" + (clockAgent == null ? "none" : clockAgent) + "]";
     }
 }

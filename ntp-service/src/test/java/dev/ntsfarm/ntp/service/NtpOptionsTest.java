@@ -79,4 +79,25 @@ class NtpOptionsTest {
         assertEquals(keys.toString(), e.error().file());
         assertEquals(2, e.error().line());
     }
+
+    @Test
+    void clockAgentDefaultsToChronysCommandPortAndTakesNoneOrHostPort() throws Exception {
+        assertEquals(java.util.Optional.of(new ClockAgentEndpoint("127.0.0.1", 323)), read("").clockAgent());
+        assertTrue(read("clockagent none").clockAgent().isEmpty());
+        assertEquals(new ClockAgentEndpoint("127.0.0.1", 10323), read("clockagent 127.0.0.1:10323").clockAgent().orElseThrow());
+        assertEquals(new ClockAgentEndpoint("::1", 323), read("clockagent [::1]:323").clockAgent().orElseThrow());
+        assertEquals("[::1]:323", read("clockagent [::1]:323").clockAgent().orElseThrow().toString());
+        assertEquals(new ClockAgentEndpoint("localhost", 323), read("clockagent localhost:323").clockAgent().orElseThrow());
+    }
+
+    @Test
+    void aBadClockAgentNamesFileLineAndExpectation() {
+        for (String bad : List.of("clockagent 127.0.0.1", "clockagent 127.0.0.1:0", "clockagent 127.0.0.1:65536",
+                "clockagent ::1:323", "clockagent :323", "clockagent 127.0.0.1:x", "clockagent a:1 b:2")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> read("port 123\n" + bad + "\n"), bad);
+            assertEquals("ntp.conf", e.error().file(), bad);
+            assertEquals(2, e.error().line(), bad);
+            assertTrue(bad.endsWith("b:2") || e.getMessage().contains("expected HOST:PORT"), e.getMessage());
+        }
+    }
 }

@@ -18,8 +18,12 @@ public final class DirectiveNames {
             "allow", "deny", "ratelimit", "ntsratelimit", "maxntsconnections",
             "local", "makestep", "driftfile", "sourcedir", "bindaddress", "pidfile");
 
-    /** Directives of the farm alone. */
-    public static final Set<String> FARM = Set.of("cluster", "farmsecret", "ntsntpport");
+    /**
+     * Directives of the farm alone: {@code cluster}, {@code farmsecret}, {@code ntsntpport}, and
+     * {@code clockagent HOST:PORT} (the host's clock agent, whose sync state a responder serves; default
+     * {@code 127.0.0.1:323}, {@code none} to never ask).
+     */
+    public static final Set<String> FARM = Set.of("cluster", "farmsecret", "ntsntpport", "clockagent");
 
     private static final Set<String> ALL;
 
