@@ -87,7 +87,7 @@ class ChronydNtsKeClientTest {
                     "cmdport 0",
                     "") );
             Path log = dir.resolve("chronyd.log");
-            chronyd = new ProcessBuilder(CHRONYD.toString(), "-Q", "-t", "4", "-u", "root", "-F", "0", "-L", "0",
+            chronyd = new ProcessBuilder(CHRONYD.toString(), "-Q", "-t", "8", "-u", "root", "-F", "0", "-L", "0",
                     "-f", conf.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (!chronyd.waitFor(30, TimeUnit.SECONDS)) {
