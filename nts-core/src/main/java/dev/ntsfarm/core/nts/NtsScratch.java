@@ -6,6 +6,7 @@ import dev.ntsfarm.core.cookie.NonceSource;
 import dev.ntsfarm.core.cookie.SessionKeys;
 import dev.ntsfarm.core.ntp.ExtensionField;
 import dev.ntsfarm.core.ntp.ExtensionFieldCursor;
+import dev.ntsfarm.core.ntp.ServerDecision;
 import java.security.SecureRandom;
 
 /**
@@ -38,7 +39,12 @@ public final class NtsScratch {
     final byte[] cookies = new byte[COOKIE_BUFFER_LENGTH];
     final byte[] nonce = new byte[NtsFieldType.MIN_PADDED_NONCE_LENGTH];
     final NonceSource nonces;
+    /** NTS replies longer than this get a fresh decision; every real one is shorter (8 cookies, long UID). */
+    static final int MAX_SHARED_REPLY_LENGTH = 2048;
+
     private final Aead[] aeads = new Aead[ALGORITHMS.length];
+    /** The NTS reply decision by length, made on first use: records are values, so one per length serves. */
+    private final ServerDecision.Respond[] ntsReplies = new ServerDecision.Respond[MAX_SHARED_REPLY_LENGTH + 1];
     private final SessionAeadCache[] caches = new SessionAeadCache[ALGORITHMS.length];
     private final int cachedSessions;
     /** Places keys in the caches only, never reaches the wire, so it need not come from {@code nonces}. */
@@ -91,6 +97,19 @@ public final class NtsScratch {
             a.init(key, 0);
         }
         return a;
+    }
+
+    /** The decision to send an NTS reply of {@code length} bytes, shared so answering allocates nothing. */
+    ServerDecision.Respond ntsReply(int length) {
+        if (length > MAX_SHARED_REPLY_LENGTH) {
+            return new ServerDecision.Respond(length, ServerDecision.Authentication.NTS);
+        }
+        ServerDecision.Respond r = ntsReplies[length];
+        if (r == null) {
+            r = new ServerDecision.Respond(length, ServerDecision.Authentication.NTS);
+            ntsReplies[length] = r;
+        }
+        return r;
     }
 
     /** Sessions whose AEADs this scratch keeps bound, as constructed. */
