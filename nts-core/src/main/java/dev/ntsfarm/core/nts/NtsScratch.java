@@ -48,7 +48,7 @@ public final class NtsScratch {
     private final SessionAeadCache[] caches = new SessionAeadCache[ALGORITHMS.length];
     private final int cachedSessions;
     /** Places keys in the caches only, never reaches the wire, so it need not come from {@code nonces}. */
-    private final long hashSeed = new SecureRandom().nextLong();
+    private final long hashSeed;
     private long uncachedBinds;
 
     /** A scratch keeping {@value #DEFAULT_CACHED_SESSIONS} sessions' AEADs bound. */
@@ -63,12 +63,18 @@ public final class NtsScratch {
      *         {@value #MAX_CACHED_SESSIONS}
      */
     public NtsScratch(NonceSource nonces, int cachedSessions) {
+        this(nonces, cachedSessions, new SecureRandom().nextLong());
+    }
+
+    /** With a chosen hash seed, so tests place keys the same way every run. */
+    NtsScratch(NonceSource nonces, int cachedSessions, long hashSeed) {
         if (cachedSessions < 0 || cachedSessions > MAX_CACHED_SESSIONS) {
             throw new IllegalArgumentException("cached sessions " + cachedSessions + " (expected: 0 to "
                     + MAX_CACHED_SESSIONS + ")");
         }
         this.nonces = nonces;
         this.cachedSessions = cachedSessions;
+        this.hashSeed = hashSeed;
     }
 
     /**

@@ -54,12 +54,14 @@ class SessionAeadCacheTest {
         NtsScratch[] scratches = new NtsScratch[sizes.length];
         CookieCodec[] codecs = new CookieCodec[sizes.length];
         for (int i = 0; i < sizes.length; i++) {
-            scratches[i] = new NtsScratch(InsecureNtsFixture.insecureNonces(seed + 1), sizes[i]);
+            scratches[i] = new NtsScratch(InsecureNtsFixture.insecureNonces(seed + 1), sizes[i], seed);
             codecs[i] = InsecureNtsFixture.insecureCodec(seed);
         }
         int requests = 30 + r.nextInt(60);
+        Map<Session, Integer> sightings = new HashMap<>();
         for (int n = 0; n < requests; n++) {
             Session s = sessions.get(r.nextInt(sessions.size()));
+            sightings.merge(s, 1, Integer::sum);
             NtsClientRequest req = s.requests().get(r.nextInt(s.requests().size()));
             byte[] packet = req.packet().clone();
             boolean forged = r.nextInt(8) == 0;
@@ -89,20 +91,21 @@ class SessionAeadCacheTest {
                 }
             }
         }
-        assertTrue(scratches[3].cachedKeyHits() > 0 || requests <= sessions.size(),
-                "the default cache never hit");
+        // a key is admitted on its second sighting, so a third finds it bound
+        boolean thrice = sightings.values().stream().anyMatch(n -> n >= 3);
+        assertEquals(thrice, scratches[3].cachedKeyHits() > 0, "hits in the default cache");
     }
 
     @ParameterizedTest
     @EnumSource(AeadAlgorithm.class)
     void evictionWithMoreSessionsThanEntriesStillAnswersEveryClient(AeadAlgorithm alg) {
         int cachedSessions = 2;
-        List<Session> sessions = sessions(alg, 5, 40, 2);
-        NtsScratch scratch = new NtsScratch(InsecureNtsFixture.insecureNonces(6), cachedSessions);
+        List<Session> sessions = sessions(alg, 5, 40, 3);
+        NtsScratch scratch = new NtsScratch(InsecureNtsFixture.insecureNonces(6), cachedSessions, 7);
         CookieCodec codec = InsecureNtsFixture.insecureCodec(5);
         for (int round = 0; round < 3; round++) {
             for (Session s : sessions) {
-                for (NtsClientRequest req : s.requests()) { // two in a row: the second finds both keys bound
+                for (NtsClientRequest req : s.requests()) { // three in a row: seen, admitted, found
                     byte[] out = new byte[req.packet().length];
                     ServerDecision d = NtsResponder.handle(req.packet(), 0, req.packet().length,
                             InsecureNtsFixture.RECEIVE, InsecureNtsFixture.STATE, codec, scratch,
@@ -113,30 +116,41 @@ class SessionAeadCacheTest {
                 }
             }
         }
-        int lookups = 3 * sessions.size() * 2 * 2;
-        assertEquals(lookups / 2, scratch.cachedKeyHits(), "the second request of each pair hits C2S and S2C");
-        assertEquals(lookups / 2, scratch.cachedKeyMisses(), "40 sessions never fit in 2");
+        long lookups = 3L * sessions.size() * 3 * 2;
+        assertEquals(lookups, scratch.cachedKeyHits() + scratch.cachedKeyMisses());
+        assertTrue(scratch.cachedKeyHits() > 0, "no third request found its keys");
+        assertTrue(scratch.cachedKeyMisses() >= 2 * lookups / 3, "40 sessions fit in 2: " + scratch.cachedKeyMisses());
     }
 
     @Test
     void warmSessionsHitAndSessionsBeyondTheCacheMiss() {
         AeadAlgorithm alg = AeadAlgorithm.AES_SIV_CMAC_256;
         // 16 entries in sets of 8 ways: 8 keys fit whatever sets they hash to
-        NtsScratch scratch = new NtsScratch(InsecureNtsFixture.insecureNonces(2), 8);
+        NtsScratch scratch = new NtsScratch(InsecureNtsFixture.insecureNonces(2), 8, 9);
         CookieCodec codec = InsecureNtsFixture.insecureCodec(1);
         List<Session> warm = sessions(alg, 1, 4, 1);
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < 2; round++) {
             for (Session s : warm) {
                 handle(codec, scratch, s.requests().get(0));
             }
         }
-        assertEquals(16, scratch.cachedKeyHits(), "rounds 2 and 3 find all 4 sessions' 8 keys");
-        assertEquals(8, scratch.cachedKeyMisses());
+        assertEquals(0, scratch.cachedKeyHits(), "seen, then admitted: no hit yet");
+        for (int round = 0; round < 2; round++) {
+            for (Session s : warm) {
+                handle(codec, scratch, s.requests().get(0));
+            }
+        }
+        assertEquals(16, scratch.cachedKeyHits(), "rounds 3 and 4 find all 4 sessions' 8 keys");
+        assertEquals(16, scratch.cachedKeyMisses());
         List<Session> cold = sessions(alg, 1, 3, 200, 1);
         for (Session s : cold) {
             handle(codec, scratch, s.requests().get(0));
         }
-        assertEquals(8 + 400, scratch.cachedKeyMisses(), "every new session binds its two keys");
+        assertEquals(16 + 400, scratch.cachedKeyMisses(), "every new session re-keys for its two keys");
+        for (Session s : warm) {
+            handle(codec, scratch, s.requests().get(0));
+        }
+        assertEquals(16 + 8, scratch.cachedKeyHits(), "sessions seen once do not evict returning ones");
     }
 
     @Test
@@ -166,10 +180,12 @@ class SessionAeadCacheTest {
         assertEquals(SessionAeadCache.tag(ha), SessionAeadCache.tag(hb));
 
         SessionAeadCache two = new SessionAeadCache(alg, 2, seed); // one set: both set indexes are 0
-        Aead a = two.aead(pair[0], 0);
+        assertSealsAs(pair[0], two.aead(pair[0], 0));
+        Aead a = two.aead(pair[0], 0); // admitted
+        assertSealsAs(pair[1], two.aead(pair[1], 0));
         Aead b = two.aead(pair[1], 0);
         assertNotSame(a, b);
-        assertEquals(2, two.misses());
+        assertEquals(4, two.misses());
         assertSealsAs(pair[1], b);
         assertSame(a, two.aead(pair[0], 0));
         assertSealsAs(pair[0], a);
@@ -182,8 +198,8 @@ class SessionAeadCacheTest {
             byte[] key = pair[i & 1];
             assertSealsAs(key, one.aead(key, 0));
         }
-        assertEquals(6, one.misses(), "one entry, two keys taking turns: never a hit");
-        assertEquals(0, one.hits());
+        // the shared tag may admit one early (a ghost matches by tag); each instance still seals as its key
+        assertEquals(6, one.hits() + one.misses());
     }
 
     @ParameterizedTest
@@ -191,6 +207,7 @@ class SessionAeadCacheTest {
     void keyDifferingInOneByteIsAMiss(AeadAlgorithm alg) {
         byte[] key = InsecureNtsFixture.insecureBytes(11, alg.keyLength());
         SessionAeadCache cache = new SessionAeadCache(alg, 1024, 12);
+        cache.aead(key, 0);
         Aead bound = cache.aead(key, 0);
         for (int i = 0; i < key.length; i++) {
             byte[] near = key.clone();
@@ -214,6 +231,7 @@ class SessionAeadCacheTest {
         byte[] slice = new byte[key.length + 13];
         System.arraycopy(key, 0, slice, 13, key.length);
         SessionAeadCache cache = new SessionAeadCache(alg, 16, 22);
+        cache.aead(slice, 13);
         Aead a = cache.aead(slice, 13);
         assertSealsAs(key, a);
         assertSame(a, cache.aead(key, 0));
@@ -227,9 +245,12 @@ class SessionAeadCacheTest {
         byte[] b = InsecureNtsFixture.insecureBytes(2, alg.keyLength());
         byte[] c = InsecureNtsFixture.insecureBytes(3, alg.keyLength());
         SessionAeadCache cache = new SessionAeadCache(alg, 2, 4);
+        cache.aead(a, 0);
         Aead boundA = cache.aead(a, 0);
+        cache.aead(b, 0);
         Aead boundB = cache.aead(b, 0);
         assertSame(boundA, cache.aead(a, 0)); // a used again
+        cache.aead(c, 0);
         Aead boundC = cache.aead(c, 0);
         assertSame(boundB, boundC, "b, never used again, is the one evicted");
         assertSealsAs(c, boundC);
@@ -237,6 +258,23 @@ class SessionAeadCacheTest {
         assertSame(boundA, cache.aead(a, 0));
         assertEquals(hits + 1, cache.hits());
         assertSealsAs(a, boundA);
+    }
+
+    @Test
+    void aKeySeenOnceTakesNoEntry() {
+        AeadAlgorithm alg = AeadAlgorithm.AES_SIV_CMAC_256;
+        byte[] a = InsecureNtsFixture.insecureBytes(41, alg.keyLength());
+        byte[] b = InsecureNtsFixture.insecureBytes(42, alg.keyLength());
+        SessionAeadCache cache = new SessionAeadCache(alg, 8, 43);
+        Aead first = cache.aead(a, 0);
+        assertSame(first, cache.aead(b, 0), "both first sightings re-key the one instance kept for them");
+        assertSealsAs(b, first);
+        Aead admitted = cache.aead(a, 0);
+        assertNotSame(first, admitted);
+        assertSealsAs(a, admitted);
+        assertSame(admitted, cache.aead(a, 0));
+        assertEquals(1, cache.hits());
+        assertEquals(3, cache.misses());
     }
 
     @Test
