@@ -15,7 +15,6 @@ import dev.ntsfarm.core.ntp.NtpMode;
 import dev.ntsfarm.core.ntp.NtpTimestamp;
 import dev.ntsfarm.core.ntp.PlainNtpResponder;
 import dev.ntsfarm.core.ntp.ServerDecision;
-import dev.ntsfarm.core.ntp.ServerDecision.Authentication;
 import dev.ntsfarm.core.ntp.ServerDecision.Drop;
 import dev.ntsfarm.core.ntp.ServerState;
 import dev.ntsfarm.core.ntp.SymmetricKeys;
@@ -237,7 +236,7 @@ public final class NtsResponder {
         Aead s2c = scratch.aead(alg, scratch.keys.s2c());
         int authLength = AuthenticatorField.write(out, 0, head, s2c, scratch.nonce, 0, nonceLength, plain, 0, p,
                 ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
-        return new ServerDecision.Respond(head + authLength, Authentication.NTS);
+        return scratch.ntsReply(head + authLength);
     }
 
     /** RFC 8915 section 5.7: kiss-o'-death NTSN with the identifier echoed, no cookie, no authenticator. */

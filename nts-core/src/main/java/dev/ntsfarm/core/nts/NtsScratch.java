@@ -6,13 +6,27 @@ import dev.ntsfarm.core.cookie.NonceSource;
 import dev.ntsfarm.core.cookie.SessionKeys;
 import dev.ntsfarm.core.ntp.ExtensionField;
 import dev.ntsfarm.core.ntp.ExtensionFieldCursor;
+import dev.ntsfarm.core.ntp.ServerDecision;
+import java.security.SecureRandom;
 
 /**
  * What one thread (event loop) reuses for every NTS packet so the responder allocates nothing once
- * warm: the session keys, one AEAD per algorithm (re-keyed per packet), the cursors, the buffer the
+ * warm: the session keys, the AEADs bound to recent sessions' keys, the cursors, the buffer the
  * fresh cookies are built in, and the randomness for nonces. Not thread-safe; toString shows no keys.
+ *
+ * <p>A client keeps its C2S and S2C keys for its whole NTS session (RFC 8915 section 5.7: every
+ * cookie carries the same keys) and SO_REUSEPORT brings its datagrams to the same thread, so the
+ * AEADs bound to the last {@code cachedSessions} sessions' keys are kept ({@link SessionAeadCache}):
+ * a returning client costs no key schedule and no allocation. Memory, once full, per algorithm in
+ * use: about {@code cachedSessions} x 2 x 3.6 KB for AES-SIV-CMAC-256 (7 MB at the
+ * {@linkplain #DEFAULT_CACHED_SESSIONS default}), 0.5 KB an entry for AES-128-GCM-SIV.
  */
 public final class NtsScratch {
+
+    /** Sessions whose two AEADs each thread keeps bound; 0 re-keys one AEAD per algorithm per use. */
+    public static final int DEFAULT_CACHED_SESSIONS = 1024;
+    /** Upper bound on {@code cachedSessions}, so the table size stays a positive power of two. */
+    public static final int MAX_CACHED_SESSIONS = 1 << 20;
 
     private static final AeadAlgorithm[] ALGORITHMS = AeadAlgorithm.values();
     /** Room for the most cookies of the longest AEAD, each in its field. */
@@ -25,14 +39,62 @@ public final class NtsScratch {
     final byte[] cookies = new byte[COOKIE_BUFFER_LENGTH];
     final byte[] nonce = new byte[NtsFieldType.MIN_PADDED_NONCE_LENGTH];
     final NonceSource nonces;
-    private final Aead[] aeads = new Aead[ALGORITHMS.length];
+    /** NTS replies longer than this get a fresh decision; every real one is shorter (8 cookies, long UID). */
+    static final int MAX_SHARED_REPLY_LENGTH = 2048;
 
+    private final Aead[] aeads = new Aead[ALGORITHMS.length];
+    /** The NTS reply decision by length, made on first use: records are values, so one per length serves. */
+    private final ServerDecision.Respond[] ntsReplies = new ServerDecision.Respond[MAX_SHARED_REPLY_LENGTH + 1];
+    private final SessionAeadCache[] caches = new SessionAeadCache[ALGORITHMS.length];
+    private final int cachedSessions;
+    /** Places keys in the caches only, never reaches the wire, so it need not come from {@code nonces}. */
+    private final long hashSeed;
+    private long uncachedBinds;
+
+    /** A scratch keeping {@value #DEFAULT_CACHED_SESSIONS} sessions' AEADs bound. */
     public NtsScratch(NonceSource nonces) {
-        this.nonces = nonces;
+        this(nonces, DEFAULT_CACHED_SESSIONS);
     }
 
-    /** The thread's AEAD for {@code alg}, keyed with {@code key}. */
+    /**
+     * @param cachedSessions sessions whose C2S and S2C AEADs stay bound (two entries each, per
+     *                       algorithm); 0 keeps none and re-keys on every use
+     * @throws IllegalArgumentException when {@code cachedSessions} is negative or above
+     *         {@value #MAX_CACHED_SESSIONS}
+     */
+    public NtsScratch(NonceSource nonces, int cachedSessions) {
+        this(nonces, cachedSessions, new SecureRandom().nextLong());
+    }
+
+    /** With a chosen hash seed, so tests place keys the same way every run. */
+    NtsScratch(NonceSource nonces, int cachedSessions, long hashSeed) {
+        if (cachedSessions < 0 || cachedSessions > MAX_CACHED_SESSIONS) {
+            throw new IllegalArgumentException("cached sessions " + cachedSessions + " (expected: 0 to "
+                    + MAX_CACHED_SESSIONS + ")");
+        }
+        this.nonces = nonces;
+        this.cachedSessions = cachedSessions;
+        this.hashSeed = hashSeed;
+    }
+
+    /**
+     * The thread's AEAD for {@code alg}, bound to {@code key}; valid until the next call, which may
+     * re-bind it.
+     */
     Aead aead(AeadAlgorithm alg, byte[] key) {
+        if (cachedSessions == 0) {
+            return rekeyed(alg, key);
+        }
+        SessionAeadCache cache = caches[alg.ordinal()];
+        if (cache == null) {
+            cache = new SessionAeadCache(alg, 2 * cachedSessions, hashSeed);
+            caches[alg.ordinal()] = cache;
+        }
+        return cache.aead(key, 0);
+    }
+
+    private Aead rekeyed(AeadAlgorithm alg, byte[] key) {
+        uncachedBinds++;
         Aead a = aeads[alg.ordinal()];
         if (a == null) {
             a = Aead.of(alg, key);
@@ -41,6 +103,42 @@ public final class NtsScratch {
             a.init(key, 0);
         }
         return a;
+    }
+
+    /** The decision to send an NTS reply of {@code length} bytes, shared so answering allocates nothing. */
+    ServerDecision.Respond ntsReply(int length) {
+        if (length > MAX_SHARED_REPLY_LENGTH) {
+            return new ServerDecision.Respond(length, ServerDecision.Authentication.NTS);
+        }
+        ServerDecision.Respond r = ntsReplies[length];
+        if (r == null) {
+            r = new ServerDecision.Respond(length, ServerDecision.Authentication.NTS);
+            ntsReplies[length] = r;
+        }
+        return r;
+    }
+
+    /** Sessions whose AEADs this scratch keeps bound, as constructed. */
+    public int cachedSessions() {
+        return cachedSessions;
+    }
+
+    /** AEAD lookups, over every algorithm, that found their key already bound. */
+    public long cachedKeyHits() {
+        long n = 0;
+        for (SessionAeadCache c : caches) {
+            n += c == null ? 0 : c.hits();
+        }
+        return n;
+    }
+
+    /** AEAD lookups, over every algorithm, that had to bind their key (every lookup when nothing is cached). */
+    public long cachedKeyMisses() {
+        long n = uncachedBinds;
+        for (SessionAeadCache c : caches) {
+            n += c == null ? 0 : c.misses();
+        }
+        return n;
     }
 
     static AeadAlgorithm[] algorithms() {
@@ -57,6 +155,6 @@ public final class NtsScratch {
 
     @Override
     public String toString() {
-        return "NtsScratch[" + keys + "]";
+        return "NtsScratch[" + keys + ", " + cachedSessions + " cached sessions]";
     }
 }

@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.State;
  * The NTS responder's crypto per request (RFC 8915 section 5.7): open the cookie, verify the
  * authenticator over the request (AD = the request up to the authenticator, empty plaintext), seal
  * one fresh cookie, and seal the response's encrypted field holding that cookie's extension field.
- * Requests cycle through {@value #SESSIONS} sessions so every request re-keys as a real one does.
+ * Requests cycle through {@value #SESSIONS} sessions and every request re-keys one AEAD for C2S and
+ * S2C: the cold reference, what a session the responder's cache does not hold costs
+ * ({@code NtsResponderBenchmark} measures the warm case through {@code NtsScratch}).
  *
  * <pre>
  * mvn -q -o -pl nts-core dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
