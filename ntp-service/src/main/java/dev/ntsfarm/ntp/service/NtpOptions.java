@@ -119,9 +119,8 @@ public final class NtpOptions {
                 }
                 case "allow", "deny" -> rules.add(AccessRule.from(d));
                 case "ratelimit" -> {
-                    int[] kodOut = {DEFAULT_RATELIMIT_KOD};
-                    rateLimit = RateLimit.from(withoutKod(d, kodOut));
-                    kod = kodOut[0];
+                    rateLimit = RateLimit.from(d);
+                    kod = rateLimit.kod();
                 }
                 case "local" -> local = LocalDirective.from(d);
                 case "keyfile" -> {
@@ -142,28 +141,6 @@ public final class NtpOptions {
             binds.add(bind6);
         }
         return new NtpOptions(port, binds, rules, rateLimit, kod, local, keyFile, DEFAULT_EVENT_LOOPS, clockAgent);
-    }
-
-    /** Takes chrony 4.6's {@code kod N} out of a {@code ratelimit} line, checking it, and returns the rest. */
-    private static Directive withoutKod(Directive d, int[] kodOut) throws ConfigException {
-        List<String> rest = new ArrayList<>();
-        for (int i = 0; i < d.size(); i++) {
-            String word = d.args().get(i);
-            if (word.equalsIgnoreCase("kod")) {
-                if (i + 1 >= d.size()) {
-                    throw d.fail("expected a value after 'kod', got nothing");
-                }
-                String v = d.args().get(++i);
-                if (!v.matches("[0-9]{1,2}") || Integer.parseInt(v) > ClientRateLimiter.MAX_KOD) {
-                    throw d.fail("expected a KoD rate from 0 to " + ClientRateLimiter.MAX_KOD
-                            + " after 'kod', got \"" + v + "\"");
-                }
-                kodOut[0] = Integer.parseInt(v);
-            } else {
-                rest.add(word);
-            }
-        }
-        return new Directive(d.name(), rest, d.file(), d.line());
     }
 
     private static KeyFile readKeyFile(Directive d, Path path) throws ConfigException {

@@ -125,8 +125,17 @@ class TypedDirectivesTest {
         assertEquals(r, RateLimit.from(line(r.toLine("ntsratelimit"))));
         assertEquals("/etc/ntsfarm.conf:2: ratelimit: expected a leak rate from 1 to 4 after 'leak', got \"5\"",
                 failure(() -> RateLimit.from(line("ratelimit leak 5"))));
-        assertEquals("/etc/ntsfarm.conf:2: ratelimit: unknown option 'rate' (expected one of burst, interval, leak)",
+        assertEquals("/etc/ntsfarm.conf:2: ratelimit: unknown option 'rate' (expected one of burst, interval, kod, leak)",
                 failure(() -> RateLimit.from(line("ratelimit rate 5"))));
+        // chrony 4.6's kod: ratelimit only, 0 to 4, written back only when set
+        RateLimit withKod = RateLimit.from(line("ratelimit interval 1 burst 4 kod 2"));
+        assertEquals(new RateLimit(1, 4, 2, 2), withKod);
+        assertEquals(withKod, RateLimit.from(line(withKod.toLine("ratelimit"))));
+        assertEquals("ratelimit interval 1 burst 16 leak 2", new RateLimit(1, 16, 2).toLine("ratelimit"));
+        assertEquals("/etc/ntsfarm.conf:2: ratelimit: expected a KoD rate from 0 to 4 after 'kod', got \"9\"",
+                failure(() -> RateLimit.from(line("ratelimit kod 9"))));
+        assertEquals("/etc/ntsfarm.conf:2: ntsratelimit: unknown option 'kod' (expected one of burst, interval, leak)",
+                failure(() -> RateLimit.from(line("ntsratelimit kod 1"))));
     }
 
     @Test
