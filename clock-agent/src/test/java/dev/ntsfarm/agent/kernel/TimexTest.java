@@ -67,6 +67,31 @@ class TimexTest {
         assertTrue(written.state() >= 0);
     }
 
+    /**
+     * A real change, restored at once: the frequency moves by one unit of the kernel's scaled ppm
+     * (2^-16 ppm, 1.5e-11) and back, so the write path is shown to reach the kernel.
+     */
+    @Test
+    void changesTheFrequencyByOneUnitAndRestoresIt() throws Exception {
+        Timex.State before = Timex.read();
+        long changed = before.freq() < 0 ? before.freq() + 1 : before.freq() - 1;
+        Timex.State seen;
+        try {
+            try {
+                Timex.setFrequency(changed);
+            } catch (Timex.TimexException e) {
+                Assumptions.assumeTrue(e.errno() != Timex.EPERM,
+                        "the kernel refuses ADJ_FREQUENCY here (EPERM: no CAP_SYS_TIME); write path not proven");
+                throw e;
+            }
+            seen = Timex.read();
+        } finally {
+            Timex.setFrequency(before.freq());
+        }
+        assertEquals(changed, seen.freq(), "the kernel did not take the new frequency");
+        assertEquals(before.freq(), Timex.read().freq(), "the frequency was not restored");
+    }
+
     @Test
     void readOnlyClockNeverWrites() throws Exception {
         Timex.State before = Timex.read();
