@@ -227,7 +227,8 @@ class DaemonInteropTest {
         assertEquals("200 OK\n", ctl(agent, "offline"));
         await("offline", Duration.ofSeconds(5), () -> !added.online());
         int polls = added.reach().polls();
-        TimeUnit.MILLISECONDS.sleep(1000); // four poll intervals: an offline source sends nothing
+        // an offline source has no poll due, so nothing can make it send
+        assertTrue(!added.pollScheduled(), "an offline source still has a poll scheduled");
         assertEquals(polls, added.reach().polls(), "an offline source polled");
         assertTrue(ctl(agent, "activity").contains("\n0 sources online\n1 sources offline\n"));
         assertEquals("200 OK\n", ctl(agent, "online"));

@@ -53,7 +53,8 @@ public final class NtpSource {
     private DatagramSocket socket;
     private InetAddress address;
     private int poll;
-    private long timer = -1;
+    /** The next poll's timer, -1 when none is due (stopped, or offline). */
+    private volatile long timer = -1;
     private long timeoutTimer = -1;
     private boolean online = true;
     private boolean stopped;
@@ -140,11 +141,20 @@ public final class NtpSource {
         this.online = online;
         if (online) {
             schedule(0);
+        } else if (timer >= 0) {
+            // chronyc's offline: no more requests until online, so no poll stays due
+            vertx.cancelTimer(timer);
+            timer = -1;
         }
     }
 
+    /** Whether a poll is due: false once the source is offline or stopped. */
+    public boolean pollScheduled() {
+        return timer >= 0;
+    }
+
     private void schedule(long delayMillis) {
-        if (stopped) {
+        if (stopped || !online) {
             return;
         }
         if (timer >= 0) {
