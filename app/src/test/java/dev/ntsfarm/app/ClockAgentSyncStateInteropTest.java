@@ -1,5 +1,6 @@
 package dev.ntsfarm.app;
 
+import dev.ntsfarm.agent.ChronydServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
