@@ -1,10 +1,14 @@
 package dev.ntsfarm.app.bench;
 
+import dev.ntsfarm.agent.nts.NtsKeClient;
+import dev.ntsfarm.agent.nts.NtsKeResult;
+import dev.ntsfarm.agent.nts.NtsTrust;
 import dev.ntsfarm.core.aead.AeadAlgorithm;
 import dev.ntsfarm.core.ke.KeProtocol;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -46,8 +50,7 @@ public final class BenchCommand {
               --port N            its NTP port (in nts mode, unless NTS-KE names another) [123]
               --ntsport N         its NTS-KE port                                     [4460]
               --aead ID           the AEAD to ask NTS-KE for: 15, 16, 17 or 30        [15]
-              --cacert FILE       PEM certificates to trust for NTS-KE; without it any
-                                  certificate is accepted (benchmarks of local servers only)
+              --cacert FILE       PEM certificates to trust for NTS-KE (needed in nts mode)
               --count N           requests to send at most                            [100000]
               --duration S        seconds to send at most (capped at 60)              [10]
               --rate R            open loop: R requests per second
@@ -102,6 +105,10 @@ public final class BenchCommand {
                     default -> throw new IllegalArgumentException("unknown option \"" + a + "\" (see --help)");
                 }
             }
+            if (mode.equals("nts") && caCert == null) {
+                throw new IllegalArgumentException(
+                        "--mode nts needs --cacert FILE (the NTS-KE server's certificate or its CA)");
+            }
         } catch (IllegalArgumentException e) {
             err.println("ntsfarm bench: " + e.getMessage());
             return EXIT_USAGE;
@@ -111,7 +118,11 @@ public final class BenchCommand {
         InetSocketAddress target;
         try {
             if (mode.equals("nts")) {
-                NtsSession session = NtsKeClient.establish(host, ntsPort, aead, caCert, port, (int) timeout * 5);
+                // the clock agent's NTS-KE client: JDK TLS 1.3, ALPN ntske/1, keys from the exporter
+                NtsKeResult ke = new NtsKeClient(NtsTrust.of(List.of(caCert), false, () -> true), (int) timeout * 5)
+                        .negotiate(host, ntsPort, List.of(aead), port);
+                NtsSession session = new NtsSession(ke.keys().algorithm(), ke.keys().c2s(), ke.keys().s2c(),
+                        ke.cookies(), ke.ntpServer(), ke.ntpPort());
                 out.println("NTS-KE " + host + ":" + ntsPort + ": " + session);
                 requests = RequestSource.nts(session);
                 target = new InetSocketAddress(session.ntpHost(), session.ntpPort());

@@ -101,6 +101,9 @@ class BenchCommandTest {
     void badArgumentsSayWhatWasExpected() {
         assertEquals(BenchCommand.EXIT_USAGE, BenchCommand.run(new String[] {"--mode", "sntp"}, out, err));
         assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("--mode: expected ntp or nts"));
+        // NTS-KE trusts only what it is told to: no certificate accepted blindly
+        assertEquals(BenchCommand.EXIT_USAGE, BenchCommand.run(new String[] {"--mode", "nts"}, out, err));
+        assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("--mode nts needs --cacert FILE"));
         assertEquals(BenchCommand.EXIT_USAGE, BenchCommand.run(new String[] {"--duration", "600"}, out, err));
         assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("--duration: expected a number from 0.001 to 60.0"));
         assertEquals(BenchCommand.EXIT_USAGE, BenchCommand.run(new String[] {"--count"}, out, err));
