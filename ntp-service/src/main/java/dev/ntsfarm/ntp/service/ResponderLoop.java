@@ -16,6 +16,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramChannel;
@@ -46,6 +47,8 @@ final class ResponderLoop extends VerticleBase {
 
     /** Longest datagram read; anything longer is dropped (the longest NTS request is well under 1 KiB). */
     static final int MAX_DATAGRAM = 2048;
+    /** Datagrams one epoll read takes in a single recvmmsg call. */
+    static final int RECV_BATCH = 16;
 
     private final ResponderShared shared;
     private final int port;
@@ -98,7 +101,13 @@ final class ResponderLoop extends VerticleBase {
         DatagramChannel channel = transport.datagramChannel(ipv6 ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4);
         transport.configure(channel, new DatagramSocketOptions().setIpV6(ipv6).setReusePort(shared.reusePort));
         // one byte more than the longest datagram served, so a longer one shows as too long, not truncated
-        channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(MAX_DATAGRAM + 1));
+        if (channel instanceof EpollDatagramChannel epoll) {
+            // recvmmsg: one system call reads up to RECV_BATCH datagrams into slices of one buffer
+            epoll.config().setMaxDatagramPayloadSize(MAX_DATAGRAM + 1);
+            channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator((MAX_DATAGRAM + 1) * RECV_BATCH));
+        } else {
+            channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(MAX_DATAGRAM + 1));
+        }
         channel.pipeline().addLast(new Handler());
         Promise<Integer> bound = Promise.promise();
         loop.register(channel).addListener((ChannelFuture registered) -> {
