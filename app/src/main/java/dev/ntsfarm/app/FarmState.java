@@ -3,6 +3,7 @@ package dev.ntsfarm.app;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigException;
 import dev.ntsfarm.core.config.Directive;
+import dev.ntsfarm.core.file.PrivateFile;
 import dev.ntsfarm.core.keyfile.KeyFile;
 import dev.ntsfarm.core.keyfile.MacAlgorithm;
 import dev.ntsfarm.core.keyfile.SymmetricKey;
@@ -71,7 +72,7 @@ record FarmState(Config config, Path varDir, Path certFile, Path keyFile, List<P
             Path key = varDir.resolve(KEY_FILE);
             if (!Files.exists(cert) || !Files.exists(key)) {
                 SelfSignedCertificate generated = SelfSignedCertificate.generate(random);
-                PrivateFiles.write(key, generated.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
+                PrivateFile.write(key, generated.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
                 PrivateFiles.writePublic(cert, generated.certificatePem().getBytes(StandardCharsets.US_ASCII));
                 created.add(cert);
                 created.add(key);
@@ -104,7 +105,7 @@ record FarmState(Config config, Path varDir, Path certFile, Path keyFile, List<P
         }
         if (!Files.exists(keys)) {
             SymmetricKey key = SymmetricKey.generate(commandKey, MacAlgorithm.SHA1, random);
-            PrivateFiles.write(keys, (KeyFile.formatLine(key) + "\n").getBytes(StandardCharsets.US_ASCII));
+            PrivateFile.write(keys, (KeyFile.formatLine(key) + "\n").getBytes(StandardCharsets.US_ASCII));
             created.add(keys);
         }
 

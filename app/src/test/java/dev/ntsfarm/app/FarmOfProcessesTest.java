@@ -3,6 +3,7 @@ package dev.ntsfarm.app;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ntsfarm.core.file.PrivateFile;
 import dev.ntsfarm.core.nts.NtsClientResponse;
 import dev.ntsfarm.farm.keys.FarmSecretFile;
 import java.lang.management.ManagementFactory;
@@ -74,7 +75,7 @@ class FarmOfProcessesTest {
         SelfSignedCertificate identity = SelfSignedCertificate.generate(new SecureRandom());
         Path cert = Files.writeString(dir.resolve("cert.pem"), identity.certificatePem());
         Path key = dir.resolve("key.pem");
-        PrivateFiles.write(key, identity.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
+        PrivateFile.write(key, identity.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
         Path secret = dir.resolve("farm.secret");
         FarmSecretFile.create(secret, new SecureRandom());
         String cluster = "cluster name processes-" + ProcessHandle.current().pid();

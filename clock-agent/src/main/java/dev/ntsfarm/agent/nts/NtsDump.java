@@ -2,13 +2,11 @@ package dev.ntsfarm.agent.nts;
 
 import dev.ntsfarm.core.aead.AeadAlgorithm;
 import dev.ntsfarm.core.cookie.SessionKeys;
+import dev.ntsfarm.core.file.PrivateFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -57,20 +55,7 @@ public record NtsDump(String keHost, int kePort, long contextId, long keUnixSeco
             sb.append(HEX.formatHex(c)).append('\n');
         }
         sb.append("end ").append(cookies.size()).append('\n');
-        Files.createDirectories(dir);
-        Path target = file(dir, keHost, kePort);
-        Path tmp = Files.createTempFile(dir, ".nts", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.writeString(tmp, sb, StandardCharsets.US_ASCII);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        PrivateFile.write(file(dir, keHost, kePort), sb.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The saved association for that server, or empty when there is none or it does not check out. */

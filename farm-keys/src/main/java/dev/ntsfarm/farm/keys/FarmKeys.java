@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.ntsfarm.core.cookie.FarmSecret;
 import dev.ntsfarm.core.cookie.KeyDump;
 import dev.ntsfarm.core.cookie.MasterKeyRing;
+import dev.ntsfarm.core.file.PrivateFile;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -362,7 +363,7 @@ public final class FarmKeys implements KeyRingSource {
         }
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            KeyDump.writeAtomically(file, KeyDump.encode(seeds));
+            PrivateFile.write(file, KeyDump.encode(seeds));
             dumped = seeds;
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not dump the farm seeds to {0}: {1}", file, e.toString());

@@ -1,7 +1,7 @@
 package dev.ntsfarm.farm.keys;
 
 import dev.ntsfarm.core.cookie.FarmSecret;
-import dev.ntsfarm.core.cookie.KeyDump;
+import dev.ntsfarm.core.file.PrivateFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -96,7 +96,7 @@ public final class FarmSecretFile {
         byte[] bytes = new byte[CREATED_LENGTH];
         random.nextBytes(bytes);
         try {
-            KeyDump.writeAtomically(file, bytes);
+            PrivateFile.write(file, bytes);
             return FarmSecret.of(bytes);
         } finally {
             Arrays.fill(bytes, (byte) 0);

@@ -1,16 +1,7 @@
 package dev.ntsfarm.core.cookie;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -133,31 +124,6 @@ public final class KeyDump {
             return new Malformed((bodyEnd - pos) + " bytes after the last entry");
         }
         return new Ok(Collections.unmodifiableSortedMap(seeds));
-    }
-
-    /**
-     * Writes {@code bytes} to {@code file} atomically: a temporary file beside it (owner read/write
-     * only where the file system has POSIX permissions), flushed to disk, then renamed over it.
-     */
-    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        boolean posix = Files.getFileStore(dir).supportsFileAttributeView("posix");
-        FileAttribute<?>[] attrs = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                : new FileAttribute<?>[0];
-        try (FileChannel ch = FileChannel.open(tmp,
-                java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs)) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException("temporary key dump " + tmp + " appeared while writing", e);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static void checkEntry(long slot, int seedLen) {

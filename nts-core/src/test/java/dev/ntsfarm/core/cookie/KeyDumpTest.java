@@ -64,8 +64,8 @@ class KeyDumpTest {
     void writesAtomicallyOwnerOnly(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("ntsfarm-keys");
         Map<Long, byte[]> seeds = TestKeys.insecureSeeds(3, 1, 3);
-        KeyDump.writeAtomically(file, KeyDump.encode(TestKeys.insecureSeeds(4, 1, 2)));
-        KeyDump.writeAtomically(file, KeyDump.encode(seeds));
+        dev.ntsfarm.core.file.PrivateFile.write(file, KeyDump.encode(TestKeys.insecureSeeds(4, 1, 2)));
+        dev.ntsfarm.core.file.PrivateFile.write(file, KeyDump.encode(seeds));
         assertSameSeeds(seeds, assertInstanceOf(KeyDump.Ok.class, KeyDump.decode(Files.readAllBytes(file))).seeds());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertEquals(1, Files.list(dir).count(), "no temporary file left behind");
