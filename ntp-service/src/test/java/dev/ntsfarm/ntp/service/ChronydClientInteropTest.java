@@ -31,11 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ChronydClientInteropTest {
 
     static final Path CHRONYD = Path.of("/usr/sbin/chronyd");
-    static final String SERVER_KEYS = """
-            1 MD5 ASCII:chronyd-shared-secret
-            2 SHA1 HEX:6B3F1A0C2D4E5F60718293A4B5C6D7E8F9011223
-            3 AES128 HEX:000102030405060708090A0B0C0D0E0F
-            """;
 
     @TempDir
     Path dir;
@@ -62,7 +57,7 @@ class ChronydClientInteropTest {
     void startResponder() throws Exception {
         requireChronyd();
         Path keys = dir.resolve("server.keys");
-        Files.writeString(keys, SERVER_KEYS);
+        Files.writeString(keys, NtpResponderTest.KEYS);
         Config config = ((ConfigResult.Parsed) Config.parse("test.conf",
                 "allow 127.0.0.1\nlocal stratum 1\nkeyfile " + keys + "\n")).config();
         NtpOptions options = NtpOptions.fromConfig(config).withPort(0)
