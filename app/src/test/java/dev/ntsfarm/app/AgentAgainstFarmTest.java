@@ -11,6 +11,7 @@ import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.cookie.CookieCodec;
 import dev.ntsfarm.core.config.ConfigResult;
 import dev.ntsfarm.core.stats.ServerCounter;
+import dev.ntsfarm.testsupport.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -103,7 +104,7 @@ class AgentAgainstFarmTest {
         daemon.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         String port = Integer.toString(daemon.controlPort());
 
-        String sources = Chronyd.poll(Duration.ofSeconds(60), Duration.ofMillis(250),
+        String sources = Await.until(Duration.ofSeconds(60), Duration.ofMillis(250),
                 () -> main("ctl", "-p", port, "sources").out(), s -> s.matches("(?s).*\\^\\S 127\\.0\\.0\\.1 +1 +-2 +377 .*"));
         assertTrue(sources.matches("(?s).*\\^\\* 127\\.0\\.0\\.1 +1 +-2 +377 .*"), sources + "\n" + log);
 

@@ -1,6 +1,5 @@
 package dev.ntsfarm.app;
 
-import dev.ntsfarm.agent.ChronydServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,6 +10,9 @@ import dev.ntsfarm.agent.AgentDaemon;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigResult;
 import dev.ntsfarm.core.ntp.NtpHeader;
+import dev.ntsfarm.testsupport.Await;
+import dev.ntsfarm.testsupport.Chronyd;
+import dev.ntsfarm.testsupport.Ports;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -18,7 +20,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -45,7 +46,7 @@ class ClockAgentSyncStateInteropTest {
 
     @TempDir
     Path dir;
-    private ChronydServer chronyd;
+    private Chronyd chronyd;
     private AgentDaemon agent;
     private Farm farm;
     private final List<String> agentLog = new ArrayList<>();
@@ -65,8 +66,8 @@ class ClockAgentSyncStateInteropTest {
 
     @Test
     void farmServesTheAgentsStratumAndReferenceIdOnceItIsSynchronised() throws Exception {
-        chronyd = ChronydServer.start(Files.createDirectories(dir.resolve("chronyd")));
-        int agentPort = Chronyd.freeTcpPort();
+        chronyd = Chronyd.in(dir).startServer();
+        int agentPort = Ports.freeTcp();
 
         Config config = ((ConfigResult.Parsed) Config.fromArgs(List.of(
                 "port 0", "ntsport 0", "cmdport 0", "allow 127.0.0.1",
@@ -82,9 +83,9 @@ class ClockAgentSyncStateInteropTest {
         assertFalse(farm.clockAgentInUse());
 
         Config agentConfig = ((ConfigResult.Parsed) Config.fromArgs(List.of(
-                "server 127.0.0.1 port " + chronyd.ntpPort + " ntsport " + chronyd.ntsPort
+                "server 127.0.0.1 port " + chronyd.ntpPort() + " ntsport " + chronyd.ntsPort()
                         + " nts iburst minpoll -2 maxpoll -2",
-                "ntstrustedcerts " + chronyd.cert, "ntsdumpdir " + dir.resolve("agent-nts"),
+                "ntstrustedcerts " + chronyd.certificate().cert(), "ntsdumpdir " + dir.resolve("agent-nts"),
                 "cmdport " + agentPort, "bindcmdaddress 127.0.0.1"))).config();
         agent = new AgentDaemon(AgentConfig.from(agentConfig), true, line -> {
             synchronized (agentLog) {
@@ -94,7 +95,7 @@ class ClockAgentSyncStateInteropTest {
         agent.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
 
         // chronyd stratum 1 -> the agent (and so this host's clock) stratum 2 -> the farm serves 2
-        byte[] synced = Chronyd.poll(Duration.ofSeconds(60), Duration.ofMillis(250),
+        byte[] synced = Await.until(Duration.ofSeconds(60), Duration.ofMillis(250),
                 () -> ask(farm.ntpPort()), r -> refid(r) == REFID_127_0_0_1);
         assertEquals(REFID_127_0_0_1, refid(synced), () -> "never served the agent's state; agent log: " + log());
         assertEquals(2, stratum(synced), "the agent's stratum: chronyd's plus one");
@@ -105,7 +106,7 @@ class ClockAgentSyncStateInteropTest {
         // the agent goes away: after the grace, the farm's local stratum 1 again
         agent.stop();
         agent = null;
-        byte[] lost = Chronyd.poll(Duration.ofSeconds(30), Duration.ofMillis(250),
+        byte[] lost = Await.until(Duration.ofSeconds(30), Duration.ofMillis(250),
                 () -> ask(farm.ntpPort()), r -> refid(r) == REFID_LOCAL);
         assertEquals(REFID_LOCAL, refid(lost));
         assertEquals(1, stratum(lost));

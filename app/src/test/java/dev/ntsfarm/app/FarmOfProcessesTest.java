@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ntsfarm.core.file.PrivateFile;
 import dev.ntsfarm.core.nts.NtsClientResponse;
 import dev.ntsfarm.farm.keys.FarmSecretFile;
+import dev.ntsfarm.testsupport.Await;
+import dev.ntsfarm.testsupport.Ports;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,7 +66,7 @@ class FarmOfProcessesTest {
     }
 
     private static void awaitRunning(Path log) throws Exception {
-        String text = Chronyd.poll(Duration.ofSeconds(90), Duration.ofMillis(250),
+        String text = Await.until(Duration.ofSeconds(90), Duration.ofMillis(250),
                 () -> Files.exists(log) ? Files.readString(log) : "",
                 t -> t.contains(": running") || t.contains("cannot start") || t.contains(": expected"));
         assertTrue(text.contains(": running"), log.getFileName() + ":\n" + text);
@@ -79,15 +81,15 @@ class FarmOfProcessesTest {
         Path secret = dir.resolve("farm.secret");
         FarmSecretFile.create(secret, new SecureRandom());
         String cluster = "cluster name processes-" + ProcessHandle.current().pid();
-        int memberPort = Chronyd.freeTcpPort();
-        int kePort = Chronyd.freeTcpPort();
+        int memberPort = Ports.freeTcp();
+        int kePort = Ports.freeTcp();
 
         Path keLog = start("nts-ke", "nts-ke", "ntsport " + kePort, "ntsserverkey " + key, "ntsservercert " + cert,
                 "farmsecret " + secret, cluster, "cluster bind 127.0.0.1:" + memberPort,
                 "ntsdumpdir " + dir.resolve("ke-var"));
         awaitRunning(keLog);
-        int portA = Chronyd.freePort();
-        int portB = Chronyd.freePort();
+        int portA = Ports.freeUdpAndTcp();
+        int portB = Ports.freeUdpAndTcp();
         String member = "cluster member 127.0.0.1:" + memberPort;
         Path aLog = start("ntp-a", "ntp", "port " + portA, "allow 127.0.0.1", "local stratum 1",
                 "farmsecret " + secret, cluster, member);

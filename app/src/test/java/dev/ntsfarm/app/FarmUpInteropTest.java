@@ -3,6 +3,9 @@ package dev.ntsfarm.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ntsfarm.testsupport.Chronyd;
+import dev.ntsfarm.testsupport.Ports;
+import dev.ntsfarm.testsupport.Requirements;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +34,8 @@ class FarmUpInteropTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Chronyd.requireChronyd();
-        chronyd = new Chronyd(dir);
+        Requirements.chronyd();
+        chronyd = Chronyd.in(dir);
     }
 
     @AfterEach
@@ -48,8 +51,8 @@ class FarmUpInteropTest {
 
     @Test
     void printedChronydCommandVerifiesNtsAndServerstatsCountsIt() throws Exception {
-        int cmdport = Chronyd.freeTcpPort();
-        List<String> args = List.of("port " + Chronyd.freePort(), "ntsport " + Chronyd.freeTcpPort(),
+        int cmdport = Ports.freeTcp();
+        List<String> args = List.of("port " + Ports.freeUdpAndTcp(), "ntsport " + Ports.freeTcp(),
                 "cmdport " + cmdport, "ntsdumpdir " + dir.resolve("var"),
                 "cluster name up-" + ProcessHandle.current().pid());
         ByteArrayOutputStream out = new ByteArrayOutputStream();

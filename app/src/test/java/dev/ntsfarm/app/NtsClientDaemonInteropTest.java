@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigResult;
 import dev.ntsfarm.core.stats.ServerCounter;
+import dev.ntsfarm.testsupport.Await;
+import dev.ntsfarm.testsupport.Chronyd;
+import dev.ntsfarm.testsupport.Requirements;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -39,7 +42,7 @@ class NtsClientDaemonInteropTest {
 
     @BeforeEach
     void startFarm() throws Exception {
-        Chronyd.requireChronyd();
+        Requirements.chronyd();
         Config config = ((ConfigResult.Parsed) Config.fromArgs(List.of(
                 "port 0", "ntsport 0", "cmdport 0", "allow 127.0.0.1",
                 "cluster name daemon-" + ProcessHandle.current().pid(),
@@ -47,7 +50,7 @@ class NtsClientDaemonInteropTest {
         FarmState state = FarmState.prepare(config, dir, new SecureRandom());
         // no past slot: two rekeys leave every cookie chronyd holds behind retention
         farm = Farm.start(Farm.Role.ALL_IN_ONE, state.config(), keys -> keys.withPastSlots(0));
-        chronyd = new Chronyd(dir);
+        chronyd = Chronyd.in(dir);
     }
 
     @AfterEach
@@ -85,12 +88,12 @@ class NtsClientDaemonInteropTest {
                         + " nts iburst minpoll -2 maxpoll -2",
                 "ntstrustedcerts " + cert);
 
-        int reach = Chronyd.poll(Duration.ofSeconds(60), Duration.ofMillis(500), () -> reach(cmdport), r -> r == 0377);
-        assertTrue(reach == 0377, "Reach " + Integer.toOctalString(reach) + "\n" + chronyd.daemonLog());
+        int reach = Await.until(Duration.ofSeconds(60), Duration.ofMillis(500), () -> reach(cmdport), r -> r == 0377);
+        assertTrue(reach == 0377, "Reach " + Integer.toOctalString(reach) + "\n" + chronyd.log());
 
         AuthData first = authdata();
         assertTrue(first != null && first.keyId() > 0 && first.type() > 0 && first.keyLength() > 0,
-                first + "\n" + chronyd.daemonLog());
+                first + "\n" + chronyd.log());
         long keConnections = farm.stats().get(ServerCounter.NTS_KE_CONNECTIONS_ACCEPTED);
 
         // the farm's keys move on twice: with no past slot kept, no cookie chronyd holds opens any more
@@ -98,20 +101,20 @@ class NtsClientDaemonInteropTest {
             farm.keys().rekey().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
 
-        AuthData after = Chronyd.poll(Duration.ofSeconds(60), Duration.ofMillis(500), this::authdata,
+        AuthData after = Await.until(Duration.ofSeconds(60), Duration.ofMillis(500), this::authdata,
                 a -> a != null && a.keyId() > first.keyId());
         assertTrue(after != null && after.keyId() > first.keyId(),
-                "no new NTS-KE after the keys moved: " + first + " -> " + after + "\n" + chronyd.daemonLog());
+                "no new NTS-KE after the keys moved: " + first + " -> " + after + "\n" + chronyd.log());
         assertTrue(farm.stats().get(ServerCounter.NTS_NAKS_SENT) > 0, farm.stats().toString());
         assertTrue(farm.stats().get(ServerCounter.NTS_KE_CONNECTIONS_ACCEPTED) > keConnections, farm.stats().toString());
 
         System.out.println("authdata before the keys moved " + first + ", after " + after + "; " + farm.stats());
         // and carries on: authenticated answers keep coming under the new keys
         long authenticated = farm.stats().get(ServerCounter.AUTHENTICATED_NTP_PACKETS);
-        long later = Chronyd.poll(Duration.ofSeconds(30), Duration.ofMillis(250),
+        long later = Await.until(Duration.ofSeconds(30), Duration.ofMillis(250),
                 () -> farm.stats().get(ServerCounter.AUTHENTICATED_NTP_PACKETS), n -> n >= authenticated + 4);
         assertTrue(later >= authenticated + 4, farm.stats().toString());
-        int reachAfter = Chronyd.poll(Duration.ofSeconds(30), Duration.ofMillis(500), () -> reach(cmdport), r -> (r & 0xF) == 0xF);
-        assertTrue((reachAfter & 0xF) == 0xF, "Reach " + Integer.toOctalString(reachAfter) + "\n" + chronyd.daemonLog());
+        int reachAfter = Await.until(Duration.ofSeconds(30), Duration.ofMillis(500), () -> reach(cmdport), r -> (r & 0xF) == 0xF);
+        assertTrue((reachAfter & 0xF) == 0xF, "Reach " + Integer.toOctalString(reachAfter) + "\n" + chronyd.log());
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigResult;
 import dev.ntsfarm.core.stats.ServerCounter;
+import dev.ntsfarm.testsupport.Chronyd;
+import dev.ntsfarm.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -45,7 +47,7 @@ class SymmetricKeyInteropTest {
     @BeforeAll
     void startFarm(@TempDir Path tmp) throws Exception {
         dir = tmp;
-        Chronyd.requireChronyd();
+        Requirements.chronyd();
         Path keys = Files.writeString(dir.resolve("farm.keys"), FARM_KEYS);
         Config config = ((ConfigResult.Parsed) Config.fromArgs(List.of(
                 "port 0", "ntsport 0", "cmdport 0", "keyfile " + keys, "allow 127.0.0.1",
@@ -64,7 +66,7 @@ class SymmetricKeyInteropTest {
 
     @BeforeEach
     void newChronyd() throws Exception {
-        chronyd = new Chronyd(dir);
+        chronyd = Chronyd.in(dir);
     }
 
     @AfterEach

@@ -9,6 +9,8 @@ import dev.ntsfarm.agent.ctl.AgentCtl;
 import dev.ntsfarm.agent.source.NtpSource;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigResult;
+import dev.ntsfarm.testsupport.Chronyd;
+import dev.ntsfarm.testsupport.Ports;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +35,7 @@ class DaemonInteropTest {
 
     @TempDir
     Path dir;
-    private ChronydServer chronyd;
+    private Chronyd chronyd;
     private final List<AgentDaemon> daemons = new ArrayList<>();
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
@@ -87,17 +89,17 @@ class DaemonInteropTest {
 
     private String[] ntsAgentDirectives(int cmdPort) {
         return new String[] {
-            "server 127.0.0.1 port " + chronyd.ntpPort + " ntsport " + chronyd.ntsPort + " nts iburst minpoll -2 maxpoll -2",
-            "ntstrustedcerts " + chronyd.cert, "ntsdumpdir " + dir.resolve("agent-nts"),
+            "server 127.0.0.1 port " + chronyd.ntpPort() + " ntsport " + chronyd.ntsPort() + " nts iburst minpoll -2 maxpoll -2",
+            "ntstrustedcerts " + chronyd.certificate().cert(), "ntsdumpdir " + dir.resolve("agent-nts"),
             "cmdport " + cmdPort, "bindcmdaddress 127.0.0.1"};
     }
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void ntsReachesFullReachShowsAuthdataAndRestartsWithoutNtsKe() throws Exception {
-        chronyd = ChronydServer.start(dir);
-        int cmdPort = ChronydServer.freeTcpPort();
-        long keBefore = chronyd.keConnectionsAccepted(); // the readiness probe counts as one
+        chronyd = Chronyd.in(dir).startServer();
+        int cmdPort = Ports.freeTcp();
+        long keBefore = chronyd.serverstat("NTS-KE connections accepted"); // the readiness probe counts as one
         AgentDaemon agent = startAgent(ntsAgentDirectives(cmdPort));
         NtpSource source = agent.agent().sources().getFirst();
         await("reach 377", Duration.ofSeconds(30), () -> source.reach().bits() == 0xFF);
@@ -117,24 +119,24 @@ class DaemonInteropTest {
         assertEquals("8", cols[8], "Cook: " + auth);
         assertTrue(Integer.parseInt(cols[9]) > 0, "CLen: " + auth);
         assertEquals(1, agent.agent().keSessions(), () -> log.toString(StandardCharsets.UTF_8));
-        assertEquals(keBefore + 1, chronyd.keConnectionsAccepted());
+        assertEquals(keBefore + 1, chronyd.serverstat("NTS-KE connections accepted"));
 
         String tracking = ctl(agent, "tracking");
         assertTrue(tracking.startsWith("Reference ID    : 7F000001 (127.0.0.1)\nStratum         : 2\n"), tracking);
 
         agent.stop();
         daemons.clear();
-        Path dump = dir.resolve("agent-nts").resolve("127.0.0.1-" + chronyd.ntsPort + ".nts");
+        Path dump = dir.resolve("agent-nts").resolve("127.0.0.1-" + chronyd.ntsPort() + ".nts");
         assertTrue(Files.exists(dump), "no NTS dump at " + dump);
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(dump)));
 
-        AgentDaemon again = startAgent(ntsAgentDirectives(ChronydServer.freeTcpPort()));
+        AgentDaemon again = startAgent(ntsAgentDirectives(Ports.freeTcp()));
         NtpSource restarted = again.agent().sources().getFirst();
         await("four answered polls after the restart", Duration.ofSeconds(30),
                 () -> Integer.bitCount(restarted.reach().bits()) >= 4);
         assertEquals(0, again.agent().keSessions(), "the restarted agent ran NTS-KE");
-        assertEquals(keBefore + 1, chronyd.keConnectionsAccepted(), "chronyd saw a second NTS-KE session");
+        assertEquals(keBefore + 1, chronyd.serverstat("NTS-KE connections accepted"), "chronyd saw a second NTS-KE session");
         assertTrue(restarted.nts().cookies() > 0);
     }
 
@@ -143,9 +145,9 @@ class DaemonInteropTest {
     void symmetricKeyServer() throws Exception {
         Path keys = dir.resolve("keys");
         Files.writeString(keys, "1 SHA1 HEX:0123456789ABCDEF0123456789ABCDEF01234567\n");
-        chronyd = ChronydServer.start(dir, "keyfile " + keys);
-        int cmdPort = ChronydServer.freeTcpPort();
-        AgentDaemon agent = startAgent("server 127.0.0.1 port " + chronyd.ntpPort + " key 1 iburst minpoll -2 maxpoll -2",
+        chronyd = Chronyd.in(dir).startServer("keyfile " + keys);
+        int cmdPort = Ports.freeTcp();
+        AgentDaemon agent = startAgent("server 127.0.0.1 port " + chronyd.ntpPort() + " key 1 iburst minpoll -2 maxpoll -2",
                 "keyfile " + keys, "cmdport " + cmdPort, "bindcmdaddress 127.0.0.1");
         NtpSource source = agent.agent().sources().getFirst();
         await("reach 377", Duration.ofSeconds(30), () -> source.reach().bits() == 0xFF);
@@ -154,7 +156,7 @@ class DaemonInteropTest {
         assertEquals("1", cols[2]);
         assertEquals("2", cols[3], "SHA1 is chrony's hash 2");
         assertEquals("160", cols[4]);
-        String authenticated = line(chronyd.chronyc("serverstats"), "Authenticated NTP packets");
+        String authenticated = line(chronyd.chronycLocal("serverstats"), "Authenticated NTP packets");
         assertNotEquals("0", authenticated.substring(authenticated.indexOf(':') + 1).strip(), authenticated);
     }
 
@@ -165,8 +167,8 @@ class DaemonInteropTest {
         Files.writeString(chronyKeys, "1 SHA1 HEX:0123456789ABCDEF0123456789ABCDEF01234567\n");
         Path agentKeys = dir.resolve("agent.keys");
         Files.writeString(agentKeys, "1 SHA1 HEX:1123456789ABCDEF0123456789ABCDEF01234567\n");
-        chronyd = ChronydServer.start(dir, "keyfile " + chronyKeys);
-        AgentDaemon agent = startAgent("server 127.0.0.1 port " + chronyd.ntpPort + " key 1 iburst minpoll -2 maxpoll -2",
+        chronyd = Chronyd.in(dir).startServer("keyfile " + chronyKeys);
+        AgentDaemon agent = startAgent("server 127.0.0.1 port " + chronyd.ntpPort() + " key 1 iburst minpoll -2 maxpoll -2",
                 "keyfile " + agentKeys, "cmdport 0");
         NtpSource source = agent.agent().sources().getFirst();
         await("eight polls", Duration.ofSeconds(30), () -> source.reach().polls() >= 8);
@@ -179,11 +181,11 @@ class DaemonInteropTest {
     void symmetricPeersBothWays() throws Exception {
         Path keys = dir.resolve("keys");
         Files.writeString(keys, "7 SHA256 HEX:00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF\n");
-        int agentPort = ChronydServer.freeUdpPort();
-        chronyd = ChronydServer.start(dir, "keyfile " + keys,
+        int agentPort = Ports.freeUdp();
+        chronyd = Chronyd.in(dir).startServer("keyfile " + keys,
                 "peer 127.0.0.1 port " + agentPort + " key 7 minpoll 0 maxpoll 0");
-        AgentDaemon agent = startAgent("peer 127.0.0.1 port " + chronyd.ntpPort + " key 7 minpoll 0 maxpoll 0",
-                "port " + agentPort, "keyfile " + keys, "cmdport " + ChronydServer.freeTcpPort(),
+        AgentDaemon agent = startAgent("peer 127.0.0.1 port " + chronyd.ntpPort() + " key 7 minpoll 0 maxpoll 0",
+                "port " + agentPort, "keyfile " + keys, "cmdport " + Ports.freeTcp(),
                 "bindcmdaddress 127.0.0.1");
         NtpSource peer = agent.agent().sources().getFirst();
         await("three samples from the peer", Duration.ofSeconds(40), () -> peer.samples().size() >= 3);
@@ -193,7 +195,7 @@ class DaemonInteropTest {
         // chronyd sees the agent as its peer too
         await("chronyd to reach the agent", Duration.ofSeconds(20), () -> {
             try {
-                String l = line(chronyd.chronyc("sources"), "=");
+                String l = line(chronyd.chronycLocal("sources"), "=");
                 return !l.trim().split(" +")[4].equals("0");
             } catch (Exception | AssertionError e) {
                 return false;
@@ -204,9 +206,9 @@ class DaemonInteropTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void plainNtpSourcesAddedDeletedAndTakenOffline() throws Exception {
-        chronyd = ChronydServer.start(dir);
-        AgentDaemon agent = startAgent("pool localhost port " + chronyd.ntpPort + " iburst minpoll -2 maxpoll -2",
-                "cmdport " + ChronydServer.freeTcpPort(), "bindcmdaddress 127.0.0.1");
+        chronyd = Chronyd.in(dir).startServer();
+        AgentDaemon agent = startAgent("pool localhost port " + chronyd.ntpPort() + " iburst minpoll -2 maxpoll -2",
+                "cmdport " + Ports.freeTcp(), "bindcmdaddress 127.0.0.1");
         assertTrue(agent.agent().sources().stream().anyMatch(s -> s.addressText().equals("127.0.0.1")),
                 "pool localhost gave no 127.0.0.1 source");
         NtpSource pooled = agent.agent().sources().stream().filter(s -> s.addressText().equals("127.0.0.1"))
@@ -218,7 +220,7 @@ class DaemonInteropTest {
             assertEquals("200 OK\n", ctl(agent, "delete", s.addressText()));
         }
         assertTrue(agent.agent().sources().isEmpty(), "delete left sources behind");
-        assertEquals("200 OK\n", ctl(agent, "add", "server", "127.0.0.1", "port", Integer.toString(chronyd.ntpPort),
+        assertEquals("200 OK\n", ctl(agent, "add", "server", "127.0.0.1", "port", Integer.toString(chronyd.ntpPort()),
                 "minpoll", "-2", "maxpoll", "-2"));
         NtpSource added = agent.agent().sources().getFirst();
         await("the added source to answer", Duration.ofSeconds(20), () -> added.samples().size() >= 2);

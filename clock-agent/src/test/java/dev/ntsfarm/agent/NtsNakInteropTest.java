@@ -13,6 +13,8 @@ import dev.ntsfarm.proto.control.v1.AgentLeap;
 import dev.ntsfarm.proto.control.v1.AgentSyncStateReply;
 import dev.ntsfarm.proto.control.v1.AgentSyncStateRequest;
 import dev.ntsfarm.proto.control.v1.ClockAgentGrpcClient;
+import dev.ntsfarm.testsupport.Chronyd;
+import dev.ntsfarm.testsupport.Ports;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -39,7 +41,7 @@ class NtsNakInteropTest {
 
     @TempDir
     Path dir;
-    private ChronydServer chronyd;
+    private Chronyd chronyd;
     private AgentDaemon daemon;
 
     @AfterEach
@@ -69,13 +71,13 @@ class NtsNakInteropTest {
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void naksLeadToNewNtsKeAndTheSyncStateFollows() throws Exception {
-        chronyd = ChronydServer.start(dir);
-        int cmdPort = ChronydServer.freeTcpPort();
+        chronyd = Chronyd.in(dir).startServer();
+        int cmdPort = Ports.freeTcp();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
         daemon = new AgentDaemon(config(
-                "server 127.0.0.1 port " + chronyd.ntpPort + " ntsport " + chronyd.ntsPort + " nts iburst minpoll -2 maxpoll -2",
-                "ntstrustedcerts " + chronyd.cert, "cmdport " + cmdPort, "bindcmdaddress 127.0.0.1"), true, ps::println);
+                "server 127.0.0.1 port " + chronyd.ntpPort() + " ntsport " + chronyd.ntsPort() + " nts iburst minpoll -2 maxpoll -2",
+                "ntstrustedcerts " + chronyd.certificate().cert(), "cmdport " + cmdPort, "bindcmdaddress 127.0.0.1"), true, ps::println);
         daemon.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         NtpSource source = daemon.agent().sources().getFirst();
         await("reach 377", Duration.ofSeconds(30), () -> source.reach().bits() == 0xFF);
@@ -96,10 +98,11 @@ class NtsNakInteropTest {
 
         // chronyd forgets its server keys: every cookie the agent holds now earns a NAK
         chronyd.close();
-        try (var files = Files.walk(dir.resolve("ntsdump"))) {
-            files.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(dir.resolve("ntsdump"))).forEach(p -> p.toFile().delete());
+        Path serverKeys = chronyd.dir.resolve("ntsdump");
+        try (var files = Files.walk(serverKeys)) {
+            files.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(serverKeys)).forEach(p -> p.toFile().delete());
         }
-        chronyd.restart();
+        chronyd.restartServer();
         NtsAssociation nts = source.nts();
         await("a NAK and a second NTS-KE", Duration.ofSeconds(30),
                 () -> nts.naks() > 0 && daemon.agent().keSessions() >= 2);
@@ -113,13 +116,13 @@ class NtsNakInteropTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void minusQOnAReadOnlyClockStepsNothing() throws Exception {
-        chronyd = ChronydServer.start(dir);
+        chronyd = Chronyd.in(dir).startServer();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(err, true, StandardCharsets.UTF_8);
         ReadOnlyClock clock = new ReadOnlyClock();
         int rc = AgentCommand.oneShot(config(
-                "server 127.0.0.1 port " + chronyd.ntpPort + " ntsport " + chronyd.ntsPort + " iburst nts maxsamples 1",
-                "ntstrustedcerts " + chronyd.cert), true, clock, 15, ps::println);
+                "server 127.0.0.1 port " + chronyd.ntpPort() + " ntsport " + chronyd.ntsPort() + " iburst nts maxsamples 1",
+                "ntstrustedcerts " + chronyd.certificate().cert()), true, clock, 15, ps::println);
         String text = err.toString(StandardCharsets.UTF_8);
         assertEquals(0, rc, text);
         Matcher m = Pattern.compile("System clock wrong by (-?\\d+\\.\\d{6}) seconds \\(step\\)").matcher(text);

@@ -3,6 +3,8 @@ package dev.ntsfarm.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ntsfarm.testsupport.Chronyd;
+import dev.ntsfarm.testsupport.TestCertificate;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +25,7 @@ class OneShotInteropTest {
 
     @TempDir
     Path dir;
-    private ChronydServer chronyd;
+    private Chronyd chronyd;
 
     @AfterEach
     void stopChronyd() throws Exception {
@@ -35,34 +37,33 @@ class OneShotInteropTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void printsSystemClockWrongByOverNts() throws Exception {
-        chronyd = ChronydServer.start(dir);
+        chronyd = Chronyd.in(dir).startServer();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int rc = AgentCommand.run(new String[] {"-Q", "-t", "15",
-            "server 127.0.0.1 port " + chronyd.ntpPort + " ntsport " + chronyd.ntsPort + " iburst nts maxsamples 1",
-            "ntstrustedcerts " + chronyd.cert}, new PrintStream(out, true, StandardCharsets.UTF_8),
+            "server 127.0.0.1 port " + chronyd.ntpPort() + " ntsport " + chronyd.ntsPort() + " iburst nts maxsamples 1",
+            "ntstrustedcerts " + chronyd.certificate().cert()}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String text = err.toString(StandardCharsets.UTF_8);
         assertEquals(0, rc, () -> "agent -Q failed:\n" + text + "\nchronyd:\n" + log());
         assertTrue(WRONG_BY.matcher(text).find(), () -> "no chronyd-style line in:\n" + text);
-        assertTrue(chronyd.keConnectionsAccepted() >= 1, "chronyd saw no NTS-KE connection");
+        assertTrue(chronyd.serverstat("NTS-KE connections accepted") >= 1, "chronyd saw no NTS-KE connection");
     }
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void untrustedCertificateNeverMeasures() throws Exception {
-        chronyd = ChronydServer.start(dir);
-        Path other = dir.resolve("other.pem");
-        ChronydServer.selfSignedCertificate(other, dir.resolve("other.key"));
+        chronyd = Chronyd.in(dir).startServer();
+        Path other = TestCertificate.create(dir, "other").cert();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int rc = AgentCommand.run(new String[] {"-Q", "-t", "3",
-            "server 127.0.0.1 port " + chronyd.ntpPort + " ntsport " + chronyd.ntsPort + " iburst nts maxsamples 1",
+            "server 127.0.0.1 port " + chronyd.ntpPort() + " ntsport " + chronyd.ntsPort() + " iburst nts maxsamples 1",
             "ntstrustedcerts " + other, "nosystemcert"}, new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String text = err.toString(StandardCharsets.UTF_8);
         assertEquals(1, rc, text);
         assertTrue(text.contains("Timeout reached"), text);
-        assertTrue(text.contains("NTS-KE with 127.0.0.1:" + chronyd.ntsPort + " failed"), text);
+        assertTrue(text.contains("NTS-KE with 127.0.0.1:" + chronyd.ntsPort() + " failed"), text);
     }
 
     private String log() {

@@ -3,14 +3,15 @@ package dev.ntsfarm.agent.nts;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ntsfarm.agent.ChronydServer;
+import dev.ntsfarm.testsupport.TestCertificate;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.Date;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -30,10 +31,9 @@ class NtsTrustTest {
 
     @Test
     void expiredCertificatePassesOnlyWhileTimeChecksAreOff() throws Exception {
-        Path expired = dir.resolve("expired.pem");
-        long day = 86_400_000L;
-        ChronydServer.selfSignedCertificate(expired, dir.resolve("expired.key"),
-                new Date(System.currentTimeMillis() - 30 * day), new Date(System.currentTimeMillis() - day));
+        Instant now = Instant.now();
+        Path expired = TestCertificate.create(dir, "expired", now.minus(Duration.ofDays(30)),
+                now.minus(Duration.ofDays(1))).cert();
         AtomicBoolean checkTime = new AtomicBoolean(false);
         NtsTrust trust = NtsTrust.of(List.of(expired), false, checkTime::get);
         X509Certificate[] chain = {cert(expired)};
@@ -45,10 +45,8 @@ class NtsTrustTest {
 
     @Test
     void onlyTrustedCertificatesPass() throws Exception {
-        Path ours = dir.resolve("ours.pem");
-        Path theirs = dir.resolve("theirs.pem");
-        ChronydServer.selfSignedCertificate(ours, dir.resolve("ours.key"));
-        ChronydServer.selfSignedCertificate(theirs, dir.resolve("theirs.key"));
+        Path ours = TestCertificate.create(dir, "ours").cert();
+        Path theirs = TestCertificate.create(dir, "theirs").cert();
         NtsTrust trust = NtsTrust.of(List.of(ours), false, () -> true);
         assertDoesNotThrow(() -> trust.trustManager().checkServerTrusted(new X509Certificate[] {cert(ours)}, "ECDHE_ECDSA"));
         assertThrows(CertificateException.class,

@@ -7,18 +7,16 @@ import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigResult;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.core.stats.ServerStats;
+import dev.ntsfarm.testsupport.Chronyd;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,24 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ChronydClientInteropTest {
 
-    static final Path CHRONYD = Path.of("/usr/sbin/chronyd");
-
     @TempDir
     Path dir;
     Vertx vertx;
     NtpResponder responder;
     final ServerStats stats = new ServerStats();
-    final List<Process> processes = new ArrayList<>();
+    Chronyd chronyd;
     int port;
-
-    static void requireChronyd() {
-        if (!Files.isExecutable(CHRONYD)) {
-            if (System.getenv("CI") != null) {
-                Assertions.fail("chronyd is required in CI: " + CHRONYD);
-            }
-            Assumptions.abort("chronyd not installed");
-        }
-    }
 
     static <T> T await(Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -55,7 +42,7 @@ class ChronydClientInteropTest {
 
     @BeforeEach
     void startResponder() throws Exception {
-        requireChronyd();
+        chronyd = Chronyd.in(dir);
         Path keys = dir.resolve("server.keys");
         Files.writeString(keys, NtpResponderTest.KEYS);
         Config config = ((ConfigResult.Parsed) Config.parse("test.conf",
@@ -69,8 +56,8 @@ class ChronydClientInteropTest {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Process p : processes) {
-            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        if (chronyd != null) {
+            chronyd.close();
         }
         if (responder != null) {
             await(responder.stop());
@@ -82,24 +69,12 @@ class ChronydClientInteropTest {
 
     /** Runs {@code chronyd -Q} against the responder and returns what it printed. */
     String measureOnce(String serverOptions, String clientKeys) throws Exception {
-        Path run = Files.createTempDirectory(dir, "chronyd");
-        StringBuilder conf = new StringBuilder();
-        conf.append("server 127.0.0.1 port ").append(port).append(" iburst maxsamples 1 ").append(serverOptions).append('\n');
+        List<String> conf = new ArrayList<>(List.of(
+                "server 127.0.0.1 port " + port + " iburst maxsamples 1 " + serverOptions, "cmdport 0", "port 0"));
         if (clientKeys != null) {
-            Path k = run.resolve("client.keys");
-            Files.writeString(k, clientKeys);
-            conf.append("keyfile ").append(k).append('\n');
+            conf.add("keyfile " + Files.writeString(chronyd.dir.resolve("client.keys"), clientKeys));
         }
-        conf.append("pidfile ").append(run.resolve("chronyd.pid")).append('\n');
-        conf.append("cmdport 0\nport 0\n");
-        Path confFile = run.resolve("chrony.conf");
-        Files.writeString(confFile, conf);
-        Path log = run.resolve("chronyd.out");
-        Process p = new ProcessBuilder(CHRONYD.toString(), "-Q", "-t", "10", "-u", "root", "-F", "0", "-f",
-                confFile.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        processes.add(p);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "chronyd -Q ends by itself");
-        return Files.readString(log, StandardCharsets.UTF_8);
+        return chronyd.measureOnce(10, conf.toArray(String[]::new));
     }
 
     @Test

@@ -31,6 +31,7 @@ import dev.ntsfarm.core.ntp.RawExtensionField;
 import dev.ntsfarm.core.nts.AuthenticatorField;
 import dev.ntsfarm.core.nts.NtsField;
 import dev.ntsfarm.core.nts.NtsFieldType;
+import dev.ntsfarm.testsupport.ChronydClientDump;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

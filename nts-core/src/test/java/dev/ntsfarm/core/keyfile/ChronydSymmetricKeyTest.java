@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.ntsfarm.testsupport.Chronyd;
+import dev.ntsfarm.testsupport.Ports;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -19,7 +21,6 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
@@ -36,7 +37,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ChronydSymmetricKeyTest {
 
-    private static final Path CHRONYD = Path.of("/usr/sbin/chronyd");
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final int NTP_HEADER = 48;
     private static final long STARTUP_DEADLINE_MS = 15_000;
@@ -45,17 +45,12 @@ class ChronydSymmetricKeyTest {
     static Path dir;
 
     private static KeyFile keys;
-    private static Process chronyd;
+    private static Chronyd chronyd;
     private static int port;
 
     @BeforeAll
     static void startChronyd() throws Exception {
-        if (!Files.isExecutable(CHRONYD)) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("chronyd is required when CI=true: " + CHRONYD + " is missing");
-            }
-            Assumptions.abort("chronyd is not installed");
-        }
+        chronyd = Chronyd.in(dir);
         String keyText = """
                 # one key per algorithm family chrony supports
                 1 MD5 ASCII:ntsfarm-md5-key
@@ -64,33 +59,20 @@ class ChronydSymmetricKeyTest {
                 4 AES128 HEX:%s
                 """.formatted(randomHex(20), randomHex(32), randomHex(16));
         keys = assertInstanceOf(KeyFileResult.Parsed.class, KeyFile.parse("chrony.keys", keyText)).keyFile();
-        Path keyFile = Files.writeString(dir.resolve("chrony.keys"), keyText);
-        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
-            port = probe.getLocalPort();
-        }
-        Path conf = Files.writeString(dir.resolve("chrony.conf"), String.join("\n",
+        Path keyFile = Files.writeString(chronyd.dir.resolve("chrony.keys"), keyText);
+        port = Ports.freeUdp();
+        chronyd.startDaemon(
                 "port " + port,
                 "bindaddress 127.0.0.1",
-                "cmdport 0",
-                "bindcmdaddress /",
-                "pidfile " + dir.resolve("chronyd.pid"),
                 "keyfile " + keyFile,
                 "allow 127.0.0.1",
-                "local stratum 8",
-                ""));
-        chronyd = new ProcessBuilder(CHRONYD.toString(), "-x", "-d", "-F", "0", "-u", "root", "-f", conf.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("chronyd.log").toFile())
-                .start();
+                "local stratum 8");
     }
 
     @AfterAll
-    static void stopChronyd() throws InterruptedException {
+    static void stopChronyd() {
         if (chronyd != null) {
-            chronyd.destroy();
-            if (!chronyd.waitFor(5, TimeUnit.SECONDS)) {
-                chronyd.destroyForcibly();
-            }
+            chronyd.close();
         }
     }
 
@@ -121,7 +103,7 @@ class ChronydSymmetricKeyTest {
             socket.setSoTimeout(250);
             byte[] buf = new byte[1024];
             while (System.nanoTime() < deadline) {
-                assertTrue(chronyd.isAlive(), () -> "chronyd exited: " + log());
+                assertTrue(chronyd.isRunning(), () -> "chronyd exited: " + log());
                 socket.send(new DatagramPacket(request, request.length, LOOPBACK, port));
                 DatagramPacket reply = new DatagramPacket(buf, buf.length);
                 try {
@@ -137,7 +119,7 @@ class ChronydSymmetricKeyTest {
 
     private static String log() {
         try {
-            return Files.readString(dir.resolve("chronyd.log"));
+            return chronyd.log();
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }
@@ -186,7 +168,7 @@ class ChronydSymmetricKeyTest {
                 socket.receive(reply);
                 fail("chronyd answered a request with a bad MAC (" + reply.getLength() + " bytes)");
             } catch (SocketTimeoutException expected) {
-                assertTrue(chronyd.isAlive());
+                assertTrue(chronyd.isRunning());
             }
         }
     }

@@ -8,6 +8,7 @@ import dev.ntsfarm.core.ke.KeRecordFramer;
 import dev.ntsfarm.core.ke.KeResponseParser;
 import dev.ntsfarm.core.ke.KeResponseResult;
 import dev.ntsfarm.core.ke.NtsExporter;
+import dev.ntsfarm.testsupport.TestCertificate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,7 @@ final class KeTestClient implements AutoCloseable {
     }
 
     /** Connects and completes the TLS handshake with the given ALPN list (none when empty) and protocols. */
-    static KeTestClient connect(String host, int port, TestCerts certs, List<String> alpn, String... protocols)
+    static KeTestClient connect(String host, int port, TestCertificate certs, List<String> alpn, String... protocols)
             throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, certs.trust().getTrustManagers(), null);
@@ -47,7 +48,7 @@ final class KeTestClient implements AutoCloseable {
         return new KeTestClient(s);
     }
 
-    static KeTestClient connect(int port, TestCerts certs) throws Exception {
+    static KeTestClient connect(int port, TestCertificate certs) throws Exception {
         return connect("127.0.0.1", port, certs, List.of("ntske/1"));
     }
 

@@ -17,6 +17,7 @@ import dev.ntsfarm.core.ke.KeResponseResult;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.core.stats.ServerStats;
 import dev.ntsfarm.farm.keys.KeyRingSource;
+import dev.ntsfarm.testsupport.TestCertificate;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -52,7 +53,7 @@ class NtsKeMalformedSessionsTest {
 
     @Test
     void everyBrokenSessionEndsAndTheServerGoesOn(Vertx vertx) throws Exception {
-        TestCerts certs = TestCerts.create(dir, "nts-ke");
+        TestCertificate certs = TestCertificate.create(dir, "nts-ke");
         ServerStats stats = new ServerStats();
         NtsKeServer server = new NtsKeServer(vertx, NtsKeOptions.defaults().withPort(0).withInstances(2)
                 .withSessionTimeout(Duration.ofMillis(500)).withMaxConnections(1000)
@@ -88,7 +89,7 @@ class NtsKeMalformedSessionsTest {
     }
 
     /** One broken session; returns "" when it ended as it should, else what went wrong. */
-    private static String session(Kind kind, long seed, int port, TestCerts certs) throws Exception {
+    private static String session(Kind kind, long seed, int port, TestCertificate certs) throws Exception {
         Random random = new Random(seed);
         try (KeTestClient client = KeTestClient.connect(port, certs)) {
             byte[] request = switch (kind) {

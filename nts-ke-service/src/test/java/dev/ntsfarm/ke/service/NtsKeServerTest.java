@@ -18,6 +18,7 @@ import dev.ntsfarm.core.ke.KeResponseResult;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.core.stats.ServerStats;
 import dev.ntsfarm.farm.keys.KeyRingSource;
+import dev.ntsfarm.testsupport.TestCertificate;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -48,14 +49,14 @@ class NtsKeServerTest {
 
     @TempDir
     Path dir;
-    TestCerts certs;
+    TestCertificate certs;
     ServerStats stats;
     NtsKeServer server;
     int port;
 
     @BeforeEach
     void certs() throws Exception {
-        certs = TestCerts.create(dir, "nts-ke");
+        certs = TestCertificate.create(dir, "nts-ke");
         stats = new ServerStats();
     }
 
