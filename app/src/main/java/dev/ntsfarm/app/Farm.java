@@ -119,7 +119,9 @@ public final class Farm implements AutoCloseable {
             throw new ConfigException(new ConfigError(source, 0,
                     "farmsecret: missing (expected: farmsecret FILE, the secret every host of the farm shares)"));
         }
-        return s.role().member() ? FarmSecretFile.readOrCreate(file, new SecureRandom()) : FarmSecretFile.read(file);
+        // only the all-in-one farm makes a secret: a separate service given a mistyped path must not
+        // start a farm of its own whose cookies no responder opens
+        return s.role() == Role.ALL_IN_ONE ? FarmSecretFile.readOrCreate(file, new SecureRandom()) : FarmSecretFile.read(file);
     }
 
     private Future<Void> startAll(FarmSecret secret) {

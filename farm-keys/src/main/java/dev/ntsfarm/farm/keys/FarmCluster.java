@@ -4,6 +4,7 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.ClientConnectionStrategyConfig;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -58,6 +59,7 @@ public final class FarmCluster {
         config.setClusterName(options.name());
         config.setInstanceName("ntsfarm-member-" + System.nanoTime());
         commonProperties(config::setProperty);
+        config.getSerializationConfig().setJavaSerializationFilterConfig(serializationFilter());
         config.setProperty("hazelcast.wait.seconds.before.join", WAIT_BEFORE_JOIN_SECONDS);
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.getJetConfig().setEnabled(false);
@@ -98,6 +100,7 @@ public final class FarmCluster {
         config.setClusterName(options.name());
         config.setInstanceName("ntsfarm-client-" + System.nanoTime());
         commonProperties(config::setProperty);
+        config.getSerializationConfig().setJavaSerializationFilterConfig(serializationFilter());
         config.setProperty("hazelcast.client.invocation.timeout.seconds", CLIENT_INVOCATION_TIMEOUT_SECONDS);
         config.setProperty("hazelcast.client.shutdownhook.enabled", "false");
         config.getConnectionStrategyConfig()
@@ -137,6 +140,22 @@ public final class FarmCluster {
             instance.shutdown();
             return null;
         }, false);
+    }
+
+    /**
+     * Java deserialization limited to what Hazelcast itself sends that way (its own classes and the
+     * exceptions of a failed remote call). The farm stores {@code byte[]} under {@code Long} and
+     * {@code String} keys, which Hazelcast writes with its own serializers, so a peer's object of any
+     * other class is refused before it is built: no gadget chain runs here.
+     */
+    static JavaSerializationFilterConfig serializationFilter() {
+        JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig().setDefaultsDisabled(true);
+        filter.getWhitelist()
+                .addPrefixes("com.hazelcast.", "java.lang.", "java.util.concurrent.")
+                .addClasses("[Ljava.lang.StackTraceElement;", "java.util.ArrayList", "java.util.Collections$EmptyList",
+                        "java.util.Collections$UnmodifiableList", "java.util.Collections$UnmodifiableRandomAccessList",
+                        "java.util.Collections$UnmodifiableCollection");
+        return filter;
     }
 
     private interface PropertySetter {

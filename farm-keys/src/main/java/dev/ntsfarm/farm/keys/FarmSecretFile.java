@@ -49,9 +49,11 @@ public final class FarmSecretFile {
     public static FarmSecret read(Path file) throws IOException {
         String where = "farmsecret " + file + ": ";
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FarmSecretException(where + "no such file (expected: a file of at least "
-                    + FarmSecret.MIN_LENGTH + " random bytes, mode 0600; make one with "
-                    + "'head -c 32 /dev/urandom > " + file + " && chmod 600 " + file + "')");
+            throw new FarmSecretException(where + "no such file (expected: the farm's secret, the same file on every"
+                    + " host of the farm, at least " + FarmSecret.MIN_LENGTH + " random bytes, mode 0600: copy it from"
+                    + " another host of the farm, or make one for a new farm with "
+                    + "'head -c 32 /dev/urandom > " + file + " && chmod 600 " + file + "'; only 'ntsfarm up' makes one"
+                    + " by itself)");
         }
         if (!Files.isRegularFile(file)) {
             throw new FarmSecretException(where + "not a regular file");

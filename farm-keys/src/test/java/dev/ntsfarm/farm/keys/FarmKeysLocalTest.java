@@ -56,18 +56,18 @@ class FarmKeysLocalTest {
 
     @Test
     void currentAndNextSlotExistAtStart(Vertx vertx) {
-        SeedStore store = SeedStore.local();
+        LocalFarmStore store = new LocalFarmStore();
         keys = FarmKeys.start(vertx, store, FarmKeys.Role.MEMBER, options(), secret, new SecureRandom()).await();
         MasterKeyRing ring = keys.current();
         assertEquals(SLOT, ring.currentSlot());
         assertEquals(Set.of(SLOT, SLOT + 1), ring.slots());
-        assertEquals(Set.of(SLOT, SLOT + 1), store.slots());
+        assertEquals(Set.of(SLOT, SLOT + 1), Stores.slots(store));
         assertEquals(SLOT, Cookies.keyId(Cookies.seal(ring)));
     }
 
     @Test
     void rotationMovesTheCurrentSlotAndRetentionEndsOldSlots(Vertx vertx) {
-        SeedStore store = SeedStore.local();
+        LocalFarmStore store = new LocalFarmStore();
         keys = FarmKeys.start(vertx, store, FarmKeys.Role.MEMBER, options(), secret, new SecureRandom()).await();
         byte[] old = Cookies.seal(keys.current());
 
@@ -82,12 +82,12 @@ class FarmKeysLocalTest {
         assertEquals(SLOT + 3, ring.currentSlot());
         assertEquals(Set.of(SLOT + 1, SLOT + 2, SLOT + 3, SLOT + 4), ring.slots());
         assertFalse(Cookies.opens(ring, old), "three slots back is past retention");
-        assertFalse(store.slots().contains(SLOT), "the member removed the expired seed from the store");
+        assertFalse(Stores.slots(store).contains(SLOT), "the member removed the expired seed from the store");
     }
 
     @Test
     void retentionIsConfigurable(Vertx vertx) {
-        keys = FarmKeys.start(vertx, SeedStore.local(), FarmKeys.Role.MEMBER, options().withPastSlots(0), secret,
+        keys = FarmKeys.start(vertx, FarmStore.local(), FarmKeys.Role.MEMBER, options().withPastSlots(0), secret,
                 new SecureRandom()).await();
         byte[] old = Cookies.seal(keys.current());
         clock.setSeconds((SLOT + 1) * ROTATE);
@@ -98,12 +98,12 @@ class FarmKeysLocalTest {
 
     @Test
     void rekeyAdvancesThePointerAheadOfTime(Vertx vertx) {
-        SeedStore store = SeedStore.local();
+        LocalFarmStore store = new LocalFarmStore();
         keys = FarmKeys.start(vertx, store, FarmKeys.Role.MEMBER, options(), secret, new SecureRandom()).await();
         byte[] before = Cookies.seal(keys.current());
 
         assertEquals(SLOT + 1, keys.rekey().await());
-        assertEquals(SLOT + 1, store.pointer());
+        assertEquals(SLOT + 1, Stores.pointer(store, secret));
         MasterKeyRing ring = keys.current();
         assertEquals(SLOT + 1, ring.currentSlot());
         assertTrue(ring.accepts(SLOT + 2), "the new next slot exists");
@@ -119,7 +119,7 @@ class FarmKeysLocalTest {
 
     @Test
     void aRingIsKeptWhenNothingChanged(Vertx vertx) {
-        keys = FarmKeys.start(vertx, SeedStore.local(), FarmKeys.Role.MEMBER, options(), secret,
+        keys = FarmKeys.start(vertx, FarmStore.local(), FarmKeys.Role.MEMBER, options(), secret,
                 new SecureRandom()).await();
         MasterKeyRing first = keys.current();
         assertSame(first, keys.refresh().await(), "codecs are rebuilt only when the ring object changes");
@@ -130,7 +130,7 @@ class FarmKeysLocalTest {
     @Test
     void aDumpBringsTheSeedsBackAfterAWholeFarmRestart(Vertx vertx) throws Exception {
         FarmKeyOptions opts = options().withDumpDir(dir.resolve("dump"));
-        keys = FarmKeys.start(vertx, SeedStore.local(), FarmKeys.Role.MEMBER, opts, secret, new SecureRandom()).await();
+        keys = FarmKeys.start(vertx, FarmStore.local(), FarmKeys.Role.MEMBER, opts, secret, new SecureRandom()).await();
         keys.rekey().await();
         byte[] cookie = Cookies.seal(keys.current());
         keys.close().await();
@@ -140,14 +140,14 @@ class FarmKeysLocalTest {
         assertFalse(Files.exists(file.resolveSibling(file.getFileName() + ".tmp")));
 
         // a new, empty store: every member went down
-        SeedStore fresh = SeedStore.local();
+        FarmStore fresh = FarmStore.local();
         keys = FarmKeys.start(vertx, fresh, FarmKeys.Role.MEMBER, opts, secret, new SecureRandom()).await();
         assertEquals(SLOT + 1, keys.current().currentSlot(), "the rekeyed slot is current again");
         assertTrue(Cookies.opens(keys.current(), cookie), "a cookie minted before the restart opens");
 
         // and without the dump the same restart loses it
         keys.close().await();
-        keys = FarmKeys.start(vertx, SeedStore.local(), FarmKeys.Role.MEMBER, options(), secret,
+        keys = FarmKeys.start(vertx, FarmStore.local(), FarmKeys.Role.MEMBER, options(), secret,
                 new SecureRandom()).await();
         assertFalse(Cookies.opens(keys.current(), cookie));
     }
@@ -156,14 +156,14 @@ class FarmKeysLocalTest {
     void aDamagedDumpIsIgnored(Vertx vertx) throws Exception {
         FarmKeyOptions opts = options().withDumpDir(dir);
         Files.write(opts.dumpFile().orElseThrow(), new byte[] {'N', 'T', 'S', 'F', 'K', 'E', 'Y', 'S', 0, 9});
-        keys = FarmKeys.start(vertx, SeedStore.local(), FarmKeys.Role.MEMBER, opts, secret, new SecureRandom()).await();
+        keys = FarmKeys.start(vertx, FarmStore.local(), FarmKeys.Role.MEMBER, opts, secret, new SecureRandom()).await();
         assertEquals(SLOT, keys.current().currentSlot());
         assertTrue(Files.size(opts.dumpFile().orElseThrow()) > 10, "replaced by a good dump");
     }
 
     @Test
     void aReaderCreatesNothingAndCannotRekey(Vertx vertx) {
-        SeedStore store = SeedStore.local();
+        LocalFarmStore store = new LocalFarmStore();
         FarmKeys member = FarmKeys.start(vertx, store, FarmKeys.Role.MEMBER, options(), secret,
                 new SecureRandom()).await();
         keys = FarmKeys.start(vertx, store, FarmKeys.Role.READER, options(), secret, new SecureRandom()).await();
@@ -175,7 +175,7 @@ class FarmKeysLocalTest {
 
     @Test
     void anUnreachableStoreKeepsTheSnapshotUntilItsKeysExpire(Vertx vertx) {
-        SeedStore store = SeedStore.local();
+        LocalFarmStore store = new LocalFarmStore();
         FarmKeys member = FarmKeys.start(vertx, store, FarmKeys.Role.MEMBER, options(), secret,
                 new SecureRandom()).await();
         FlakyStore flaky = new FlakyStore(store);
@@ -202,11 +202,10 @@ class FarmKeysLocalTest {
 
     @Test
     void toStringNeverShowsSeeds(Vertx vertx) {
-        SeedStore store = SeedStore.local();
+        LocalFarmStore store = new LocalFarmStore();
         keys = FarmKeys.start(vertx, store, FarmKeys.Role.MEMBER, options(), secret, new SecureRandom()).await();
         String shown = keys + " " + keys.current() + " " + store + " " + secret + " " + options();
-        for (Map.Entry<Long, byte[]> e : store.getAll(store.slots()).entrySet()) {
-            byte[] seed = e.getValue();
+        for (byte[] seed : Stores.seeds(store, secret).values()) {
             assertFalse(shown.toLowerCase().contains(HexFormat.of().formatHex(seed, 0, 4)), shown);
             assertFalse(shown.contains(Arrays.toString(Arrays.copyOf(seed, 4)).replace("]", "")), shown);
             assertFalse(shown.contains(java.util.Base64.getEncoder().encodeToString(Arrays.copyOf(seed, 6))), shown);
@@ -215,11 +214,11 @@ class FarmKeysLocalTest {
     }
 
     /** A store that can be cut off. */
-    private static final class FlakyStore implements SeedStore {
-        private final SeedStore inner;
+    private static final class FlakyStore implements FarmStore {
+        private final FarmStore inner;
         volatile boolean down;
 
-        FlakyStore(SeedStore inner) {
+        FlakyStore(FarmStore inner) {
             this.inner = inner;
         }
 
@@ -230,39 +229,50 @@ class FarmKeysLocalTest {
         }
 
         @Override
-        public Long pointer() {
+        public Read get(Space space, Object key) {
             check();
-            return inner.pointer();
+            return inner.get(space, key);
         }
 
         @Override
-        public boolean advancePointer(Long expected, long next) {
+        public boolean putIfAbsent(Space space, Object key, byte[] value) {
             check();
-            return inner.advancePointer(expected, next);
+            return inner.putIfAbsent(space, key, value);
         }
 
         @Override
-        public byte[] putIfAbsent(long slot, byte[] seed) {
+        public void set(Space space, Object key, byte[] value) {
             check();
-            return inner.putIfAbsent(slot, seed);
+            inner.set(space, key, value);
         }
 
         @Override
-        public Map<Long, byte[]> getAll(Set<Long> slots) {
+        public boolean replace(Space space, Object key, byte[] expected, byte[] value) {
             check();
-            return inner.getAll(slots);
+            return inner.replace(space, key, expected, value);
         }
 
         @Override
-        public Set<Long> slots() {
+        public void remove(Space space, Object key) {
             check();
-            return inner.slots();
+            inner.remove(space, key);
         }
 
         @Override
-        public void remove(long slot) {
+        public Keys keys(Space space) {
             check();
-            inner.remove(slot);
+            return inner.keys(space);
+        }
+
+        @Override
+        public String localMemberId() {
+            return null;
+        }
+
+        @Override
+        public Set<String> liveMemberIds() {
+            check();
+            return inner.liveMemberIds();
         }
 
         @Override
