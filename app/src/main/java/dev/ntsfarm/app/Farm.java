@@ -1,8 +1,9 @@
 package dev.ntsfarm.app;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.ntsfarm.control.FarmControlOptions;
-import dev.ntsfarm.control.FarmControlServer;
+import dev.ntsfarm.app.control.FarmControlAdapter;
+import dev.ntsfarm.control.ControlEndpoint;
+import dev.ntsfarm.control.ControlOptions;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigError;
 import dev.ntsfarm.core.config.ConfigException;
@@ -44,6 +45,8 @@ import java.util.function.UnaryOperator;
  */
 public final class Farm implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(Farm.class.getName());
+
     /** How long start and stop may take; Hazelcast alone takes seconds. */
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -66,13 +69,14 @@ public final class Farm implements AutoCloseable {
 
     /** Every option of every service, read before anything starts, so a mistake starts nothing. */
     record Settings(Role role, Config config, ClusterOptions cluster, FarmKeyOptions keys, NtpOptions ntp,
-                    NtsKeOptions ke, FarmControlOptions control) {
+                    NtsKeOptions ke, ControlOptions control) {
 
         static Settings read(Role role, Config config) throws ConfigException {
             return new Settings(role, config, ClusterOptions.fromConfig(config), FarmKeyOptions.fromConfig(config),
                     role.ntp() ? NtpOptions.fromConfig(config) : null,
                     role.ke() ? NtsKeOptions.fromConfig(config) : null,
-                    role == Role.ALL_IN_ONE || config.has("cmdport") ? FarmControlOptions.fromConfig(config) : null);
+                    role == Role.ALL_IN_ONE || config.has("cmdport")
+                            ? ControlOptions.fromConfig(config, ControlOptions.DEFAULT_FARM_PORT) : null);
         }
     }
 
@@ -84,7 +88,7 @@ public final class Farm implements AutoCloseable {
     private AgentSyncStateSource agentSync;
     private NtpResponder ntp;
     private NtsKeServer ke;
-    private FarmControlServer control;
+    private ControlEndpoint control;
 
     private Farm(Settings settings) {
         this.settings = settings;
@@ -166,7 +170,10 @@ public final class Farm implements AutoCloseable {
             if (settings.control() == null) {
                 return Future.succeededFuture();
             }
-            control = FarmControlServer.create(vertx, settings.control(), stats);
+            int agentPort = settings.ntp() != null && settings.ntp().clockAgent().isPresent()
+                    ? settings.ntp().clockAgent().get().port() : ControlOptions.DEFAULT_AGENT_PORT;
+            control = ControlEndpoint.farm(vertx, settings.control(), new FarmControlAdapter(stats), agentPort,
+                    line -> LOG.log(System.Logger.Level.INFO, line));
             return control.start();
         });
     }
@@ -223,7 +230,7 @@ public final class Farm implements AutoCloseable {
         }
         if (control != null) {
             lines.add(String.format("  farm control (gRPC)       %5d/tcp  %s", control.actualPort(),
-                    String.join(", ", settings.control().addresses())));
+                    String.join(", ", control.listening())));
         }
         ClusterOptions c = settings.cluster();
         lines.add(settings.role().member()

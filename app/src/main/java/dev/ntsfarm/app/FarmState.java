@@ -1,12 +1,11 @@
 package dev.ntsfarm.app;
 
+import dev.ntsfarm.control.CommandKeys;
+import dev.ntsfarm.control.ControlOptions;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigException;
 import dev.ntsfarm.core.config.Directive;
 import dev.ntsfarm.core.file.PrivateFile;
-import dev.ntsfarm.core.keyfile.KeyFile;
-import dev.ntsfarm.core.keyfile.MacAlgorithm;
-import dev.ntsfarm.core.keyfile.SymmetricKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +44,7 @@ record FarmState(Config config, Path varDir, Path certFile, Path keyFile, List<P
     static final String SECRET_FILE = "farm.secret";
     static final String KEYS_FILE = "ntsfarm.keys";
     /** chronyc's habit: the command key is key 1 unless {@code commandkey} names another. */
-    static final long DEFAULT_COMMAND_KEY = 1;
+    static final long DEFAULT_COMMAND_KEY = ControlOptions.DEFAULT_COMMAND_KEY;
     static final String DEFAULTS = "ntsfarm up defaults";
 
     static FarmState prepare(Config user, Path workingDir, SecureRandom random)
@@ -103,9 +102,12 @@ record FarmState(Config config, Path varDir, Path certFile, Path keyFile, List<P
         } else {
             added.add(directive("commandkey", Long.toString(commandKey)));
         }
-        if (!Files.exists(keys)) {
-            SymmetricKey key = SymmetricKey.generate(commandKey, MacAlgorithm.SHA1, random);
-            PrivateFile.write(keys, (KeyFile.formatLine(key) + "\n").getBytes(StandardCharsets.US_ASCII));
+        boolean existed = Files.exists(keys);
+        // the control plane's one key-file writer: the command key is added when the file lacks it
+        if (CommandKeys.read(keys, commandKey).isEmpty()) {
+            CommandKeys.ensure(keys, commandKey, random);
+            created.add(keys);
+        } else if (!existed) {
             created.add(keys);
         }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ntsfarm.agent.AgentConfig;
 import dev.ntsfarm.agent.AgentDaemon;
+import dev.ntsfarm.app.control.AgentEndpoint;
 import dev.ntsfarm.core.aead.AeadAlgorithm;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.cookie.CookieCodec;
@@ -96,13 +97,15 @@ class AgentAgainstFarmTest {
                 server("nts iburst minpoll -2 maxpoll -2"), "ntstrustedcerts " + cert,
                 "cmdport " + cmdPort, "bindcmdaddress 127.0.0.1"))).config();
         List<String> log = new ArrayList<>();
-        daemon = new AgentDaemon(AgentConfig.from(config), true, line -> {
+        java.util.function.Consumer<String> logger = line -> {
             synchronized (log) {
                 log.add(line);
             }
-        });
+        };
+        AgentEndpoint endpoint = AgentEndpoint.from(config, logger);
+        daemon = new AgentDaemon(AgentConfig.from(config), true, logger, endpoint);
         daemon.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-        String port = Integer.toString(daemon.controlPort());
+        String port = Integer.toString(endpoint.port());
 
         String sources = Await.until(Duration.ofSeconds(60), Duration.ofMillis(250),
                 () -> main("ctl", "-p", port, "sources").out(), s -> s.matches("(?s).*\\^\\S 127\\.0\\.0\\.1 +1 +-2 +377 .*"));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ntsfarm.agent.AgentConfig;
 import dev.ntsfarm.agent.AgentDaemon;
+import dev.ntsfarm.app.control.AgentEndpoint;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigResult;
 import dev.ntsfarm.core.ntp.NtpHeader;
@@ -87,11 +88,13 @@ class ClockAgentSyncStateInteropTest {
                         + " nts iburst minpoll -2 maxpoll -2",
                 "ntstrustedcerts " + chronyd.certificate().cert(), "ntsdumpdir " + dir.resolve("agent-nts"),
                 "cmdport " + agentPort, "bindcmdaddress 127.0.0.1"))).config();
-        agent = new AgentDaemon(AgentConfig.from(agentConfig), true, line -> {
+        java.util.function.Consumer<String> agentLogger = line -> {
             synchronized (agentLog) {
                 agentLog.add(line);
             }
-        });
+        };
+        agent = new AgentDaemon(AgentConfig.from(agentConfig), true, agentLogger,
+                AgentEndpoint.from(agentConfig, agentLogger));
         agent.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
 
         // chronyd stratum 1 -> the agent (and so this host's clock) stratum 2 -> the farm serves 2

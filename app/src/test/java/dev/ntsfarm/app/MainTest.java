@@ -66,7 +66,8 @@ class MainTest {
             closed = s.getLocalPort();
         }
         assertEquals(1, run("ctl", "-p", String.valueOf(closed), "serverstats"));
-        assertEquals("Cannot talk to the farm at 127.0.0.1:" + closed + ": connection refused\n",
+        assertEquals("506 Cannot talk to daemon: the farm control endpoint at 127.0.0.1:" + closed
+                + ": connection refused\n",
                 err.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
     }
 }

@@ -48,9 +48,12 @@ public final class AgentCommand {
             Directives: server HOST [port N] [ntsport N] [nts] [iburst] [key ID] [minpoll N] [maxpoll N]
             [maxsamples N], pool, peer HOST key ID, ntstrustedcerts FILE, nosystemcert, nocerttimecheck N,
             ntsdumpdir DIR, ntsrefresh S, keyfile FILE, makestep THRESHOLD LIMIT, driftfile FILE,
-            ntsaeads ID..., port N (the local port peers use), cmdport N (default 323),
-            bindcmdaddress ADDR (default 127.0.0.1 and ::1).
-            The control endpoint answers './ntsfarm ctl' (tracking, sources, sourcestats, authdata, ...).
+            ntsaeads ID..., port N (the local port peers use), cmdport N (default 323; 0: a free port),
+            bindcmdaddress ADDR|PATH (default 127.0.0.1 and ::1; a path adds a Unix socket),
+            cmdallow/cmddeny SUBNET, commandkey N (default 1; made in the keyfile at first start when missing).
+            The control endpoint answers './ntsfarm ctl' (tracking, sources, sourcestats, authdata, ...);
+            operational commands (makestep, burst, online, offline, add, delete) need 'ctl -a' (the command
+            key) or root on a Unix socket (bindcmdaddress /run/ntsfarm/agent.sock).
             """;
 
     private AgentCommand() {
@@ -60,8 +63,16 @@ public final class AgentCommand {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs the agent; returns the exit status (0 success, 1 failure or timeout, 2 usage). */
+    /** Runs the agent with nothing attached; returns the exit status (0 success, 1 failure or timeout, 2 usage). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, AgentDaemon.Attachments.NONE);
+    }
+
+    /**
+     * Runs the agent; as a daemon with what {@code attachments} makes from the configuration (the
+     * application's control endpoint). Returns the exit status (0 success, 1 failure or timeout, 2 usage).
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, AgentDaemon.Attachments attachments) {
         String file = null;
         boolean noClock = false;
         int oneShot = 0; // 'Q' or 'q'
@@ -108,14 +119,18 @@ public final class AgentCommand {
         }
         Consumer<String> log = line -> err.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + line);
 
+        Config raw;
         AgentConfig config;
+        AgentDaemon.Attachment attachment;
         try {
-            config = readConfig(file, directives, err);
+            raw = readConfig(file, directives, err);
+            if (raw == null) {
+                return 1;
+            }
+            config = AgentConfig.from(raw);
+            attachment = oneShot != 0 ? null : attachments.create(raw, log);
         } catch (ConfigException e) {
             err.println(e.getMessage());
-            return 1;
-        }
-        if (config == null) {
             return 1;
         }
         if (oneShot != 0) {
@@ -123,11 +138,11 @@ public final class AgentCommand {
             ClockControl clock = oneShot == 'q' ? (noClock ? new ReadOnlyClock() : KernelClock.system()) : null;
             return oneShot(config, oneShot == 'q', clock, timeout, log);
         }
-        return daemon(config, noClock, log);
+        return daemon(config, noClock, log, attachment);
     }
 
-    /** Directives on the command line replace the file, as with chronyd. */
-    static AgentConfig readConfig(String file, List<String> directives, PrintStream err) throws ConfigException {
+    /** Directives on the command line replace the file, as with chronyd; null when it cannot be read. */
+    static Config readConfig(String file, List<String> directives, PrintStream err) {
         ConfigResult r;
         if (!directives.isEmpty()) {
             r = Config.fromArgs(directives);
@@ -145,7 +160,7 @@ public final class AgentCommand {
             }
         }
         return switch (r) {
-            case ConfigResult.Parsed p -> AgentConfig.from(p.config());
+            case ConfigResult.Parsed p -> p.config();
             case ConfigResult.Invalid inv -> {
                 inv.errors().forEach(e -> err.println(e));
                 yield null;
@@ -186,8 +201,8 @@ public final class AgentCommand {
     }
 
     /** The daemon in the foreground until the JVM is asked to stop. */
-    static int daemon(AgentConfig config, boolean noClock, Consumer<String> log) {
-        AgentDaemon d = new AgentDaemon(config, noClock, log);
+    static int daemon(AgentConfig config, boolean noClock, Consumer<String> log, AgentDaemon.Attachment attachment) {
+        AgentDaemon d = new AgentDaemon(config, noClock, log, attachment);
         try {
             d.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

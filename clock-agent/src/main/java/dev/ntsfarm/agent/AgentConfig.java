@@ -14,22 +14,17 @@ import java.util.Optional;
 
 /**
  * The clock agent's settings, read from chrony's directives. Every mistake is a {@link ConfigException}
- * naming the file, the line and what was expected.
+ * naming the file, the line and what was expected. The control endpoint's directives ({@code cmdport},
+ * {@code bindcmdaddress}, {@code cmdallow}, {@code commandkey}) are the control plane's to read.
  *
- * @param cmdPort          {@code cmdport}: the control endpoint's port, 0 for none
- * @param bindCmdAddresses {@code bindcmdaddress}: where the control endpoint listens (loopback by default)
  * @param peerPort         {@code port}: the local port of symmetric peers, 0 for an ephemeral one
  * @param noCertTimeCheck  {@code nocerttimecheck}: clock updates before certificate dates count
  */
 public record AgentConfig(List<SourceDirective> sources, List<Path> trustedCerts, boolean systemCerts,
                           int noCertTimeCheck, long ntsRefreshSeconds, Optional<Path> ntsDumpDir,
-                          Optional<Path> keyFile, int cmdPort, List<String> bindCmdAddresses, int peerPort,
+                          Optional<Path> keyFile, int peerPort,
                           Optional<MakeStep> makeStep, Optional<Path> driftFile, List<AeadAlgorithm> aeads) {
 
-    /** chrony's command port. */
-    public static final int DEFAULT_CMDPORT = 323;
-    /** chrony's command port listens on both loopback addresses. */
-    public static final List<String> DEFAULT_BINDCMDADDRESSES = List.of("127.0.0.1", "::1");
     /** AES-SIV-CMAC-256 first: every NTS server has it; GCM-SIV second. */
     public static final List<AeadAlgorithm> DEFAULT_AEADS =
             List.of(AeadAlgorithm.AES_SIV_CMAC_256, AeadAlgorithm.AES_128_GCM_SIV);
@@ -37,7 +32,6 @@ public record AgentConfig(List<SourceDirective> sources, List<Path> trustedCerts
     public AgentConfig {
         sources = List.copyOf(sources);
         trustedCerts = List.copyOf(trustedCerts);
-        bindCmdAddresses = List.copyOf(bindCmdAddresses);
         aeads = List.copyOf(aeads);
     }
 
@@ -58,17 +52,6 @@ public record AgentConfig(List<SourceDirective> sources, List<Path> trustedCerts
         if (d.isPresent()) {
             d.get().expectArgs(1, 1);
             refresh = d.get().integer(0, "a refresh interval in seconds", 1, Integer.MAX_VALUE);
-        }
-        int cmdPort = DEFAULT_CMDPORT;
-        d = c.last("cmdport");
-        if (d.isPresent()) {
-            d.get().expectArgs(1, 1);
-            cmdPort = d.get().integer(0, "a port number", 0, 65535);
-        }
-        List<String> bind = new ArrayList<>();
-        for (Directive b : c.directives("bindcmdaddress")) {
-            b.expectArgs(1, 1);
-            bind.add(b.word(0, "an address"));
         }
         int port = 0;
         d = c.last("port");
@@ -95,8 +78,7 @@ public record AgentConfig(List<SourceDirective> sources, List<Path> trustedCerts
         Optional<MakeStep> makeStep = c.last("makestep").isPresent()
                 ? Optional.of(MakeStep.from(c.last("makestep").get())) : Optional.empty();
         return new AgentConfig(c.sources(), certs, !c.has("nosystemcert"), noCertTimeCheck, refresh,
-                path(c, "ntsdumpdir", "a directory"), path(c, "keyfile", "a key file"), cmdPort,
-                bind.isEmpty() ? DEFAULT_BINDCMDADDRESSES : bind, port, makeStep,
+                path(c, "ntsdumpdir", "a directory"), path(c, "keyfile", "a key file"), port, makeStep,
                 path(c, "driftfile", "a drift file"), aeads);
     }
 

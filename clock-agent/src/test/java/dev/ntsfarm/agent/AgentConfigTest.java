@@ -26,8 +26,6 @@ class AgentConfigTest {
     @Test
     void defaultsAreChronys() throws Exception {
         AgentConfig c = of("server time.example.com iburst nts");
-        assertEquals(323, c.cmdPort());
-        assertEquals(List.of("127.0.0.1", "::1"), c.bindCmdAddresses(), "control endpoint on loopback only");
         assertTrue(c.systemCerts());
         assertTrue(c.usesNts());
         assertEquals(AeadAlgorithm.AES_SIV_CMAC_256, c.aeads().getFirst());
@@ -43,13 +41,12 @@ class AgentConfigTest {
         assertEquals(2, c.noCertTimeCheck());
         assertEquals(3600, c.ntsRefreshSeconds());
         assertEquals(List.of(AeadAlgorithm.AES_128_GCM_SIV, AeadAlgorithm.AES_SIV_CMAC_256), c.aeads());
-        assertEquals(0, c.cmdPort());
     }
 
     @Test
     void mistakesNameFileLineAndExpectation() {
-        ConfigException e = assertThrows(ConfigException.class, () -> of("server a", "cmdport x"));
-        assertTrue(e.getMessage().startsWith("agent.conf:2: cmdport"), e.getMessage());
+        ConfigException e = assertThrows(ConfigException.class, () -> of("server a", "nocerttimecheck x"));
+        assertTrue(e.getMessage().startsWith("agent.conf:2: nocerttimecheck"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> of("ntsaeads 15 99"));
         assertTrue(e.getMessage().contains("expected an AEAD id"), e.getMessage());
     }

@@ -1,8 +1,10 @@
 package dev.ntsfarm.control;
 
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ntsfarm.control.ctl.Ntsctl;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.core.stats.ServerStats;
 import io.vertx.core.Vertx;
@@ -14,7 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +45,7 @@ class FarmControlServerTest {
             """;
 
     private final ServerStats stats = new ServerStats();
-    private FarmControlServer server;
+    private ControlEndpoint server;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -56,7 +58,19 @@ class FarmControlServerTest {
         stats.add(ServerCounter.AUTHENTICATED_NTP_PACKETS, 999);
         stats.add(ServerCounter.NTS_NAKS_SENT, 5);
         stats.add(ServerCounter.KISS_RATE_SENT, 4);
-        server = FarmControlServer.create(vertx, new FarmControlOptions(0, List.of("127.0.0.1", "::1")), stats);
+        FarmControl farm = new FarmControl() {
+            @Override
+            public Map<ServerCounter, Long> serverStats() {
+                return stats.snapshot();
+            }
+
+            @Override
+            public void countCommand(boolean refused) {
+                stats.increment(refused ? ServerCounter.COMMAND_PACKETS_DROPPED : ServerCounter.COMMAND_PACKETS_RECEIVED);
+            }
+        };
+        server = ControlEndpoint.farm(vertx, ControlOptions.loopback(0), farm, ControlOptions.DEFAULT_AGENT_PORT,
+                line -> { });
         server.start().onComplete(ctx.succeedingThenComplete());
     }
 
@@ -119,7 +133,7 @@ class FarmControlServerTest {
     @Test
     void promptEndsAtEndOfInputAndReportsAFailedCommand() {
         String port = String.valueOf(server.actualPort());
-        assertEquals(1, ctlWithInput("clients\nserverstats\n", "-c", "-p", port));
+        assertEquals(1, ctlWithInput("srverstats\nserverstats\n", "-c", "-p", port));
         assertEquals("1001,2,1,0,0,37,3,999,0,0,0,5,4\n", out());
         assertEquals("Unrecognized command\n", err().replace(System.lineSeparator(), "\n"));
     }
@@ -138,20 +152,20 @@ class FarmControlServerTest {
             closed = s.getLocalPort();
         }
         assertEquals(1, ctl("-p", String.valueOf(closed), "serverstats"));
-        assertEquals("Cannot talk to the farm at 127.0.0.1:" + closed + ": connection refused\n",
-                err().replace(System.lineSeparator(), "\n"));
+        assertEquals("506 Cannot talk to daemon: the farm control endpoint at 127.0.0.1:" + closed
+                + ": connection refused\n", err().replace(System.lineSeparator(), "\n"));
         assertTrue(!err().contains("Exception") && !err().contains("\tat "), err());
     }
 
     @Test
     void unknownOptionPrintsUsage() {
         assertEquals(1, ctl("-x", "serverstats"));
-        assertTrue(err().contains("unknown option -x") && err().contains(Ntsctl.USAGE), err());
+        assertTrue(err().contains("unknown option -x") && err().contains("Usage: ntsctl"), err());
     }
 
     @Test
     void bothLoopbackAddressesListenOnOnePort() {
-        assertEquals(2, server.listening().size());
-        assertTrue(server.listening().stream().allMatch(a -> a.getPort() == server.actualPort()));
+        assertEquals(java.util.List.of("127.0.0.1:" + server.actualPort(), "[::1]:" + server.actualPort()),
+                server.listening());
     }
 }

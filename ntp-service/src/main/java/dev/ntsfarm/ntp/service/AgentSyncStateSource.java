@@ -6,7 +6,7 @@ import dev.ntsfarm.core.ntp.NtpTimestamp;
 import dev.ntsfarm.proto.control.v1.AgentLeap;
 import dev.ntsfarm.proto.control.v1.AgentSyncStateReply;
 import dev.ntsfarm.proto.control.v1.AgentSyncStateRequest;
-import dev.ntsfarm.proto.control.v1.ClockAgentGrpcClient;
+import dev.ntsfarm.proto.control.v1.ClockSyncStateGrpcClient;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,7 +21,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The clock state served from the host's clock agent (issue 3): the agent's {@code SyncState} RPC asked
+ * The clock state served from the host's clock agent: its read-only {@code ClockSyncState} service asked
  * at start and every {@link #DEFAULT_POLL_INTERVAL} on a Vert.x timer, the answer kept as an immutable
  * {@link SyncState} in a volatile field, so {@link #current} is one volatile read that never blocks.
  *
@@ -74,7 +74,7 @@ public final class AgentSyncStateSource implements SyncStateSource {
     // the rest is touched only on the poller's context
     private Context context;
     private GrpcClient grpc;
-    private ClockAgentGrpcClient client;
+    private ClockSyncStateGrpcClient client;
     private long timer = -1;
     private boolean polling;
     private boolean stopped;
@@ -128,7 +128,7 @@ public final class AgentSyncStateSource implements SyncStateSource {
                             .setTimeoutUnit(TimeUnit.MILLISECONDS).setScheduleDeadlineAutomatically(true),
                     new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
                             .setConnectTimeout((int) callTimeout));
-            client = ClockAgentGrpcClient.create(grpc, SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()));
+            client = ClockSyncStateGrpcClient.create(grpc, SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()));
             poll(callTimeout).onComplete(ar -> first.complete());
             timer = vertx.setPeriodic(millis, millis, id -> poll(callTimeout));
         });

@@ -1,5 +1,6 @@
 package dev.ntsfarm.ntp.service;
 
+import dev.ntsfarm.core.config.AccessTable;
 import dev.ntsfarm.core.cookie.FarmSecret;
 import dev.ntsfarm.core.cookie.MasterKeyRing;
 import dev.ntsfarm.farm.keys.KeyRingSource;

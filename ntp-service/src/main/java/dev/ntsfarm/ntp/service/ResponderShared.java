@@ -1,5 +1,6 @@
 package dev.ntsfarm.ntp.service;
 
+import dev.ntsfarm.core.config.AccessTable;
 import dev.ntsfarm.farm.keys.KeyRingSource;
 import dev.ntsfarm.core.ntp.NtpClock;
 import dev.ntsfarm.core.ntp.SymmetricKeys;

@@ -20,8 +20,8 @@ import dev.ntsfarm.core.stats.ServerStats;
 import dev.ntsfarm.proto.control.v1.AgentLeap;
 import dev.ntsfarm.proto.control.v1.AgentSyncStateReply;
 import dev.ntsfarm.proto.control.v1.AgentSyncStateRequest;
-import dev.ntsfarm.proto.control.v1.ClockAgentGrpcService;
-import dev.ntsfarm.proto.control.v1.ClockAgentService;
+import dev.ntsfarm.proto.control.v1.ClockSyncStateGrpcService;
+import dev.ntsfarm.proto.control.v1.ClockSyncStateService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -49,7 +49,7 @@ class AgentSyncStateSourceTest {
     static final int REFID_127_0_0_1 = 0x7F00_0001;
 
     /** The agent's service, answering whatever the test sets, counting the calls. */
-    static final class FakeAgent extends ClockAgentService {
+    static final class FakeAgent extends ClockSyncStateService {
         volatile AgentSyncStateReply reply;
         final AtomicInteger calls = new AtomicInteger();
 
@@ -101,7 +101,7 @@ class AgentSyncStateSourceTest {
 
     int startAgent() throws Exception {
         GrpcServer grpc = GrpcServer.server(vertx);
-        grpc.addService(ClockAgentGrpcService.of(agent));
+        grpc.addService(ClockSyncStateGrpcService.of(agent));
         agentServer = await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(grpc).listen());
         return agentServer.actualPort();

@@ -1,5 +1,6 @@
 package dev.ntsfarm.core.clock;
 
+import dev.ntsfarm.core.text.CFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +32,7 @@ public final class Driftfile {
 
     /** The file's text: both numbers {@code %20.6f}, space-separated, newline-terminated. */
     public static String format(double frequencyPpm, double skewPpm) {
-        return ChronycFormat.fixed(frequencyPpm, 20, 6, false) + " " + ChronycFormat.fixed(skewPpm, 20, 6, false) + "\n";
+        return CFormat.fixed(frequencyPpm, 20, 6, false) + " " + CFormat.fixed(skewPpm, 20, 6, false) + "\n";
     }
 
     /** Reads the first two numbers, as chrony's {@code fscanf("%lf%lf")} does; never throws. */

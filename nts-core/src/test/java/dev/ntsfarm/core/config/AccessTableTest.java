@@ -1,14 +1,9 @@
-package dev.ntsfarm.ntp.service;
+package dev.ntsfarm.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ntsfarm.core.config.AccessRule;
-import dev.ntsfarm.core.config.Config;
-import dev.ntsfarm.core.config.ConfigException;
-import dev.ntsfarm.core.config.ConfigResult;
-import dev.ntsfarm.core.config.Directive;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

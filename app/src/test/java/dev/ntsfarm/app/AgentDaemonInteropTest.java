@@ -1,11 +1,14 @@
-package dev.ntsfarm.agent;
+package dev.ntsfarm.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.ntsfarm.agent.ctl.AgentCtl;
+import dev.ntsfarm.agent.AgentConfig;
+import dev.ntsfarm.agent.AgentDaemon;
+import dev.ntsfarm.app.control.AgentEndpoint;
+import dev.ntsfarm.control.ctl.Ntsctl;
 import dev.ntsfarm.agent.source.NtpSource;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigResult;
@@ -29,14 +32,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent daemon ({@code -x}) against chronyd 4.3: over NTS, with a symmetric key, and as chronyd's
- * symmetric peer; read back through the control endpoint and {@link AgentCtl}, as chronyc users would.
+ * symmetric peer; read back through the control endpoint and {@link Ntsctl}, as chronyc users would,
+ * the operational commands authenticated with the command key ({@code ntsctl -a -f CONF}).
  */
-class DaemonInteropTest {
+class AgentDaemonInteropTest {
 
     @TempDir
     Path dir;
     private Chronyd chronyd;
     private final List<AgentDaemon> daemons = new ArrayList<>();
+    private final java.util.Map<AgentDaemon, AgentEndpoint> endpoints = new java.util.HashMap<>();
+    private Path conf;
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
     @AfterEach
@@ -50,13 +56,22 @@ class DaemonInteropTest {
     }
 
     private AgentDaemon startAgent(String... directives) throws Exception {
-        ConfigResult r = Config.fromArgs(List.of(directives));
+        List<String> all = new ArrayList<>(List.of(directives));
+        if (all.stream().noneMatch(d -> d.startsWith("keyfile "))) {
+            all.add("keyfile " + dir.resolve("command.keys"));
+        }
+        // what ntsctl -a -f reads: the agent's own configuration
+        conf = dir.resolve("agent.conf");
+        Files.writeString(conf, String.join("\n", all) + "\n");
+        ConfigResult r = Config.fromArgs(all);
         if (!(r instanceof ConfigResult.Parsed p)) {
             throw new AssertionError(r.toString());
         }
         PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
-        AgentDaemon d = new AgentDaemon(AgentConfig.from(p.config()), true, ps::println);
+        AgentEndpoint endpoint = AgentEndpoint.from(p.config(), ps::println);
+        AgentDaemon d = new AgentDaemon(AgentConfig.from(p.config()), true, ps::println, endpoint);
         daemons.add(d);
+        endpoints.put(d, endpoint);
         d.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         return d;
     }
@@ -74,9 +89,10 @@ class DaemonInteropTest {
     private String ctl(AgentDaemon d, String... command) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> args = new ArrayList<>(List.of("-h", "127.0.0.1", "-p", Integer.toString(d.controlPort())));
+        List<String> args = new ArrayList<>(List.of("-h", "127.0.0.1", "-p",
+                Integer.toString(endpoints.get(d).port()), "-a", "-f", conf.toString()));
         args.addAll(List.of(command));
-        int rc = AgentCtl.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int rc = Ntsctl.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, rc, () -> String.join(" ", command) + " failed: " + err);
         return out.toString(StandardCharsets.UTF_8);

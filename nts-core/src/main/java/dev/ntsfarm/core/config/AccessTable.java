@@ -1,6 +1,5 @@
-package dev.ntsfarm.ntp.service;
+package dev.ntsfarm.core.config;
 
-import dev.ntsfarm.core.config.AccessRule;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.List;
