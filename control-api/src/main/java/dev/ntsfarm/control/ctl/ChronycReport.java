@@ -226,7 +226,8 @@ public final class ChronycReport {
 
     public static String trackingCsv(Tracking t) {
         return csv(refId(t.refId()), t.refName(), Integer.toString(t.stratum()),
-                fixed(t.refTime() / 1e9, 0, 9, false), seconds(t.systemTime()), seconds(t.lastOffset()),
+                Math.floorDiv(t.refTime(), 1_000_000_000L) + "." + String.format(Locale.ROOT, "%09d",
+                        Math.floorMod(t.refTime(), 1_000_000_000L)), seconds(t.systemTime()), seconds(t.lastOffset()),
                 seconds(t.rmsOffset()), fixed(t.frequencyPpm(), 0, 3, false), fixed(t.residualFreqPpm(), 0, 3, false),
                 fixed(t.skewPpm(), 0, 3, false), seconds(t.rootDelay()), seconds(t.rootDispersion()),
                 fixed(t.updateInterval(), 0, 1, false), t.leap().label());
@@ -349,18 +350,34 @@ public final class ChronycReport {
         return sb.toString();
     }
 
-    /** chronyc 4.3's {@code clients}: "%-25s %6U  %5U  %C  %C  %I  %6U  %5U  %C  %I". */
+    /** chronyc 4.3's {@code clients}: "%-25s  %6U  %5U %C %C  %I  %6U  %5U %C  %I". */
     public static String clients(List<ClientReport> clients) {
         StringBuilder sb = new StringBuilder(header(CLIENTS_HEADER));
         for (ClientReport c : clients) {
-            sb.append(padRight(c.address(), 25)).append(' ').append(padLeft(Long.toString(c.ntpHits()), 6))
-                    .append("  ").append(padLeft(Long.toString(c.ntpDrops()), 5)).append("  ")
-                    .append(rate(c.ntpInterval())).append("  ").append(rate(c.ntpPenalty())).append("  ")
+            sb.append(padRight(c.address(), 25)).append("  ").append(padLeft(Long.toString(c.ntpHits()), 6))
+                    .append("  ").append(padLeft(Long.toString(c.ntpDrops()), 5)).append(' ')
+                    .append(rate(c.ntpInterval())).append(' ').append(rate(c.ntpPenalty())).append("  ")
                     .append(interval(c.ntpLast())).append("  ").append(padLeft(Long.toString(c.cmdHits()), 6))
-                    .append("  ").append(padLeft(Long.toString(c.cmdDrops()), 5)).append("  ")
+                    .append("  ").append(padLeft(Long.toString(c.cmdDrops()), 5)).append(' ')
                     .append(rate(c.cmdInterval())).append("  ").append(interval(c.cmdLast())).append('\n');
         }
         return sb.toString();
+    }
+
+    /** chronyc 4.3's {@code clients -c}: an unknown interval is 127, an unknown "last" 4294967295. */
+    public static String clientsCsv(List<ClientReport> clients) {
+        StringBuilder sb = new StringBuilder();
+        for (ClientReport c : clients) {
+            sb.append(csv(c.address(), Long.toString(c.ntpHits()), Long.toString(c.ntpDrops()),
+                    Integer.toString(c.ntpInterval()), Integer.toString(c.ntpPenalty()), last(c.ntpLast()),
+                    Long.toString(c.cmdHits()), Long.toString(c.cmdDrops()), Integer.toString(c.cmdInterval()),
+                    last(c.cmdLast())));
+        }
+        return sb.toString();
+    }
+
+    private static String last(long seconds) {
+        return seconds < 0 ? "4294967295" : Long.toString(seconds);
     }
 
     /** chronyc's print_rate: a log2 interval in 3 characters, "  -" when unknown. */

@@ -547,8 +547,9 @@ public final class Ntsctl {
             }
             case "clients" -> {
                 noArgs(name, args);
-                out.print(ChronycReport.clients(FarmMessages.clientsFromWire(call(false, "Clients",
-                        ClientsRequest.getDefaultInstance(), ClientsReply.getDefaultInstance(), false))));
+                var clients = FarmMessages.clientsFromWire(call(false, "Clients", ClientsRequest.getDefaultInstance(),
+                        ClientsReply.getDefaultInstance(), false));
+                out.print(csv ? ChronycReport.clientsCsv(clients) : ChronycReport.clients(clients));
             }
             default -> throw new Failed("Unrecognized command");
         }
