@@ -1,6 +1,7 @@
 package dev.ntsfarm.app;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.ntsfarm.app.control.FarmBoard;
 import dev.ntsfarm.app.control.FarmControlAdapter;
 import dev.ntsfarm.control.ControlEndpoint;
 import dev.ntsfarm.control.ControlOptions;
@@ -89,6 +90,7 @@ public final class Farm implements AutoCloseable {
     private NtpResponder ntp;
     private NtsKeServer ke;
     private ControlEndpoint control;
+    private FarmBoard board;
 
     private Farm(Settings settings) {
         this.settings = settings;
@@ -172,10 +174,24 @@ public final class Farm implements AutoCloseable {
             }
             int agentPort = settings.ntp() != null && settings.ntp().clockAgent().isPresent()
                     ? settings.ntp().clockAgent().get().port() : ControlOptions.DEFAULT_AGENT_PORT;
-            control = ControlEndpoint.farm(vertx, settings.control(), new FarmControlAdapter(stats), agentPort,
-                    line -> LOG.log(System.Logger.Level.INFO, line));
-            return control.start();
+            board = new FarmBoard(vertx, cluster, settings.role().member() ? "member" : "client", services(), stats::snapshot);
+            control = ControlEndpoint.farm(vertx, settings.control(), new FarmControlAdapter(stats, board, keys),
+                    agentPort, line -> LOG.log(System.Logger.Level.INFO, line));
+            return control.start().compose(started -> board.start());
         });
+    }
+
+    /** What this process runs, as {@code members} shows it. */
+    private String services() {
+        List<String> s = new ArrayList<>();
+        if (settings.role().ke()) {
+            s.add("nts-ke");
+        }
+        if (settings.role().ntp()) {
+            s.add("ntp");
+        }
+        s.add("control");
+        return String.join(" ", s);
     }
 
     /** The farm's counters, shared by every service of this process. */
@@ -246,6 +262,9 @@ public final class Farm implements AutoCloseable {
     @Override
     public void close() {
         Future<Void> chain = Future.succeededFuture();
+        if (board != null) {
+            chain = chain.eventually(() -> board.stop());
+        }
         if (control != null) {
             chain = chain.eventually(() -> control.stop());
         }
