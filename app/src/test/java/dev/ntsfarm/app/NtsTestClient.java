@@ -17,23 +17,23 @@ import java.security.SecureRandom;
 import java.util.List;
 
 /** A minimal NTS client over nts-core for the tests: one NTS-KE exchange, then single NTS queries. */
-final class NtsTestClient {
+public final class NtsTestClient {
 
     /** What one NTS-KE exchange gave. */
-    record Session(SessionKeys keys, List<byte[]> cookies) { }
+    public record Session(SessionKeys keys, List<byte[]> cookies) { }
 
     private NtsTestClient() {
     }
 
     /** One NTS-KE exchange with the clock agent's client (AES-SIV-CMAC-256), trusting {@code trustedCert}. */
-    static Session establish(int ntsKePort, Path trustedCert) throws Exception {
+    public static Session establish(int ntsKePort, Path trustedCert) throws Exception {
         NtsKeResult r = new NtsKeClient(NtsTrust.of(List.of(trustedCert), false, () -> true), 5000)
                 .negotiate("127.0.0.1", ntsKePort, List.of(AeadAlgorithm.AES_SIV_CMAC_256), 123);
         return new Session(r.keys(), r.cookies());
     }
 
     /** Sends one NTS request with {@code cookie} to the responder and checks its answer. */
-    static NtsClientResponse.Result query(int ntpPort, Session session, byte[] cookie) throws IOException {
+    public static NtsClientResponse.Result query(int ntpPort, Session session, byte[] cookie) throws IOException {
         NtsClientRequest request = NtsClientRequest.builder().cookie(cookie).keys(session.keys())
                 .random(NonceSource.of(new SecureRandom())).transmitTimestamp(new SecureRandom().nextLong())
                 .placeholders(1).build();

@@ -22,9 +22,12 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,6 +61,7 @@ class FarmKeysClusterTest {
     private FarmKeys memberB;
     private FarmKeys client;
     private String clusterName;
+    private ClusterOptions joinA;
     private int memberPort;
 
     @BeforeAll
@@ -69,7 +73,7 @@ class FarmKeysClusterTest {
         instances.add(a);
         int portA = a.getCluster().getLocalMember().getAddress().getPort();
         memberPort = portA;
-        ClusterOptions joinA = base.withMembers(List.of(new ClusterOptions.Member("127.0.0.1", portA)));
+        joinA = base.withMembers(List.of(new ClusterOptions.Member("127.0.0.1", portA)));
         HazelcastInstance b = FarmCluster.startMember(vertx, joinA).await();
         instances.add(b);
         HazelcastInstance c = FarmCluster.startClient(vertx, joinA.withConnectTimeout(Duration.ofSeconds(20))).await();
@@ -142,6 +146,23 @@ class FarmKeysClusterTest {
                 assertTrue(Cookies.opens(memberA.current(), Cookies.seal(client.current())));
                 ctx.completeNow();
             })));
+    }
+
+    @Test
+    void aMemberTenPeriodsAheadOfTheOthersPrunesNothingAndMintsUnderTheFarmsSlot(Vertx vertx) {
+        HazelcastInstance d = FarmCluster.startMember(vertx, joinA).await();
+        instances.add(d);
+        FarmStore view = FarmStore.hazelcast(instances.get(2));
+        Set<Long> before = Stores.slots(view);
+        InstantSource ahead = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10 * OPTIONS.rotateSeconds()));
+        FarmKeys far = track(FarmKeys.member(vertx, d, OPTIONS.withClock(ahead), SECRET).await());
+        assertTrue(far.status().clockFarFromFarm(), far.status().toString());
+        assertEquals(memberA.current().currentSlot(), far.current().currentSlot());
+        far.refresh().await();
+        assertEquals(before, Stores.slots(view), "nothing pruned, nothing created ahead");
+        assertTrue(Cookies.opens(memberA.current(), Cookies.seal(far.current())));
+        assertTrue(Cookies.opens(client.current(), Cookies.seal(far.current())));
+        assertFalse(memberA.status().clockFarFromFarm());
     }
 
     /** A Java-serializable object as a peer might send; counts the times one was built from bytes. */
