@@ -1,10 +1,8 @@
 package dev.ntsfarm.app;
 
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ntsfarm.core.file.PrivateFile;
-import dev.ntsfarm.core.nts.NtsClientResponse;
 import dev.ntsfarm.farm.keys.FarmSecretFile;
 import dev.ntsfarm.testsupport.Await;
 import dev.ntsfarm.testsupport.Ports;
@@ -23,9 +21,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A farm of separate processes: {@code ntsfarm nts-ke} as the Hazelcast member in one JVM and two
- * {@code ntsfarm ntp} responders as clients in two others; cookies from one NTS-KE exchange open at
- * both responders.
+ * The farm control plane over a farm of separate processes (cookies across processes and the
+ * farm's failures are FarmBehindNginxTest's).
  */
 @Timeout(240)
 class FarmOfProcessesTest {
@@ -70,43 +67,6 @@ class FarmOfProcessesTest {
                 () -> Files.exists(log) ? Files.readString(log) : "",
                 t -> t.contains(": running") || t.contains("cannot start") || t.contains(": expected"));
         assertTrue(text.contains(": running"), log.getFileName() + ":\n" + text);
-    }
-
-    @Test
-    void twoRespondersOpenCookiesMintedByAKeServiceInAThirdJvm() throws Exception {
-        SelfSignedCertificate identity = SelfSignedCertificate.generate(new SecureRandom());
-        Path cert = Files.writeString(dir.resolve("cert.pem"), identity.certificatePem());
-        Path key = dir.resolve("key.pem");
-        PrivateFile.write(key, identity.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
-        Path secret = dir.resolve("farm.secret");
-        FarmSecretFile.create(secret, new SecureRandom());
-        String cluster = "cluster name processes-" + ProcessHandle.current().pid();
-        int memberPort = Ports.freeTcp();
-        int kePort = Ports.freeTcp();
-
-        Path keLog = start("nts-ke", "nts-ke", "ntsport " + kePort, "ntsserverkey " + key, "ntsservercert " + cert,
-                "farmsecret " + secret, cluster, "cluster bind 127.0.0.1:" + memberPort,
-                "ntsdumpdir " + dir.resolve("ke-var"));
-        awaitRunning(keLog);
-        int portA = Ports.freeUdpAndTcp();
-        int portB = Ports.freeUdpAndTcp();
-        String member = "cluster member 127.0.0.1:" + memberPort;
-        Path aLog = start("ntp-a", "ntp", "port " + portA, "allow 127.0.0.1", "local stratum 1",
-                "farmsecret " + secret, cluster, member);
-        Path bLog = start("ntp-b", "ntp", "port " + portB, "allow 127.0.0.1", "local stratum 1",
-                "farmsecret " + secret, cluster, member);
-        awaitRunning(aLog);
-        awaitRunning(bLog);
-
-        NtsTestClient.Session session = NtsTestClient.establish(kePort, cert);
-        assertTrue(session.cookies().size() == 8, "cookies: " + session.cookies().size());
-        for (int i = 0; i < 4; i++) {
-            int port = i % 2 == 0 ? portA : portB;
-            NtsClientResponse.Result r = NtsTestClient.query(port, session, session.cookies().get(i));
-            var verified = assertInstanceOf(NtsClientResponse.Result.Verified.class, r,
-                    "cookie " + i + " at port " + port + ": " + r);
-            assertTrue(verified.cookies().size() == 2, "fresh cookies: " + verified.cookies().size());
-        }
     }
 
     private String ctl(String... args) {
