@@ -407,6 +407,15 @@ class ControlSecurityTest {
     }
 
     @Test
+    void aFarmCommandAtTheAgentPortSaysWhereTheFarmListens() throws Exception {
+        start();
+        assertEquals(1, ctl("", "-p", port(), "serverstats"));
+        assertTrue(err.toString().startsWith("505 Not served here (127.0.0.1:" + port() + "): this is the clock agent's "
+                + "control endpoint; serverstats, members, keys, rekey and clients are farm commands: the farm control "
+                + "endpoint listens on port 9323"), err.toString());
+    }
+
+    @Test
     void waitsyncIsBoundedAndAddIsLimited() throws Exception {
         start();
         assertEquals(1, ctl("", "-p", port(), "waitsync", "1", "0", "0", "0.01"));

@@ -110,6 +110,29 @@ class FarmControlServerTest {
     }
 
     @Test
+    void ipv6LoopbackWithAndWithoutBrackets() {
+        String[] hosts = {"::1", "[::1]"};
+        for (int i = 0; i < hosts.length; i++) {
+            out.reset();
+            assertEquals(0, ctl("-h", hosts[i], "-p", String.valueOf(server.actualPort()), "serverstats"),
+                    hosts[i] + ": " + err());
+            // each call counts as one more command packet
+            assertEquals(EXPECTED.replace("Command packets received   : 1", "Command packets received   : " + (i + 1)),
+                    out(), hosts[i]);
+        }
+    }
+
+    @Test
+    void anAgentCommandAtTheFarmPortSaysWhereTheAgentListens() {
+        assertEquals(1, ctl("-p", String.valueOf(server.actualPort()), "authdata"));
+        assertEquals("505 Not served here (127.0.0.1:" + server.actualPort() + "): this is the farm control endpoint; "
+                + "tracking, sources, sourcestats, authdata, activity, waitsync, makestep, burst, online, offline, "
+                + "add and delete are clock-agent commands: this host's clock agent listens on port 323 "
+                + "(ntsctl -p 323 COMMAND)\n", err().replace(System.lineSeparator(), "\n"));
+        assertTrue(!err().contains("UNIMPLEMENTED"), err());
+    }
+
+    @Test
     void csvIsTheValuesOnOneLine() {
         assertEquals(0, ctl("-c", "-p", String.valueOf(server.actualPort()), "serverstats"), err());
         assertEquals("1001,2,1,0,0,37,3,999,0,0,0,5,4\n", out());
