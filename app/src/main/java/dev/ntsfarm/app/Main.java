@@ -73,12 +73,14 @@ public final class Main {
                              the clock agent, an NTS client that disciplines this host's clock
                              (-x: never touch the clock; -Q: measure once and print
                              'System clock wrong by S seconds (ignored)'; -q: correct it once)
-                  ctl [-h HOST] [-p PORT] [-c] [-n] [-N] [COMMAND]
-                             ntsctl, the farm's chronyc: 'serverstats' asks the farm control
-                             endpoint (default 127.0.0.1 port 9323); tracking, sources, sourcestats,
-                             authdata, activity, waitsync, makestep, burst, online, offline, add,
-                             delete ask the clock agent (default port 323); no COMMAND: read
-                             commands from stdin ('ctl help')
+                  ctl [-h HOST] [-p PORT] [-a] [-f CONF] [-c] [-n] [-N] [-m] [COMMAND]
+                             ntsctl, the farm's chronyc: serverstats, members, keys, rekey, clients
+                             ask the farm control endpoint (default port 9323); tracking, sources,
+                             sourcestats, authdata, activity, waitsync, makestep, burst, online,
+                             offline, add, delete ask the clock agent (default port 323); -a: the
+                             command key from CONF's keyfile for operational commands; -h: a name,
+                             an address or a Unix socket path; no COMMAND: read commands from stdin
+                             ('ctl --help')
                   bench [OPTIONS]
                              the load generator (NTP, NTS, NTS-KE) against any RFC 8915 server,
                              chronyd included ('bench --help')

@@ -1,5 +1,6 @@
 package dev.ntsfarm.app;
 
+import dev.ntsfarm.control.ctl.Ntsctl;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigException;
 import java.io.IOException;
@@ -122,6 +123,14 @@ final class ServiceCommand {
         }
         if (farm.cmdPort() > 0) {
             sb.append("server statistics:\n  ./ntsfarm ctl -p ").append(farm.cmdPort()).append(" serverstats\n");
+            if (state != null && state.keyFile().equals(Ntsctl.UP_KEY_FILE.toAbsolutePath())) {
+                // ntsctl -a finds up's key file in the working directory
+                sb.append("operational commands, with the command key:\n  ./ntsfarm ctl -p ").append(farm.cmdPort())
+                        .append(" -a rekey\n");
+            } else if (state != null) {
+                sb.append("operational commands need the command key in ").append(state.keyFile())
+                        .append(" (ntsctl's authhash and password)\n");
+            }
         }
         return sb.toString();
     }
@@ -171,8 +180,10 @@ final class ServiceCommand {
                     directive per argument; as in chronyd, they replace the file).
 
                     Defaults: port 123 (NTP, udp), ntsport 4460 (NTS-KE, tcp), cmdport 9323 (farm control,
-                    tcp, bound to 127.0.0.1 and ::1; bindcmdaddress to change), local stratum 1, allow
-                    127.0.0.1 and ::1 only (add allow directives to serve others), ntsrotate 604800.
+                    tcp, bound to 127.0.0.1 and ::1; bindcmdaddress ADDR|PATH to change, cmdallow and
+                    cmddeny SUBNET for other clients), local stratum 1, allow 127.0.0.1 and ::1 only (add
+                    allow directives to serve others), ntsrotate 604800. Operational control commands
+                    (rekey) need the command key: 'ntsfarm ctl -a' in this directory reads it.
                     Port 0 (port, ntsport, cmdport) binds an ephemeral port.
 
                     State lives in ntsdumpdir DIR (default: var/ in the working directory), made on first
@@ -190,7 +201,7 @@ final class ServiceCommand {
                     cluster (cluster name NAME, cluster bind HOST:PORT, cluster member HOST:PORT).
                     Needs ntsserverkey, ntsservercert and farmsecret; ntsport (4460), ntsntpserver,
                     ntsntpport, ntsrotate, ntsdumpdir as in chronyd. A farm control endpoint only
-                    when cmdport is given.
+                    when cmdport is given (bindcmdaddress, cmdallow, cmddeny, keyfile, commandkey).
                     """;
             case NTP -> """
                     usage: ntsfarm ntp -f FILE | DIRECTIVE ...
@@ -199,7 +210,7 @@ final class ServiceCommand {
                     cluster (cluster name NAME, cluster member HOST:PORT). Needs farmsecret (the same
                     file as the key services) and allow; port (123), bindaddress, deny, ratelimit,
                     local stratum N and keyfile as in chronyd. A farm control endpoint only when
-                    cmdport is given.
+                    cmdport is given (bindcmdaddress, cmdallow, cmddeny, keyfile, commandkey).
                     """;
         };
     }

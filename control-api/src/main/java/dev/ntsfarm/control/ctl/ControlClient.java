@@ -6,6 +6,7 @@ import dev.ntsfarm.core.keyfile.SymmetricKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
@@ -33,6 +34,7 @@ final class ControlClient implements AutoCloseable {
 
     private final String host;
     private final Vertx vertx;
+    private final HttpClient http;
     private final GrpcClient grpc;
     private final SecureRandom random = new SecureRandom();
 
@@ -41,8 +43,9 @@ final class ControlClient implements AutoCloseable {
         // native transport for Unix sockets; Vert.x falls back to NIO where it is missing
         this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(1)
                 .setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
-        this.grpc = GrpcClient.client(vertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        this.http = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
                 .setHttp2ClearTextUpgrade(false).setConnectTimeout((int) CONNECT_TIMEOUT.toMillis()));
+        this.grpc = GrpcClient.client(vertx, http);
     }
 
     static String unbracket(String host) {
@@ -140,7 +143,8 @@ final class ControlClient implements AutoCloseable {
     @Override
     public void close() {
         try {
-            grpc.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+            // every call has its answer: no grace period for the connections (a graceful close waits seconds)
+            http.shutdown(0, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             // the process is leaving
         }
