@@ -64,7 +64,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlSecurityTest {
 
     /** What the endpoint serves: an agent's state that the operational commands change, in memory. */
-    static final class AgentState implements ClockAgentControl, ClockSyncFeed {
+    static class AgentState implements ClockAgentControl, ClockSyncFeed {
         final List<String> sources = new CopyOnWriteArrayList<>(List.of("192.0.2.1", "192.0.2.2"));
         final List<String> offline = new CopyOnWriteArrayList<>();
         final List<String> bursts = new CopyOnWriteArrayList<>();

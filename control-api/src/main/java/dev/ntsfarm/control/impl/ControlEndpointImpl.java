@@ -19,6 +19,7 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.health.HealthService;
 import io.vertx.grpc.reflection.ReflectionService;
 import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.Service;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,7 +86,8 @@ public final class ControlEndpointImpl implements ControlEndpoint {
                 return Future.failedFuture(e);
             }
         }
-        GrpcServer grpc = GrpcServer.server(vertx);
+        // a call past its caller's deadline is cancelled here too, so waitsync stops working for nobody
+        GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setScheduleDeadlineAutomatically(true));
         HealthService health = HealthService.create(vertx);
         for (Service s : services) {
             grpc.addService(s);
