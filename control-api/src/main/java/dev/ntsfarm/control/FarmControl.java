@@ -43,9 +43,11 @@ public interface FarmControl {
                 "this process holds no master keys (rekey on an nts-ke member or ./ntsfarm up)"));
     }
 
-    /** The responder's per-client records (chronyc {@code clients}). */
+    /**
+     * The responder's per-client records (chronyc {@code clients}), NTP columns only: the endpoint adds
+     * the command columns from the calls it served. Empty for a process without a responder.
+     */
     default List<ClientReport> clients() {
-        throw new ControlException(ControlException.Reason.UNSUPPORTED,
-                "this process runs no NTP responder (ask a responder's or ./ntsfarm up's cmdport)");
+        return List.of();
     }
 }

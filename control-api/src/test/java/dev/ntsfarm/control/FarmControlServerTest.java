@@ -133,6 +133,23 @@ class FarmControlServerTest {
     }
 
     @Test
+    void clientsCountsTheControlCallsOfEachCaller() {
+        String port = String.valueOf(server.actualPort());
+        assertEquals(0, ctl("-p", port, "serverstats"));
+        assertEquals(1, ctl("-p", port, "rekey"), "refused: no key");
+        out.reset();
+        assertEquals(0, ctl("-c", "-p", port, "clients"), err());
+        // NTP columns empty (no responder here); commands: serverstats served, rekey refused, clients itself
+        String row = out().lines().filter(l -> l.startsWith("127.0.0.1,")).findFirst().orElseThrow(() ->
+                new AssertionError(out()));
+        String[] f = row.split(",");
+        assertEquals("0", f[1], row);
+        assertEquals("2", f[6], "served: serverstats and clients: " + row);
+        assertEquals("1", f[7], "refused: rekey: " + row);
+        assertEquals("0", f[9], "last call just now: " + row);
+    }
+
+    @Test
     void csvIsTheValuesOnOneLine() {
         assertEquals(0, ctl("-c", "-p", String.valueOf(server.actualPort()), "serverstats"), err());
         assertEquals("1001,2,1,0,0,37,3,999,0,0,0,5,4\n", out());

@@ -1,5 +1,6 @@
 package dev.ntsfarm.control.impl;
 
+import dev.ntsfarm.control.ClientReport;
 import dev.ntsfarm.control.CommandAuthenticator;
 import dev.ntsfarm.control.ControlOptions;
 import dev.ntsfarm.core.config.AccessRule;
@@ -42,6 +43,7 @@ public final class CommandGate implements CallGate {
     private final Consumer<Boolean> count;
     private final Consumer<String> log;
     private final LongSupplier clock;
+    private final CommandClients clients = new CommandClients();
     /** nonce (hex) -> its time; only touched on the event loop's thread, but calls may come from several. */
     private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>();
 
@@ -74,6 +76,12 @@ public final class CommandGate implements CallGate {
     public Verdict admit(GrpcServerRequest<?, ?> request, Rpc.Access kind, byte[] requestBytes) {
         Verdict v = decide(request, kind, requestBytes);
         count.accept(v instanceof Verdict.Refused);
+        SocketAddress remote = request.connection().remoteAddress();
+        if (remote != null && !remote.isDomainSocket()) {
+            InetAddress a = inet(remote.hostAddress());
+            clients.record(a != null ? a.getHostAddress() : remote.hostAddress(), v instanceof Verdict.Refused,
+                    clock.getAsLong());
+        }
         if (v instanceof Verdict.Refused r) {
             log.accept("Refused " + request.fullMethodName() + " from " + CallGate.peer(request) + ": " + r.message());
         } else if (kind == Rpc.Access.OPERATIONAL) {
@@ -168,6 +176,11 @@ public final class CommandGate implements CallGate {
     /** Forgets nonces too old to pass the freshness check anyway. */
     private void expire(long now) {
         seen.values().removeIf(t -> now - t > MAX_SKEW_MILLIS);
+    }
+
+    /** chronyc's clients: the responder's rows with the command columns of the callers seen here. */
+    List<ClientReport> clients(List<ClientReport> ntp) {
+        return clients.merge(ntp, clock.getAsLong());
     }
 
     private static Verdict bad(String why) {

@@ -47,7 +47,7 @@ public final class ControlEndpointImpl implements ControlEndpoint {
     private volatile SymmetricKey commandKey;
     private volatile int actualPort = -1;
 
-    private ControlEndpointImpl(Vertx vertx, ControlOptions options, Function<CallGate, List<Service>> services,
+    private ControlEndpointImpl(Vertx vertx, ControlOptions options, Function<CommandGate, List<Service>> services,
                                 String elsewhere, Consumer<Boolean> count, Consumer<String> log) {
         this.vertx = vertx;
         this.options = options;

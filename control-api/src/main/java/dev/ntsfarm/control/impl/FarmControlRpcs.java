@@ -20,7 +20,7 @@ public final class FarmControlRpcs {
     private FarmControlRpcs() {
     }
 
-    public static ControlService service(Vertx vertx, FarmControl farm, CallGate gate) {
+    public static ControlService service(Vertx vertx, FarmControl farm, CommandGate gate) {
         List<Rpc<?, ?>> rpcs = List.of(
                 Rpc.readOnly("ServerStats", ServerStatsRequest.parser(),
                         (r, c) -> Future.succeededFuture(FarmMessages.toReply(farm.serverStats()))),
@@ -35,7 +35,7 @@ public final class FarmControlRpcs {
                         (r, c) -> farm.rekey().map(slot -> RekeyReply.newBuilder().setCurrentSlot(slot.intValue())
                                 .build())),
                 Rpc.readOnly("Clients", ClientsRequest.parser(),
-                        (r, c) -> Future.succeededFuture(FarmMessages.clientsToWire(farm.clients()))));
+                        (r, c) -> Future.succeededFuture(FarmMessages.clientsToWire(gate.clients(farm.clients())))));
         return new ControlService(FarmControlGrpcService.SERVICE_NAME, FarmControlGrpcService.SERVICE_DESCRIPTOR, rpcs,
                 gate);
     }
