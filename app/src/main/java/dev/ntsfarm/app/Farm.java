@@ -17,6 +17,10 @@ import dev.ntsfarm.farm.keys.FarmKeys;
 import dev.ntsfarm.farm.keys.FarmSecretFile;
 import dev.ntsfarm.ke.service.NtsKeOptions;
 import dev.ntsfarm.ke.service.NtsKeServer;
+import dev.ntsfarm.metrics.FarmMetrics;
+import dev.ntsfarm.metrics.MetricsOptions;
+import dev.ntsfarm.metrics.MetricsServer;
+import dev.ntsfarm.metrics.ProcessMetrics;
 import dev.ntsfarm.ntp.service.AgentSyncStateSource;
 import dev.ntsfarm.ntp.service.NtpOptions;
 import dev.ntsfarm.ntp.service.NtpResponder;
@@ -33,6 +37,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -70,14 +75,15 @@ public final class Farm implements AutoCloseable {
 
     /** Every option of every service, read before anything starts, so a mistake starts nothing. */
     record Settings(Role role, Config config, ClusterOptions cluster, FarmKeyOptions keys, NtpOptions ntp,
-                    NtsKeOptions ke, ControlOptions control) {
+                    NtsKeOptions ke, ControlOptions control, MetricsOptions metrics) {
 
         static Settings read(Role role, Config config) throws ConfigException {
             return new Settings(role, config, ClusterOptions.fromConfig(config), FarmKeyOptions.fromConfig(config),
                     role.ntp() ? NtpOptions.fromConfig(config) : null,
                     role.ke() ? NtsKeOptions.fromConfig(config) : null,
                     role == Role.ALL_IN_ONE || config.has("cmdport")
-                            ? ControlOptions.fromConfig(config, ControlOptions.DEFAULT_FARM_PORT) : null);
+                            ? ControlOptions.fromConfig(config, ControlOptions.DEFAULT_FARM_PORT) : null,
+                    MetricsOptions.fromConfig(config));
         }
     }
 
@@ -91,6 +97,8 @@ public final class Farm implements AutoCloseable {
     private NtsKeServer ke;
     private ControlEndpoint control;
     private FarmBoard board;
+    private ProcessMetrics processMetrics;
+    private MetricsServer metrics;
 
     private Farm(Settings settings) {
         this.settings = settings;
@@ -106,7 +114,8 @@ public final class Farm implements AutoCloseable {
     static Farm start(Role role, Config config, UnaryOperator<FarmKeyOptions> keyTuning)
             throws ConfigException, IOException, StartFailure {
         Settings s = Settings.read(role, config);
-        s = new Settings(s.role(), s.config(), s.cluster(), keyTuning.apply(s.keys()), s.ntp(), s.ke(), s.control());
+        s = new Settings(s.role(), s.config(), s.cluster(), keyTuning.apply(s.keys()), s.ntp(), s.ke(), s.control(),
+                s.metrics());
         FarmSecret secret = secret(s);
         Farm farm = new Farm(s);
         try {
@@ -166,7 +175,7 @@ public final class Farm implements AutoCloseable {
             if (ntp != null && options.ntpPort().isEmpty() && ntp.port() != NtpOptions.DEFAULT_PORT) {
                 options = options.withNtpPort(OptionalInt.of(ntp.port()));
             }
-            ke = new NtsKeServer(vertx, options, keys, stats);
+            ke = new NtsKeServer(vertx, options, keys, stats, sessionTimes());
             return ke.start().mapEmpty();
         }).compose(v -> {
             if (settings.control() == null) {
@@ -178,6 +187,9 @@ public final class Farm implements AutoCloseable {
             control = ControlEndpoint.farm(vertx, settings.control(), new FarmControlAdapter(stats, board, keys),
                     agentPort, line -> LOG.log(System.Logger.Level.INFO, line));
             return control.start().compose(started -> board.start());
+        }).compose(v -> {
+            metrics = new MetricsServer(vertx, settings.metrics(), processMetrics());
+            return metrics.start().mapEmpty();
         });
     }
 
@@ -192,6 +204,47 @@ public final class Farm implements AutoCloseable {
         }
         s.add("control");
         return String.join(" ", s);
+    }
+
+    /**
+     * The process's metrics, registered once: the shared counters, the NTS-KE sessions, the key ring
+     * as this process holds it and the cluster's members, all read when scraped.
+     */
+    private ProcessMetrics processMetrics() {
+        if (processMetrics == null) {
+            processMetrics = new ProcessMetrics("ntsfarm " + switch (settings.role()) {
+                case ALL_IN_ONE -> "up";
+                case NTS_KE -> "nts-ke";
+                case NTP -> "ntp";
+            }, settings.metrics());
+            sessionTimes = FarmMetrics.register(processMetrics, new FarmMetrics.Sources(stats,
+                    settings.role().ke() ? () -> ke != null ? ke.openSessions() : 0 : null,
+                    new FarmMetrics.KeyRingView() {
+                        @Override
+                        public long currentSlot() {
+                            return keys.current().currentSlot();
+                        }
+
+                        @Override
+                        public double currentSlotAgeSeconds() {
+                            double now = System.currentTimeMillis() / 1000.0;
+                            return Math.max(0, now - (double) keys.current().currentSlot() * settings.keys().rotateSeconds());
+                        }
+
+                        @Override
+                        public int slotsHeld() {
+                            return keys.current().slots().size();
+                        }
+                    }, null, () -> cluster.getCluster().getMembers().size()));
+        }
+        return processMetrics;
+    }
+
+    private LongConsumer sessionTimes;
+
+    private LongConsumer sessionTimes() {
+        processMetrics();
+        return sessionTimes;
     }
 
     /** The farm's counters, shared by every service of this process. */
@@ -219,6 +272,11 @@ public final class Farm implements AutoCloseable {
         return ke != null && !ke.ports().isEmpty() ? ke.ports().getFirst() : -1;
     }
 
+    /** The metrics and status page port; -1 when this process serves none. */
+    public int metricsPort() {
+        return metrics != null ? metrics.port() : -1;
+    }
+
     /** The farm control port; -1 when this process has no control endpoint. */
     public int cmdPort() {
         return control != null ? control.actualPort() : -1;
@@ -226,6 +284,13 @@ public final class Farm implements AutoCloseable {
 
     Settings settings() {
         return settings;
+    }
+
+    /** Takes a sample of the status page's history now, as its timer does every interval. */
+    void sampleHistoryNow() {
+        if (processMetrics != null) {
+            processMetrics.history().sample(System.currentTimeMillis());
+        }
     }
 
     /** What listens where, one line each, for the operator. */
@@ -248,6 +313,12 @@ public final class Farm implements AutoCloseable {
             lines.add(String.format("  farm control (gRPC)       %5d/tcp  %s", control.actualPort(),
                     String.join(", ", control.listening())));
         }
+        if (metrics != null && metrics.port() > 0) {
+            lines.add(String.format("  metrics, status page      %5d/tcp  %s (http://%s/metrics and /)", metrics.port(),
+                    String.join(", ", metrics.addresses()), hostPort(metrics.addresses().getFirst(), metrics.port())));
+        } else if (metrics != null) {
+            lines.add("  metrics                   not served: " + metrics.notServing());
+        }
         ClusterOptions c = settings.cluster();
         lines.add(settings.role().member()
                 ? "  Hazelcast member          cluster '" + c.name() + "' on " + c.bindHost()
@@ -258,10 +329,17 @@ public final class Farm implements AutoCloseable {
         return lines;
     }
 
+    private static String hostPort(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
     /** Stops every service in the reverse order of start, then the cluster handle and Vert.x. */
     @Override
     public void close() {
         Future<Void> chain = Future.succeededFuture();
+        if (metrics != null) {
+            chain = chain.eventually(() -> metrics.stop());
+        }
         if (board != null) {
             chain = chain.eventually(() -> board.stop());
         }

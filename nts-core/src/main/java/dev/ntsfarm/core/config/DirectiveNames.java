@@ -21,9 +21,11 @@ public final class DirectiveNames {
     /**
      * Directives of the farm alone: {@code cluster}, {@code farmsecret}, {@code ntsntpport}, and
      * {@code clockagent HOST:PORT} (the host's clock agent, whose sync state a responder serves; default
-     * {@code 127.0.0.1:323}, {@code none} to never ask).
+     * {@code 127.0.0.1:323}, {@code none} to never ask), {@code metricsport N} and
+     * {@code bindmetricsaddress ADDRESS} (where metrics and the status page are served).
      */
-    public static final Set<String> FARM = Set.of("cluster", "farmsecret", "ntsntpport", "clockagent");
+    public static final Set<String> FARM = Set.of("cluster", "farmsecret", "ntsntpport", "clockagent",
+            "metricsport", "bindmetricsaddress");
 
     private static final Set<String> ALL;
 

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 /**
  * The NTS-KE service (RFC 8915 section 4): TLS 1.3 only, ALPN {@code ntske/1}, one verticle per
@@ -37,10 +38,19 @@ public final class NtsKeServer {
     private final List<Integer> ports = new ArrayList<>();
 
     public NtsKeServer(Vertx vertx, NtsKeOptions options, KeyRingSource keys, ServerStats stats) {
+        this(vertx, options, keys, stats, nanos -> { });
+    }
+
+    /**
+     * @param sessionEnded told each accepted session's length in nanoseconds, from the end of its TLS
+     *                     handshake to its close (the metrics' {@code nts_ke_session_seconds})
+     */
+    public NtsKeServer(Vertx vertx, NtsKeOptions options, KeyRingSource keys, ServerStats stats,
+                       LongConsumer sessionEnded) {
         this.vertx = vertx;
         this.shared = new NtsKeShared(options, keys, stats, NonceSource.of(new SecureRandom()),
                 new KeExchange.KeServerPolicy(options.aeads(), options.ntpServer(), options.ntpPort()),
-                new AtomicInteger(), options.rateLimit().map(KeRateLimiter::new).orElse(null));
+                new AtomicInteger(), options.rateLimit().map(KeRateLimiter::new).orElse(null), sessionEnded);
     }
 
     /**

@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 /** What every event loop of one NTS-KE service shares: settings, keys, counters and limits. */
 record NtsKeShared(NtsKeOptions options, KeyRingSource keys, ServerStats stats, NonceSource nonces,
-                   KeExchange.KeServerPolicy policy, AtomicInteger openSessions, KeRateLimiter rateLimiter) {
+                   KeExchange.KeServerPolicy policy, AtomicInteger openSessions, KeRateLimiter rateLimiter,
+                   LongConsumer sessionEnded) {
 
     static final String TLS_1_3 = "TLSv1.3";
 

@@ -65,6 +65,7 @@ final class NtsKeVerticle extends VerticleBase {
             return;
         }
         shared.stats().increment(ServerCounter.NTS_KE_CONNECTIONS_ACCEPTED);
+        long started = System.nanoTime();
         long timer = vertx.setTimer(shared.options().sessionTimeout().toMillis(), id -> {
             LOG.log(System.Logger.Level.DEBUG, "NTS-KE session from {0} timed out", client);
             socket.close();
@@ -72,6 +73,7 @@ final class NtsKeVerticle extends VerticleBase {
         socket.closeHandler(v -> {
             vertx.cancelTimer(timer);
             open.decrementAndGet();
+            shared.sessionEnded().accept(System.nanoTime() - started);
         });
         socket.exceptionHandler(e -> {
             LOG.log(System.Logger.Level.DEBUG, "NTS-KE session from {0}: {1}", client, e.toString());
