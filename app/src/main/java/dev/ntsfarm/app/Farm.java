@@ -8,7 +8,10 @@ import dev.ntsfarm.control.ControlOptions;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigError;
 import dev.ntsfarm.core.config.ConfigException;
+import dev.ntsfarm.core.config.Directive;
 import dev.ntsfarm.core.cookie.FarmSecret;
+import dev.ntsfarm.core.keyfile.KeyFile;
+import dev.ntsfarm.core.keyfile.KeyFileResult;
 import dev.ntsfarm.core.stats.ServerStats;
 import dev.ntsfarm.farm.keys.ClusterOptions;
 import dev.ntsfarm.farm.keys.FarmCluster;
@@ -28,11 +31,14 @@ import dev.ntsfarm.ntp.service.SyncStateSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -327,6 +333,48 @@ public final class Farm implements AutoCloseable {
                         + (c.members().isEmpty() ? c.bindHost() + ":" + ClusterOptions.DEFAULT_MEMBER_PORT
                                 : String.join(", ", c.members().stream().map(ClusterOptions.Member::address).toList())));
         return lines;
+    }
+
+    /**
+     * SIGHUP's work: the NTS-KE service reads its key and certificate files again, the responder its
+     * key file. Each part either takes what it read or, when that is broken, keeps what it had; one
+     * line each says which, naming the file and the fault and never a key.
+     */
+    Future<List<String>> reload() {
+        List<Future<String>> parts = new ArrayList<>();
+        if (ke != null) {
+            parts.add(ke.reloadCertificates().map(now -> "NTS-KE certificates reloaded: " + now)
+                    .otherwise(e -> "NTS-KE certificates not reloaded: " + e.getMessage()));
+        }
+        if (ntp != null) {
+            parts.add(reloadKeyFile());
+        }
+        return Future.join(parts).map(done -> parts.stream().map(Future::result).toList());
+    }
+
+    private Future<String> reloadKeyFile() {
+        Optional<Directive> line = settings.config().last("keyfile");
+        if (line.isEmpty()) {
+            return Future.succeededFuture("no keyfile to reload");
+        }
+        Path file = Path.of(line.get().args().getFirst());
+        return vertx.executeBlocking(() -> {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "key file " + file + " not reloaded: cannot read it (" + e.getClass().getSimpleName()
+                        + "); the keys in use stay";
+            }
+            return switch (KeyFile.parse(file.toString(), text)) {
+                case KeyFileResult.Parsed p -> {
+                    ntp.useKeyFile(p.keyFile());
+                    yield "key file " + file + " reloaded: " + p.keyFile().keys().size() + " keys";
+                }
+                case KeyFileResult.Invalid inv -> "key file not reloaded, the keys in use stay: "
+                        + String.join("; ", inv.errors().stream().map(ConfigError::toString).toList());
+            };
+        });
     }
 
     private static String hostPort(String host, int port) {

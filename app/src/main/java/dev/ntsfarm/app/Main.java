@@ -13,11 +13,17 @@ public final class Main {
 
     /** Exit status for a command line that could not be understood, as the launcher uses. */
     static final int EXIT_USAGE = 2;
+    /** The subcommands that run as services, in the foreground until SIGINT or SIGTERM. */
+    static final List<String> SERVICES = List.of("up", "nts-ke", "ntp", "agent");
 
     private Main() {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && SERVICES.contains(args[0])) {
+            // from the first instant: a SIGHUP during start must not end a service (the JVM's default)
+            Signals.onReload(() -> { });
+        }
         System.exit(run(args, System.out, System.err));
     }
 

@@ -22,6 +22,8 @@ import java.util.concurrent.CountDownLatch;
  */
 final class ServiceCommand {
 
+    private static final System.Logger LOG = System.getLogger(ServiceCommand.class.getName());
+
     /** What runs while the services are up: in production, waiting for a signal. */
     @FunctionalInterface
     interface Foreground {
@@ -79,16 +81,21 @@ final class ServiceCommand {
         }
     }
 
-    /** Waits for SIGINT or SIGTERM (the farm is stopped by the caller afterwards, not by the JVM's exit). */
+    /**
+     * Runs until SIGINT or SIGTERM (the farm is then stopped by the caller, draining its services in
+     * order, not by the JVM's exit). SIGHUP reloads and never stops: certificates, key file, logs.
+     */
     static void untilSignal(Farm farm, String verification) throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
-        for (String signal : List.of("INT", "TERM")) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
-            } catch (IllegalArgumentException e) {
-                // no such signal here: the other one and the JVM's own exit remain
+        Signals.onStop(stop::countDown);
+        Signals.onReload(() -> farm.reload().onComplete(r -> {
+            if (r.succeeded()) {
+                r.result().forEach(line -> LOG.log(line.contains("not reloaded") ? System.Logger.Level.WARNING
+                        : System.Logger.Level.INFO, "SIGHUP: " + line));
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "SIGHUP: reload failed: " + r.cause().getMessage());
             }
-        }
+        }));
         stop.await();
     }
 

@@ -5,6 +5,7 @@ import dev.ntsfarm.core.cookie.FarmSecret;
 import dev.ntsfarm.core.cookie.MasterKeyRing;
 import dev.ntsfarm.farm.keys.KeyRingSource;
 import dev.ntsfarm.core.ntp.NtpClock;
+import dev.ntsfarm.core.keyfile.KeyFile;
 import dev.ntsfarm.core.ntp.SymmetricKeys;
 import dev.ntsfarm.core.stats.ServerStats;
 import io.vertx.core.DeploymentOptions;
@@ -49,6 +50,7 @@ public final class NtpResponder {
     private final SyncStateSource sync;
     private final NtpClock clock;
     private final List<String> deployments = new ArrayList<>();
+    private final ReloadableSymmetricKeys symmetricKeys;
     private volatile int port = -1;
     private volatile int sockets;
     private volatile boolean reusePort;
@@ -61,6 +63,8 @@ public final class NtpResponder {
         this.keyRing = keyRing;
         this.sync = sync != null ? sync : options.defaultSyncStateSource();
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.symmetricKeys = new ReloadableSymmetricKeys(
+                options.keyFile().<SymmetricKeys>map(KeyFileSymmetricKeys::of).orElse(SymmetricKeys.NONE));
     }
 
     /**
@@ -138,7 +142,7 @@ public final class NtpResponder {
         AccessTable access = AccessTable.of(options.accessRules());
         ClientRateLimiter limiter = options.rateLimit()
                 .map(l -> ClientRateLimiter.of(l, options.rateLimitKod())).orElse(null);
-        SymmetricKeys keys = options.keyFile().<SymmetricKeys>map(KeyFileSymmetricKeys::of).orElse(SymmetricKeys.NONE);
+        SymmetricKeys keys = symmetricKeys;
         KeyRingSource ring = keyRing != null ? keyRing : unopenableRing();
         int minPoll = options.rateLimit().map(l -> l.interval()).orElse(MIN_POLL_WITHOUT_RATELIMIT);
         return new ResponderShared(binds, reusePort, access, limiter, keys, ring, keyRing != null, sync, clock,
@@ -146,6 +150,11 @@ public final class NtpResponder {
     }
 
     /** A ring under a random secret nobody holds, for a responder without farm keys: no cookie opens. */
+    /** Puts a key file read again (SIGHUP) in force for the next packet; the table is swapped whole. */
+    public void useKeyFile(KeyFile keyFile) {
+        symmetricKeys.use(keyFile);
+    }
+
     private static KeyRingSource unopenableRing() {
         SecureRandom r = new SecureRandom();
         byte[] secret = new byte[FarmSecret.MIN_LENGTH];

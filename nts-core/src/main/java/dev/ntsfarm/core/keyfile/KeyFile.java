@@ -119,13 +119,14 @@ public final class KeyFile {
         String idWord = words.getFirst();
         long id = parseId(idWord);
         if (id < 0) {
-            return "expected a key id (a number from 0 to " + SymmetricKey.MAX_ID + "), got " + quote(idWord);
+            // the word may be a key in the wrong place: describe it, never quote it
+            return "expected a key id (a number from 0 to " + SymmetricKey.MAX_ID + ") first, got " + shape(idWord);
         }
         MacAlgorithm algorithm = MacAlgorithm.DEFAULT;
         if (words.size() == 3) {
             algorithm = MacAlgorithm.fromChronyName(words.get(1));
             if (algorithm == null) {
-                return "key " + id + ": expected a hash (" + hashNames() + "), got " + quote(words.get(1));
+                return "key " + id + ": expected a hash (" + hashNames() + ") before the key, got " + shape(words.get(1));
             }
         }
         String keyWord = words.getLast();
@@ -133,8 +134,7 @@ public final class KeyFile {
         if (keyWord.startsWith(HEX_PREFIX)) {
             secret = parseHex(keyWord.substring(HEX_PREFIX.length()));
             if (secret == null) {
-                return "key " + id + ": expected an even number of hex digits after HEX:, got "
-                        + quote(keyWord.substring(HEX_PREFIX.length()));
+                return "key " + id + ": expected an even number of hex digits after HEX: (the key is not shown)";
             }
         } else if (keyWord.startsWith(ASCII_PREFIX)) {
             secret = keyWord.substring(ASCII_PREFIX.length()).getBytes(StandardCharsets.UTF_8);
@@ -142,7 +142,7 @@ public final class KeyFile {
             secret = keyWord.getBytes(StandardCharsets.UTF_8);
         }
         if (secret.length == 0) {
-            return "key " + id + ": expected a non-empty key after " + keyWord;
+            return "key " + id + ": expected a non-empty key" + (keyWord.isEmpty() ? "" : " after " + keyWord);
         }
         if (secret.length > MAX_KEY_LENGTH) {
             return "key " + id + ": expected a key of at most " + MAX_KEY_LENGTH + " bytes, got " + secret.length;
@@ -152,6 +152,11 @@ public final class KeyFile {
                     + algorithm.chronyName() + ", got " + 8 * secret.length + " bits";
         }
         return new SymmetricKey(id, algorithm, secret);
+    }
+
+    /** A word of the file described without its text, which may be secret: "a word of 12 characters". */
+    private static String shape(String word) {
+        return "a word of " + word.length() + (word.length() == 1 ? " character" : " characters");
     }
 
     private static long parseId(String s) {

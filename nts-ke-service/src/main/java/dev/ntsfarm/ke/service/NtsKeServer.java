@@ -6,10 +6,10 @@ import dev.ntsfarm.farm.keys.KeyRingSource;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
@@ -25,6 +25,8 @@ import java.util.function.LongConsumer;
  */
 public final class NtsKeServer {
 
+    private static final System.Logger LOG = System.getLogger(NtsKeServer.class.getName());
+
     /** Where an IPv4-and-IPv6 listener binds when no {@code bindaddress} is given. */
     static final String ANY_IPV6 = "::";
     static final String ANY_IPV4 = "0.0.0.0";
@@ -36,6 +38,8 @@ public final class NtsKeServer {
     private final NtsKeShared shared;
     private final List<String> deployments = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
+    private final List<NtsKeVerticle> verticles = new CopyOnWriteArrayList<>();
+    private volatile ServerCertificates.Loaded certificates;
 
     public NtsKeServer(Vertx vertx, NtsKeOptions options, KeyRingSource keys, ServerStats stats) {
         this(vertx, options, keys, stats, nanos -> { });
@@ -59,19 +63,12 @@ public final class NtsKeServer {
      */
     public Future<List<Integer>> start() {
         NtsKeOptions o = shared.options();
-        if (o.keyCertPairs().isEmpty()) {
-            return Future.failedFuture(new IllegalStateException(
-                    "no certificate for NTS-KE (expected: ntsserverkey FILE and ntsservercert FILE)"));
+        try {
+            certificates = ServerCertificates.load(vertx, o.keyCertPairs());
+        } catch (ServerCertificates.Unusable e) {
+            return Future.failedFuture(new IllegalStateException(e.getMessage()));
         }
-        for (NtsKeOptions.KeyCertPair p : o.keyCertPairs()) {
-            if (!Files.isReadable(p.key())) {
-                return Future.failedFuture(new IllegalStateException("ntsserverkey " + p.key() + ": cannot read it"));
-            }
-            if (!Files.isReadable(p.certChain())) {
-                return Future.failedFuture(new IllegalStateException("ntsservercert " + p.certChain()
-                        + ": cannot read it"));
-            }
-        }
+        LOG.log(System.Logger.Level.INFO, "NTS-KE certificates: " + certificates.describe());
         Future<Void> chain = Future.succeededFuture();
         if (o.bindAddresses().isEmpty()) {
             // the IPv6 wildcard takes IPv4 too; a host without IPv6 gets the IPv4 wildcard
@@ -93,13 +90,42 @@ public final class NtsKeServer {
     private Future<Void> listen(String host) {
         AtomicInteger bound = new AtomicInteger();
         int port = shared.options().port() == 0 ? -RANDOM_PORT_KEYS.incrementAndGet() : shared.options().port();
-        return vertx.deployVerticle(() -> new NtsKeVerticle(shared, host, port, bound),
+        return vertx.deployVerticle(() -> {
+                            NtsKeVerticle v = new NtsKeVerticle(shared, host, port, bound, certificates.options());
+                            verticles.add(v);
+                            return v;
+                        },
                         new DeploymentOptions().setInstances(shared.options().instances()))
                 .map(id -> {
                     deployments.add(id);
                     ports.add(bound.get());
                     return null;
                 });
+    }
+
+    /**
+     * Reads {@code ntsserverkey}/{@code ntsservercert} again (SIGHUP). When every pair reads and checks,
+     * new sessions get the new chains and the sessions in flight finish with the old; when one does
+     * not, nothing changes and the future fails with a message that names the file and the fault.
+     *
+     * @return what is now in use, for the log
+     */
+    public Future<String> reloadCertificates() {
+        ServerCertificates.Loaded fresh;
+        try {
+            fresh = ServerCertificates.load(vertx, shared.options().keyCertPairs());
+        } catch (ServerCertificates.Unusable e) {
+            return Future.failedFuture(new IllegalStateException(e.getMessage()
+                    + "; the certificates in use stay: " + certificates.describe()));
+        }
+        List<Future<Boolean>> updates = new ArrayList<>();
+        for (NtsKeVerticle v : verticles) {
+            updates.add(v.useCertificates(fresh.options()));
+        }
+        return Future.all(updates).map(done -> {
+            certificates = fresh;
+            return fresh.describe();
+        });
     }
 
     /** Closes every listener; open sessions end with their connections. */
@@ -110,6 +136,7 @@ public final class NtsKeServer {
         }
         deployments.clear();
         ports.clear();
+        verticles.clear();
         return Future.join(undeploys).mapEmpty();
     }
 

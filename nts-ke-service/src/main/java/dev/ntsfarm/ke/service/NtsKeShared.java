@@ -20,11 +20,8 @@ record NtsKeShared(NtsKeOptions options, KeyRingSource keys, ServerStats stats, 
 
     static final String TLS_1_3 = "TLSv1.3";
 
-    NetServerOptions serverOptions(String host, int port) {
-        PemKeyCertOptions pem = new PemKeyCertOptions();
-        for (NtsKeOptions.KeyCertPair p : options.keyCertPairs()) {
-            pem.addKeyPath(p.key().toString()).addCertPath(p.certChain().toString());
-        }
+    /** The listener's options with the checked certificates {@code pem}; {@code getSslOptions()} is what a reload swaps. */
+    NetServerOptions serverOptions(String host, int port, PemKeyCertOptions pem) {
         NetServerOptions o = new NetServerOptions()
                 .setHost(host)
                 .setPort(port)

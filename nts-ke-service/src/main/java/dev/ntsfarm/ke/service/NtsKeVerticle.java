@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.ExtendedSSLSession;
@@ -29,21 +30,34 @@ final class NtsKeVerticle extends VerticleBase {
     private final String host;
     private final int port;
     private final AtomicInteger boundPort;
+    private final PemKeyCertOptions certificates;
     private NetServer server;
     private CookieCodec codec;
 
-    NtsKeVerticle(NtsKeShared shared, String host, int port, AtomicInteger boundPort) {
+    NtsKeVerticle(NtsKeShared shared, String host, int port, AtomicInteger boundPort, PemKeyCertOptions certificates) {
         this.shared = shared;
         this.host = host;
         this.port = port;
         this.boundPort = boundPort;
+        this.certificates = certificates;
     }
 
     @Override
     public Future<?> start() {
-        server = vertx.createNetServer(shared.serverOptions(host, port));
+        server = vertx.createNetServer(shared.serverOptions(host, port, certificates));
         server.connectHandler(this::accept);
         return server.listen().onSuccess(s -> boundPort.compareAndSet(0, s.actualPort()));
+    }
+
+    /**
+     * Puts {@code pem} in force for the sessions accepted from now on; sessions already past their
+     * handshake keep theirs and finish. Forced: the options name the same files, with new contents.
+     */
+    Future<Boolean> useCertificates(PemKeyCertOptions pem) {
+        if (server == null) {
+            return Future.succeededFuture(false);
+        }
+        return server.updateSSLOptions(shared.serverOptions(host, port, pem).getSslOptions(), true);
     }
 
     @Override
