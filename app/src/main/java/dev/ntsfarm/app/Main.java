@@ -41,6 +41,7 @@ public final class Main {
             case "up" -> ServiceCommand.run(Farm.Role.ALL_IN_ONE, List.of(rest), out, err, ServiceCommand::untilSignal);
             case "nts-ke" -> ServiceCommand.run(Farm.Role.NTS_KE, List.of(rest), out, err, ServiceCommand::untilSignal);
             case "ntp" -> ServiceCommand.run(Farm.Role.NTP, List.of(rest), out, err, ServiceCommand::untilSignal);
+            case "validate" -> ValidateCommand.run(List.of(rest), out, err);
             case "version" -> {
                 out.println("ntsfarm " + version() + " on Java " + Runtime.version());
                 yield 0;
@@ -90,6 +91,9 @@ public final class Main {
                   bench [OPTIONS]
                              the load generator (NTP, NTS, NTS-KE) against any RFC 8915 server,
                              chronyd included ('bench --help')
+                  validate -f FILE | DIRECTIVE ...
+                             check a configuration as every service reads it, starting nothing;
+                             exit 0, or FILE:LINE: lines and exit 1
                   version    print the version of ntsfarm and of the JDK it runs on
                   help       this text
                 """);

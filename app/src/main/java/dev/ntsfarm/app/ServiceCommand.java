@@ -3,6 +3,8 @@ package dev.ntsfarm.app;
 import dev.ntsfarm.control.ctl.Ntsctl;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigException;
+import dev.ntsfarm.core.config.Directive;
+import dev.ntsfarm.core.file.PidFile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -11,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -57,7 +60,9 @@ final class ServiceCommand {
                 state = FarmState.prepare(config, Path.of("").toAbsolutePath(), new SecureRandom());
                 config = state.config();
             }
-            try (Farm farm = Farm.start(role, config)) {
+            Optional<Path> pidPath = pidFile(config);
+            try (PidFile pid = pidPath.isPresent() ? PidFile.write(pidPath.get()) : null;
+                 Farm farm = Farm.start(role, config)) {
                 String verification = state != null && farm.ntsKePort() > 0
                         ? verificationCommand(farm.ntpPort(), farm.ntsKePort(), state.certFile()) : null;
                 out.print(banner(name, farm, state, verification));
@@ -97,6 +102,16 @@ final class ServiceCommand {
             }
         }));
         stop.await();
+    }
+
+    /** chronyd's {@code pidfile FILE}, when configured. */
+    static Optional<Path> pidFile(Config config) throws ConfigException {
+        Optional<Directive> d = config.last("pidfile");
+        if (d.isEmpty()) {
+            return Optional.empty();
+        }
+        d.get().expectArgs(1, 1);
+        return Optional.of(Path.of(d.get().word(0, "a file name")));
     }
 
     static String name(Farm.Role role) {

@@ -83,6 +83,11 @@ public final class Config {
             return;
         }
         String name = Directive.lower(words.getFirst());
+        String refused = DirectiveNames.refused(name);
+        if (refused != null) {
+            errors.add(new ConfigError(source, number, name + ": " + refused));
+            return;
+        }
         if (!DirectiveNames.isKnown(name)) {
             errors.add(new ConfigError(source, number, "unknown directive '" + words.getFirst() + "'"));
             return;

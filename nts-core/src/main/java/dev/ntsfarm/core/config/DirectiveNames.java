@@ -1,6 +1,7 @@
 package dev.ntsfarm.core.config;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,7 +17,15 @@ public final class DirectiveNames {
             "ntstrustedcerts", "nosystemcert", "nocerttimecheck", "ntsrefresh",
             "keyfile", "commandkey", "cmdport", "bindcmdaddress", "cmdallow", "cmddeny",
             "allow", "deny", "ratelimit", "ntsratelimit", "maxntsconnections",
-            "local", "makestep", "driftfile", "sourcedir", "bindaddress", "pidfile");
+            "local", "makestep", "driftfile", "bindaddress", "pidfile");
+
+    /**
+     * chrony's directives that ntsfarm refuses, with the reason and what to do instead: a line that
+     * would be read and then ignored is an error, never silence.
+     */
+    public static final Map<String, String> REFUSED = Map.of(
+            "sourcedir", "not supported (expected: the sources as server, pool or peer lines in the configuration,"
+                    + " added at run time with 'ntsfarm ctl add server ...')");
 
     /**
      * Directives of the farm alone: {@code cluster}, {@code farmsecret}, {@code ntsntpport}, and
@@ -41,6 +50,11 @@ public final class DirectiveNames {
     /** Every known name. */
     public static Set<String> all() {
         return ALL;
+    }
+
+    /** Why {@code name} is refused, or null when it is not. */
+    public static String refused(String name) {
+        return REFUSED.get(name.toLowerCase(Locale.ROOT));
     }
 
     /** Whether {@code name} is known; like chronyd, case does not matter. */

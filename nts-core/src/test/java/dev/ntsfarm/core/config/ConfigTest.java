@@ -96,9 +96,19 @@ class ConfigTest {
                 "ntsaeads", "ntsntpserver", "ntsrotate", "ntsdumpdir", "ntstrustedcerts", "nosystemcert",
                 "nocerttimecheck", "ntsrefresh", "keyfile", "commandkey", "cmdport", "bindcmdaddress", "cmdallow",
                 "allow", "deny", "ratelimit", "ntsratelimit", "maxntsconnections", "local", "makestep",
-                "driftfile", "sourcedir", "bindaddress", "cluster", "farmsecret", "ntsntpport")) {
+                "driftfile", "bindaddress", "pidfile", "cluster", "farmsecret", "ntsntpport", "metricsport",
+                "bindmetricsaddress")) {
             assertTrue(DirectiveNames.isKnown(name), name);
         }
         assertFalse(DirectiveNames.isKnown("iburst"), "an option, not a directive");
+    }
+
+    @Test
+    void aDirectiveThatWouldBeIgnoredIsRefusedWithTheReason() {
+        ConfigResult r = Config.parse("/etc/ntsfarm/agent.conf", "server a\nsourcedir /etc/chrony/sources.d\n");
+        ConfigResult.Invalid inv = assertInstanceOf(ConfigResult.Invalid.class, r);
+        assertEquals(1, inv.errors().size());
+        assertTrue(inv.errors().getFirst().toString().startsWith(
+                "/etc/ntsfarm/agent.conf:2: sourcedir: not supported (expected: the sources as server"), inv.errors().toString());
     }
 }

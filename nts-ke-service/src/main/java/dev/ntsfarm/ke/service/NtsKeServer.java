@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
@@ -126,6 +127,21 @@ public final class NtsKeServer {
             certificates = fresh;
             return fresh.describe();
         });
+    }
+
+    /**
+     * Checks one key and certificate-chain pair as start and reload would, without serving anything
+     * ({@code ntsfarm validate}).
+     *
+     * @return what is wrong with it, naming the file and never the key; empty when it would serve
+     */
+    public static Optional<String> checkPair(Vertx vertx, NtsKeOptions.KeyCertPair pair) {
+        try {
+            ServerCertificates.load(vertx, List.of(pair));
+            return Optional.empty();
+        } catch (ServerCertificates.Unusable e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** Closes every listener; open sessions end with their connections. */

@@ -56,7 +56,7 @@ class NtsKeMalformedSessionsTest {
         TestCertificate certs = TestCertificate.create(dir, "nts-ke");
         ServerStats stats = new ServerStats();
         NtsKeServer server = new NtsKeServer(vertx, NtsKeOptions.defaults().withPort(0).withInstances(2)
-                .withSessionTimeout(Duration.ofMillis(500)).withMaxConnections(1000)
+                .withSessionTimeout(Duration.ofMillis(1500)).withMaxConnections(1000)
                 .withKeyCertPairs(List.of(new NtsKeOptions.KeyCertPair(certs.key(), certs.cert()))),
                 KeyRingSource.of(NtsKeServerTest.RING), stats);
         int port = server.start().await().getFirst();
