@@ -18,6 +18,7 @@ import dev.ntsfarm.farm.keys.FarmCluster;
 import dev.ntsfarm.farm.keys.FarmKeyOptions;
 import dev.ntsfarm.farm.keys.FarmKeys;
 import dev.ntsfarm.farm.keys.FarmSecretFile;
+import dev.ntsfarm.farm.keys.KeyRingStatus;
 import dev.ntsfarm.ke.service.NtsKeOptions;
 import dev.ntsfarm.ke.service.NtsKeServer;
 import dev.ntsfarm.metrics.FarmMetrics;
@@ -228,20 +229,21 @@ public final class Farm implements AutoCloseable {
                     new FarmMetrics.KeyRingView() {
                         @Override
                         public long currentSlot() {
-                            return keys.current().currentSlot();
+                            return keys.status().currentSlot();
                         }
 
                         @Override
                         public double currentSlotAgeSeconds() {
+                            KeyRingStatus k = keys.status();
                             double now = System.currentTimeMillis() / 1000.0;
-                            return Math.max(0, now - (double) keys.current().currentSlot() * settings.keys().rotateSeconds());
+                            return Math.max(0, now - (double) k.currentSlot() * k.rotateSeconds());
                         }
 
                         @Override
                         public int slotsHeld() {
-                            return keys.current().slots().size();
+                            return keys.status().slots().size();
                         }
-                    }, null, () -> cluster.getCluster().getMembers().size()));
+                    }, () -> keys.damagedEntriesIgnored(), () -> cluster.getCluster().getMembers().size()));
         }
         return processMetrics;
     }

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ntsfarm.core.file.PrivateFile;
+import dev.ntsfarm.testsupport.Await;
+import dev.ntsfarm.testsupport.Chronyd;
+import dev.ntsfarm.testsupport.Ports;
+import dev.ntsfarm.testsupport.Requirements;
 import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -47,8 +51,8 @@ class CertificateReloadInteropTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Chronyd.requireChronyd();
-        chronyd = new Chronyd(dir);
+        Requirements.chronyd();
+        chronyd = Chronyd.in(dir);
     }
 
     @AfterEach
@@ -75,7 +79,7 @@ class CertificateReloadInteropTest {
     }
 
     private static String awaitLog(Path log, String text, int occurrences) throws Exception {
-        String out = Chronyd.poll(Duration.ofSeconds(90), Duration.ofMillis(200), () -> Files.readString(log),
+        String out = Await.until(Duration.ofSeconds(90), Duration.ofMillis(200), () -> Files.readString(log),
                 t -> count(t, text) >= occurrences || t.contains("cannot start"));
         assertTrue(count(out, text) >= occurrences, "'" + text + "' in\n" + out);
         return out;
@@ -154,8 +158,8 @@ class CertificateReloadInteropTest {
         Path oldCert = Files.writeString(dir.resolve("old.pem"), old.certificatePem());
         Path newCert = Files.writeString(dir.resolve("new.pem"), renewed.certificatePem());
 
-        int ntpPort = Chronyd.freePort();
-        int kePort = Chronyd.freeTcpPort();
+        int ntpPort = Ports.freeUdpAndTcp();
+        int kePort = Ports.freeTcp();
         Path log = dir.resolve("up.log");
         farm = startUp(log, "port " + ntpPort, "ntsport " + kePort, "cmdport 0", "metricsport 0",
                 "ntsserverkey " + key, "ntsservercert " + cert, "ntsdumpdir " + dir.resolve("var"),

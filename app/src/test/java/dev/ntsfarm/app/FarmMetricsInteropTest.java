@@ -3,8 +3,11 @@ package dev.ntsfarm.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ntsfarm.metrics.HeadlessChromium;
-import dev.ntsfarm.metrics.StrictExposition;
+import dev.ntsfarm.testsupport.Chronyd;
+import dev.ntsfarm.testsupport.HeadlessChromium;
+import dev.ntsfarm.testsupport.Ports;
+import dev.ntsfarm.testsupport.Requirements;
+import dev.ntsfarm.testsupport.StrictExposition;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -40,9 +43,9 @@ class FarmMetricsInteropTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Chronyd.requireChronyd();
+        Requirements.chronyd();
         HeadlessChromium.require();
-        chronyd = new Chronyd(dir);
+        chronyd = Chronyd.in(dir);
     }
 
     @AfterEach
@@ -68,7 +71,7 @@ class FarmMetricsInteropTest {
 
     @Test
     void chronydsNtsExchangeShowsInMetricsAndOnTheStatusPage() throws Exception {
-        List<String> args = List.of("port " + Chronyd.freePort(), "ntsport " + Chronyd.freeTcpPort(),
+        List<String> args = List.of("port " + Ports.freeUdpAndTcp(), "ntsport " + Ports.freeTcp(),
                 "cmdport 0", "metricsport 0", "ntsdumpdir " + dir.resolve("var"),
                 "cluster name metrics-" + ProcessHandle.current().pid());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -105,6 +108,8 @@ class FarmMetricsInteropTest {
         assertTrue(a.get("nts_ke_session_seconds").value("nts_ke_session_seconds_count", Map.of()) >= 1, after[0]);
         assertTrue(a.get("ntsfarm_cluster_members").value() >= 1, after[0]);
         assertTrue(a.get("nts_key_ring_slots").value() >= 2, after[0]);
+        assertEquals("counter", a.get("nts_key_ring_damaged_entries_total").type(), after[0]);
+        assertEquals(0, a.get("nts_key_ring_damaged_entries_total").value(), "an untouched cluster");
 
         assertTrue(dom[0].contains("data-rendered=\"5\""), dom[0]);
         assertTrue(figure(dom[0], "ntp-requests", "data-nonzero") >= 1, dom[0]);

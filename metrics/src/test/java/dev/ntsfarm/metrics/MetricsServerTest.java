@@ -10,6 +10,7 @@ import dev.ntsfarm.core.config.ConfigException;
 import dev.ntsfarm.core.config.ConfigResult;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.core.stats.ServerStats;
+import dev.ntsfarm.testsupport.StrictExposition;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
 import java.net.InetAddress;

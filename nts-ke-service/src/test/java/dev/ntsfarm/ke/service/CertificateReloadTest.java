@@ -11,6 +11,7 @@ import dev.ntsfarm.core.ke.KeClientRequest;
 import dev.ntsfarm.core.ke.KeResponseResult;
 import dev.ntsfarm.core.stats.ServerStats;
 import dev.ntsfarm.farm.keys.KeyRingSource;
+import dev.ntsfarm.testsupport.TestCertificate;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ class CertificateReloadTest {
         return (X509Certificate) c.socket.getSession().getPeerCertificates()[0];
     }
 
-    private static void install(TestCerts from, Path key, Path cert) throws Exception {
+    private static void install(TestCertificate from, Path key, Path cert) throws Exception {
         // as an operator's tooling does: write beside, then rename over
         Files.copy(from.key(), key.resolveSibling("key.tmp"), StandardCopyOption.REPLACE_EXISTING);
         Files.move(key.resolveSibling("key.tmp"), key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -53,9 +54,9 @@ class CertificateReloadTest {
 
     @Test
     void newSessionsGetTheNewChainAndABrokenOneIsRefused(Vertx vertx) throws Exception {
-        TestCerts first = TestCerts.create(dir, "first");
-        TestCerts second = TestCerts.create(dir, "second");
-        TestCerts third = TestCerts.create(dir, "third");
+        TestCertificate first = TestCertificate.create(dir, "first");
+        TestCertificate second = TestCertificate.create(dir, "second");
+        TestCertificate third = TestCertificate.create(dir, "third");
         Path key = dir.resolve("server.key");
         Path cert = dir.resolve("server.crt");
         install(first, key, cert);
@@ -109,8 +110,8 @@ class CertificateReloadTest {
 
     @Test
     void aBrokenPairAtStartSaysWhich(Vertx vertx) throws Exception {
-        TestCerts a = TestCerts.create(dir, "a");
-        TestCerts b = TestCerts.create(dir, "b");
+        TestCertificate a = TestCertificate.create(dir, "a");
+        TestCertificate b = TestCertificate.create(dir, "b");
         NtsKeServer server = new NtsKeServer(vertx, NtsKeOptions.defaults().withPort(0)
                 .withKeyCertPairs(List.of(new NtsKeOptions.KeyCertPair(a.key(), b.cert()))),
                 KeyRingSource.of(NtsKeServerTest.RING), new ServerStats());

@@ -1,6 +1,4 @@
-package dev.ntsfarm.metrics;
-
-import static org.junit.jupiter.api.Assertions.fail;
+package dev.ntsfarm.testsupport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real headless Chromium (Debian package {@code chromium}, installed by {@code ./ntsfarm setup}) that
@@ -18,7 +15,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class HeadlessChromium {
 
-    static final List<Path> CANDIDATES = List.of(Path.of("/usr/bin/chromium"), Path.of("/usr/bin/chromium-browser"));
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final long TIMEOUT_SECONDS = 60;
 
     private HeadlessChromium() {
@@ -26,16 +23,8 @@ public final class HeadlessChromium {
 
     /** The browser, or a failure under CI and a skip elsewhere when it is missing. */
     public static Path require() {
-        for (Path p : CANDIDATES) {
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        if (System.getenv("CI") != null) {
-            fail("chromium is needed (Debian package chromium, ./ntsfarm setup installs it) and CI is set");
-        }
-        Assumptions.assumeTrue(false, "chromium is not installed");
-        return null;
+        Requirements.program(CHROMIUM, "chromium");
+        return CHROMIUM;
     }
 
     /** The DOM after the page's scripts ran ({@code --dump-dom}). */

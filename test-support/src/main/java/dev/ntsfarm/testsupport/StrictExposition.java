@@ -1,4 +1,4 @@
-package dev.ntsfarm.metrics;
+package dev.ntsfarm.testsupport;
 
 import java.util.ArrayList;
 import java.util.HashSet;
