@@ -2,7 +2,6 @@ package dev.ntsfarm.app;
 
 import dev.ntsfarm.agent.AgentCommand;
 import dev.ntsfarm.app.bench.BenchCommand;
-import dev.ntsfarm.app.control.AgentEndpoint;
 import dev.ntsfarm.control.ctl.Ntsctl;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -37,7 +36,7 @@ public final class Main {
         return switch (command) {
             case "ctl" -> Ntsctl.run(rest, out, err);
             case "bench" -> BenchCommand.run(rest, out, err);
-            case "agent" -> AgentCommand.run(rest, out, err, AgentEndpoint.attachments());
+            case "agent" -> AgentCommand.run(rest, out, err, AgentServices.attachments());
             case "up" -> ServiceCommand.run(Farm.Role.ALL_IN_ONE, List.of(rest), out, err, ServiceCommand::untilSignal);
             case "nts-ke" -> ServiceCommand.run(Farm.Role.NTS_KE, List.of(rest), out, err, ServiceCommand::untilSignal);
             case "ntp" -> ServiceCommand.run(Farm.Role.NTP, List.of(rest), out, err, ServiceCommand::untilSignal);

@@ -1,5 +1,6 @@
 package dev.ntsfarm.app;
 
+import dev.ntsfarm.app.host.SdNotify;
 import dev.ntsfarm.control.ctl.Ntsctl;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigException;
@@ -92,16 +93,25 @@ final class ServiceCommand {
      */
     static void untilSignal(Farm farm, String verification) throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
+        SdNotify systemd = SdNotify.fromEnvironment();
+        String status = String.join("; ", farm.listening().stream().map(String::strip).toList());
         Signals.onStop(stop::countDown);
-        Signals.onReload(() -> farm.reload().onComplete(r -> {
-            if (r.succeeded()) {
-                r.result().forEach(line -> LOG.log(line.contains("not reloaded") ? System.Logger.Level.WARNING
-                        : System.Logger.Level.INFO, "SIGHUP: " + line));
-            } else {
-                LOG.log(System.Logger.Level.WARNING, "SIGHUP: reload failed: " + r.cause().getMessage());
-            }
-        }));
+        Signals.onReload(() -> {
+            systemd.reloading();
+            farm.reload().onComplete(r -> {
+                if (r.succeeded()) {
+                    r.result().forEach(line -> LOG.log(line.contains("not reloaded") ? System.Logger.Level.WARNING
+                            : System.Logger.Level.INFO, "SIGHUP: " + line));
+                } else {
+                    LOG.log(System.Logger.Level.WARNING, "SIGHUP: reload failed: " + r.cause().getMessage());
+                }
+                systemd.ready(status);
+            });
+        });
+        // every listener is bound by now: a Type=notify unit counts as started from here
+        systemd.ready(status);
         stop.await();
+        systemd.stopping();
     }
 
     /** chronyd's {@code pidfile FILE}, when configured. */

@@ -1,10 +1,12 @@
 package dev.ntsfarm.app;
 
 import dev.ntsfarm.agent.AgentConfig;
-import dev.ntsfarm.control.FarmControlOptions;
+import dev.ntsfarm.control.ControlOptions;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigException;
 import dev.ntsfarm.core.config.Directive;
+import dev.ntsfarm.core.keyfile.KeyFile;
+import dev.ntsfarm.core.keyfile.KeyFileResult;
 import dev.ntsfarm.farm.keys.ClusterOptions;
 import dev.ntsfarm.farm.keys.FarmKeyOptions;
 import dev.ntsfarm.farm.keys.FarmSecretFile;
@@ -15,6 +17,7 @@ import dev.ntsfarm.ntp.service.NtpOptions;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * starts nothing (chronyd -p's spirit). Every directive is checked by the one typed reader that the
  * services use, each line on its own so that every faulty line is reported, then the whole for what
  * spans lines (key and certificate pairs); the files it names are read as at start (key file,
- * certificate pairs, farm secret). Exit 0 when all is well, else 1 with one {@code FILE:LINE: ...}
+ * certificate pairs, farm secret). A key file or farm secret that does not exist yet is no mistake:
+ * the services make them at first start. Exit 0 when all is well, else 1 with one {@code FILE:LINE: ...}
  * line a mistake.
  */
 final class ValidateCommand {
@@ -42,7 +46,7 @@ final class ValidateCommand {
 
     private static final List<Reader> READERS = List.of(
             ClusterOptions::fromConfig, FarmKeyOptions::fromConfig, NtpOptions::fromConfig, NtsKeOptions::fromConfig,
-            FarmControlOptions::fromConfig, MetricsOptions::fromConfig, AgentConfig::from, ServiceCommand::pidFile);
+            c -> ControlOptions.fromConfig(c, ControlOptions.DEFAULT_FARM_PORT), MetricsOptions::fromConfig, AgentConfig::from, ServiceCommand::pidFile);
 
     /** Directives whose meaning spans lines: checked with the whole configuration only. */
     private static final Set<String> PAIRED = Set.of("ntsserverkey", "ntsservercert");
@@ -85,8 +89,15 @@ final class ValidateCommand {
 
     /** Every mistake found, in line order where the readers allow, without repeats. */
     static List<String> problems(Config config) {
+        return problems(config, true);
+    }
+
+    /** As {@link #problems(Config)}; without {@code readFiles}, the files named are left unread (a template). */
+    static List<String> problems(Config config, boolean readFiles) {
         Set<String> found = new LinkedHashSet<>();
-        for (Directive d : config.directives()) {
+        // the key file is read here, whole, when it exists: a service makes a missing one at start
+        List<Directive> others = config.directives().stream().filter(d -> !d.name().equals("keyfile")).toList();
+        for (Directive d : others) {
             if (PAIRED.contains(d.name())) {
                 continue;
             }
@@ -95,9 +106,12 @@ final class ValidateCommand {
             }
         }
         for (Reader r : READERS) {
-            check(r, config, found);
+            check(r, Config.of(others), found);
         }
-        if (found.isEmpty()) {
+        for (Directive d : config.directives("keyfile")) {
+            keyFile(d, readFiles, found);
+        }
+        if (found.isEmpty() && readFiles) {
             files(config, found);
         }
         return new ArrayList<>(found);
@@ -113,6 +127,28 @@ final class ValidateCommand {
             Directive d = c.directives().isEmpty() ? null : c.directives().getFirst();
             found.add(d != null ? d.error("cannot be read (" + e.getClass().getSimpleName() + ")").toString()
                     : e.toString());
+        }
+    }
+
+    private static void keyFile(Directive d, boolean readFiles, Set<String> found) {
+        try {
+            d.expectArgs(1, 1);
+        } catch (ConfigException e) {
+            found.add(e.getMessage());
+            return;
+        }
+        Path file = Path.of(d.args().getFirst());
+        if (!readFiles || !Files.exists(file)) {
+            return;
+        }
+        try {
+            switch (KeyFile.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8))) {
+                case KeyFileResult.Parsed p -> { }
+                case KeyFileResult.Invalid inv -> inv.errors().forEach(e -> found.add(e.toString()));
+            }
+        } catch (IOException e) {
+            found.add(d.error("expected a readable key file, could not read " + file + " ("
+                    + e.getClass().getSimpleName() + ")").toString());
         }
     }
 

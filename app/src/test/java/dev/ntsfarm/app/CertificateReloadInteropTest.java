@@ -11,7 +11,6 @@ import dev.ntsfarm.testsupport.Chronyd;
 import dev.ntsfarm.testsupport.Ports;
 import dev.ntsfarm.testsupport.Requirements;
 import java.io.ByteArrayInputStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +20,7 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -63,19 +61,8 @@ class CertificateReloadInteropTest {
         }
     }
 
-    /** {@code ntsfarm up DIRECTIVES...} in a JVM of its own, on this test's class path. */
     private Process startUp(Path log, String... directives) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")) {
-                cmd.add(a);
-            }
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                Main.class.getName(), "up"));
-        cmd.addAll(List.of(directives));
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return ServiceProcess.start(dir, log, Map.of(), "up", directives);
     }
 
     private static String awaitLog(Path log, String text, int occurrences) throws Exception {
@@ -94,8 +81,7 @@ class CertificateReloadInteropTest {
     }
 
     private static void signal(Process p, String signal) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start();
-        assertEquals(0, kill.waitFor(), "kill -" + signal);
+        ServiceProcess.signal(p, signal);
     }
 
     /** The certificate the NTS-KE port presents to a client that offers ntske/1 and trusts anything. */
@@ -117,8 +103,9 @@ class CertificateReloadInteropTest {
             }
         }}, null);
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            s.setSoTimeout(5000);
+            // generous: a loaded 2-core machine can take seconds over a first handshake
+            s.connect(new InetSocketAddress("127.0.0.1", port), 20_000);
+            s.setSoTimeout(20_000);
             SSLParameters p = s.getSSLParameters();
             p.setProtocols(new String[] {"TLSv1.3"});
             p.setApplicationProtocols(new String[] {"ntske/1"});

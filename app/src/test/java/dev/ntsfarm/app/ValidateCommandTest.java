@@ -108,7 +108,7 @@ class ValidateCommandTest {
         "key of another cert     | ntsserverkey @KEY@\\nntsservercert @OTHERCERT@ | t.conf:2: ntsservercert: ntsserverkey",
         "broken certificate      | ntsserverkey @KEY@\\nntsservercert @BROKENCERT@ | t.conf:2: ntsservercert: ntsserverkey",
         "malformed key file line | keyfile @BADKEYS@                | bad.keys:2: key 2: expected an even number of hex digits after HEX: (the key is not shown)",
-        "missing key file        | keyfile /nonexistent/x.keys    | t.conf:1: keyfile: expected a readable key file",
+        "key file without a name | keyfile                        | t.conf:1: keyfile: expected 1 argument, got 0",
         "short farm secret       | farmsecret @SHORTSECRET@         | t.conf:1: farmsecret:",
         "bad pidfile             | pidfile a b                    | t.conf:1: pidfile: expected 1 argument, got 2",
         "bad cluster member      | cluster member nowhere:99999   | t.conf:1: cluster:",

@@ -23,13 +23,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The clock agent as the control plane sees it: its reports and operations as plain values. */
-final class ClockAgentAdapter implements ClockAgentControl, ClockSyncFeed {
+public final class ClockAgentAdapter implements ClockAgentControl, ClockSyncFeed {
 
     private final Vertx vertx;
     private final Agent agent;
     private final ClockControl clock;
 
-    ClockAgentAdapter(Vertx vertx, Agent agent, ClockControl clock) {
+    public ClockAgentAdapter(Vertx vertx, Agent agent, ClockControl clock) {
         this.vertx = vertx;
         this.agent = agent;
         this.clock = clock;
