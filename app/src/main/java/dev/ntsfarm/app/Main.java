@@ -2,8 +2,12 @@ package dev.ntsfarm.app;
 
 import dev.ntsfarm.agent.AgentCommand;
 import dev.ntsfarm.app.bench.BenchCommand;
+import dev.ntsfarm.app.host.LogSettings;
+import dev.ntsfarm.app.host.Logging;
 import dev.ntsfarm.control.ctl.Ntsctl;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,7 +25,24 @@ public final class Main {
     public static void main(String[] args) {
         if (args.length > 0 && SERVICES.contains(args[0])) {
             // from the first instant: a SIGHUP during start must not end a service (the JVM's default)
-            Signals.onReload(() -> { });
+            Signals.onReload(Logging::reopen);
+            switch (LogSettings.from(args[0], List.of(args).subList(1, args.length))) {
+                case LogSettings.Parsed.Mistake m -> {
+                    System.err.println("ntsfarm " + args[0] + ": " + m.message());
+                    System.exit(1);
+                }
+                case LogSettings.Parsed.Ok ok -> {
+                    try {
+                        Logging.configure(ok.settings().level(), ok.settings().file(), ok.settings().format());
+                    } catch (IOException e) {
+                        System.err.println("ntsfarm " + args[0] + ": cannot open the log: " + e.getMessage());
+                        System.exit(1);
+                    }
+                    List<String> rest = new ArrayList<>(List.of(args[0]));
+                    rest.addAll(ok.settings().rest());
+                    args = rest.toArray(String[]::new);
+                }
+            }
         }
         System.exit(run(args, System.out, System.err));
     }

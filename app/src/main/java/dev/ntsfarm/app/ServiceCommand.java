@@ -1,5 +1,6 @@
 package dev.ntsfarm.app;
 
+import dev.ntsfarm.app.host.Logging;
 import dev.ntsfarm.app.host.SdNotify;
 import dev.ntsfarm.control.ctl.Ntsctl;
 import dev.ntsfarm.core.config.Config;
@@ -98,6 +99,7 @@ final class ServiceCommand {
         Signals.onStop(stop::countDown);
         Signals.onReload(() -> {
             systemd.reloading();
+            Logging.reopen();
             farm.reload().onComplete(r -> {
                 if (r.succeeded()) {
                     r.result().forEach(line -> LOG.log(line.contains("not reloaded") ? System.Logger.Level.WARNING

@@ -1,6 +1,7 @@
 package dev.ntsfarm.app;
 
 import dev.ntsfarm.agent.AgentConfig;
+import dev.ntsfarm.app.host.LogSettings;
 import dev.ntsfarm.control.ControlOptions;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigException;
@@ -46,7 +47,7 @@ final class ValidateCommand {
 
     private static final List<Reader> READERS = List.of(
             ClusterOptions::fromConfig, FarmKeyOptions::fromConfig, NtpOptions::fromConfig, NtsKeOptions::fromConfig,
-            c -> ControlOptions.fromConfig(c, ControlOptions.DEFAULT_FARM_PORT), MetricsOptions::fromConfig, AgentConfig::from, ServiceCommand::pidFile);
+            c -> ControlOptions.fromConfig(c, ControlOptions.DEFAULT_FARM_PORT), MetricsOptions::fromConfig, AgentConfig::from, ServiceCommand::pidFile, LogSettings::check);
 
     /** Directives whose meaning spans lines: checked with the whole configuration only. */
     private static final Set<String> PAIRED = Set.of("ntsserverkey", "ntsservercert");

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ntsfarm.testsupport.Await;
 import dev.ntsfarm.testsupport.Ports;
 import dev.ntsfarm.testsupport.Requirements;
+import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -74,8 +77,9 @@ class SystemdReadinessTest {
 
         int kePort = Ports.freeTcp();
         Path log = dir.resolve("up.log");
+        Path messages = dir.resolve("farm.log");
         farm = ServiceProcess.start(dir, log, Map.of("NOTIFY_SOCKET", socket.toString()), "up",
-                "port " + Ports.freeUdpAndTcp(), "ntsport " + kePort, "cmdport 0", "metricsport 0",
+                "-L", "0", "-l", messages.toString(), "logformat json", "port " + Ports.freeUdpAndTcp(), "ntsport " + kePort, "cmdport 0", "metricsport 0",
                 "ntsdumpdir " + dir.resolve("var"), "cluster name ready-" + ProcessHandle.current().pid());
         String said = Await.until(Duration.ofSeconds(90), Duration.ofMillis(50), () -> Files.readString(heard),
                 t -> t.contains("READY=1") || !farm.isAlive());
@@ -96,5 +100,13 @@ class SystemdReadinessTest {
         assertEquals(0, farm.exitValue(), Files.readString(log));
         assertTrue(receiver.waitFor(10, TimeUnit.SECONDS), "the receiver heard STOPPING=1");
         assertTrue(Files.readString(heard).contains("STOPPING=1"));
+        // the log asked for: JSON lines, one a record, each with its level
+        List<String> lines = Files.readAllLines(messages);
+        assertTrue(lines.size() > 3, lines.toString());
+        for (String line : lines) {
+            JsonObject record = new JsonObject(line);
+            assertTrue(Set.of("DEBUG", "INFO", "WARN", "ERROR").contains(record.getString("level")), line);
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.contains("SIGHUP: NTS-KE certificates reloaded")), lines.toString());
     }
 }

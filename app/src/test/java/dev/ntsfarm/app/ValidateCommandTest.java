@@ -111,6 +111,8 @@ class ValidateCommandTest {
         "key file without a name | keyfile                        | t.conf:1: keyfile: expected 1 argument, got 0",
         "short farm secret       | farmsecret @SHORTSECRET@         | t.conf:1: farmsecret:",
         "bad pidfile             | pidfile a b                    | t.conf:1: pidfile: expected 1 argument, got 2",
+        "bad log format          | logformat xml                  | t.conf:1: logformat: expected text or json",
+        "refused log             | log tracking                   | t.conf:1: log: not supported",
         "bad cluster member      | cluster member nowhere:99999   | t.conf:1: cluster:",
     })
     void eachKindOfMistakeNamesItsFileAndLine(String kind, String text, String expected) throws Exception {

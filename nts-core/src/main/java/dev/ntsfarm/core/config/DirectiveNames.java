@@ -17,13 +17,15 @@ public final class DirectiveNames {
             "ntstrustedcerts", "nosystemcert", "nocerttimecheck", "ntsrefresh",
             "keyfile", "commandkey", "cmdport", "bindcmdaddress", "cmdallow", "cmddeny",
             "allow", "deny", "ratelimit", "ntsratelimit", "maxntsconnections",
-            "local", "makestep", "driftfile", "bindaddress", "pidfile");
+            "local", "makestep", "driftfile", "bindaddress", "pidfile", "logdir");
 
     /**
      * chrony's directives that ntsfarm refuses, with the reason and what to do instead: a line that
      * would be read and then ignored is an error, never silence.
      */
     public static final Map<String, String> REFUSED = Map.of(
+            "log", "not supported (expected: the figures chronyd logs, tracking and statistics, are the"
+                    + " metrics at /metrics on metricsport; messages go to logdir)",
             "sourcedir", "not supported (expected: the sources as server, pool or peer lines in the configuration,"
                     + " added at run time with 'ntsfarm ctl add server ...')");
 
@@ -31,10 +33,11 @@ public final class DirectiveNames {
      * Directives of the farm alone: {@code cluster}, {@code farmsecret}, {@code ntsntpport}, and
      * {@code clockagent HOST:PORT} (the host's clock agent, whose sync state a responder serves; default
      * {@code 127.0.0.1:323}, {@code none} to never ask), {@code metricsport N} and
-     * {@code bindmetricsaddress ADDRESS} (where metrics and the status page are served).
+     * {@code bindmetricsaddress ADDRESS} (where metrics and the status page are served), and
+     * {@code logformat text|json} (the log's lines).
      */
     public static final Set<String> FARM = Set.of("cluster", "farmsecret", "ntsntpport", "clockagent",
-            "metricsport", "bindmetricsaddress");
+            "metricsport", "bindmetricsaddress", "logformat");
 
     private static final Set<String> ALL;
 
