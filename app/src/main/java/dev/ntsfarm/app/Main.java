@@ -116,6 +116,11 @@ public final class Main {
                              exit 0, or FILE:LINE: lines and exit 1
                   version    print the version of ntsfarm and of the JDK it runs on
                   help       this text
+
+                The services (up, nts-ke, ntp, agent) also take chronyd's -L LEVEL (-1 debug, 0 info,
+                1 warning, 2 error) and -l FILE (log there instead of standard error); logdir DIR and
+                logformat text|json in the configuration. Metrics and a status page on metricsport
+                (9975). SIGHUP reloads certificates, the key file and the log; SIGTERM stops.
                 """);
     }
 }
