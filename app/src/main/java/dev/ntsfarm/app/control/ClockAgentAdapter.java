@@ -42,22 +42,17 @@ public final class ClockAgentAdapter implements ClockAgentControl, ClockSyncFeed
 
     @Override
     public List<SourceRow<SourceReport>> sources() {
-        List<NtpSource> sources = agent.sources();
-        List<SourceReport> reports = agent.sourceReports();
-        List<SourceRow<SourceReport>> rows = new ArrayList<>();
-        for (int i = 0; i < Math.min(sources.size(), reports.size()); i++) {
-            if (reports.get(i) != null) {
-                rows.add(new SourceRow<>(sources.get(i).name(), sources.get(i).addressText(), reports.get(i)));
-            }
-        }
-        return rows;
+        return rows(agent.sources(), agent.sourceReports());
     }
 
     @Override
     public List<SourceRow<SourceStatsReport>> sourceStats() {
-        List<NtpSource> sources = agent.sources();
-        List<SourceStatsReport> reports = agent.sourceStatsReports();
-        List<SourceRow<SourceStatsReport>> rows = new ArrayList<>();
+        return rows(agent.sources(), agent.sourceStatsReports());
+    }
+
+    /** Each source's report beside its name and address; a source without a report yet is left out. */
+    private static <R> List<SourceRow<R>> rows(List<NtpSource> sources, List<R> reports) {
+        List<SourceRow<R>> rows = new ArrayList<>();
         for (int i = 0; i < Math.min(sources.size(), reports.size()); i++) {
             if (reports.get(i) != null) {
                 rows.add(new SourceRow<>(sources.get(i).name(), sources.get(i).addressText(), reports.get(i)));
