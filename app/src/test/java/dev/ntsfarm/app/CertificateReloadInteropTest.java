@@ -10,6 +10,7 @@ import dev.ntsfarm.testsupport.Await;
 import dev.ntsfarm.testsupport.Chronyd;
 import dev.ntsfarm.testsupport.Ports;
 import dev.ntsfarm.testsupport.Requirements;
+import dev.ntsfarm.testsupport.farm.FarmProcess;
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -45,7 +45,7 @@ class CertificateReloadInteropTest {
     @TempDir
     Path dir;
     private Chronyd chronyd;
-    private Process farm;
+    private FarmProcess farm;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -56,13 +56,13 @@ class CertificateReloadInteropTest {
     @AfterEach
     void tearDown() throws Exception {
         chronyd.close();
-        if (farm != null && farm.isAlive()) {
-            farm.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (farm != null) {
+            farm.kill();
         }
     }
 
-    private Process startUp(Path log, String... directives) throws Exception {
-        return ServiceProcess.start(dir, log, Map.of(), "up", directives);
+    private FarmProcess startUp(String... directives) throws Exception {
+        return FarmProcess.of("up", dir, Map.of(), "up", directives).start();
     }
 
     private static String awaitLog(Path log, String text, int occurrences) throws Exception {
@@ -80,8 +80,8 @@ class CertificateReloadInteropTest {
         return n;
     }
 
-    private static void signal(Process p, String signal) throws Exception {
-        ServiceProcess.signal(p, signal);
+    private static void signal(FarmProcess p, String signal) throws Exception {
+        p.signal(signal);
     }
 
     /** The certificate the NTS-KE port presents to a client that offers ntske/1 and trusts anything. */
@@ -147,10 +147,10 @@ class CertificateReloadInteropTest {
 
         int ntpPort = Ports.freeUdpAndTcp();
         int kePort = Ports.freeTcp();
-        Path log = dir.resolve("up.log");
-        farm = startUp(log, "port " + ntpPort, "ntsport " + kePort, "cmdport 0", "metricsport 0",
+        farm = startUp("port " + ntpPort, "ntsport " + kePort, "cmdport 0", "metricsport 0",
                 "ntsserverkey " + key, "ntsservercert " + cert, "ntsdumpdir " + dir.resolve("var"),
                 "cluster name reload-" + ProcessHandle.current().pid());
+        Path log = farm.logFile();
         awaitLog(log, ": running", 1);
 
         assertArrayEquals(der(old), presented(kePort).getEncoded());
@@ -177,8 +177,7 @@ class CertificateReloadInteropTest {
                 "no key in the log");
 
         signal(farm, "TERM");
-        assertTrue(farm.waitFor(60, TimeUnit.SECONDS), "SIGTERM stops the farm");
-        assertEquals(0, farm.exitValue(), Files.readString(log));
+        assertEquals(0, farm.awaitExit(Duration.ofSeconds(60)), Files.readString(log));
         assertTrue(Files.readString(log).contains("ntsfarm up: stopping"), Files.readString(log));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ntsfarm.testsupport.Await;
 import dev.ntsfarm.testsupport.Ports;
 import dev.ntsfarm.testsupport.Requirements;
+import dev.ntsfarm.testsupport.farm.FarmProcess;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -46,14 +47,15 @@ class SystemdReadinessTest {
     @TempDir
     Path dir;
     private Process receiver;
-    private Process farm;
+    private FarmProcess farm;
 
     @AfterEach
     void tearDown() throws Exception {
-        for (Process p : new Process[] {farm, receiver}) {
-            if (p != null && p.isAlive()) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+        if (farm != null) {
+            farm.kill();
+        }
+        if (receiver != null && receiver.isAlive()) {
+            receiver.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 
@@ -76,11 +78,11 @@ class SystemdReadinessTest {
         Await.until(Duration.ofSeconds(20), Duration.ofMillis(50), () -> Files.readString(heard), t -> t.contains("bound"));
 
         int kePort = Ports.freeTcp();
-        Path log = dir.resolve("up.log");
         Path messages = dir.resolve("farm.log");
-        farm = ServiceProcess.start(dir, log, Map.of("NOTIFY_SOCKET", socket.toString()), "up",
+        farm = FarmProcess.of("up", dir, Map.of("NOTIFY_SOCKET", socket.toString()), "up",
                 "-L", "0", "-l", messages.toString(), "logformat json", "port " + Ports.freeUdpAndTcp(), "ntsport " + kePort, "cmdport 0", "metricsport 0",
-                "ntsdumpdir " + dir.resolve("var"), "cluster name ready-" + ProcessHandle.current().pid());
+                "ntsdumpdir " + dir.resolve("var"), "cluster name ready-" + ProcessHandle.current().pid()).start();
+        Path log = farm.logFile();
         String said = Await.until(Duration.ofSeconds(90), Duration.ofMillis(50), () -> Files.readString(heard),
                 t -> t.contains("READY=1") || !farm.isAlive());
         assertTrue(said.contains("READY=1"), said + Files.readString(log));
@@ -89,15 +91,14 @@ class SystemdReadinessTest {
         assertTrue(said.contains("MAINPID=" + farm.pid()), said);
         assertTrue(said.contains("STATUS=NTP"), said);
 
-        ServiceProcess.signal(farm, "HUP");
+        farm.signal("HUP");
         said = Await.until(Duration.ofSeconds(30), Duration.ofMillis(50), () -> Files.readString(heard),
                 t -> t.lines().filter(l -> l.contains("READY=1")).count() >= 2);
         assertTrue(said.contains("RELOADING=1"), said);
         assertEquals(2, said.lines().filter(l -> l.contains("READY=1")).count(), said);
 
-        ServiceProcess.signal(farm, "TERM");
-        assertTrue(farm.waitFor(60, TimeUnit.SECONDS), "stopped");
-        assertEquals(0, farm.exitValue(), Files.readString(log));
+        farm.signal("TERM");
+        assertEquals(0, farm.awaitExit(Duration.ofSeconds(60)), Files.readString(log));
         assertTrue(receiver.waitFor(10, TimeUnit.SECONDS), "the receiver heard STOPPING=1");
         assertTrue(Files.readString(heard).contains("STOPPING=1"));
         // the log asked for: JSON lines, one a record, each with its level

@@ -61,6 +61,33 @@ public final class FarmProcess implements AutoCloseable {
         this.command = List.copyOf(cmd);
     }
 
+    /**
+     * {@code ntsfarm SUBCOMMAND ARGS...} on this host, not started yet; its output goes to
+     * {@code dir/NAME.log}.
+     */
+    public static FarmProcess of(String name, Path dir, Map<String, String> environment, String subcommand,
+                                 String... args) {
+        return new FarmProcess(name, dir, null, environment, subcommand, List.of(args));
+    }
+
+    /** The operating system's id of the running process. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Sends {@code signal} ({@code HUP}, {@code TERM}, ...) and returns at once. */
+    public void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " " + process.pid() + " failed");
+        }
+    }
+
+    /** The file the output goes to. */
+    public Path logFile() {
+        return log;
+    }
+
     /** Starts the process (again); returns at once. */
     public FarmProcess start() throws IOException {
         if (process != null && process.isAlive()) {
