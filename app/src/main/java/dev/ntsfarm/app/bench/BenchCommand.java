@@ -56,6 +56,8 @@ public final class BenchCommand {
               --rate R            open loop: R requests per second
               --window W          closed loop: W requests outstanding (without --rate)  [32]
               --timeout MS        closed loop: an answer later than this counts as lost [1000]
+              --server-pid PID    also report the server's CPU time per answered request: every
+                                  thread of process PID (/proc/PID/task/*/schedstat), before and after
               --help              this text
             """;
 
@@ -72,6 +74,7 @@ public final class BenchCommand {
         double rate = 0;
         int window = DEFAULT_WINDOW;
         long timeout = DEFAULT_TIMEOUT_MILLIS;
+        long serverPid = 0;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -102,6 +105,7 @@ public final class BenchCommand {
                     case "--rate" -> rate = decimal(args, ++i, a, 1, 1e8);
                     case "--window" -> window = (int) number(args, ++i, a, 1, 1 << 16);
                     case "--timeout" -> timeout = number(args, ++i, a, 1, 60_000);
+                    case "--server-pid" -> serverPid = number(args, ++i, a, 1, Integer.MAX_VALUE);
                     default -> throw new IllegalArgumentException("unknown option \"" + a + "\" (see --help)");
                 }
             }
@@ -137,8 +141,16 @@ public final class BenchCommand {
             LoadGenerator.Settings settings = new LoadGenerator.Settings(target, count,
                     (long) (duration * 1e9), rate, window, TimeUnit.MILLISECONDS.toNanos(timeout),
                     TimeUnit.MILLISECONDS.toNanos(timeout));
+            ProcessCpu cpu = serverPid > 0 ? ProcessCpu.of(serverPid) : null;
+            long cpuBefore = cpu != null ? cpu.nanos() : 0;
             LoadGenerator.Result result = new LoadGenerator(settings, requests).run();
             report(out, target, requests, settings, result);
+            if (cpu != null) {
+                long spent = cpu.nanos() - cpuBefore;
+                out.printf(Locale.ROOT, "server cpu  %.2f us per answered request (%.3f s of CPU, pid %d, %d threads)%n",
+                        result.received() == 0 ? 0 : spent / 1e3 / result.received(), spent / 1e9, serverPid,
+                        cpu.threads());
+            }
             return 0;
         } catch (Exception e) {
             err.println("ntsfarm bench: " + e.getClass().getSimpleName() + ": " + e.getMessage());

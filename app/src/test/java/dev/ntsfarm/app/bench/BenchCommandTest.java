@@ -124,6 +124,24 @@ class BenchCommandTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void fixedRateRunReportsTheServersCpuPerAnsweredRequest() throws Exception {
+        // the responder runs in this JVM: its threads are this process's
+        int port = startResponder(ring());
+        int code = BenchCommand.run(new String[] {"--mode", "ntp", "--host", "127.0.0.1", "--port", "" + port,
+                "--rate", "2000", "--count", "2000", "--duration", "20",
+                "--server-pid", "" + ProcessHandle.current().pid()}, out, err);
+        String text = outBytes.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, errBytes.toString(StandardCharsets.UTF_8));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "server cpu  ([0-9.]+) us per answered request \\(([0-9.]+) s of CPU").matcher(text);
+        assertTrue(m.find(), text);
+        assertTrue(Double.parseDouble(m.group(1)) > 0 && Double.parseDouble(m.group(2)) > 0, text);
+        assertEquals(BenchCommand.EXIT_FAILURE, BenchCommand.run(new String[] {"--port", "" + port, "--count", "1",
+                "--server-pid", "999999999"}, out, err), "no such process");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void ntsOpenLoopWithReusedCookiesIsAnsweredAuthenticated() throws Exception {
         MasterKeyRing ring = ring();
         int port = startResponder(ring);

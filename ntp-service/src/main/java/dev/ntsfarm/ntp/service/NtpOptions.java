@@ -6,6 +6,7 @@ import dev.ntsfarm.core.config.ConfigError;
 import dev.ntsfarm.core.config.ConfigException;
 import dev.ntsfarm.core.config.Directive;
 import dev.ntsfarm.core.config.LocalDirective;
+import dev.ntsfarm.core.ntp.ClientRateLimiter;
 import dev.ntsfarm.core.config.RateLimit;
 import dev.ntsfarm.core.keyfile.KeyFile;
 import dev.ntsfarm.core.keyfile.KeyFileResult;
@@ -37,6 +38,8 @@ public final class NtpOptions {
     public static final int DEFAULT_PORT = 123;
     /** One socket and event loop per core (DESIGN section 8). */
     public static final int DEFAULT_EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
+    /** chrony's default {@code clientloglimit}: 512 KiB for the client log. */
+    public static final int DEFAULT_CLIENT_LOG_LIMIT = 524_288;
     /** chrony's default for {@code ratelimit kod}: no KoD RATE, drops only. */
     public static final int DEFAULT_RATELIMIT_KOD = 0;
 
@@ -49,10 +52,18 @@ public final class NtpOptions {
     private final KeyFile keyFile;
     private final int eventLoops;
     private final ClockAgentEndpoint clockAgent;
+    private final int clientLogLimit;
 
     private NtpOptions(int port, List<InetAddress> bindAddresses, List<AccessRule> accessRules, RateLimit rateLimit,
                        int rateLimitKod, LocalDirective local, KeyFile keyFile, int eventLoops,
                        ClockAgentEndpoint clockAgent) {
+        this(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, keyFile, eventLoops, clockAgent,
+                DEFAULT_CLIENT_LOG_LIMIT);
+    }
+
+    private NtpOptions(int port, List<InetAddress> bindAddresses, List<AccessRule> accessRules, RateLimit rateLimit,
+                       int rateLimitKod, LocalDirective local, KeyFile keyFile, int eventLoops,
+                       ClockAgentEndpoint clockAgent, int clientLogLimit) {
         if (port < 0 || port > 0xFFFF) {
             throw new IllegalArgumentException("port " + port + " (expected: 0..65535)");
         }
@@ -71,6 +82,7 @@ public final class NtpOptions {
         this.keyFile = keyFile;
         this.eventLoops = eventLoops;
         this.clockAgent = clockAgent;
+        this.clientLogLimit = clientLogLimit;
     }
 
     /**
@@ -98,6 +110,7 @@ public final class NtpOptions {
         LocalDirective local = null;
         KeyFile keyFile = null;
         ClockAgentEndpoint clockAgent = ClockAgentEndpoint.DEFAULT;
+        int clientLogLimit = DEFAULT_CLIENT_LOG_LIMIT;
         for (Directive d : config.directives()) {
             switch (d.name()) {
                 case "port" -> {
@@ -128,6 +141,10 @@ public final class NtpOptions {
                     keyFile = readKeyFile(d, Path.of(d.word(0)));
                 }
                 case "clockagent" -> clockAgent = ClockAgentEndpoint.from(d);
+                case "clientloglimit" -> {
+                    d.expectArgs(1, 1);
+                    clientLogLimit = d.integer(0, "a size in bytes", 0, Integer.MAX_VALUE);
+                }
                 default -> {
                     // another service's directive
                 }
@@ -140,7 +157,8 @@ public final class NtpOptions {
         if (bind6 != null) {
             binds.add(bind6);
         }
-        return new NtpOptions(port, binds, rules, rateLimit, kod, local, keyFile, DEFAULT_EVENT_LOOPS, clockAgent);
+        return new NtpOptions(port, binds, rules, rateLimit, kod, local, keyFile, DEFAULT_EVENT_LOOPS, clockAgent,
+                clientLogLimit);
     }
 
     private static KeyFile readKeyFile(Directive d, Path path) throws ConfigException {
@@ -213,50 +231,65 @@ public final class NtpOptions {
         return Optional.ofNullable(clockAgent);
     }
 
-    /** Sockets (one per event loop) when the native transport allows SO_REUSEPORT. */
+    /**
+     * chrony's {@code clientloglimit}: bytes for what the server remembers of its clients; here the
+     * interleaved-mode timestamps ({@code InterleavedTimestamps.BYTES_PER_ENTRY} bytes a reply), split
+     * over the responder's threads. 0 turns interleaved mode off.
+     */
+    public int clientLogLimit() {
+        return clientLogLimit;
+    }
+
+    /** Sockets and threads per bound address (SO_REUSEPORT). */
     public int eventLoops() {
         return eventLoops;
     }
 
     public NtpOptions withPort(int port) {
         return new NtpOptions(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, keyFile,
-                eventLoops, clockAgent);
+                eventLoops, clockAgent, clientLogLimit);
     }
 
     public NtpOptions withBindAddresses(List<InetAddress> addresses) {
         return new NtpOptions(port, addresses, accessRules, rateLimit, rateLimitKod, local, keyFile,
-                eventLoops, clockAgent);
+                eventLoops, clockAgent, clientLogLimit);
     }
 
     public NtpOptions withAccessRules(List<AccessRule> rules) {
         return new NtpOptions(port, bindAddresses, rules, rateLimit, rateLimitKod, local, keyFile,
-                eventLoops, clockAgent);
+                eventLoops, clockAgent, clientLogLimit);
     }
 
     public NtpOptions withRateLimit(RateLimit limit, int kod) {
         return new NtpOptions(port, bindAddresses, accessRules, limit, kod, local, keyFile,
-                eventLoops, clockAgent);
+                eventLoops, clockAgent, clientLogLimit);
     }
 
     public NtpOptions withLocal(LocalDirective local) {
         return new NtpOptions(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, keyFile,
-                eventLoops, clockAgent);
+                eventLoops, clockAgent, clientLogLimit);
     }
 
     public NtpOptions withKeyFile(KeyFile keyFile) {
         return new NtpOptions(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, keyFile,
-                eventLoops, clockAgent);
+                eventLoops, clockAgent, clientLogLimit);
     }
 
     /** {@code clockagent}: the agent's endpoint, or {@code null} for {@code none}. */
     public NtpOptions withClockAgent(ClockAgentEndpoint clockAgent) {
         return new NtpOptions(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, keyFile, eventLoops,
-                clockAgent);
+                clockAgent, clientLogLimit);
     }
 
     public NtpOptions withEventLoops(int eventLoops) {
         return new NtpOptions(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, keyFile,
-                eventLoops, clockAgent);
+                eventLoops, clockAgent, clientLogLimit);
+    }
+
+    /** {@code clientloglimit}: bytes for the interleaved-mode timestamps; 0 turns interleaved mode off. */
+    public NtpOptions withClientLogLimit(int bytes) {
+        return new NtpOptions(port, bindAddresses, accessRules, rateLimit, rateLimitKod, local, keyFile,
+                eventLoops, clockAgent, bytes);
     }
 
     /** The clock state to serve without a clock agent: {@code local stratum N}, or unsynchronised. */
@@ -269,7 +302,8 @@ public final class NtpOptions {
         return o instanceof NtpOptions n && n.port == port && n.bindAddresses.equals(bindAddresses)
                 && n.accessRules.equals(accessRules) && Objects.equals(n.rateLimit, rateLimit)
                 && n.rateLimitKod == rateLimitKod && Objects.equals(n.local, local)
-                && n.keyFile == keyFile && n.eventLoops == eventLoops && Objects.equals(n.clockAgent, clockAgent);
+                && n.keyFile == keyFile && n.eventLoops == eventLoops && Objects.equals(n.clockAgent, clockAgent)
+                && n.clientLogLimit == clientLogLimit;
     }
 
     @Override

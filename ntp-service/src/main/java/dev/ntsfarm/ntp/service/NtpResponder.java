@@ -1,41 +1,48 @@
 package dev.ntsfarm.ntp.service;
 
 import dev.ntsfarm.core.config.AccessTable;
-import dev.ntsfarm.core.cookie.FarmSecret;
-import dev.ntsfarm.core.cookie.MasterKeyRing;
-import dev.ntsfarm.farm.keys.KeyRingSource;
-import dev.ntsfarm.core.ntp.NtpClock;
+import dev.ntsfarm.core.cookie.NonceSource;
 import dev.ntsfarm.core.keyfile.KeyFile;
+import dev.ntsfarm.core.ntp.ClientRateLimiter;
+import dev.ntsfarm.core.ntp.InterleavedTimestamps;
+import dev.ntsfarm.core.ntp.NtpClock;
+import dev.ntsfarm.core.ntp.ServerState;
+import dev.ntsfarm.core.ntp.ServerStateSource;
 import dev.ntsfarm.core.ntp.SymmetricKeys;
+import dev.ntsfarm.core.nts.NtpNtsServer;
+import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.core.stats.ServerStats;
-import io.vertx.core.DeploymentOptions;
+import dev.ntsfarm.farm.keys.KeyRingSource;
+import dev.ntsfarm.socket.TimestampedSocket;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.SocketException;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
- * The NTP/NTS responder (DESIGN sections 1, 2 and 8): a thin Vert.x adapter that owns the UDP sockets
- * and hands every datagram to nts-core's {@link dev.ntsfarm.core.nts.NtsResponder#handle} decision.
+ * The NTP/NTS responder (DESIGN sections 1, 2 and 8): a thin adapter that owns the UDP sockets and
+ * hands every datagram, with its sender and the kernel's receive time, to nts-core's
+ * {@link NtpNtsServer#handle} decision, then sends what it decided.
  *
- * <p>With the native epoll transport it binds one SO_REUSEPORT socket per event loop
- * ({@link NtpOptions#eventLoops()}), so the kernel spreads clients over every core; without it
- * (another OS, or the native library missing) it binds one socket and says so in the log. With no
- * {@code bindaddress} it binds {@code ::} as one dual-stack socket set, serving IPv4 and IPv6, or
- * {@code 0.0.0.0} where the host has no IPv6.
+ * <p>One thread and one SO_REUSEPORT socket per core and bound address ({@link NtpOptions#eventLoops()}),
+ * so the kernel spreads clients over every core; {@code recvmmsg}/{@code sendmmsg} batches of 16
+ * ({@link TimestampedSocket}). With no {@code bindaddress} it binds {@code ::} as one dual-stack socket
+ * set, serving IPv4 and IPv6, or {@code 0.0.0.0} where the host has no IPv6.
  *
- * <p>Per datagram: receive time read first; size, {@code allow}/{@code deny} and {@code ratelimit}
- * checked; then the decision (plain mode 3 to 4, symmetric-key MAC, or NTS with a NAK for a cookie that
- * will not open), whose transmit timestamp is read last inside it; then the send. The hot path never
- * blocks; counts go to {@link ServerStats}: every datagram is "NTP packets received", every one not
- * answered "NTP packets dropped" (chronyd counts only rate-limit drops there; a farm wants them all).
+ * <p>Timestamps: the receive time is the kernel's (SO_TIMESTAMPING), not one read after the thread
+ * woke; the transmit time is read last, just before the send; for clients in interleaved mode
+ * (chrony's {@code xleave}) the kernel's transmit time of each reply is read back from the socket's
+ * error queue and served in the next one. Counts go to {@link ServerStats}: every datagram is "NTP
+ * packets received", every one not answered "NTP packets dropped" (chronyd counts only rate-limit
+ * drops there; a farm wants them all), by {@link dev.ntsfarm.core.ntp.DropReason}.
  */
 public final class NtpResponder {
 
@@ -49,11 +56,13 @@ public final class NtpResponder {
     private final KeyRingSource keyRing;
     private final SyncStateSource sync;
     private final NtpClock clock;
-    private final List<String> deployments = new ArrayList<>();
+    private final List<ResponderLoop> loops = new ArrayList<>();
     private final ReloadableSymmetricKeys symmetricKeys;
     private volatile int port = -1;
     private volatile int sockets;
-    private volatile boolean reusePort;
+    private volatile ClientRateLimiter limiter;
+    /** Whether the JIT has seen the path yet: once per process is enough. */
+    private static volatile boolean warmedUp;
 
     private NtpResponder(Vertx vertx, NtpOptions options, ServerStats stats, KeyRingSource keyRing,
                          SyncStateSource sync, NtpClock clock) {
@@ -85,98 +94,177 @@ public final class NtpResponder {
         return new NtpResponder(vertx, options, stats, keyRing, sync, clock);
     }
 
-    /** Vert.x options the responder wants: the native transport, and an event loop per socket. */
+    /** Vert.x options for the process around the responder: the native transport for its other services. */
     public static VertxOptions vertxOptions(NtpOptions options) {
         return new VertxOptions()
                 .setPreferNativeTransport(true)
                 .setEventLoopPoolSize(Math.max(options.eventLoops(), VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE));
     }
 
-    /** Binds every socket; the future completes with the bound port when all are listening. */
+    /** Binds every socket and starts its thread; the future completes with the bound port. */
     public Future<Integer> start() {
-        boolean nativeTransport = vertx.isNativeTransportEnabled();
-        int loops = nativeTransport ? options.eventLoops() : 1;
-        if (!nativeTransport) {
-            Throwable why = vertx.unavailableNativeTransportCause();
-            LOG.log(System.Logger.Level.WARNING, "native epoll transport unavailable ("
-                    + (why != null ? why.getMessage() : "not preferred by this Vert.x instance")
-                    + "): one NTP socket without SO_REUSEPORT, on one event loop");
-        }
-        reusePort = nativeTransport;
+        // binding is quick, but the warm-up runs for up to a few seconds: never on an event loop
+        return vertx.executeBlocking(this::startNow, false);
+    }
+
+    private Integer startNow() throws SocketException {
         List<InetAddress> binds = options.bindAddresses();
-        if (binds.isEmpty()) {
-            return startOn(List.of(anyAddress(true)), loops)
-                    .recover(e -> {
-                        LOG.log(System.Logger.Level.WARNING, "cannot bind the IPv6 wildcard (" + e.getMessage()
-                                + "): serving IPv4 only");
-                        return stop().compose(v -> startOn(List.of(anyAddress(false)), loops));
-                    });
-        }
-        return startOn(binds, loops);
-    }
-
-    private Future<Integer> startOn(List<InetAddress> binds, int loops) {
-        ResponderShared shared = shared(binds);
-        ResponderLoop first = new ResponderLoop(shared, options.port());
-        return vertx.deployVerticle(first).compose(id -> {
-            deployments.add(id);
-            int bound = first.boundPort();
-            if (loops == 1) {
-                return Future.succeededFuture(bound);
+        try {
+            if (binds.isEmpty()) {
+                try {
+                    return startOn(List.of(anyAddress(true)));
+                } catch (SocketException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot bind the IPv6 wildcard (" + e.getMessage()
+                            + "): serving IPv4 only");
+                    closeAll();
+                    return startOn(List.of(anyAddress(false)));
+                }
             }
-            return vertx.deployVerticle(() -> new ResponderLoop(shared, bound),
-                            new DeploymentOptions().setInstances(loops - 1))
-                    .map(id2 -> {
-                        deployments.add(id2);
-                        return bound;
-                    });
-        }).onSuccess(p -> {
-            port = p;
-            sockets = loops * binds.size();
-            LOG.log(System.Logger.Level.INFO, "NTP responder listening on " + binds + " port " + p + " with "
-                    + loops + (loops == 1 ? " socket" : " SO_REUSEPORT sockets") + " per address");
-        });
+            return startOn(binds);
+        } catch (SocketException | RuntimeException e) {
+            closeAll();
+            throw e;
+        }
     }
 
-    private ResponderShared shared(List<InetAddress> binds) {
+    private int startOn(List<InetAddress> binds) throws SocketException {
+        int threads = options.eventLoops();
+        NtpNtsServer.Policy policy = policy();
+        int perThread = options.clientLogLimit() == 0 ? 0 : Math.max(16, options.clientLogLimit()
+                / InterleavedTimestamps.BYTES_PER_ENTRY / (threads * binds.size()));
+        if (!warmedUp) {
+            long ms = ResponderWarmUp.run(policy);
+            warmedUp = true;
+            LOG.log(System.Logger.Level.INFO, "responder path run " + ResponderWarmUp.DECISIONS + " times before serving (" + ms + " ms), so the JIT has compiled it");
+        }
+        int bound = options.port();
+        List<ResponderLoop> made = new ArrayList<>();
+        for (InetAddress address : binds) {
+            for (int i = 0; i < threads; i++) {
+                TimestampedSocket socket = TimestampedSocket.bind(address, bound, SOCKET_OPTIONS);
+                bound = socket.port();
+                if (socket.receiveTimestamps() == TimestampedSocket.ReceiveTimestamps.NONE && made.isEmpty()) {
+                    LOG.log(System.Logger.Level.WARNING, "the kernel gives no receive timestamps on " + socket
+                            + ": receive times are read in user space, after the thread wakes");
+                }
+                NtpNtsServer server = new NtpNtsServer(policy, NonceSource.of(drbg()), perThread);
+                made.add(new ResponderLoop(socket, server, clock, "ntp-responder-" + loops.size() + made.size()));
+                loops.add(made.getLast());
+            }
+        }
+        for (ResponderLoop l : made) {
+            l.start();
+        }
+        List<ResponderLoop> all = List.copyOf(loops);
+        stats.gauge(ServerCounter.NTP_TIMESTAMPS_HELD, () -> {
+            long n = 0;
+            for (ResponderLoop l : all) {
+                n += l.server().interleavedTimestamps() == null ? 0 : l.server().interleavedTimestamps().size();
+            }
+            return n;
+        });
+        stats.gauge(ServerCounter.NTP_TIMESTAMP_SPAN, () -> {
+            long span = 0;
+            for (ResponderLoop l : all) {
+                if (l.server().interleavedTimestamps() != null) {
+                    span = Math.max(span, l.server().interleavedTimestamps().spanSeconds());
+                }
+            }
+            return span;
+        });
+        port = bound;
+        sockets = made.size();
+        TimestampedSocket first = made.getFirst().socket();
+        LOG.log(System.Logger.Level.INFO, "NTP responder listening on " + binds + " port " + bound + " with "
+                + threads + (threads == 1 ? " socket" : " SO_REUSEPORT sockets") + " per address; receive timestamps "
+                + first.receiveTimestamps() + ", transmit timestamps "
+                + (first.transmitTimestamps() ? "SO_TIMESTAMPING (interleaved mode)" : "none"));
+        return bound;
+    }
+
+    private NtpNtsServer.Policy policy() {
         AccessTable access = AccessTable.of(options.accessRules());
         ClientRateLimiter limiter = options.rateLimit()
                 .map(l -> ClientRateLimiter.of(l, options.rateLimitKod())).orElse(null);
         SymmetricKeys keys = symmetricKeys;
-        KeyRingSource ring = keyRing != null ? keyRing : unopenableRing();
         int minPoll = options.rateLimit().map(l -> l.interval()).orElse(MIN_POLL_WITHOUT_RATELIMIT);
-        return new ResponderShared(binds, reusePort, access, limiter, keys, ring, keyRing != null, sync, clock,
-                stats, minPoll, Precision.VALUE);
+        this.limiter = limiter;
+        return new NtpNtsServer.Policy(access, limiter, keys, keyRing == null ? null : keyRing::current,
+                new ServedState(sync, minPoll, Precision.VALUE), clock, stats);
     }
 
-    /** A ring under a random secret nobody holds, for a responder without farm keys: no cookie opens. */
     /** Puts a key file read again (SIGHUP) in force for the next packet; the table is swapped whole. */
     public void useKeyFile(KeyFile keyFile) {
         symmetricKeys.use(keyFile);
     }
 
-    private static KeyRingSource unopenableRing() {
-        SecureRandom r = new SecureRandom();
-        byte[] secret = new byte[FarmSecret.MIN_LENGTH];
-        byte[] seed = new byte[32];
-        r.nextBytes(secret);
-        r.nextBytes(seed);
-        MasterKeyRing ring = MasterKeyRing.of(FarmSecret.of(secret), 0, Map.of(0L, seed));
-        return KeyRingSource.of(ring);
+    private static SecureRandom drbg() {
+        try {
+            // one DRBG per thread: SecureRandom instances lock, so threads must not share one
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     private static InetAddress anyAddress(boolean ipv6) {
         return ipv6 ? Inet6Address.ofLiteral("::") : Inet4Address.ofLiteral("0.0.0.0");
     }
 
-    /** Closes every socket {@link #start()} opened. */
+    /** Stops every thread {@link #start()} started and closes its socket. */
     public Future<Void> stop() {
-        List<Future<Void>> undeploying = new ArrayList<>();
-        for (String id : deployments) {
-            undeploying.add(vertx.undeploy(id));
+        closeAll();
+        return Future.succeededFuture();
+    }
+
+    private void closeAll() {
+        for (ResponderLoop l : loops) {
+            try {
+                l.stop(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        deployments.clear();
-        return Future.join(undeploying).mapEmpty();
+        loops.clear();
+    }
+
+    /** The clock state as reply headers carry it, rebuilt only when the sync state changes. */
+    private record Served(SyncState sync, ServerState state) {
+    }
+
+    private static final class ServedState implements ServerStateSource {
+        private final SyncStateSource sync;
+        private final int minPoll;
+        private final int precision;
+        private volatile Served served;
+
+        ServedState(SyncStateSource sync, int minPoll, int precision) {
+            this.sync = sync;
+            this.minPoll = minPoll;
+            this.precision = precision;
+        }
+
+        @Override
+        public ServerState current(long nowNtp) {
+            SyncState s = sync.current(nowNtp);
+            Served last = served;
+            if (last != null && last.sync() == s) {
+                return last.state();
+            }
+            ServerState state = new ServerState(s.leap(), s.wireStratum(), minPoll, precision, s.rootDelay(),
+                    s.rootDispersion(), s.referenceId(), s.referenceTimestamp());
+            served = new Served(s, state);
+            return state;
+        }
+    }
+
+    /**
+     * The clients the rate limiter holds, most recent first, at most {@code max} (chronyc's
+     * {@code clients}); empty without {@code ratelimit}. For reports, off the hot path.
+     */
+    public List<ClientRateLimiter.ClientRecord> clientRecords(int max) {
+        ClientRateLimiter l = limiter;
+        return l == null ? List.of() : l.records(System.currentTimeMillis() * 1_000_000L, max);
     }
 
     /** The bound UDP port (the ephemeral one when the options said 0); -1 before start. */
@@ -189,9 +277,9 @@ public final class NtpResponder {
         return sockets;
     }
 
-    /** Whether the sockets share the port with SO_REUSEPORT (native transport). */
+    /** Whether the sockets share the port with SO_REUSEPORT (always, on Linux). */
     public boolean reusePort() {
-        return reusePort;
+        return true;
     }
 
     public NtpOptions options() {
@@ -200,8 +288,10 @@ public final class NtpResponder {
 
     @Override
     public String toString() {
-        return "NtpResponder[port=" + port + ", sockets=" + sockets + ", reusePort=" + reusePort + "]";
+        return "NtpResponder[port=" + port + ", sockets=" + sockets + "]";
     }
+
+    private static final TimestampedSocket.Options SOCKET_OPTIONS = TimestampedSocket.Options.DEFAULT;
 
     /** The system clock's precision, measured once. */
     private static final class Precision {

@@ -31,6 +31,18 @@ public interface Aead {
         return aead;
     }
 
+    /**
+     * A new instance of {@code alg} for keys used once: re-keying it ({@link #init}) allocates
+     * nothing, where the default instance's JDK ciphers allocate a key schedule per key but are
+     * faster per block. AES-GCM-SIV derives a key per nonce and is always of this kind.
+     */
+    static Aead forSingleUse(AeadAlgorithm alg) {
+        return switch (alg) {
+            case AES_SIV_CMAC_256, AES_SIV_CMAC_384, AES_SIV_CMAC_512 -> new AesSiv(alg, true);
+            case AES_128_GCM_SIV -> new AesGcmSiv();
+        };
+    }
+
     AeadAlgorithm algorithm();
 
     /**

@@ -2,7 +2,6 @@ package dev.ntsfarm.core.aead;
 
 import java.security.MessageDigest;
 import java.util.Arrays;
-import javax.crypto.Cipher;
 
 /**
  * AES-SIV-CMAC-256/384/512 (RFC 5297) on the JDK's AES intrinsics: S2V as CMAC through one
@@ -29,8 +28,8 @@ public final class AesSiv implements Aead {
 
     private final AeadAlgorithm alg;
     private final int halfKey;
-    private final Cmac cmac = new Cmac();
-    private final Cipher ecb = Jca.cipher("AES/ECB/NoPadding");
+    private final Cmac cmac;
+    private final AesEngine ecb;
     /** CMAC(K1, 0^128), the S2V starting value; fixed per key. */
     private final byte[] cmacOfZero = new byte[BLOCK];
     private final byte[] d = new byte[BLOCK];
@@ -43,11 +42,21 @@ public final class AesSiv implements Aead {
     private boolean keyed;
 
     AesSiv(AeadAlgorithm alg) {
+        this(alg, false);
+    }
+
+    /**
+     * @param aesInJava the AES of {@link AesBlock} instead of the JDK's: slower per block, but
+     *                  {@link #init} allocates nothing, for a key used once
+     */
+    AesSiv(AeadAlgorithm alg, boolean aesInJava) {
         if (alg == AeadAlgorithm.AES_128_GCM_SIV) {
             throw new IllegalArgumentException("not an AES-SIV-CMAC algorithm: " + alg);
         }
         this.alg = alg;
         this.halfKey = alg.keyLength() / 2;
+        this.cmac = aesInJava ? new Cmac(AesEngine.inJava()) : new Cmac();
+        this.ecb = aesInJava ? AesEngine.inJava() : AesEngine.jdk(false);
     }
 
     /** A new instance bound to a copy of {@code key} (32, 48 or 64 bytes: AEAD 15, 16, 17). */
@@ -73,7 +82,7 @@ public final class AesSiv implements Aead {
     public void init(byte[] key, int off) {
         // RFC 5297 2.6: K1 (S2V) is the left half, K2 (CTR) the right half
         cmac.init(key, off, halfKey);
-        Jca.initEncrypt(ecb, key, off + halfKey, halfKey, false);
+        ecb.init(key, off + halfKey, halfKey);
         Arrays.fill(block, (byte) 0);
         cmac.mac(block, 0, BLOCK, cmacOfZero, 0);
         keyed = true;
@@ -194,7 +203,7 @@ public final class AesSiv implements Aead {
                 System.arraycopy(counter, 0, counters, b * BLOCK, BLOCK);
                 increment(counter);
             }
-            Jca.doFinal(ecb, counters, 0, blocks * BLOCK, keystream, 0);
+            ecb.ecb(counters, 0, blocks * BLOCK, keystream, 0);
             for (int i = 0; i < n; i++) {
                 out[outOff + done + i] = (byte) (in[inOff + done + i] ^ keystream[i]);
             }

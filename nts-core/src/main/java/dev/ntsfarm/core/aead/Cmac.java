@@ -1,32 +1,36 @@
 package dev.ntsfarm.core.aead;
 
-import javax.crypto.Cipher;
-
 /**
- * AES-CMAC (RFC 4493) on the JDK's AES: the whole message goes through one {@code AES/CBC/NoPadding}
- * cipher with a zero IV, whose last output block is the MAC (DESIGN section 8: AES-NI intrinsics).
- * The JCA resets the cipher to its zero IV after each {@code doFinal}, so no re-init per message.
+ * AES-CMAC (RFC 4493) as a CBC-MAC with a zero IV over the message, its last block xored with a
+ * subkey: on the JDK's AES one {@code AES/CBC/NoPadding} call for the message (DESIGN section 8:
+ * AES-NI intrinsics), or on {@link AesBlock} for keys used once ({@link AesEngine}).
  */
 final class Cmac {
 
     private static final int BLOCK = Jca.BLOCK;
-    /** Bytes fed per CBC update; its output is discarded into a buffer of this size. */
-    private static final int CHUNK = 1024;
     /** RFC 4493 section 2.3: R_128. */
     private static final int RB = 0x87;
 
-    private final Cipher cbc = Jca.cipher("AES/CBC/NoPadding");
+    private final AesEngine cbc;
     private final byte[] subkey1 = new byte[BLOCK];
     private final byte[] subkey2 = new byte[BLOCK];
-    private final byte[] sink = new byte[CHUNK];
     private final byte[] tail = new byte[2 * BLOCK];
     private final byte[] last = new byte[BLOCK];
 
+    /** On the JDK's AES. */
+    Cmac() {
+        this(AesEngine.jdk(true));
+    }
+
+    Cmac(AesEngine cbc) {
+        this.cbc = cbc;
+    }
+
     void init(byte[] key, int off, int len) {
-        Jca.initEncrypt(cbc, key, off, len, true);
+        cbc.init(key, off, len);
         // RFC 4493 2.3: L = AES(K, 0); K1 = dbl(L); K2 = dbl(K1)
         java.util.Arrays.fill(last, (byte) 0);
-        Jca.doFinal(cbc, last, 0, BLOCK, subkey1, 0);
+        cbc.cbcFinal(last, 0, subkey1, 0);
         dbl(subkey1);
         System.arraycopy(subkey1, 0, subkey2, 0, BLOCK);
         dbl(subkey2);
@@ -47,10 +51,8 @@ final class Cmac {
         // the blocks the xorend cannot touch go straight from the caller's array
         int untouched = xorEnd == null ? blocksBeforeLast : Math.min(blocksBeforeLast, (len - BLOCK) / BLOCK);
         int direct = untouched * BLOCK;
-        for (int done = 0; done < direct; ) {
-            int n = Math.min(CHUNK, direct - done);
-            Jca.update(cbc, msg, off + done, n, sink, 0);
-            done += n;
+        if (direct > 0) {
+            cbc.cbcUpdate(msg, off, direct);
         }
         int rest = len - direct;
         System.arraycopy(msg, off + direct, tail, 0, rest);
@@ -61,7 +63,7 @@ final class Cmac {
         }
         int lastStart = rest - lastLen;
         if (lastStart > 0) {
-            Jca.update(cbc, tail, 0, lastStart, sink, 0);
+            cbc.cbcUpdate(tail, 0, lastStart);
         }
         if (lastLen == BLOCK) {
             for (int i = 0; i < BLOCK; i++) {
@@ -74,7 +76,7 @@ final class Cmac {
                 last[i] = (byte) (b ^ subkey2[i]);
             }
         }
-        Jca.doFinal(cbc, last, 0, BLOCK, mac, macOff);
+        cbc.cbcFinal(last, 0, mac, macOff);
     }
 
     /** Doubling in GF(2^128) (RFC 5297 2.3, RFC 4493 2.3), in place. */

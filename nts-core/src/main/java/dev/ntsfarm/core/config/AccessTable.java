@@ -1,6 +1,5 @@
 package dev.ntsfarm.core.config;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.List;
 
@@ -107,15 +106,42 @@ public final class AccessTable {
 
     /** Whether {@code address} may be answered; IPv4-mapped IPv6 addresses count as IPv4. */
     public boolean allows(InetAddress address) {
-        if (address instanceof Inet4Address) {
-            // Inet4Address.hashCode() is the address itself, so the hot path copies nothing
-            return allowsIpv4(address.hashCode());
-        }
         byte[] a = address.getAddress();
-        if (isIpv4Mapped(a)) {
-            return allowsIpv4(((a[12] & 0xFF) << 24) | ((a[13] & 0xFF) << 16) | ((a[14] & 0xFF) << 8) | (a[15] & 0xFF));
+        if (a.length == 4) {
+            return allowsIpv4(((a[0] & 0xFF) << 24) | ((a[1] & 0xFF) << 16) | ((a[2] & 0xFF) << 8) | (a[3] & 0xFF));
         }
-        return walk(base6, a);
+        long high = 0;
+        long low = 0;
+        for (int i = 0; i < 8; i++) {
+            high = (high << 8) | (a[i] & 0xFF);
+            low = (low << 8) | (a[8 + i] & 0xFF);
+        }
+        return allows(high, low);
+    }
+
+    /**
+     * Whether the address {@code high:low} (128 bits, IPv4 as IPv4-mapped) may be answered; reads
+     * no object, for the hot path.
+     */
+    public boolean allows(long high, long low) {
+        if (high == 0 && (low >>> 32) == 0xFFFF) {
+            return allowsIpv4((int) low);
+        }
+        Node node = base6;
+        byte state = DENY;
+        int consumed = 0;
+        while (true) {
+            if (node.state != AS_PARENT) {
+                state = node.state;
+            }
+            if (node.children == null || consumed >= 128) {
+                return state == ALLOW;
+            }
+            long word = consumed < 64 ? high : low;
+            int nib = (int) (word >>> (60 - (consumed & 63))) & 0x0F;
+            node = node.children[nib];
+            consumed += NBITS;
+        }
     }
 
     /** Whether the IPv4 address {@code ipv4} (big-endian in an int) may be answered. */
@@ -133,35 +159,6 @@ public final class AccessTable {
             shift -= NBITS;
             node = node.children[(ipv4 >>> shift) & 0x0F];
         }
-    }
-
-    private static boolean walk(Node start, byte[] ip) {
-        Node node = start;
-        byte state = DENY;
-        int consumed = 0;
-        int total = 8 * ip.length;
-        while (true) {
-            if (node.state != AS_PARENT) {
-                state = node.state;
-            }
-            if (node.children == null || consumed >= total) {
-                return state == ALLOW;
-            }
-            node = node.children[nibble(ip, consumed)];
-            consumed += NBITS;
-        }
-    }
-
-    static boolean isIpv4Mapped(byte[] a) {
-        if (a.length != 16) {
-            return false;
-        }
-        for (int i = 0; i < 10; i++) {
-            if (a[i] != 0) {
-                return false;
-            }
-        }
-        return a[10] == (byte) 0xFF && a[11] == (byte) 0xFF;
     }
 
     @Override

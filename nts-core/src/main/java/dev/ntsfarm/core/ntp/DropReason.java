@@ -2,6 +2,17 @@ package dev.ntsfarm.core.ntp;
 
 /** Why a responder sends nothing back: a closed list, counted once by the service's statistics. */
 public enum DropReason {
+    /** Shorter than an NTP header, or longer than the server reads. */
+    WRONG_LENGTH,
+    /** The sender is not allowed ({@code allow}/{@code deny}). */
+    ACCESS_DENIED,
+    /** {@code ratelimit}: the client asked too often. */
+    RATE_LIMITED,
+    /**
+     * A NAK the server does not send: it holds no NTS keys, or the client is rate limited (chronyd
+     * sends neither a NAK then nor a RATE kiss instead).
+     */
+    NAK_WITHHELD,
     /** Not mode 3 (RFC 5905 section 9.2: a server answers client requests). */
     NOT_A_CLIENT_REQUEST,
     /** The packet does not frame (RFC 7822): see {@link Malformation}. */

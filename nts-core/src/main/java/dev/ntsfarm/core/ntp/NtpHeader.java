@@ -119,6 +119,10 @@ public record NtpHeader(
         return NtpTimestamp.readBits(buf, off + OFFSET_ORIGIN_TIMESTAMP);
     }
 
+    public static long receiveTimestamp(byte[] buf, int off) {
+        return NtpTimestamp.readBits(buf, off + OFFSET_RECEIVE_TIMESTAMP);
+    }
+
     public static long transmitTimestamp(byte[] buf, int off) {
         return NtpTimestamp.readBits(buf, off + OFFSET_TRANSMIT_TIMESTAMP);
     }

@@ -10,6 +10,9 @@ import dev.ntsfarm.core.ntp.ServerDecision.Drop;
  */
 public final class PlainNtpResponder {
 
+    /** The one plain reply decision: always 48 bytes, so one instance serves. */
+    private static final ServerDecision.Respond PLAIN = new ServerDecision.Respond(NtpHeader.LENGTH, Authentication.NONE);
+
     private PlainNtpResponder() {
     }
 
@@ -21,8 +24,8 @@ public final class PlainNtpResponder {
      * @param macOffset where the MAC trailer starts in {@code req}, or -1 when there is none
      * @param out at least {@code len} bytes; must not overlap the request
      */
-    public static ServerDecision respond(byte[] req, int off, int len, long receiveTimeNtp, ServerState state,
-                                         SymmetricKeys keys, int macOffset, NtpClock clock, byte[] out) {
+    public static ServerDecision respond(byte[] req, int off, int len, ReplyTimestamps times, ServerState state,
+                                         SymmetricKeys keys, int macOffset, byte[] out) {
         if (out.length < Math.min(len, NtpHeader.LENGTH + ExtensionField.MAX_MAC_LENGTH)) {
             throw new IllegalArgumentException("output buffer of " + out.length + " bytes (expected: at least "
                     + len + ")");
@@ -31,9 +34,9 @@ public final class PlainNtpResponder {
             return Drop.of(DropReason.NOT_A_CLIENT_REQUEST);
         }
         if (macOffset < 0) {
-            state.writeReplyHeader(req, off, receiveTimeNtp, out, 0);
-            NtpTimestamp.writeBits(clock.nowNtp(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
-            return new ServerDecision.Respond(NtpHeader.LENGTH, Authentication.NONE);
+            state.writeReplyHeader(req, off, times.origin(req, off), times.receive(), out, 0);
+            NtpTimestamp.writeBits(times.transmit(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
+            return PLAIN;
         }
         long keyId = Bytes.u32(req, macOffset);
         int digestOffset = macOffset + ExtensionField.MAC_KEY_ID_LENGTH;
@@ -42,8 +45,8 @@ public final class PlainNtpResponder {
                 || !keys.verify(keyId, req, off, macOffset - off, req, digestOffset, digestLength)) {
             return Drop.of(DropReason.BAD_MAC);
         }
-        state.writeReplyHeader(req, off, receiveTimeNtp, out, 0);
-        NtpTimestamp.writeBits(clock.nowNtp(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
+        state.writeReplyHeader(req, off, times.origin(req, off), times.receive(), out, 0);
+        NtpTimestamp.writeBits(times.transmit(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
         Bytes.putU32(out, NtpHeader.LENGTH, keyId);
         // RFC 7822 section 7.5: an NTPv4 MAC stays within 20 bytes of digest; never longer than the request's
         int maxDigest = NtpHeader.version(req, off) == NtpHeader.VERSION_4
@@ -81,6 +84,6 @@ public final class PlainNtpResponder {
             }
             break;
         }
-        return respond(req, off, len, receiveTimeNtp, state, keys, macOffset, clock, out);
+        return respond(req, off, len, new ReplyTimestamps(clock).basic(receiveTimeNtp), state, keys, macOffset, out);
     }
 }

@@ -11,7 +11,7 @@ public sealed interface ServerDecision {
     }
 
     /** Send the NTS NAK (kiss-o'-death NTSN) in the first {@code length} bytes of the output buffer. */
-    record Nak(int length) implements ServerDecision {
+    record Nak(int length, NakReason reason) implements ServerDecision {
     }
 
     /** Send nothing. */

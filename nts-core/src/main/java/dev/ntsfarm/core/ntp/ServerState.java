@@ -30,6 +30,11 @@ public record ServerState(
      * the caller to fill last.
      */
     public void writeReplyHeader(byte[] req, int reqOff, long receiveTimeNtp, byte[] out, int off) {
+        writeReplyHeader(req, reqOff, NtpHeader.transmitTimestamp(req, reqOff), receiveTimeNtp, out, off);
+    }
+
+    /** As {@link #writeReplyHeader(byte[], int, long, byte[], int)} with the origin timestamp given (interleaved mode). */
+    public void writeReplyHeader(byte[] req, int reqOff, long originNtp, long receiveTimeNtp, byte[] out, int off) {
         int version = NtpHeader.version(req, reqOff);
         int poll = Math.max(NtpHeader.poll(req, reqOff), this.poll);
         NtpHeader.writeFirstWord(out, off, leap, version, NtpMode.SERVER, stratum, poll, precision);
@@ -37,7 +42,7 @@ public record ServerState(
         Bytes.putU32(out, off + NtpHeader.OFFSET_ROOT_DISPERSION, rootDispersion.bits());
         Bytes.putU32(out, off + NtpHeader.OFFSET_REFERENCE_ID, referenceId);
         referenceTimestamp.write(out, off + NtpHeader.OFFSET_REFERENCE_TIMESTAMP);
-        NtpTimestamp.writeBits(NtpHeader.transmitTimestamp(req, reqOff), out, off + NtpHeader.OFFSET_ORIGIN_TIMESTAMP);
+        NtpTimestamp.writeBits(originNtp, out, off + NtpHeader.OFFSET_ORIGIN_TIMESTAMP);
         NtpTimestamp.writeBits(receiveTimeNtp, out, off + NtpHeader.OFFSET_RECEIVE_TIMESTAMP);
         NtpTimestamp.writeBits(0, out, off + NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
     }

@@ -41,6 +41,8 @@ public record NtsClientRequest(byte[] packet, byte[] uniqueIdentifier, long tran
         private SessionKeys keys;
         private NonceSource random;
         private long transmitTimestamp;
+        private long originTimestamp;
+        private long receiveTimestamp;
         private int poll;
 
         private Builder() {
@@ -78,6 +80,18 @@ public record NtsClientRequest(byte[] packet, byte[] uniqueIdentifier, long tran
             return this;
         }
 
+        /**
+         * An interleaved request (RFC 5905 interleaved basic mode, chrony's {@code xleave}): the
+         * server's receive timestamp of its last reply as the origin, and our arrival time of that
+         * reply as the receive timestamp. A server that holds the reply's transmit time answers
+         * interleaved (origin = this receive timestamp), any other in basic mode.
+         */
+        public Builder interleaved(long serverReceiveTimestamp, long localReceiveTimestamp) {
+            this.originTimestamp = serverReceiveTimestamp;
+            this.receiveTimestamp = localReceiveTimestamp;
+            return this;
+        }
+
         public Builder poll(int poll) {
             this.poll = poll;
             return this;
@@ -100,7 +114,8 @@ public record NtsClientRequest(byte[] packet, byte[] uniqueIdentifier, long tran
             byte[] p = new byte[length];
             new NtpHeader(LeapIndicator.NO_WARNING, NtpHeader.VERSION_4, NtpMode.CLIENT, 0, poll, 0,
                     dev.ntsfarm.core.ntp.NtpShort.ZERO, dev.ntsfarm.core.ntp.NtpShort.ZERO, 0, NtpTimestamp.ZERO,
-                    NtpTimestamp.ZERO, NtpTimestamp.ZERO, new NtpTimestamp(transmitTimestamp)).write(p, 0);
+                    new NtpTimestamp(originTimestamp), new NtpTimestamp(receiveTimestamp),
+                    new NtpTimestamp(transmitTimestamp)).write(p, 0);
             int off = NtpHeader.LENGTH;
             off += ExtensionFieldWriter.write(p, off, NtsFieldType.UNIQUE_IDENTIFIER, uid, 0, uid.length, 0);
             off += ExtensionFieldWriter.write(p, off, NtsFieldType.NTS_COOKIE, cookie, 0, cookie.length, 0);

@@ -63,7 +63,10 @@ public final class NtsClientResponse {
         if (NtpHeader.mode(buf, off) != NtpMode.SERVER) {
             return new Result.Rejected(Reason.NOT_A_SERVER_REPLY);
         }
-        if (NtpHeader.originTimestamp(buf, off) != request.transmitTimestamp()) {
+        long origin = NtpHeader.originTimestamp(buf, off);
+        long interleavedOrigin = NtpHeader.receiveTimestamp(request.packet(), 0);
+        // an interleaved reply's origin is the request's receive timestamp (RFC 5905 interleaved mode)
+        if (origin != request.transmitTimestamp() && (interleavedOrigin == 0 || origin != interleavedOrigin)) {
             return new Result.Rejected(Reason.ORIGIN_MISMATCH);
         }
         NtpHeader header = ((NtpHeader.Read.Parsed) NtpHeader.read(buf, off, len)).header();

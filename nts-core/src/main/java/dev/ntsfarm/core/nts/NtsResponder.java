@@ -9,11 +9,13 @@ import dev.ntsfarm.core.ntp.ExtensionField;
 import dev.ntsfarm.core.ntp.ExtensionFieldCursor;
 import dev.ntsfarm.core.ntp.ExtensionFieldWriter;
 import dev.ntsfarm.core.ntp.KissCode;
+import dev.ntsfarm.core.ntp.NakReason;
 import dev.ntsfarm.core.ntp.NtpClock;
 import dev.ntsfarm.core.ntp.NtpHeader;
 import dev.ntsfarm.core.ntp.NtpMode;
 import dev.ntsfarm.core.ntp.NtpTimestamp;
 import dev.ntsfarm.core.ntp.PlainNtpResponder;
+import dev.ntsfarm.core.ntp.ReplyTimestamps;
 import dev.ntsfarm.core.ntp.ServerDecision;
 import dev.ntsfarm.core.ntp.ServerDecision.Drop;
 import dev.ntsfarm.core.ntp.ServerState;
@@ -44,6 +46,19 @@ public final class NtsResponder {
     public static ServerDecision handle(byte[] req, int off, int len, long receiveTimeNtp, ServerState state,
                                         CookieCodec codec, NtsScratch scratch, SymmetricKeys symmetricKeys,
                                         NtpClock clock, byte[] out) {
+        return handle(req, off, len, new ReplyTimestamps(clock).basic(receiveTimeNtp), state, codec, scratch,
+                symmetricKeys, out);
+    }
+
+    /**
+     * Decides on the request {@code req[off, off+len)} and writes any reply at {@code out[0]}, with
+     * the reply's timestamps as {@code times} says (basic or interleaved mode).
+     *
+     * @param out at least {@code len} bytes, not overlapping the request
+     */
+    public static ServerDecision handle(byte[] req, int off, int len, ReplyTimestamps times, ServerState state,
+                                        CookieCodec codec, NtsScratch scratch, SymmetricKeys symmetricKeys,
+                                        byte[] out) {
         if (out.length < len) {
             throw new IllegalArgumentException("output buffer of " + out.length + " bytes (expected: at least "
                     + len + ")");
@@ -126,7 +141,7 @@ public final class NtsResponder {
         }
 
         if (!nts) {
-            return PlainNtpResponder.respond(req, off, len, receiveTimeNtp, state, symmetricKeys, macOffset, clock, out);
+            return PlainNtpResponder.respond(req, off, len, times, state, symmetricKeys, macOffset, out);
         }
         if (macOffset >= 0) {
             return Drop.of(DropReason.NTS_WITH_MAC);
@@ -164,7 +179,7 @@ public final class NtsResponder {
         }
 
         if (!openCookie(codec, req, cookieOffset, cookieBodyLength, scratch)) {
-            return nak(req, off, receiveTimeNtp, state, uidOffset, uidFieldLength, clock, out);
+            return nak(req, off, times, state, uidOffset, uidFieldLength, out, NakReason.COOKIE_NOT_OPENED);
         }
         AeadAlgorithm alg = scratch.keys.algorithm();
         if (AuthenticatorField.check(req, authBody, authBodyLength, AuthenticatorField.requiredNonceArea(alg)) != null) {
@@ -175,7 +190,7 @@ public final class NtsResponder {
         int plaintextLength = AuthenticatorField.open(req, off, authOffset, authBody, authBodyLength, aead, out, 0);
         if (plaintextLength < 0) {
             // RFC 8915 section 5.7, as chrony does: a request that does not authenticate earns a NAK too
-            return nak(req, off, receiveTimeNtp, state, uidOffset, uidFieldLength, clock, out);
+            return nak(req, off, times, state, uidOffset, uidFieldLength, out, NakReason.AUTHENTICATOR_FAILED);
         }
         // RFC 8915 section 5.7: placeholders may also travel encrypted
         ExtensionFieldCursor inner = scratch.plaintextCursor;
@@ -230,9 +245,9 @@ public final class NtsResponder {
         }
         scratch.nonces.nextBytes(scratch.nonce, 0, nonceLength);
 
-        state.writeReplyHeader(req, off, receiveTimeNtp, out, 0);
+        state.writeReplyHeader(req, off, times.origin(req, off), times.receive(), out, 0);
         System.arraycopy(req, uidOffset, out, NtpHeader.LENGTH, uidFieldLength);
-        NtpTimestamp.writeBits(clock.nowNtp(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
+        NtpTimestamp.writeBits(times.transmit(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
         Aead s2c = scratch.aead(alg, scratch.keys.s2c());
         int authLength = AuthenticatorField.write(out, 0, head, s2c, scratch.nonce, 0, nonceLength, plain, 0, p,
                 ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
@@ -240,12 +255,12 @@ public final class NtsResponder {
     }
 
     /** RFC 8915 section 5.7: kiss-o'-death NTSN with the identifier echoed, no cookie, no authenticator. */
-    private static ServerDecision nak(byte[] req, int off, long receiveTimeNtp, ServerState state, int uidOffset,
-                                      int uidFieldLength, NtpClock clock, byte[] out) {
-        state.writeKissHeader(KissCode.NTSN, req, off, receiveTimeNtp, out, 0);
+    private static ServerDecision nak(byte[] req, int off, ReplyTimestamps times, ServerState state, int uidOffset,
+                                      int uidFieldLength, byte[] out, NakReason reason) {
+        state.writeKissHeader(KissCode.NTSN, req, off, times.receive(), out, 0);
         System.arraycopy(req, uidOffset, out, NtpHeader.LENGTH, uidFieldLength);
-        NtpTimestamp.writeBits(clock.nowNtp(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
-        return new ServerDecision.Nak(NtpHeader.LENGTH + uidFieldLength);
+        NtpTimestamp.writeBits(times.basicTransmit(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
+        return new ServerDecision.Nak(NtpHeader.LENGTH + uidFieldLength, reason);
     }
 
     /** Opens the cookie; every cookie length is a whole number of words, so the body is the cookie. */

@@ -97,11 +97,10 @@ public final class NtsScratch {
         uncachedBinds++;
         Aead a = aeads[alg.ordinal()];
         if (a == null) {
-            a = Aead.of(alg, key);
+            a = Aead.forSingleUse(alg);
             aeads[alg.ordinal()] = a;
-        } else {
-            a.init(key, 0);
         }
+        a.init(key, 0);
         return a;
     }
 

@@ -1,6 +1,8 @@
 package dev.ntsfarm.core.bench;
 
 import dev.ntsfarm.core.aead.AeadAlgorithm;
+import dev.ntsfarm.core.config.AccessRule;
+import dev.ntsfarm.core.config.AccessTable;
 import dev.ntsfarm.core.cookie.CookieCodec;
 import dev.ntsfarm.core.cookie.FarmSecret;
 import dev.ntsfarm.core.cookie.MasterKeyRing;
@@ -13,11 +15,13 @@ import dev.ntsfarm.core.ntp.NtpTimestamp;
 import dev.ntsfarm.core.ntp.ServerDecision;
 import dev.ntsfarm.core.ntp.ServerState;
 import dev.ntsfarm.core.ntp.SymmetricKeys;
+import dev.ntsfarm.core.stats.ServerStats;
 import dev.ntsfarm.core.nts.NtsClientRequest;
-import dev.ntsfarm.core.nts.NtsResponder;
+import dev.ntsfarm.core.nts.NtpNtsServer;
 import dev.ntsfarm.core.nts.NtsScratch;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +37,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The whole responder decision for one NTS request, as the ntp-service calls it per datagram:
+ * The whole responder decision for one NTS request, as the ntp-service calls it per datagram
+ * ({@link NtpNtsServer#handle}: length, access, counters, interleaving check, then the NTS decision):
  * frame and check the fields, open the cookie, verify the authenticator with C2S, seal 1 +
  * placeholders fresh cookies, build and seal the reply with S2C. Requests come from the client side
  * of nts-core, one per session, and cycle through {@code sessions} sessions: 64 is warm (polling
@@ -70,6 +75,7 @@ public class NtsResponderBenchmark {
 
         byte[][] requests;
         byte[] out;
+        NtpNtsServer server;
         CookieCodec codec;
         NtsScratch scratch;
         ServerState state;
@@ -102,10 +108,13 @@ public class NtsResponderBenchmark {
                 requests[i] = NtsClientRequest.builder().cookie(cookie).placeholders(placeholders).keys(keys)
                         .random(nonces).transmitTimestamp(r.nextLong()).build().packet();
             }
-            out = new byte[requests[0].length];
+            out = new byte[NtpNtsServer.MAX_REQUEST_LENGTH];
+            MasterKeyRing ring = codec.ring();
+            AccessTable everyone = AccessTable.of(List.of(new AccessRule(true, false, null, 0)));
+            server = new NtpNtsServer(new NtpNtsServer.Policy(everyone, null, SymmetricKeys.NONE, () -> ring,
+                    now -> state, clock, new ServerStats()), nonces, scratch, 1024);
             byte[] req = requests[0];
-            if (!(NtsResponder.handle(req, 0, req.length, clock.nowNtp(), state, codec, scratch, SymmetricKeys.NONE,
-                    clock, out) instanceof ServerDecision.Respond)) {
+            if (!(server.handle(0, LOOPBACK, RECEIVED, req, req.length, out) instanceof ServerDecision.Respond)) {
                 throw new IllegalStateException("the benchmark's request is not answered");
             }
             next = 1;
@@ -142,10 +151,13 @@ public class NtsResponderBenchmark {
         }
     }
 
+    /** 127.0.0.1, IPv4-mapped. */
+    static final long LOOPBACK = 0xFFFF_7F00_0001L;
+    static final long RECEIVED = 1_800_000_000_000_000_000L;
+
     @Benchmark
     public ServerDecision handle(Farm f) {
         byte[] req = f.requests[f.next++ & f.mask];
-        return NtsResponder.handle(req, 0, req.length, 0xEB00_0000_0000_0000L, f.state, f.codec, f.scratch,
-                SymmetricKeys.NONE, f.clock, f.out);
+        return f.server.handle(0, LOOPBACK, RECEIVED, req, req.length, f.out);
     }
 }

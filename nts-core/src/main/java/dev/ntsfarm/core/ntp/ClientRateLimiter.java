@@ -1,4 +1,4 @@
-package dev.ntsfarm.ntp.service;
+package dev.ntsfarm.core.ntp;
 
 import dev.ntsfarm.core.config.RateLimit;
 import java.net.Inet4Address;
@@ -32,6 +32,20 @@ public final class ClientRateLimiter {
         /** Send nothing. */
         DROP
     }
+
+    /**
+     * One client as chronyc's {@code clients} report shows it.
+     *
+     * @param intervalLog2   the client's average request interval, log2 seconds, rounded; 127 when unknown
+     * @param penaltyLog2    its interval while unanswered (chrony's "IntL"); 127 when none
+     * @param lastSecondsAgo seconds since its last request
+     */
+    public record ClientRecord(InetAddress address, long hits, long drops, int intervalLog2, int penaltyLog2,
+                               long lastSecondsAgo) {
+    }
+
+    /** chronyc's "unknown" interval. */
+    public static final int UNKNOWN_INTERVAL = 127;
 
     /** Records the default table holds (chrony's default clientloglimit holds about this many). */
     public static final int DEFAULT_CAPACITY = 1 << 14;
@@ -67,6 +81,8 @@ public final class ClientRateLimiter {
     private final byte[] rate;
     private final byte[] timeoutRate;
     private final boolean[] dropped;
+    private final int[] hits;
+    private final int[] drops;
     private final Object[] slotLocks;
 
     private ClientRateLimiter(RateLimit limit, int kod, int capacity, RandomGenerator random, long epochNanos) {
@@ -103,6 +119,8 @@ public final class ClientRateLimiter {
         rate = new byte[records];
         timeoutRate = new byte[records];
         dropped = new boolean[records];
+        hits = new int[records];
+        drops = new int[records];
         slotLocks = new Object[slots];
         for (int i = 0; i < slots; i++) {
             slotLocks[i] = new Object();
@@ -113,7 +131,7 @@ public final class ClientRateLimiter {
     /** A limiter for {@code limit} with KoD rate {@code kod} (0: never), of the default capacity. */
     public static ClientRateLimiter of(RateLimit limit, int kod) {
         return new ClientRateLimiter(limit, kod, DEFAULT_CAPACITY,
-                new ThreadLocalGenerator(), System.nanoTime());
+                new ThreadLocalGenerator(), System.currentTimeMillis() * 1_000_000L);
     }
 
     /**
@@ -125,7 +143,10 @@ public final class ClientRateLimiter {
         return new ClientRateLimiter(limit, kod, capacity, random, epochNanos);
     }
 
-    /** Logs a request from {@code client} received at {@code nowNanos} (System.nanoTime) and decides on it. */
+    /**
+     * Logs a request from {@code client} received at {@code nowNanos} (nanoseconds since 1970: the
+     * kernel's receive timestamp) and decides on it.
+     */
     public Verdict check(InetAddress client, long nowNanos) {
         long high;
         long low;
@@ -149,7 +170,12 @@ public final class ClientRateLimiter {
         synchronized (slotLocks[slot]) {
             int r = record(slot, high, low);
             update(r, now);
-            return limit(r);
+            hits[r]++;
+            Verdict v = limit(r);
+            if (v == Verdict.DROP) {
+                drops[r]++;
+            }
+            return v;
         }
     }
 
@@ -186,6 +212,8 @@ public final class ClientRateLimiter {
         rate[i] = INVALID_RATE;
         timeoutRate[i] = INVALID_RATE;
         dropped[i] = false;
+        hits[i] = 0;
+        drops[i] = 0;
         return i;
     }
 
@@ -253,6 +281,54 @@ public final class ClientRateLimiter {
         }
         dropped[r] = true;
         return Verdict.DROP;
+    }
+
+    /**
+     * The clients held, most recent first, at most {@code max} of them: read-only, for reports (takes
+     * each slot's monitor briefly; allocates; never call it on the hot path).
+     */
+    public java.util.List<ClientRecord> records(long nowNanos, int max) {
+        int now = timestamp(nowNanos);
+        java.util.List<long[]> raw = new java.util.ArrayList<>();
+        for (int slot = 0; slot <= slotMask; slot++) {
+            synchronized (slotLocks[slot]) {
+                for (int i = slot * SLOT_SIZE; i < (slot + 1) * SLOT_SIZE; i++) {
+                    if (used[i]) {
+                        raw.add(new long[] {keyHigh[i], keyLow[i], hits[i], drops[i], interval(rate[i]),
+                                interval(timeoutRate[i]), Integer.toUnsignedLong(now - lastHit[i]) >>> TS_FRAC});
+                    }
+                }
+            }
+        }
+        raw.sort(java.util.Comparator.comparingLong(r -> r[6]));
+        java.util.List<ClientRecord> out = new java.util.ArrayList<>();
+        for (long[] r : raw.subList(0, Math.min(max, raw.size()))) {
+            out.add(new ClientRecord(address(r[0], r[1]), r[2], r[3], (int) r[4], (int) r[5], r[6]));
+        }
+        return out;
+    }
+
+    /** chrony's get_interval: a scaled rate as a rounded log2 interval. */
+    private static int interval(int rate) {
+        return rate == INVALID_RATE ? UNKNOWN_INTERVAL : Math.floorDiv(-rate + RATE_SCALE / 2, RATE_SCALE);
+    }
+
+    private static InetAddress address(long high, long low) {
+        byte[] b;
+        if (high == 0 && (low >>> 32) == 0xFFFF) {
+            b = new byte[] {(byte) (low >>> 24), (byte) (low >>> 16), (byte) (low >>> 8), (byte) low};
+        } else {
+            b = new byte[16];
+            for (int i = 0; i < 8; i++) {
+                b[i] = (byte) (high >>> (56 - 8 * i));
+                b[8 + i] = (byte) (low >>> (56 - 8 * i));
+            }
+        }
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** {@code bits} random bits: zero on average once in 2^bits. */

@@ -1,10 +1,10 @@
-package dev.ntsfarm.ntp.service;
+package dev.ntsfarm.core.ntp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ntsfarm.core.config.RateLimit;
-import dev.ntsfarm.ntp.service.ClientRateLimiter.Verdict;
+import dev.ntsfarm.core.ntp.ClientRateLimiter.Verdict;
 import java.net.InetAddress;
 import java.util.EnumMap;
 import java.util.Map;
@@ -90,5 +90,27 @@ class ClientRateLimiterTest {
             }
         }
         assertEquals(1 << 15, passed);
+    }
+
+    @Test
+    void recordsReportHitsDropsIntervalAndAgeMostRecentFirst() {
+        ClientRateLimiter l = ClientRateLimiter.of(new RateLimit(10, 1, 4), 0, 64, NEVER_ZERO, 0);
+        InetAddress b = InetAddress.ofLiteral("2001:db8::7");
+        for (int i = 0; i < 4; i++) {
+            l.check(A, i * 2 * SECOND); // every 2 s: log2 interval 1
+        }
+        l.check(b, 9 * SECOND);
+        var records = l.records(10 * SECOND, 10);
+        assertEquals(2, records.size());
+        assertEquals(b, records.get(0).address(), "most recent first");
+        assertEquals(1, records.get(0).hits());
+        assertEquals(ClientRateLimiter.UNKNOWN_INTERVAL, records.get(0).intervalLog2(), "one request: no interval");
+        ClientRateLimiter.ClientRecord a = records.get(1);
+        assertEquals(A, a.address());
+        assertEquals(4, a.hits());
+        assertEquals(3, a.drops(), "a burst of 1 every 2^10 s: the three after the first are dropped");
+        assertEquals(1, a.intervalLog2());
+        assertEquals(4, a.lastSecondsAgo());
+        assertEquals(1, l.records(10 * SECOND, 1).size(), "bounded by max");
     }
 }

@@ -1,0 +1,250 @@
+package dev.ntsfarm.core.nts;
+
+import dev.ntsfarm.core.cookie.CookieCodec;
+import dev.ntsfarm.core.cookie.FarmSecret;
+import dev.ntsfarm.core.cookie.MasterKeyRing;
+import dev.ntsfarm.core.cookie.NonceSource;
+import dev.ntsfarm.core.config.AccessTable;
+import dev.ntsfarm.core.ntp.ClientRateLimiter;
+import dev.ntsfarm.core.ntp.DropReason;
+import dev.ntsfarm.core.ntp.InterleavedTimestamps;
+import dev.ntsfarm.core.ntp.KissCode;
+import dev.ntsfarm.core.ntp.LeapIndicator;
+import dev.ntsfarm.core.ntp.NtpClock;
+import dev.ntsfarm.core.ntp.NtpHeader;
+import dev.ntsfarm.core.ntp.NtpMode;
+import dev.ntsfarm.core.ntp.NtpTimestamp;
+import dev.ntsfarm.core.ntp.ReplyTimestamps;
+import dev.ntsfarm.core.ntp.ServerDecision;
+import dev.ntsfarm.core.ntp.ServerState;
+import dev.ntsfarm.core.ntp.ServerStateSource;
+import dev.ntsfarm.core.ntp.SymmetricKeys;
+import dev.ntsfarm.core.stats.ServerCounter;
+import dev.ntsfarm.core.stats.ServerStats;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The time server's whole decision on one datagram, plain NTP (RFC 5905, symmetric-key MACs) and
+ * NTS (RFC 8915) alike: {@link #handle} takes the sender, the kernel's receive time and the bytes, and
+ * answers Respond, Nak or Drop with the reply in the caller's buffer, as ntpd-rs's {@code
+ * Server::handle} does. The socket layer only moves bytes and timestamps.
+ *
+ * <p>In order: length; {@code allow}/{@code deny}; {@code ratelimit} (pass, drop, or a RATE
+ * kiss-o'-death); interleaved mode (a request whose origin is one of our receive timestamps gets the
+ * kernel's transmit time of the reply that carried it); then {@link NtsResponder}'s decision; then the
+ * NAK policy (none without NTS keys, none instead of a RATE kiss, as chronyd). Every outcome is
+ * counted once in {@link ServerStats}, drops by their {@link DropReason}.
+ *
+ * <p>One instance per thread (it holds that thread's NTS scratch, cookie codec and interleaved
+ * timestamps); the {@link Policy} is shared. Allocation-free once warm.
+ */
+public final class NtpNtsServer {
+
+    /** Longest request read; the longest NTS request a client sends is well under 1 KiB. */
+    public static final int MAX_REQUEST_LENGTH = 2048;
+
+    /**
+     * What every thread of one server shares: immutable tables and thread-safe services.
+     *
+     * @param rateLimiter {@code null} without {@code ratelimit}
+     * @param keyRing     the farm's keys, read per NTS request; {@code null} to hold none (NTS requests
+     *                    then get nothing, as chronyd without keys)
+     */
+    public record Policy(AccessTable access, ClientRateLimiter rateLimiter, SymmetricKeys symmetricKeys,
+                         Supplier<MasterKeyRing> keyRing, ServerStateSource state, NtpClock clock,
+                         ServerStats stats) {
+        public Policy {
+            Objects.requireNonNull(access, "access");
+            Objects.requireNonNull(symmetricKeys, "symmetricKeys");
+            Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(stats, "stats");
+        }
+    }
+
+    private final Policy policy;
+    private final NonceSource nonces;
+    private final NtsScratch scratch;
+    private final ReplyTimestamps times;
+    private final InterleavedTimestamps timestamps;
+    private final Supplier<MasterKeyRing> ring;
+    private MasterKeyRing codecRing;
+    private CookieCodec codec;
+    private ServerState servedState;
+    private ServerState rateKissState;
+    private boolean wantsTransmitTimestamp;
+    private long transmitTimestampTag;
+
+    /**
+     * @param interleavedCapacity replies remembered for interleaved mode (0: no interleaved mode)
+     */
+    public NtpNtsServer(Policy policy, NonceSource nonces, int interleavedCapacity) {
+        this(policy, nonces, new NtsScratch(nonces), interleavedCapacity);
+    }
+
+    public NtpNtsServer(Policy policy, NonceSource nonces, NtsScratch scratch, int interleavedCapacity) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.nonces = nonces;
+        this.scratch = scratch;
+        this.times = ReplyTimestamps.marked(policy.clock());
+        this.timestamps = interleavedCapacity > 0 ? new InterleavedTimestamps(interleavedCapacity) : null;
+        if (policy.keyRing() != null) {
+            this.ring = policy.keyRing();
+        } else {
+            MasterKeyRing none = unopenableRing();
+            this.ring = () -> none;
+        }
+    }
+
+    /**
+     * Decides on the datagram {@code req[0, len)} from {@code addressHigh:addressLow} (IPv4 as
+     * IPv4-mapped) that arrived at {@code receiveUnixNanos}; a reply goes to {@code out[0]}.
+     *
+     * @param out at least {@link #MAX_REQUEST_LENGTH} bytes, not the request's array
+     */
+    public ServerDecision handle(long addressHigh, long addressLow, long receiveUnixNanos, byte[] req, int len,
+                                 byte[] out) {
+        Policy p = policy;
+        ServerStats stats = p.stats();
+        wantsTransmitTimestamp = false;
+        stats.increment(ServerCounter.NTP_PACKETS_RECEIVED);
+        if (len < NtpHeader.LENGTH || len > MAX_REQUEST_LENGTH) {
+            return drop(DropReason.WRONG_LENGTH);
+        }
+        if (!p.access().allows(addressHigh, addressLow)) {
+            return drop(DropReason.ACCESS_DENIED);
+        }
+        ClientRateLimiter.Verdict verdict = p.rateLimiter() == null ? ClientRateLimiter.Verdict.PASS
+                : p.rateLimiter().check(addressHigh, addressLow, receiveUnixNanos);
+        if (verdict == ClientRateLimiter.Verdict.DROP) {
+            return drop(DropReason.RATE_LIMITED);
+        }
+        boolean kiss = verdict == ClientRateLimiter.Verdict.KOD;
+        long receive = NtpTimestamp.bitsOfUnixNanos(receiveUnixNanos) | 1L;
+
+        // chrony's test for an interleaved request: NTPv4, its origin one of our (odd) receive
+        // timestamps, its receive and transmit timestamps different (RFC 5905 interleaved basic mode)
+        boolean mayInterleave = timestamps != null && !kiss && NtpHeader.version(req, 0) == NtpHeader.VERSION_4
+                && NtpHeader.mode(req, 0) == NtpMode.CLIENT
+                && (NtpHeader.originTimestamp(req, 0) & 1L) != 0
+                && NtpHeader.receiveTimestamp(req, 0) != NtpHeader.transmitTimestamp(req, 0);
+        long previousTransmit = mayInterleave ? timestamps.take(NtpHeader.originTimestamp(req, 0)) : 0;
+        if (previousTransmit != 0) {
+            times.interleaved(receive, NtpHeader.receiveTimestamp(req, 0), previousTransmit);
+        } else {
+            times.basic(receive);
+        }
+
+        ServerState state = serverState(p.state().current(receive), kiss);
+        ServerDecision decision = NtsResponder.handle(req, 0, len, times, state, codec(), scratch,
+                p.symmetricKeys(), out);
+        switch (decision) {
+            case ServerDecision.Respond r -> {
+                if (r.authentication() != ServerDecision.Authentication.NONE) {
+                    stats.increment(ServerCounter.AUTHENTICATED_NTP_PACKETS);
+                }
+                if (kiss) {
+                    stats.increment(ServerCounter.KISS_RATE_SENT);
+                }
+                if (times.isInterleaved()) {
+                    stats.increment(ServerCounter.INTERLEAVED_NTP_PACKETS);
+                }
+                if (mayInterleave) {
+                    // this client may ask for this reply's transmit time next: keep it, and ask the kernel
+                    timestamps.save(receive, times.transmitWritten());
+                    wantsTransmitTimestamp = true;
+                    transmitTimestampTag = receive;
+                }
+                return r;
+            }
+            case ServerDecision.Nak n -> {
+                if (p.keyRing() == null || kiss) {
+                    return drop(DropReason.NAK_WITHHELD);
+                }
+                stats.nak(n.reason());
+                return n;
+            }
+            case ServerDecision.Drop d -> {
+                stats.drop(d.reason());
+                return d;
+            }
+        }
+    }
+
+    private ServerDecision drop(DropReason reason) {
+        policy.stats().drop(reason);
+        return ServerDecision.Drop.of(reason);
+    }
+
+    /**
+     * Whether the reply of the last {@link #handle} should have its kernel transmit time read back
+     * (its client may ask for it in interleaved mode); then pass it to {@link #onTransmitTimestamp}
+     * with {@link #transmitTimestampTag()}.
+     */
+    public boolean wantsTransmitTimestamp() {
+        return wantsTransmitTimestamp;
+    }
+
+    /** The tag of the last reply's transmit timestamp: the receive timestamp it carries. */
+    public long transmitTimestampTag() {
+        return transmitTimestampTag;
+    }
+
+    /** The kernel's transmit time of the reply tagged {@code tag}, to serve in interleaved mode. */
+    public void onTransmitTimestamp(long tag, long unixNanos) {
+        if (timestamps != null) {
+            timestamps.updateTransmit(tag, NtpTimestamp.bitsOfUnixNanos(unixNanos) & ~1L);
+        }
+    }
+
+    /** This thread's interleaved-mode memory, or {@code null} without one. */
+    public InterleavedTimestamps interleavedTimestamps() {
+        return timestamps;
+    }
+
+    public NtsScratch scratch() {
+        return scratch;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /** The state to serve, and its RATE kiss (RFC 5905 7.4: leap 3, stratum 0, code as refid), rebuilt on change. */
+    private ServerState serverState(ServerState s, boolean rateKiss) {
+        if (s != servedState) {
+            rateKissState = new ServerState(LeapIndicator.UNSYNCHRONIZED, 0, s.poll(), s.precision(),
+                    s.rootDelay(), s.rootDispersion(), KissCode.RATE.referenceId(), s.referenceTimestamp());
+            servedState = s;
+        }
+        return rateKiss ? rateKissState : s;
+    }
+
+    /** This thread's codec for the current ring snapshot, rebuilt when the snapshot is swapped. */
+    private CookieCodec codec() {
+        MasterKeyRing current = ring.get();
+        if (current != codecRing) {
+            codec = new CookieCodec(current, nonces);
+            codecRing = current;
+        }
+        return codec;
+    }
+
+    /** A ring under a random secret nobody holds, for a server without farm keys: no cookie opens. */
+    private static MasterKeyRing unopenableRing() {
+        SecureRandom r = new SecureRandom();
+        byte[] secret = new byte[FarmSecret.MIN_LENGTH];
+        byte[] seed = new byte[32];
+        r.nextBytes(secret);
+        r.nextBytes(seed);
+        return MasterKeyRing.of(FarmSecret.of(secret), 0, Map.of(0L, seed));
+    }
+
+    @Override
+    public String toString() {
+        return "NtpNtsServer[" + scratch + ", " + timestamps + "]";
+    }
+}
