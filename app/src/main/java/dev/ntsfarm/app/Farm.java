@@ -3,6 +3,7 @@ package dev.ntsfarm.app;
 import com.hazelcast.core.HazelcastInstance;
 import dev.ntsfarm.app.control.FarmBoard;
 import dev.ntsfarm.app.control.FarmControlAdapter;
+import dev.ntsfarm.control.ClientReport;
 import dev.ntsfarm.control.ControlEndpoint;
 import dev.ntsfarm.control.ControlOptions;
 import dev.ntsfarm.core.config.Config;
@@ -191,13 +192,26 @@ public final class Farm implements AutoCloseable {
             int agentPort = settings.ntp() != null && settings.ntp().clockAgent().isPresent()
                     ? settings.ntp().clockAgent().get().port() : ControlOptions.DEFAULT_AGENT_PORT;
             board = new FarmBoard(vertx, cluster, settings.role().member() ? "member" : "client", services(), stats::snapshot);
-            control = ControlEndpoint.farm(vertx, settings.control(), new FarmControlAdapter(stats, board, keys),
+            control = ControlEndpoint.farm(vertx, settings.control(), new FarmControlAdapter(stats, board, keys, this::clients),
                     agentPort, line -> LOG.log(System.Logger.Level.INFO, line));
             return control.start().compose(started -> board.start());
         }).compose(v -> {
             metrics = new MetricsServer(vertx, settings.metrics(), processMetrics());
             return metrics.start().mapEmpty();
         });
+    }
+
+    /** chronyc's clients table: the most records it shows. */
+    static final int MAX_CLIENTS = 1000;
+
+    /** The responder's rate-limiter records as chronyc's clients rows (NTP columns). */
+    private List<ClientReport> clients() {
+        if (ntp == null) {
+            return List.of();
+        }
+        return ntp.clientRecords(MAX_CLIENTS).stream().map(r -> new ClientReport(r.address().getHostAddress(),
+                r.hits(), r.drops(), r.intervalLog2(), r.penaltyLog2(), r.lastSecondsAgo(), 0, 0,
+                ClientReport.UNKNOWN, -1)).toList();
     }
 
     /** What this process runs, as {@code members} shows it. */

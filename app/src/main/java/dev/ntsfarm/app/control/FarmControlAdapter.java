@@ -1,5 +1,6 @@
 package dev.ntsfarm.app.control;
 
+import dev.ntsfarm.control.ClientReport;
 import dev.ntsfarm.control.ControlException;
 import dev.ntsfarm.control.FarmControl;
 import dev.ntsfarm.control.FarmMember;
@@ -13,6 +14,7 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** The farm's services as the control plane sees them: counters, the cluster's board, the key ring. */
 public final class FarmControlAdapter implements FarmControl {
@@ -20,15 +22,23 @@ public final class FarmControlAdapter implements FarmControl {
     private final ServerStats stats;
     private final FarmBoard board;
     private final FarmKeys keys;
+    private final Supplier<List<ClientReport>> clients;
 
     /**
-     * @param board the cluster's board, null for a process on its own
-     * @param keys  the key ring, null for a process without one
+     * @param board   the cluster's board, null for a process on its own
+     * @param keys    the key ring, null for a process without one
+     * @param clients the responder's per-client records (NTP columns), empty without a responder
      */
-    public FarmControlAdapter(ServerStats stats, FarmBoard board, FarmKeys keys) {
+    public FarmControlAdapter(ServerStats stats, FarmBoard board, FarmKeys keys, Supplier<List<ClientReport>> clients) {
         this.stats = stats;
         this.board = board;
         this.keys = keys;
+        this.clients = clients;
+    }
+
+    @Override
+    public List<ClientReport> clients() {
+        return clients.get();
     }
 
     @Override
