@@ -1,7 +1,7 @@
 /**
  * The farm of processes (DESIGN 7): {@link dev.ntsfarm.testsupport.farm.ProcessFarm} declares NTS-KE
  * members and NTP responders, each a {@link dev.ntsfarm.testsupport.farm.FarmProcess} (a JVM of its
- * own, in a network namespace of {@link dev.ntsfarm.testsupport.farm.NetNamespace} when asked), and
+ * own, optionally inside a network namespace given by name), and
  * {@link dev.ntsfarm.testsupport.farm.Nginx} in front of them.
  */
 package dev.ntsfarm.testsupport.farm;
