@@ -8,17 +8,22 @@ import dev.ntsfarm.app.host.SdNotify;
 import dev.ntsfarm.core.clock.ClockControl;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigException;
+import dev.ntsfarm.core.file.PidFile;
 import dev.ntsfarm.metrics.AgentMetrics;
 import dev.ntsfarm.metrics.MetricsOptions;
 import dev.ntsfarm.metrics.MetricsServer;
 import dev.ntsfarm.metrics.ProcessMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * What the clock agent daemon runs beside its sources: the control endpoint, the metrics and status
- * page ({@code metricsport}, {@code bindmetricsaddress}), and systemd's readiness once both listen.
+ * page ({@code metricsport}, {@code bindmetricsaddress}), its {@code pidfile}, and systemd's
+ * readiness once both listen.
  * Metrics read the agent through the same {@code ClockAgentControl} as the control endpoint.
  */
 final class AgentServices implements AgentDaemon.Attachment {
@@ -26,12 +31,16 @@ final class AgentServices implements AgentDaemon.Attachment {
     private final AgentEndpoint endpoint;
     private final MetricsOptions metricsOptions;
     private final Consumer<String> log;
+    private final Optional<Path> pidPath;
+    private volatile PidFile pid;
     private volatile MetricsServer metrics;
     private volatile ProcessMetrics processMetrics;
 
-    private AgentServices(AgentEndpoint endpoint, MetricsOptions metricsOptions, Consumer<String> log) {
+    private AgentServices(AgentEndpoint endpoint, MetricsOptions metricsOptions, Optional<Path> pidPath,
+                          Consumer<String> log) {
         this.endpoint = endpoint;
         this.metricsOptions = metricsOptions;
+        this.pidPath = pidPath;
         this.log = log;
     }
 
@@ -41,11 +50,19 @@ final class AgentServices implements AgentDaemon.Attachment {
     }
 
     static AgentServices from(Config config, Consumer<String> log) throws ConfigException {
-        return new AgentServices(AgentEndpoint.from(config, log), MetricsOptions.fromConfig(config), log);
+        return new AgentServices(AgentEndpoint.from(config, log), MetricsOptions.fromConfig(config),
+                ServiceCommand.pidFile(config), log);
     }
 
     @Override
     public Future<Void> start(Vertx vertx, Agent agent, ClockControl clock) {
+        if (pidPath.isPresent()) {
+            try {
+                pid = PidFile.write(pidPath.get());
+            } catch (IOException e) {
+                return Future.failedFuture(e);
+            }
+        }
         return endpoint.start(vertx, agent, clock).compose(v -> {
             processMetrics = new ProcessMetrics("ntsfarm agent", metricsOptions);
             AgentMetrics.register(processMetrics, new ClockAgentAdapter(vertx, agent, clock));
@@ -64,7 +81,13 @@ final class AgentServices implements AgentDaemon.Attachment {
     public Future<Void> stop() {
         SdNotify.fromEnvironment().stopping();
         MetricsServer m = metrics;
-        return (m == null ? Future.<Void>succeededFuture() : m.stop()).eventually(endpoint::stop);
+        return (m == null ? Future.<Void>succeededFuture() : m.stop()).eventually(endpoint::stop).eventually(() -> {
+            PidFile p = pid;
+            if (p != null) {
+                p.close();
+            }
+            return Future.succeededFuture();
+        });
     }
 
     /** The metrics port; -1 before start or when not served. */

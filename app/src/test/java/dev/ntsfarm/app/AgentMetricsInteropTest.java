@@ -1,12 +1,14 @@
 package dev.ntsfarm.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ntsfarm.agent.AgentConfig;
 import dev.ntsfarm.agent.AgentDaemon;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigResult;
+import dev.ntsfarm.core.file.PidFile;
 import dev.ntsfarm.testsupport.Await;
 import dev.ntsfarm.testsupport.Chronyd;
 import dev.ntsfarm.testsupport.HeadlessChromium;
@@ -17,10 +19,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +70,8 @@ class AgentMetricsInteropTest {
         List<String> directives = List.of(
                 "server 127.0.0.1 port " + chronyd.ntpPort() + " ntsport " + chronyd.ntsPort() + " nts iburst minpoll -2 maxpoll -2",
                 "ntstrustedcerts " + chronyd.certificate().cert(), "cmdport " + Ports.freeTcp(),
-                "bindcmdaddress 127.0.0.1", "keyfile " + dir.resolve("command.keys"), "metricsport 0");
+                "bindcmdaddress 127.0.0.1", "keyfile " + dir.resolve("command.keys"), "metricsport 0",
+                "pidfile " + dir.resolve("run/agent.pid"));
         Config config = switch (Config.fromArgs(directives)) {
             case ConfigResult.Parsed p -> p.config();
             case ConfigResult.Invalid i -> throw new AssertionError(i.errors().toString());
@@ -76,6 +81,7 @@ class AgentMetricsInteropTest {
         daemon.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         int port = services.metricsPort();
         assertTrue(port > 0);
+        assertEquals(Optional.of(ProcessHandle.current().pid()), PidFile.read(dir.resolve("run/agent.pid")));
 
         Map<String, StrictExposition.Family> f = Await.until(Duration.ofSeconds(60), Duration.ofMillis(250), () -> {
             services.sampleHistoryNow();
@@ -100,5 +106,8 @@ class AgentMetricsInteropTest {
         assertTrue(FarmMetricsInteropTest.figure(dom, "agent-offset", "data-points") >= 2, dom);
         assertTrue(FarmMetricsInteropTest.figure(dom, "agent-offset", "data-nonzero") >= 1, dom);
         assertTrue(FarmMetricsInteropTest.figure(dom, "agent-frequency", "data-points") >= 2, dom);
+        daemon.stop();
+        daemon = null;
+        assertFalse(Files.exists(dir.resolve("run/agent.pid")), "the pid file goes with a clean stop");
     }
 }
