@@ -1,5 +1,7 @@
 package dev.ntsfarm.metrics;
 
+import dev.ntsfarm.core.ntp.DropReason;
+import dev.ntsfarm.core.ntp.NakReason;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.core.stats.ServerStats;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -98,6 +100,22 @@ public final class FarmMetrics {
                         .callback(cb -> cb.call(stats.get(c))).register(m.registry());
             }
         }
+        CounterWithCallback.builder().name("ntp_server_dropped_by_reason_packets_total")
+                .help("NTP requests dropped without an answer, by reason (the responder's closed list)")
+                .labelNames("reason")
+                .callback(cb -> {
+                    for (DropReason r : DropReason.values()) {
+                        cb.call(stats.dropped(r), r.name().toLowerCase(Locale.ROOT));
+                    }
+                }).register(m.registry());
+        CounterWithCallback.builder().name("ntp_server_nts_nak_by_reason_packets_total")
+                .help("NTS NAKs sent, by reason")
+                .labelNames("reason")
+                .callback(cb -> {
+                    for (NakReason r : NakReason.values()) {
+                        cb.call(stats.naks(r), r.name().toLowerCase(Locale.ROOT));
+                    }
+                }).register(m.registry());
         Histogram sessions = Histogram.builder().name("nts_ke_session_seconds")
                 .help("NTS-KE sessions from the TLS handshake's end to the connection's close")
                 .classicOnly().classicUpperBounds(SESSION_BUCKETS).register(m.registry());

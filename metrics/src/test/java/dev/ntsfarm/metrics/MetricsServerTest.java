@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigException;
 import dev.ntsfarm.core.config.ConfigResult;
+import dev.ntsfarm.core.ntp.DropReason;
+import dev.ntsfarm.core.ntp.NakReason;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.core.stats.ServerStats;
 import dev.ntsfarm.testsupport.StrictExposition;
@@ -85,6 +87,9 @@ class MetricsServerTest {
         stats.add(ServerCounter.NTP_PACKETS_RECEIVED, 10);
         stats.add(ServerCounter.AUTHENTICATED_NTP_PACKETS, 6);
         stats.increment(ServerCounter.NTS_KE_CONNECTIONS_ACCEPTED);
+        stats.drop(DropReason.MALFORMED);
+        stats.drop(DropReason.MALFORMED);
+        stats.nak(NakReason.COOKIE_NOT_OPENED);
         sessions.accept(1_500_000); // 1.5 ms
         sessions.accept(3_000_000_000L); // past the last bucket
 
@@ -108,6 +113,12 @@ class MetricsServerTest {
         assertEquals(1, h.value("nts_ke_session_seconds_bucket", Map.of("le", "2.5")));
         assertEquals(2, h.value("nts_ke_session_seconds_bucket", Map.of("le", "+Inf")));
         assertEquals(3.0015, h.value("nts_ke_session_seconds_sum", Map.of()), 1e-9);
+        StrictExposition.Family drops = f.get("ntp_server_dropped_by_reason_packets_total");
+        assertEquals("counter", drops.type());
+        assertEquals(DropReason.values().length, drops.samples().size(), "every reason, zero or not");
+        assertEquals(2, drops.value("ntp_server_dropped_by_reason_packets_total", Map.of("reason", "malformed")));
+        StrictExposition.Family naks = f.get("ntp_server_nts_nak_by_reason_packets_total");
+        assertEquals(1, naks.value("ntp_server_nts_nak_by_reason_packets_total", Map.of("reason", "cookie_not_opened")));
         assertEquals(42, f.get("nts_key_ring_current_slot").value());
         assertEquals(12.5, f.get("nts_key_ring_current_slot_age_seconds").value());
         assertEquals(3, f.get("nts_key_ring_slots").value());
