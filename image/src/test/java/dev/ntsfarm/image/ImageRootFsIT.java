@@ -142,10 +142,21 @@ class ImageRootFsIT {
                 assertTrue(out.contains("System clock wrong by"), out + "\n" + Files.readString(log));
             }
         } finally {
+            // the image's process is pid 1 of its own namespace: SIGTERM it directly, SIGKILL what stays
+            List<ProcessHandle> inside = up.descendants().toList();
+            inside.forEach(ProcessHandle::destroy);
             up.destroy();
-            if (!up.waitFor(30, TimeUnit.SECONDS)) {
+            for (ProcessHandle h : inside) {
+                try {
+                    h.onExit().get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    h.destroyForcibly();
+                }
+            }
+            if (!up.waitFor(10, TimeUnit.SECONDS)) {
                 up.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+            assertFalse(inside.stream().anyMatch(ProcessHandle::isAlive), "the image's processes are gone");
         }
     }
 }
