@@ -336,6 +336,35 @@ public final class ChronycReport {
         return sb.toString();
     }
 
+    /**
+     * {@code members -c}: one line per process, {@code name,role,age,services,local}: the age in
+     * seconds since it last published (4294967295 when it never did, as chronyc's unknown "last"),
+     * local {@code Y} for the process answering, else {@code N}.
+     */
+    public static String membersCsv(List<FarmMember> members) {
+        StringBuilder sb = new StringBuilder();
+        for (FarmMember m : members) {
+            sb.append(csv(m.name(), m.role(), last(m.ageMillis() < 0 ? -1 : m.ageMillis() / 1000), m.services(),
+                    m.local() ? "Y" : "N"));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * {@code keys -c}: one line per slot, {@code slot,KEYID,age,current} (the key id in hex as the
+     * table shows it, the age in seconds, negative for a slot still to come, current {@code Y} or
+     * {@code N}), then {@code damaged,N}, as {@code serverstats -c} ends with its {@code total} line.
+     */
+    public static String keysCsv(KeysReport k) {
+        StringBuilder sb = new StringBuilder();
+        for (KeysReport.Slot s : k.slots()) {
+            sb.append(csv(Long.toString(s.slot()), String.format(Locale.ROOT, "%08X", s.slot()),
+                    Long.toString(s.ageSeconds()), s.current() ? "Y" : "N"));
+        }
+        sb.append(csv("damaged", Long.toString(k.damagedEntries())));
+        return sb.toString();
+    }
+
     /** The key slots: id, age, which is current, and the damaged cluster entries ignored. */
     public static String keys(KeysReport k) {
         String head = "  Slot (key id)       Age";

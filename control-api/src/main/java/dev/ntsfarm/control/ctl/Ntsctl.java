@@ -530,13 +530,15 @@ public final class Ntsctl {
             }
             case "members" -> {
                 noArgs(name, args);
-                out.print(ChronycReport.members(FarmMessages.membersFromWire(call(false, "Members",
-                        MembersRequest.getDefaultInstance(), MembersReply.getDefaultInstance(), false))));
+                var members = FarmMessages.membersFromWire(call(false, "Members", MembersRequest.getDefaultInstance(),
+                        MembersReply.getDefaultInstance(), false));
+                out.print(csv ? ChronycReport.membersCsv(members) : ChronycReport.members(members));
             }
             case "keys" -> {
                 noArgs(name, args);
-                out.print(ChronycReport.keys(FarmMessages.fromWire(call(false, "Keys", KeysRequest.getDefaultInstance(),
-                        KeysReply.getDefaultInstance(), false))));
+                var keys = FarmMessages.fromWire(call(false, "Keys", KeysRequest.getDefaultInstance(),
+                        KeysReply.getDefaultInstance(), false));
+                out.print(csv ? ChronycReport.keysCsv(keys) : ChronycReport.keys(keys));
             }
             case "rekey" -> {
                 noArgs(name, args);

@@ -2,6 +2,8 @@ package dev.ntsfarm.control.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ntsfarm.control.FarmMember;
+import dev.ntsfarm.control.KeysReport;
 import dev.ntsfarm.core.clock.LeapStatus;
 import dev.ntsfarm.core.clock.Reach;
 import dev.ntsfarm.core.clock.SourceReport;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** chronyc 4.3's columns, checked against its own output captured from chronyd -x on loopback. */
@@ -103,5 +106,26 @@ class ChronycReportTest {
         var t3 = new Tracking(0x7F000001, "127.0.0.1", 2, epochNanos("2026-11-22T02:31:51Z"),
                 -1.450e-6, 7e-9, 6e-9, 0.0001, 0.0001, 0.002, 6.821e-6, 1.109e-6, 1.0, LeapStatus.NORMAL);
         assertEquals(resource("chronyc-tracking-3.txt"), ChronycReport.tracking(t3));
+    }
+
+    @Test
+    void membersAndKeysAsCsv() {
+        var members = List.of(
+                new FarmMember("127.0.0.1:5701", "member", true, 0, "nts-ke ntp control"),
+                new FarmMember("client-1a2b3c4d", "client", false, 2500, "ntp control"),
+                new FarmMember("127.0.0.1:5702", "member", false, -1, ""));
+        assertEquals("""
+                127.0.0.1:5701,member,0,nts-ke ntp control,Y
+                client-1a2b3c4d,client,2,ntp control,N
+                127.0.0.1:5702,member,4294967295,,N
+                """, ChronycReport.membersCsv(members));
+        var keys = new KeysReport(List.of(
+                new KeysReport.Slot(2969, 432000, true),
+                new KeysReport.Slot(2970, -129600, false)), 3);
+        assertEquals("""
+                2969,00000B99,432000,Y
+                2970,00000B9A,-129600,N
+                damaged,3
+                """, ChronycReport.keysCsv(keys));
     }
 }
