@@ -18,6 +18,7 @@ import dev.ntsfarm.farm.keys.ClusterOptions;
 import dev.ntsfarm.farm.keys.FarmCluster;
 import dev.ntsfarm.farm.keys.FarmKeyOptions;
 import dev.ntsfarm.farm.keys.FarmKeys;
+import dev.ntsfarm.farm.keys.FarmEntries;
 import dev.ntsfarm.farm.keys.FarmSecretFile;
 import dev.ntsfarm.farm.keys.KeyRingStatus;
 import dev.ntsfarm.ke.service.NtsKeOptions;
@@ -191,7 +192,8 @@ public final class Farm implements AutoCloseable {
             }
             int agentPort = settings.ntp() != null && settings.ntp().clockAgent().isPresent()
                     ? settings.ntp().clockAgent().get().port() : ControlOptions.DEFAULT_AGENT_PORT;
-            board = new FarmBoard(vertx, cluster, settings.role().member() ? "member" : "client", services(), stats::snapshot);
+            board = new FarmBoard(vertx, cluster, new FarmEntries(secret), settings.role().member() ? "member" : "client",
+                    services(), stats::snapshot);
             control = ControlEndpoint.farm(vertx, settings.control(), new FarmControlAdapter(stats, board, keys, this::clients),
                     agentPort, line -> LOG.log(System.Logger.Level.INFO, line));
             return control.start().compose(started -> board.start());

@@ -149,8 +149,12 @@ class FarmBehindNginxTest {
         assertEquals(0, client.naks(), String.join(" ", client.authdata()));
     }
 
-    /** A plain Hazelcast client, as anyone who reaches a member's cluster port can start. */
     private HazelcastInstance peer() {
+        return peer(farm);
+    }
+
+    /** A plain Hazelcast client of {@code farm}, as anyone who reaches a member's cluster port can start. */
+    static HazelcastInstance peer(ProcessFarm farm) {
         ClientConfig config = new ClientConfig();
         config.setClusterName(farm.clusterName());
         farm.clusterAddresses().forEach(config.getNetworkConfig()::addAddress);

@@ -1,80 +1,94 @@
 package dev.ntsfarm.app;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.ntsfarm.core.file.PrivateFile;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.ntsfarm.app.control.FarmBoard;
+import dev.ntsfarm.control.CommandKeys;
+import dev.ntsfarm.core.cookie.FarmSecret;
+import dev.ntsfarm.core.keyfile.KeyFile;
+import dev.ntsfarm.core.keyfile.SymmetricKey;
+import dev.ntsfarm.core.stats.ServerCounter;
+import dev.ntsfarm.farm.keys.FarmEntries;
 import dev.ntsfarm.farm.keys.FarmSecretFile;
+import dev.ntsfarm.proto.control.v1.FarmControlGrpcService;
+import dev.ntsfarm.proto.control.v1.RekeyReply;
+import dev.ntsfarm.proto.control.v1.RekeyRequest;
 import dev.ntsfarm.testsupport.Await;
 import dev.ntsfarm.testsupport.Ports;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
+import dev.ntsfarm.testsupport.Requirements;
+import dev.ntsfarm.testsupport.farm.ProcessFarm;
+import io.vertx.grpc.common.GrpcStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The farm control plane over a farm of separate processes (cookies across processes and the
- * farm's failures are FarmBehindNginxTest's).
+ * The farm control plane over a farm of two key-holding members in two JVMs (cookies across
+ * processes and the farm's failures are FarmBehindNginxTest's): serverstats at either member shows
+ * each and the sum, gathered through the cluster's board, which no peer on the cluster port can
+ * forge; members and keys, as tables and CSV; rekey only with the command key, a refused one
+ * changing nothing on either member.
  */
 @Timeout(240)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FarmOfProcessesTest {
 
     @TempDir
-    Path dir;
-    private final List<Process> children = new ArrayList<>();
+    static Path dir;
+    private ProcessFarm farm;
+    private ProcessFarm.Member a;
+    private ProcessFarm.Member b;
+    private int cmdA;
+    private int cmdB;
+    private Path confA;
+    private Path keysA;
+    private Path socketA;
+    private final ControlCalls calls = new ControlCalls();
 
-    @AfterEach
-    void killChildren() throws InterruptedException {
-        children.forEach(Process::destroy);
-        for (Process p : children) {
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
+    @BeforeAll
+    void startFarm() throws Exception {
+        farm = ProcessFarm.on(dir.resolve("farm"));
+        cmdA = Ports.freeTcp();
+        cmdB = Ports.freeTcp();
+        keysA = dir.resolve("a.keys");
+        socketA = dir.resolve("run").resolve("a.sock");
+        // what ntsctl -a -f reads: where member a keeps its command key
+        confA = Files.writeString(dir.resolve("a.conf"), "keyfile " + keysA + "\ncommandkey 1\n");
+        a = farm.keMember("ke-a", "cmdport " + cmdA, "keyfile " + keysA, "bindcmdaddress " + socketA);
+        b = farm.keMember("ke-b", "cmdport " + cmdB);
+        farm.startAll();
+    }
+
+    @AfterAll
+    void stopFarm() throws Exception {
+        calls.close();
+        if (farm != null) {
+            farm.close();
         }
     }
 
-    /** {@code ntsfarm SUBCOMMAND DIRECTIVES...} in a JVM of its own, on this test's class path. */
-    private Path start(String name, String subcommand, String... directives) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        // the flags JDK 25 needs for Hazelcast and netty, as this JVM got them (the pom's jvm.flags)
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-        cmd.add(Main.class.getName());
-        cmd.add(subcommand);
-        cmd.addAll(List.of(directives));
-        Path log = dir.resolve(name + ".log");
-        children.add(new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start());
-        return log;
+    private String name(ProcessFarm.Member m) {
+        return m.address() + ":" + m.clusterPort();
     }
 
-    private static void awaitRunning(Path log) throws Exception {
-        String text = Await.until(Duration.ofSeconds(90), Duration.ofMillis(250),
-                () -> Files.exists(log) ? Files.readString(log) : "",
-                t -> t.contains(": running") || t.contains("cannot start") || t.contains(": expected"));
-        assertTrue(text.contains(": running"), log.getFileName() + ":\n" + text);
-    }
-
-    private String ctl(String... args) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int rc = Main.run(args, new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
-                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
-        return rc + "\n" + out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    private static ControlCalls.Ctl ctl(String... args) {
+        return ControlCalls.ntsctl("", args);
     }
 
     private static long counter(String block, String label) {
@@ -82,73 +96,213 @@ class FarmOfProcessesTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no " + label + " in\n" + block));
     }
 
-    /**
-     * The farm control plane across two key-holding members in two JVMs: serverstats at either
-     * member's cmdport shows each member and the sum (gathered through the cluster), members lists
-     * both, keys shows the slots, and rekey (operational) moves the current slot for both only with
-     * the command key.
-     */
-    @Test
-    void serverstatsOfAFarmOfTwoMembersShowsEachAndTheSum() throws Exception {
-        SelfSignedCertificate identity = SelfSignedCertificate.generate(new SecureRandom());
-        Path cert = Files.writeString(dir.resolve("cert.pem"), identity.certificatePem());
-        Path key = dir.resolve("key.pem");
-        PrivateFile.write(key, identity.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
-        Path secret = dir.resolve("farm.secret");
-        FarmSecretFile.create(secret, new SecureRandom());
-        String cluster = "cluster name control-" + ProcessHandle.current().pid();
-        int memberA = Ports.freeTcp();
-        int memberB = Ports.freeTcp();
-        int cmdA = Ports.freeTcp();
-        int cmdB = Ports.freeTcp();
-        Path confA = Files.writeString(dir.resolve("a.conf"), String.join("\n", "ntsport 0", "ntsserverkey " + key,
-                "ntsservercert " + cert, "farmsecret " + secret, cluster, "cluster bind 127.0.0.1:" + memberA,
-                "ntsdumpdir " + dir.resolve("a-var"), "cmdport " + cmdA, "keyfile " + dir.resolve("a.keys")) + "\n");
-        Path logA = start("ke-a", "nts-ke", "-f", confA.toString());
-        awaitRunning(logA);
-        Path logB = start("ke-b", "nts-ke", "ntsport 0", "ntsserverkey " + key, "ntsservercert " + cert,
-                "farmsecret " + secret, cluster, "cluster bind 127.0.0.1:" + memberB,
-                "cluster member 127.0.0.1:" + memberA, "ntsdumpdir " + dir.resolve("b-var"), "cmdport " + cmdB);
-        awaitRunning(logB);
+    /** serverstats at member a, once both members are on the board. */
+    private String farmServerStats() throws Exception {
+        ControlCalls.Ctl r = Await.until(Duration.ofSeconds(60), Duration.ofMillis(250),
+                () -> ctl("-p", Integer.toString(cmdA), "serverstats"),
+                c -> c.out().contains("Farm total (2 processes"));
+        assertEquals(0, r.status(), r.toString());
+        return r.out();
+    }
 
-        String stats = Await.until(Duration.ofSeconds(60), Duration.ofMillis(250),
-                () -> ctl("ctl", "-p", Integer.toString(cmdA), "serverstats"),
-                t -> t.contains("Farm total (2 processes)"));
-        assertTrue(stats.startsWith("0\n"), stats);
-        String a = "127.0.0.1:" + memberA;
-        String b = "127.0.0.1:" + memberB;
-        int atA = stats.indexOf("Member " + a + " (this process)");
-        int atB = stats.indexOf("Member " + b + ", counters");
+    @Test
+    void serverstatsShowsEachMemberAndTheSum() throws Exception {
+        String stats = farmServerStats();
+        int atA = stats.indexOf("Member " + name(a) + " (this process)");
+        int atB = stats.indexOf("Member " + name(b) + ", counters");
         int atTotal = stats.indexOf("Farm total (2 processes):");
         assertTrue(atA >= 0 && atB >= 0 && atTotal > Math.max(atA, atB), stats);
         String blockA = stats.substring(atA, atA < atB ? atB : atTotal);
         String blockB = stats.substring(atB, atB < atA ? atA : atTotal);
         String total = stats.substring(atTotal);
         for (String label : List.of("Command packets received", "NTS-KE connections accepted", "NTP packets received")) {
-            assertTrue(counter(total, label) == counter(blockA, label) + counter(blockB, label),
+            assertEquals(counter(total, label), counter(blockA, label) + counter(blockB, label),
                     label + " is not the sum:\n" + stats);
         }
         assertTrue(counter(blockA, "Command packets received") >= 1, stats);
+    }
 
-        String members = ctl("ctl", "-p", Integer.toString(cmdB), "members");
-        assertTrue(members.startsWith("0\n") && members.contains(a) && members.contains(b)
-                && members.contains(b + " ") && members.contains("(this process)"), members);
+    @Test
+    void membersAndKeysAsTablesAndCsv() throws Exception {
+        farmServerStats(); // both on the board
+        ControlCalls.Ctl members = ctl("-p", Integer.toString(cmdB), "members");
+        assertEquals(0, members.status(), members.toString());
+        assertTrue(members.out().startsWith("Name/IP address              Role    Age  Services\n"), members.out());
+        assertTrue(members.out().contains("\n" + name(b) + " ") && members.out().contains("(this process)")
+                && members.out().contains("\n" + name(a) + " "), members.out());
 
-        String keys = ctl("ctl", "-p", Integer.toString(cmdA), "keys");
-        assertTrue(keys.startsWith("0\n") && keys.contains("\n* ") && keys.contains("Damaged cluster entries ignored: 0"),
-                keys);
-        String current = keys.lines().filter(l -> l.startsWith("* ")).findFirst().orElseThrow().substring(2).split(" ")[0];
+        ControlCalls.Ctl csv = ctl("-c", "-p", Integer.toString(cmdB), "members");
+        assertEquals(0, csv.status(), csv.toString());
+        List<String> rows = csv.out().lines().sorted().toList();
+        assertEquals(2, rows.size(), csv.out());
+        for (String row : rows) {
+            String[] f = row.split(",", -1);
+            assertEquals(5, f.length, row);
+            assertEquals("member", f[1], row);
+            assertTrue(Long.parseLong(f[2]) < FarmBoard.TTL_SECONDS, row);
+            assertTrue(f[3].startsWith("nts-ke"), row);
+            assertEquals(f[0].equals(name(b)) ? "Y" : "N", f[4], row);
+        }
+        assertEquals(List.of(name(a), name(b)).stream().sorted().toList(), rows.stream().map(r -> r.split(",")[0]).toList());
 
-        String refused = ctl("ctl", "-p", Integer.toString(cmdA), "rekey");
-        assertTrue(refused.startsWith("1\n") && refused.contains("501 Not authorised: authentication required"), refused);
-        assertTrue(ctl("ctl", "-p", Integer.toString(cmdA), "keys").contains("\n* " + current + " "), "rekey refused yet moved");
+        ControlCalls.Ctl keys = ctl("-p", Integer.toString(cmdA), "keys");
+        assertEquals(0, keys.status(), keys.toString());
+        assertTrue(keys.out().contains("\n* ") && keys.out().contains("Damaged cluster entries ignored: 0"), keys.out());
+        ControlCalls.Ctl keysCsv = ctl("-c", "-p", Integer.toString(cmdA), "keys");
+        List<String> lines = keysCsv.out().lines().toList();
+        assertEquals("damaged,0", lines.getLast(), keysCsv.out());
+        assertEquals(1, lines.stream().filter(l -> l.endsWith(",Y")).count(), keysCsv.out());
+        String current = currentSlot(cmdA);
+        assertTrue(keys.out().contains("\n* " + current + " (" + String.format("%08X", Long.parseLong(current)) + ")"),
+                keys.out());
+    }
 
-        String rekey = ctl("ctl", "-p", Integer.toString(cmdA), "-a", "-f", confA.toString(), "rekey");
-        assertTrue(rekey.startsWith("0\n200 OK\ncurrent slot "), rekey);
-        String next = rekey.lines().filter(l -> l.startsWith("current slot ")).findFirst().orElseThrow().substring(13);
-        assertTrue(!next.equals(current), rekey);
-        String keysB = Await.until(Duration.ofSeconds(30), Duration.ofMillis(250),
-                () -> ctl("ctl", "-p", Integer.toString(cmdB), "keys"), t -> t.contains("\n* " + next + " "));
-        assertTrue(keysB.contains("\n* " + next + " "), "the other member did not follow the rekey:\n" + keysB);
+    /** The current slot at a member's cmdport, from {@code keys -c}. */
+    private static String currentSlot(int cmdPort) {
+        ControlCalls.Ctl r = ctl("-c", "-p", Integer.toString(cmdPort), "keys");
+        assertEquals(0, r.status(), r.toString());
+        return r.out().lines().filter(l -> l.endsWith(",Y")).findFirst().orElseThrow(() -> new AssertionError(r))
+                .split(",")[0];
+    }
+
+    /** The key ring a member holds: its slots and which is current (ages left out: they grow). */
+    private static String ring(int cmdPort) {
+        ControlCalls.Ctl r = ctl("-c", "-p", Integer.toString(cmdPort), "keys");
+        assertEquals(0, r.status(), r.toString());
+        return String.join(" ", r.out().lines().filter(l -> !l.startsWith("damaged,"))
+                .map(l -> l.split(",")[0] + (l.endsWith(",Y") ? "*" : "")).toList());
+    }
+
+    /** serverstats with every number and the damaged-entries note left out: what the farm looks like. */
+    private static String shape(String serverstats) {
+        return serverstats.replaceAll(", \\d+ damaged entries ignored", "").replaceAll("\\d+ m?s old", "# old")
+                .replaceAll("\\d+", "#");
+    }
+
+    @Test
+    void boardEntriesWrittenByAPlainClusterClientAreIgnoredAndCounted() throws Exception {
+        String before = farmServerStats();
+        assertFalse(before.contains("damaged entries ignored"), before);
+        HazelcastInstance peer = FarmBehindNginxTest.peer(farm);
+        try {
+            IMap<Object, Object> board = peer.getMap(FarmBoard.MAP);
+            byte[] genuineB = (byte[]) board.get(name(b));
+            FarmEntries real = new FarmEntries(FarmSecretFile.read(farm.secret()));
+            FarmBoard.Entry forged = new FarmBoard.Entry("192.0.2.1:5701", "member", "nts-ke ntp control",
+                    System.currentTimeMillis(), Map.of(ServerCounter.values()[0], 1_000_000_000L));
+            byte[] body = FarmBoard.encode(forged);
+            byte[] junk = new byte[200];
+            new SecureRandom().nextBytes(junk);
+            FarmEntries otherFarm = new FarmEntries(FarmSecret.of(junk));
+            // a string; random bytes; a well-formed entry without its MAC; one sealed under another
+            // farm's secret; b's genuine entry moved to another name
+            board.put("junk", "not an entry", 60, TimeUnit.SECONDS);
+            board.put("192.0.2.2:5701", junk, 60, TimeUnit.SECONDS);
+            board.put("192.0.2.1:5701", body, 60, TimeUnit.SECONDS);
+            board.put("192.0.2.3:5701", otherFarm.board("192.0.2.3:5701", FarmBoard.encode(
+                    new FarmBoard.Entry("192.0.2.3:5701", "member", "nts-ke", System.currentTimeMillis(), Map.of()))),
+                    60, TimeUnit.SECONDS);
+            board.put("192.0.2.4:5701", genuineB, 60, TimeUnit.SECONDS);
+            // the genuine entry does open under the farm's secret: the checks are what refuse the others
+            assertTrue(real.openBoard(name(b), genuineB) instanceof FarmEntries.Valid<byte[]>);
+
+            String after = ctl("-p", Integer.toString(cmdA), "serverstats").out();
+            assertTrue(after.contains("Farm total (2 processes, 5 damaged entries ignored):"), after);
+            assertEquals(shape(before), shape(after), "the forged entries changed the farm's serverstats");
+            assertFalse(after.contains("192.0.2."), after);
+            String members = ctl("-c", "-p", Integer.toString(cmdB), "members").out();
+            assertEquals(2, members.lines().count(), members);
+            for (String key : List.of("junk", "192.0.2.1:5701", "192.0.2.2:5701", "192.0.2.3:5701", "192.0.2.4:5701")) {
+                board.remove(key);
+            }
+        } finally {
+            peer.shutdown();
+        }
+        String clean = ctl("-p", Integer.toString(cmdA), "serverstats").out();
+        assertTrue(clean.contains("Farm total (2 processes):"), clean);
+    }
+
+    @Test
+    void rekeyIsRefusedWithoutTheCommandKeyAndChangesNothingOnEitherMember() throws Exception {
+        String ringA = ring(cmdA);
+        String ringB = Await.until(Duration.ofSeconds(30), Duration.ofMillis(250), () -> ring(cmdB), ringA::equals);
+        assertEquals(ringA, ringB, "the members disagree before any rekey");
+
+        ControlCalls.Ctl none = ctl("-p", Integer.toString(cmdA), "rekey");
+        assertEquals(1, none.status(), none.toString());
+        assertTrue(none.err().startsWith("501 Not authorised: authentication required: Rekey is an operational command"),
+                none.err());
+        ControlCalls.Ctl wrong = ControlCalls.ntsctl("authhash SHA1\npassword HEX:00112233445566778899AABBCCDDEEFF00112233\n"
+                + "rekey\n", "-p", Integer.toString(cmdA));
+        assertEquals(1, wrong.status(), wrong.toString());
+        assertTrue(wrong.err().contains("501 Not authorised: bad authenticator: it was not made with the command key"),
+                wrong.err());
+        SymmetricKey key = CommandKeys.read(keysA, 1).orElseThrow();
+        var stale = calls.call("127.0.0.1", cmdA, FarmControlGrpcService.SERVICE_NAME, "Rekey",
+                RekeyRequest.getDefaultInstance(), RekeyReply.getDefaultInstance(), ControlCalls.authenticator(key,
+                        FarmControlGrpcService.SERVICE_NAME, "Rekey", RekeyRequest.getDefaultInstance(),
+                        System.currentTimeMillis() - 120_000));
+        assertEquals(GrpcStatus.UNAUTHENTICATED, stale.status(), stale.message());
+        assertTrue(stale.message().startsWith("bad authenticator: its time is 120 s from the server's clock"),
+                stale.message());
+        // 127.0.0.2 is loopback, but not the 127.0.0.1 and ::1 a command port serves unasked
+        var elsewhere = calls.call("127.0.0.2", cmdA, FarmControlGrpcService.SERVICE_NAME, "Rekey",
+                RekeyRequest.getDefaultInstance(), RekeyReply.getDefaultInstance(), ControlCalls.authenticator(key,
+                        FarmControlGrpcService.SERVICE_NAME, "Rekey", RekeyRequest.getDefaultInstance(),
+                        System.currentTimeMillis()));
+        assertEquals(GrpcStatus.PERMISSION_DENIED, elsewhere.status(), elsewhere.message());
+        assertTrue(elsewhere.message().startsWith("not allowed from this address (127.0.0.2 is not in cmdallow"),
+                elsewhere.message());
+        assertEquals(ringA, ring(cmdA), "a refused rekey changed member a's key ring");
+        assertEquals(ringA, ring(cmdB), "a refused rekey changed member b's key ring");
+
+        // an accepted call, then the same authenticator again
+        Map<String, String> once = ControlCalls.authenticator(key, FarmControlGrpcService.SERVICE_NAME, "Rekey",
+                RekeyRequest.getDefaultInstance(), System.currentTimeMillis());
+        var first = calls.call("127.0.0.1", cmdA, FarmControlGrpcService.SERVICE_NAME, "Rekey",
+                RekeyRequest.getDefaultInstance(), RekeyReply.getDefaultInstance(), once);
+        assertEquals(GrpcStatus.OK, first.status(), first.message());
+        String rekeyed = ring(cmdA);
+        assertNotEquals(ringA, rekeyed);
+        Await.until(Duration.ofSeconds(30), Duration.ofMillis(250), () -> ring(cmdB), rekeyed::equals);
+        var replay = calls.call("127.0.0.1", cmdA, FarmControlGrpcService.SERVICE_NAME, "Rekey",
+                RekeyRequest.getDefaultInstance(), RekeyReply.getDefaultInstance(), once);
+        assertEquals(GrpcStatus.UNAUTHENTICATED, replay.status());
+        assertEquals("bad authenticator: replayed: this authenticator was used before", replay.message());
+        assertEquals(rekeyed, ring(cmdA), "the replayed rekey moved member a's key ring");
+        assertEquals(rekeyed, ring(cmdB), "the replayed rekey moved member b's key ring");
+    }
+
+    /** A rekey at member a; the new current slot, once member b holds it as current too. */
+    private String rekeyed(ControlCalls.Ctl r, String before) throws Exception {
+        assertEquals(0, r.status(), r.toString());
+        String next = r.out().lines().filter(l -> l.startsWith("current slot ")).findFirst()
+                .orElseThrow(() -> new AssertionError(r)).substring(13);
+        assertNotEquals(before, next, r.toString());
+        assertEquals(next, currentSlot(cmdA));
+        String atB = Await.until(Duration.ofSeconds(30), Duration.ofMillis(250), () -> currentSlot(cmdB), next::equals);
+        assertEquals(next, atB, "member b did not follow the rekey");
+        return next;
+    }
+
+    @Test
+    void rekeySucceedsWithMinusAWithAuthhashAndPasswordAndAsRootOnTheUnixSocket() throws Exception {
+        String current = currentSlot(cmdA);
+        ControlCalls.Ctl withA = ctl("-p", Integer.toString(cmdA), "-a", "-f", confA.toString(), "rekey");
+        assertTrue(withA.out().startsWith("200 OK\ncurrent slot "), withA.toString());
+        current = rekeyed(withA, current);
+
+        String[] words = KeyFile.formatLine(CommandKeys.read(keysA, 1).orElseThrow()).split(" ");
+        ControlCalls.Ctl typed = ControlCalls.ntsctl("authhash " + words[1] + "\npassword " + words[2] + "\nrekey\n",
+                "-p", Integer.toString(cmdA));
+        assertTrue(typed.out().startsWith("200 OK\n200 OK\n200 OK\ncurrent slot "), typed.toString());
+        current = rekeyed(typed, current);
+
+        assumeTrue("root".equals(System.getProperty("user.name")) || Requirements.underCi(),
+                "the Unix socket's operational calls are root's");
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(socketA.getParent())));
+        ControlCalls.Ctl root = ctl("-h", socketA.toString(), "rekey");
+        rekeyed(root, current);
     }
 }

@@ -2,6 +2,7 @@ package dev.ntsfarm.app.control;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.ntsfarm.farm.keys.FarmEntries;
 import dev.ntsfarm.control.FarmMember;
 import dev.ntsfarm.control.FarmStats;
 import dev.ntsfarm.core.stats.ServerCounter;
@@ -24,8 +25,10 @@ import java.util.function.Supplier;
 /**
  * The farm's notice board in Hazelcast: every process publishes, each {@link #PUBLISH_INTERVAL_MILLIS},
  * its name, role, services and counters under its own name, with a time to live so a process that is
- * gone drops off. {@code serverstats} and {@code members} read the board. Entries are plain bytes in a
- * versioned layout; an entry that is not one (damaged, foreign, of another version) is ignored and
+ * gone drops off. {@code serverstats} and {@code members} read the board. Every entry is sealed for
+ * its key under the farm secret's MAC ({@link FarmEntries#board}, the scheme of the key entries), so a
+ * peer that reaches the cluster port can junk or drop entries but cannot make one or move one to
+ * another name; an entry that fails (forged, damaged, foreign, of another version) is ignored and
  * counted, never fatal. Counters are not secrets; the board carries no key material.
  */
 public final class FarmBoard {
@@ -39,11 +42,12 @@ public final class FarmBoard {
     static final int MAX_ENTRY = 4096;
 
     /** One process as it published itself. */
-    record Entry(String name, String role, String services, long publishedMillis, Map<ServerCounter, Long> counters) {
+    public record Entry(String name, String role, String services, long publishedMillis, Map<ServerCounter, Long> counters) {
     }
 
     private final Vertx vertx;
     private final HazelcastInstance cluster;
+    private final FarmEntries seal;
     private final String name;
     private final String role;
     private final String services;
@@ -51,10 +55,12 @@ public final class FarmBoard {
     private final LongSupplier clock;
     private long timer = -1;
 
-    public FarmBoard(Vertx vertx, HazelcastInstance cluster, String role, String services,
+    /** @param seal the farm secret's entries: what the board's entries are sealed and checked with */
+    public FarmBoard(Vertx vertx, HazelcastInstance cluster, FarmEntries seal, String role, String services,
                      Supplier<Map<ServerCounter, Long>> counters) {
         this.vertx = vertx;
         this.cluster = cluster;
+        this.seal = seal;
         this.name = nameOf(cluster);
         this.role = role;
         this.services = services;
@@ -112,8 +118,8 @@ public final class FarmBoard {
 
     void publish() {
         try {
-            map().put(name, encode(new Entry(name, role, services, clock.getAsLong(), counters.get())), TTL_SECONDS,
-                    TimeUnit.SECONDS);
+            map().put(name, seal.board(name, encode(new Entry(name, role, services, clock.getAsLong(), counters.get()))),
+                    TTL_SECONDS, TimeUnit.SECONDS);
         } catch (RuntimeException e) {
             // the cluster is away: the next publication tries again
         }
@@ -128,7 +134,8 @@ public final class FarmBoard {
         int ignored = 0;
         try {
             for (Map.Entry<Object, Object> e : map().entrySet()) {
-                Entry decoded = e.getKey() instanceof String key && e.getValue() instanceof byte[] b ? decode(b) : null;
+                Entry decoded = e.getKey() instanceof String key
+                        && seal.openBoard(key, e.getValue()) instanceof FarmEntries.Valid<byte[]> v ? decode(v.value()) : null;
                 if (decoded == null || !decoded.name().equals(e.getKey())) {
                     ignored++;
                 } else {
@@ -175,7 +182,8 @@ public final class FarmBoard {
         return List.copyOf(byName.values());
     }
 
-    static byte[] encode(Entry e) {
+    /** The body of {@code e}'s board entry, before it is sealed: the layout every process reads. */
+    public static byte[] encode(Entry e) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(bytes);
@@ -195,7 +203,7 @@ public final class FarmBoard {
         }
     }
 
-    /** The entry, or null when the bytes are not one (a damaged or foreign entry). */
+    /** The entry a board entry's body holds, or null when the bytes are not one (of another version). */
     static Entry decode(byte[] b) {
         if (b.length > MAX_ENTRY) {
             return null;

@@ -20,18 +20,25 @@ import javax.crypto.spec.SecretKeySpec;
  *   pointer   'P' | version 1 | slot u32 | MAC 32
  *   presence  'M' | version 1 | time slot u32 | unix seconds u64 | MAC 32     (a member's clock)
  *   fingerprint 'F' | version 1 | fingerprint 32                                (itself a MAC)
+ *   board     'B' | version 1 | length u16 | body | MAC 32                     (a process's published state)
  * </pre>
  * The MAC is HMAC-SHA256 under {@code FarmSecret.derive("cluster entry mac")} over the entry's bytes
  * before it, preceded by what the entry is stored under (the slot is inside; a presence's member id
- * is mixed in), so an entry moved to another key fails. The fingerprint is the MAC of a fixed text:
+ * is mixed in; a board entry's key too), so an entry moved to another key fails. The fingerprint is the MAC of a fixed text:
  * equal fingerprints mean equal secrets, and it tells nothing else about the secret.
+ *
+ * <p>Outside this package, the control plane's board (each process's counters) seals its entries
+ * here too ({@link #board}, {@link #openBoard}): one MAC scheme for everything the farm stores.
  */
-final class FarmEntries {
+public final class FarmEntries {
 
     static final byte SEED = 'S';
     static final byte POINTER = 'P';
     static final byte PRESENCE = 'M';
     static final byte FINGERPRINT = 'F';
+    static final byte BOARD = 'B';
+    /** The largest body a board entry carries. */
+    public static final int MAX_BOARD_BODY = 65535;
     static final byte VERSION = 1;
     static final int MAC_LENGTH = 32;
     static final int POINTER_LENGTH = 2 + 4 + MAC_LENGTH;
@@ -42,7 +49,8 @@ final class FarmEntries {
     private final SecretKeySpec macKey;
     private final byte[] fingerprint;
 
-    FarmEntries(FarmSecret secret) {
+    /** The entries of the farm that shares {@code secret}. */
+    public FarmEntries(FarmSecret secret) {
         byte[] key = secret.derive("cluster entry mac");
         this.macKey = new SecretKeySpec(key, "HmacSHA256");
         Arrays.fill(key, (byte) 0);
@@ -50,11 +58,11 @@ final class FarmEntries {
     }
 
     /** What a raw value turned out to be. */
-    sealed interface Opened<T> permits Valid, Damaged {
+    public sealed interface Opened<T> permits Valid, Damaged {
     }
 
     /** An entry that checked out. */
-    record Valid<T>(T value) implements Opened<T> {
+    public record Valid<T>(T value) implements Opened<T> {
         @Override
         public String toString() {
             return "Valid";
@@ -62,7 +70,7 @@ final class FarmEntries {
     }
 
     /** An entry that did not, and why (never with its bytes). */
-    record Damaged<T>(String reason) implements Opened<T> {
+    public record Damaged<T>(String reason) implements Opened<T> {
     }
 
     /** A member's published clock. */
@@ -148,6 +156,52 @@ final class FarmEntries {
             return new Damaged<>("presence entry fails its MAC");
         }
         return new Valid<>(new Presence(u32(b, 2), ByteBuffer.wrap(b, 6, 8).getLong()));
+    }
+
+    // ---- board
+
+    /**
+     * A board entry: {@code body} (the caller's own layout) sealed for the key {@code storedUnder}.
+     *
+     * @throws IllegalArgumentException for a body over {@link #MAX_BOARD_BODY} bytes or a key over 255 bytes
+     */
+    public byte[] board(String storedUnder, byte[] body) {
+        if (body.length > MAX_BOARD_BODY) {
+            throw new IllegalArgumentException("board entry body of " + body.length + " bytes");
+        }
+        ByteBuffer b = ByteBuffer.allocate(4 + body.length + MAC_LENGTH);
+        b.put(BOARD).put(VERSION).putShort((short) body.length).put(body);
+        return seal(b, context(storedUnder));
+    }
+
+    /** Opens the raw value stored under {@code storedUnder}: its body (a copy) when valid. */
+    public Opened<byte[]> openBoard(String storedUnder, Object raw) {
+        if (!(raw instanceof byte[] b)) {
+            return wrongType(raw);
+        }
+        if (b.length < 4 + MAC_LENGTH || b[0] != BOARD) {
+            return new Damaged<>("not a board entry (" + b.length + " bytes)");
+        }
+        if (b[1] != VERSION) {
+            return new Damaged<>("board entry version " + b[1] + " (expected: " + VERSION + ")");
+        }
+        int length = ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+        if (b.length != 4 + length + MAC_LENGTH) {
+            return new Damaged<>("board entry of " + b.length + " bytes with a body length of " + length);
+        }
+        byte[] context = storedUnder.getBytes(StandardCharsets.UTF_8);
+        if (context.length > 255 || !verify(b, context)) {
+            return new Damaged<>("board entry fails its MAC");
+        }
+        return new Valid<>(Arrays.copyOfRange(b, 4, 4 + length));
+    }
+
+    private static byte[] context(String storedUnder) {
+        byte[] context = storedUnder.getBytes(StandardCharsets.UTF_8);
+        if (context.length > 255) {
+            throw new IllegalArgumentException("a key of " + context.length + " bytes (expected: at most 255)");
+        }
+        return context;
     }
 
     // ---- fingerprint

@@ -25,6 +25,11 @@ class FarmEntriesTest {
                 ((FarmEntries.Valid<FarmEntries.Presence>) ENTRIES.openPresence("m", ENTRIES.presence("m", 9, 1234))).value());
         assertInstanceOf(FarmEntries.SameSecret.class, ENTRIES.checkFingerprint(ENTRIES.fingerprintEntry()));
         assertInstanceOf(FarmEntries.OtherSecret.class, ENTRIES.checkFingerprint(OTHER.fingerprintEntry()));
+        byte[] body = "counters".getBytes();
+        assertArrayEquals(body, ((FarmEntries.Valid<byte[]>) ENTRIES.openBoard("127.0.0.1:5701",
+                ENTRIES.board("127.0.0.1:5701", body))).value());
+        assertArrayEquals(new byte[0], ((FarmEntries.Valid<byte[]>) ENTRIES.openBoard("c", ENTRIES.board("c", new byte[0])))
+                .value());
     }
 
     @Test
@@ -35,10 +40,12 @@ class FarmEntriesTest {
         byte[] s = ENTRIES.seed(5, seed);
         byte[] p = ENTRIES.pointer(5);
         byte[] m = ENTRIES.presence("member", 5, 500);
+        byte[] b = ENTRIES.board("member", "a process's counters".getBytes());
         for (int i = 0; i < 10_000; i++) {
             assertInstanceOf(FarmEntries.Damaged.class, ENTRIES.openSeed(5, corrupt(s, random)));
             assertInstanceOf(FarmEntries.Damaged.class, ENTRIES.openPointer(corrupt(p, random)));
             assertInstanceOf(FarmEntries.Damaged.class, ENTRIES.openPresence("member", corrupt(m, random)));
+            assertInstanceOf(FarmEntries.Damaged.class, ENTRIES.openBoard("member", corrupt(b, random)));
         }
     }
 
@@ -51,6 +58,10 @@ class FarmEntriesTest {
         assertInstanceOf(FarmEntries.Damaged.class, ENTRIES.openPresence("b", ENTRIES.presence("a", 5, 1)));
         assertInstanceOf(FarmEntries.Damaged.class, ENTRIES.openSeed(5, "a string"));
         assertInstanceOf(FarmEntries.Damaged.class, ENTRIES.openPointer(5L));
+        assertInstanceOf(FarmEntries.Damaged.class, ENTRIES.openBoard("b", ENTRIES.board("a", new byte[8])));
+        assertInstanceOf(FarmEntries.Damaged.class, ENTRIES.openBoard("a", OTHER.board("a", new byte[8])));
+        assertInstanceOf(FarmEntries.Damaged.class, ENTRIES.openBoard("a", ENTRIES.presence("a", 5, 1)));
+        assertInstanceOf(FarmEntries.Damaged.class, ENTRIES.openBoard("a", "a string"));
         assertInstanceOf(FarmEntries.DamagedFingerprint.class, ENTRIES.checkFingerprint(new byte[34]));
     }
 
