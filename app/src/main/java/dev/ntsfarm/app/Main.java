@@ -1,10 +1,15 @@
 package dev.ntsfarm.app;
 
 import dev.ntsfarm.agent.AgentCommand;
+import dev.ntsfarm.agent.AgentConfig;
 import dev.ntsfarm.app.bench.BenchCommand;
 import dev.ntsfarm.app.host.LogSettings;
 import dev.ntsfarm.app.host.Logging;
+import dev.ntsfarm.control.ControlOptions;
 import dev.ntsfarm.control.ctl.Ntsctl;
+import dev.ntsfarm.core.config.Config;
+import dev.ntsfarm.core.config.ConfigException;
+import dev.ntsfarm.metrics.MetricsOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -76,6 +81,28 @@ public final class Main {
                 yield EXIT_USAGE;
             }
         };
+    }
+
+    /**
+     * Reads {@code config} exactly as {@code ntsfarm SUBCOMMAND} reads it before it starts (every
+     * typed reader of that service, no other), starting nothing and writing nothing: how a shipped
+     * example configuration is checked against the service that will read it.
+     */
+    public static void readConfigAs(String subcommand, Config config) throws ConfigException {
+        switch (subcommand) {
+            case "up" -> Farm.Settings.read(Farm.Role.ALL_IN_ONE, config);
+            case "nts-ke" -> Farm.Settings.read(Farm.Role.NTS_KE, config);
+            case "ntp" -> Farm.Settings.read(Farm.Role.NTP, config);
+            case "agent" -> {
+                AgentConfig.from(config);
+                // what AgentServices.from reads, without making the command key in the key file
+                ControlOptions.fromConfig(config, ControlOptions.DEFAULT_AGENT_PORT);
+                MetricsOptions.fromConfig(config);
+            }
+            default -> throw new IllegalArgumentException("not a service: " + subcommand + " (expected one of " + SERVICES + ")");
+        }
+        ServiceCommand.pidFile(config);
+        LogSettings.check(config);
     }
 
     static String version() {

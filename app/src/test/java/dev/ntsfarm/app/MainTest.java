@@ -70,4 +70,24 @@ class MainTest {
                 + ": connection refused\n",
                 err.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
     }
+
+    private static dev.ntsfarm.core.config.Config config(String text) {
+        return ((dev.ntsfarm.core.config.ConfigResult.Parsed) dev.ntsfarm.core.config.Config.parse("x.conf", text))
+                .config();
+    }
+
+    @Test
+    void aConfigurationIsReadAsItsServiceReadsItAndOnlyThat() throws Exception {
+        // ntsrotate means nothing to the agent, and a responder reads no makestep
+        Main.readConfigAs("agent", config("server a.example nts iburst\nntsrotate 10\ncmdport 323\n"));
+        Main.readConfigAs("ntp", config("port 123\nmakestep 1 3\n"));
+        var agent = org.junit.jupiter.api.Assertions.assertThrows(dev.ntsfarm.core.config.ConfigException.class,
+                () -> Main.readConfigAs("agent", config("cmdport 323\nmakestep 1\n")));
+        assertTrue(agent.getMessage().startsWith("x.conf:2: "), agent.getMessage());
+        var ntp = org.junit.jupiter.api.Assertions.assertThrows(dev.ntsfarm.core.config.ConfigException.class,
+                () -> Main.readConfigAs("ntp", config("port 123456\n")));
+        assertTrue(ntp.getMessage().startsWith("x.conf:1: "), ntp.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Main.readConfigAs("ctl", config("")));
+    }
 }
