@@ -14,6 +14,8 @@ import dev.ntsfarm.testsupport.Await;
 import dev.ntsfarm.testsupport.Chronyd;
 import dev.ntsfarm.testsupport.Ports;
 import dev.ntsfarm.testsupport.Requirements;
+import dev.ntsfarm.farm.keys.FarmKeyOptions;
+import dev.ntsfarm.testsupport.farm.Faketime;
 import dev.ntsfarm.testsupport.farm.FarmProcess;
 import dev.ntsfarm.testsupport.farm.Nginx;
 import dev.ntsfarm.testsupport.farm.ProcessFarm;
@@ -26,10 +28,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -164,6 +169,53 @@ class FarmBehindNginxTest {
 
     private static Set<Object> keys(HazelcastInstance peer, String map) {
         return new TreeSet<>(peer.getMap(map).keySet().stream().map(String::valueOf).toList());
+    }
+
+    /** The key id (slot) a cookie was sealed under: its first four bytes. */
+    private static long slotOf(byte[] cookie) {
+        return ByteBuffer.wrap(cookie, 0, 4).getInt() & 0xffffffffL;
+    }
+
+    @Test
+    @Order(4)
+    void aMemberWhoseClockIsTenPeriodsAheadPrunesNothingCreatesNothingAndMintsUnderTheFarmsSlot() throws Exception {
+        long rotate = FarmKeyOptions.DEFAULT_ROTATE_SECONDS;
+        Duration ahead = Duration.ofSeconds(10 * rotate);
+        HazelcastInstance peer = peer();
+        try {
+            Set<Object> before = keys(peer, "ntsfarm.seeds");
+            long farmSlot = slotOf(NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert()).cookies().getFirst());
+            long hostSlot = Instant.now().getEpochSecond() / rotate;
+            ProcessFarm.Member far = farm.keMember("ke-far", null, "127.0.0.1", Faketime.ahead(ahead));
+            Instant started = Instant.now();
+            far.process().start().awaitRunning();
+
+            // its wall clock really is ten periods ahead: it stamps its log lines with it
+            String log = far.process().thisStartsLog();
+            Matcher stamp = Pattern.compile("(?m)^(\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z) ").matcher(log);
+            assertTrue(stamp.find(), log);
+            Duration skew = Duration.between(started, Instant.parse(stamp.group(1)));
+            assertTrue(skew.compareTo(ahead.minusMinutes(1)) > 0 && skew.compareTo(ahead.plusMinutes(1)) < 0,
+                    "the member's clock is " + skew + " ahead:\n" + log);
+            assertTrue(log.contains("this clock says slot " + (hostSlot + 10) + " but the farm is at slot " + farmSlot
+                    + ": following the farm, creating and pruning nothing"), log);
+
+            NtsTestClient.Session ofTheFar = NtsTestClient.establish(far.kePort(), farm.certificate().cert());
+            for (byte[] cookie : ofTheFar.cookies()) {
+                assertEquals(farmSlot, slotOf(cookie), "minted under the farm's slot, not its clock's");
+            }
+            assertOpensEverywhere(ofTheFar, "a cookie of the member ten periods ahead");
+            // its start and the rebuild its own presence entry set off have run: the seeds are as they were
+            client.assertReach377Throughout(Duration.ofSeconds(3), "with a member ten periods ahead");
+            assertEquals(before, keys(peer, "ntsfarm.seeds"), "nothing pruned, nothing created ahead");
+            assertEquals(farmSlot, slotOf(NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert())
+                    .cookies().getFirst()), "the other members go on under the farm's slot");
+            assertFalse(far.process().log().contains("ignoring a damaged farm entry"), far.process().log());
+        } finally {
+            peer.shutdown();
+            farm.retire("ke-far");
+        }
+        assertEquals(0, client.naks(), String.join(" ", client.authdata()));
     }
 
     @Test

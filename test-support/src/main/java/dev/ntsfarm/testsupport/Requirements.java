@@ -24,9 +24,19 @@ public final class Requirements {
 
     /** The executable {@code program}, from the Debian package {@code debianPackage}. */
     public static void program(Path program, String debianPackage) {
-        if (Files.isExecutable(program)) {
-            return;
+        if (!Files.isExecutable(program)) {
+            missing(program, debianPackage);
         }
+    }
+
+    /** The file {@code file} (a shared library, a module), from the Debian package {@code debianPackage}. */
+    public static void file(Path file, String debianPackage) {
+        if (!Files.isRegularFile(file)) {
+            missing(file, debianPackage);
+        }
+    }
+
+    private static void missing(Path program, String debianPackage) {
         String why = program + " is missing (Debian package " + debianPackage + "; ./ntsfarm setup installs it)";
         if (underCi()) {
             fail(why + " and CI is set");

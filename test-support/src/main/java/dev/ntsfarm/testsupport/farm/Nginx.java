@@ -42,9 +42,7 @@ public final class Nginx implements AutoCloseable {
     /** Fails the test under CI when nginx or its stream module is missing, skips it otherwise. */
     public static void require() {
         Requirements.program(NGINX, "nginx");
-        if (!Files.isRegularFile(STREAM_MODULE)) {
-            Requirements.program(STREAM_MODULE, "libnginx-mod-stream");
-        }
+        Requirements.file(STREAM_MODULE, "libnginx-mod-stream");
     }
 
     /**
