@@ -1,5 +1,10 @@
 package dev.ntsfarm.core.clock;
 
+import dev.ntsfarm.core.config.Config;
+import dev.ntsfarm.core.config.ConfigException;
+import dev.ntsfarm.core.config.Directive;
+import java.util.Optional;
+
 /**
  * Selection's limits, named as chrony's directives.
  *
@@ -16,4 +21,27 @@ public record SelectOptions(double maxDistance, double maxJitter, double combine
 
     /** chrony's defaults. */
     public static final SelectOptions DEFAULTS = new SelectOptions(3.0, 1.0, 3.0, 1.0e-4, 1.0e-3, 1);
+
+    /** Reads {@code maxdistance}, {@code maxjitter} and {@code minsources} (the last of each counts). */
+    public static SelectOptions from(Config c) throws ConfigException {
+        return new SelectOptions(
+                decimal(c.last("maxdistance"), "a distance in seconds", DEFAULTS.maxDistance()),
+                decimal(c.last("maxjitter"), "a jitter in seconds", DEFAULTS.maxJitter()),
+                DEFAULTS.combineLimit(), DEFAULTS.reselectDistance(), DEFAULTS.stratumWeight(),
+                c.last("minsources").isEmpty() ? DEFAULTS.minSources()
+                        : integer(c.last("minsources").get(), "a number of sources"));
+    }
+
+    private static double decimal(Optional<Directive> d, String what, double otherwise) throws ConfigException {
+        if (d.isEmpty()) {
+            return otherwise;
+        }
+        d.get().expectArgs(1, 1);
+        return d.get().decimal(0, what, 0, Double.MAX_VALUE);
+    }
+
+    private static int integer(Directive d, String what) throws ConfigException {
+        d.expectArgs(1, 1);
+        return d.integer(0, what, 1, Integer.MAX_VALUE);
+    }
 }

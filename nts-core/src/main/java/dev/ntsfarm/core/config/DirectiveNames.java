@@ -17,7 +17,8 @@ public final class DirectiveNames {
             "ntstrustedcerts", "nosystemcert", "nocerttimecheck", "ntsrefresh",
             "keyfile", "commandkey", "cmdport", "bindcmdaddress", "cmdallow", "cmddeny",
             "allow", "deny", "ratelimit", "ntsratelimit", "maxntsconnections",
-            "local", "makestep", "driftfile", "bindaddress", "pidfile", "logdir", "clientloglimit");
+            "local", "makestep", "driftfile", "bindaddress", "pidfile", "logdir", "clientloglimit",
+            "maxchange", "maxdistance", "maxjitter", "minsources", "maxupdateskew");
 
     /**
      * chrony's directives that ntsfarm refuses, with the reason and what to do instead: a line that

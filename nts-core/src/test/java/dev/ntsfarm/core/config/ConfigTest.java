@@ -56,7 +56,7 @@ class ConfigTest {
         Directive d = parsed("server a # b\n").directives().getFirst();
         assertEquals(List.of("a", "#", "b"), d.args());
         ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> SourceDirective.from(d));
-        assertEquals(FILE + ":1: server: unknown option '#' (expected one of iburst, key, maxpoll, maxsamples, minpoll, nts, ntsport, port)",
+        assertEquals(FILE + ":1: server: unknown option '#' (expected one of burst, iburst, key, maxdelay, maxdelaydevratio, maxdelayratio, maxpoll, maxsamples, minpoll, minsamples, nts, ntsport, polltarget, port, xleave)",
                 e.getMessage());
     }
 

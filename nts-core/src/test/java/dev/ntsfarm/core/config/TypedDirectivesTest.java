@@ -33,6 +33,27 @@ class TypedDirectivesTest {
     }
 
     @Test
+    void sourceSamplingOptionsAreChronys() throws ConfigException {
+        SourceDirective s = SourceDirective.from(line("server a burst xleave maxdelay 0.05 maxdelayratio 3"
+                + " maxdelaydevratio 5 minsamples 4 polltarget 30"));
+        assertEquals(new SourceDirective.Parameters(true, true, 0.05, 3, 5, 4, 30), s.parameters());
+        assertEquals("server a burst xleave minsamples 4 polltarget 30 maxdelay 0.05 maxdelayratio 3 maxdelaydevratio 5",
+                s.toLine());
+        assertEquals(SourceDirective.from(line(s.toLine())), s);
+        assertEquals(SourceDirective.Parameters.DEFAULTS, SourceDirective.from(line("server a")).parameters());
+        assertEquals("/etc/ntsfarm.conf:2: server: expected a number of samples from 6 to 60 after 'polltarget', got \"3\"",
+                failure(() -> SourceDirective.from(line("server a polltarget 3"))));
+        assertEquals("server b port 9", SourceDirective.from(line("pool a port 9")).serverAt("b").toLine());
+    }
+
+    @Test
+    void maxchangeIsOffsetStartIgnore() throws ConfigException {
+        assertEquals(new MaxChange(1000, 1, 2), MaxChange.from(line("maxchange 1000 1 2")));
+        assertEquals("maxchange 0.5 0 -1", MaxChange.from(line("maxchange 0.5 0 -1")).toLine());
+        assertTrue(failure(() -> MaxChange.from(line("maxchange 1000 1"))).contains("maxchange"));
+    }
+
+    @Test
     void sourceDefaultsAreChronys() throws ConfigException {
         SourceDirective s = SourceDirective.from(line("pool pool.ntp.org"));
         assertEquals(SourceDirective.of(SourceDirective.Kind.POOL, "pool.ntp.org"), s);
@@ -55,7 +76,7 @@ class TypedDirectivesTest {
             "server a key -1           | /etc/ntsfarm.conf:2: server: expected a key id (0 to 4294967295) after 'key', got \"-1\"",
             "server a minpoll 25       | /etc/ntsfarm.conf:2: server: expected a poll exponent from -7 to 24 after 'minpoll', got \"25\"",
             "server a maxsamples 0     | /etc/ntsfarm.conf:2: server: expected a number of samples from 1 to 64 after 'maxsamples', got \"0\"",
-            "server a ibrust           | /etc/ntsfarm.conf:2: server: unknown option 'ibrust' (expected one of iburst, key, maxpoll, maxsamples, minpoll, nts, ntsport, port)",
+            "server a ibrust           | /etc/ntsfarm.conf:2: server: unknown option 'ibrust' (expected one of burst, iburst, key, maxdelay, maxdelaydevratio, maxdelayratio, maxpoll, maxsamples, minpoll, minsamples, nts, ntsport, polltarget, port, xleave)",
     })
     void sourceErrorsNameLineAndExpectation(String text, String message) {
         assertEquals(message, failure(() -> SourceDirective.from(line(text))));

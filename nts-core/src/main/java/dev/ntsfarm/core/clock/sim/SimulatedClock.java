@@ -3,19 +3,16 @@ package dev.ntsfarm.core.clock.sim;
 import dev.ntsfarm.core.clock.ClockControl;
 
 /**
- * A clock for tests: it runs against a true-time base with a fixed frequency error, takes the
- * kernel-style frequency adjustment, and absorbs a pending slew at most {@link #MAX_SLEW_PPM} like
- * adjtime. Time moves only when {@link #advance} is called, so hours pass in microseconds.
+ * A clock for tests: it runs against a true-time base with a fixed frequency error and takes the
+ * kernel-style frequency adjustment and steps. Time moves only when {@link #advance} is called, so
+ * hours pass in microseconds.
  */
 public final class SimulatedClock implements ClockControl {
-    /** adjtime's slew rate: 500 ppm. */
-    public static final double MAX_SLEW_PPM = 500.0;
-
     private long trueTime;
+    private boolean refuseChanges;
     private double offset;
     private final double frequencyErrorPpm;
     private double frequencyPpm;
-    private double pending;
 
     /**
      * @param trueTime          true time at the start, nanoseconds since the Unix epoch
@@ -51,10 +48,6 @@ public final class SimulatedClock implements ClockControl {
         double dt = nanos * 1.0e-9;
         trueTime += nanos;
         offset += dt * netFrequencyErrorPpm() * 1.0e-6;
-        double slewable = dt * MAX_SLEW_PPM * 1.0e-6;
-        double slewed = Math.copySign(Math.min(Math.abs(pending), slewable), pending);
-        offset += slewed;
-        pending -= slewed;
     }
 
     @Override
@@ -67,23 +60,26 @@ public final class SimulatedClock implements ClockControl {
         return frequencyPpm;
     }
 
+    /** From now on every change is refused, as a kernel refuses a process without CAP_SYS_TIME. */
+    public void refuseChanges(boolean refuse) {
+        this.refuseChanges = refuse;
+    }
+
+    private void check() throws ClockException {
+        if (refuseChanges) {
+            throw new ClockException("clock_adjtime failed, errno 1 (EPERM: not allowed to adjust the clock)");
+        }
+    }
+
     @Override
-    public void setFrequencyPpm(double ppm) {
+    public void setFrequencyPpm(double ppm) throws ClockException {
+        check();
         frequencyPpm = ppm;
     }
 
     @Override
-    public void slewOffset(double seconds) {
-        pending += seconds;
-    }
-
-    @Override
-    public double pendingSlew() {
-        return pending;
-    }
-
-    @Override
-    public void stepOffset(double seconds) {
+    public void stepOffset(double seconds) throws ClockException {
+        check();
         offset += seconds;
     }
 }
