@@ -65,7 +65,7 @@ final class AgentServices implements AgentDaemon.Attachment {
         }
         return endpoint.start(vertx, agent, clock).compose(v -> {
             processMetrics = new ProcessMetrics("ntsfarm agent", metricsOptions);
-            AgentMetrics.register(processMetrics, new ClockAgentAdapter(vertx, agent, clock));
+            AgentMetrics.register(processMetrics, new ClockAgentAdapter(agent));
             metrics = new MetricsServer(vertx, metricsOptions, processMetrics);
             return metrics.start();
         }).map(port -> {

@@ -9,7 +9,7 @@ import dev.ntsfarm.agent.AgentConfig;
 import dev.ntsfarm.agent.AgentDaemon;
 import dev.ntsfarm.app.control.AgentEndpoint;
 import dev.ntsfarm.control.ctl.Ntsctl;
-import dev.ntsfarm.agent.source.NtpSource;
+import dev.ntsfarm.core.clock.NtpSource;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigResult;
 import dev.ntsfarm.testsupport.Chronyd;
@@ -117,8 +117,8 @@ class AgentDaemonInteropTest {
         int cmdPort = Ports.freeTcp();
         long keBefore = chronyd.serverstat("NTS-KE connections accepted"); // the readiness probe counts as one
         AgentDaemon agent = startAgent(ntsAgentDirectives(cmdPort));
-        NtpSource source = agent.agent().sources().getFirst();
-        await("reach 377", Duration.ofSeconds(30), () -> source.reach().bits() == 0xFF);
+        NtpSource source = agent.agent().ntpSources().getFirst();
+        await("reach 377", Duration.ofSeconds(30), () -> source.source().reach().bits() == 0xFF);
 
         String sources = ctl(agent, "sources");
         String srcLine = line(sources, "^");
@@ -148,9 +148,9 @@ class AgentDaemonInteropTest {
                 Files.getPosixFilePermissions(dump)));
 
         AgentDaemon again = startAgent(ntsAgentDirectives(Ports.freeTcp()));
-        NtpSource restarted = again.agent().sources().getFirst();
+        NtpSource restarted = again.agent().ntpSources().getFirst();
         await("four answered polls after the restart", Duration.ofSeconds(30),
-                () -> Integer.bitCount(restarted.reach().bits()) >= 4);
+                () -> Integer.bitCount(restarted.source().reach().bits()) >= 4);
         assertEquals(0, again.agent().keSessions(), "the restarted agent ran NTS-KE");
         assertEquals(keBefore + 1, chronyd.serverstat("NTS-KE connections accepted"), "chronyd saw a second NTS-KE session");
         assertTrue(restarted.nts().cookies() > 0);
@@ -165,8 +165,8 @@ class AgentDaemonInteropTest {
         int cmdPort = Ports.freeTcp();
         AgentDaemon agent = startAgent("server 127.0.0.1 port " + chronyd.ntpPort() + " key 1 iburst minpoll -2 maxpoll -2",
                 "keyfile " + keys, "cmdport " + cmdPort, "bindcmdaddress 127.0.0.1");
-        NtpSource source = agent.agent().sources().getFirst();
-        await("reach 377", Duration.ofSeconds(30), () -> source.reach().bits() == 0xFF);
+        NtpSource source = agent.agent().ntpSources().getFirst();
+        await("reach 377", Duration.ofSeconds(30), () -> source.source().reach().bits() == 0xFF);
         String[] cols = line(ctl(agent, "authdata"), "127.0.0.1").trim().split(" +");
         assertEquals("SYM", cols[1]);
         assertEquals("1", cols[2]);
@@ -186,10 +186,10 @@ class AgentDaemonInteropTest {
         chronyd = Chronyd.in(dir).startServer("keyfile " + chronyKeys);
         AgentDaemon agent = startAgent("server 127.0.0.1 port " + chronyd.ntpPort() + " key 1 iburst minpoll -2 maxpoll -2",
                 "keyfile " + agentKeys, "cmdport 0");
-        NtpSource source = agent.agent().sources().getFirst();
-        await("eight polls", Duration.ofSeconds(30), () -> source.reach().polls() >= 8);
-        assertEquals(0, source.reach().bits(), "a reply under the wrong key was accepted");
-        assertTrue(source.samples().isEmpty());
+        NtpSource source = agent.agent().ntpSources().getFirst();
+        await("eight polls", Duration.ofSeconds(30), () -> source.requestsSent() >= 8);
+        assertEquals(0, source.source().reach().bits(), "a reply under the wrong key was accepted");
+        assertEquals(0, source.source().stats().samples());
     }
 
     @Test
@@ -203,8 +203,8 @@ class AgentDaemonInteropTest {
         AgentDaemon agent = startAgent("peer 127.0.0.1 port " + chronyd.ntpPort() + " key 7 minpoll 0 maxpoll 0",
                 "port " + agentPort, "keyfile " + keys, "cmdport " + Ports.freeTcp(),
                 "bindcmdaddress 127.0.0.1");
-        NtpSource peer = agent.agent().sources().getFirst();
-        await("three samples from the peer", Duration.ofSeconds(40), () -> peer.samples().size() >= 3);
+        NtpSource peer = agent.agent().ntpSources().getFirst();
+        await("three samples from the peer", Duration.ofSeconds(40), () -> peer.source().stats().samples() >= 3);
         String sources = ctl(agent, "sources");
         assertTrue(line(sources, "=").matches("=[*+?] 127\\.0\\.0\\.1 +1 +0 +[0-7]+ .*"), sources);
         assertEquals("SYM", line(ctl(agent, "authdata"), "127.0.0.1").trim().split(" +")[1]);
@@ -225,31 +225,31 @@ class AgentDaemonInteropTest {
         chronyd = Chronyd.in(dir).startServer();
         AgentDaemon agent = startAgent("pool localhost port " + chronyd.ntpPort() + " iburst minpoll -2 maxpoll -2",
                 "cmdport " + Ports.freeTcp(), "bindcmdaddress 127.0.0.1");
-        assertTrue(agent.agent().sources().stream().anyMatch(s -> s.addressText().equals("127.0.0.1")),
+        assertTrue(agent.agent().sources().stream().anyMatch(s -> s.address().equals("127.0.0.1")),
                 "pool localhost gave no 127.0.0.1 source");
-        NtpSource pooled = agent.agent().sources().stream().filter(s -> s.addressText().equals("127.0.0.1"))
+        NtpSource pooled = agent.agent().ntpSources().stream().filter(s -> s.name().equals("127.0.0.1"))
                 .findFirst().orElseThrow();
-        await("the pool's 127.0.0.1 to answer", Duration.ofSeconds(20), () -> pooled.samples().size() >= 2);
+        await("the pool's 127.0.0.1 to answer", Duration.ofSeconds(20), () -> pooled.goodResponses() >= 2);
         assertEquals("-", line(ctl(agent, "authdata"), "127.0.0.1").trim().split(" +")[1]);
 
-        for (NtpSource s : agent.agent().sources()) { // a pool's members are named by address, as in chronyc
-            assertEquals("200 OK\n", ctl(agent, "delete", s.addressText()));
+        for (var s : agent.agent().sources()) { // a pool's members are named by address, as in chronyc
+            assertEquals("200 OK\n", ctl(agent, "delete", s.address()));
         }
         assertTrue(agent.agent().sources().isEmpty(), "delete left sources behind");
         assertEquals("200 OK\n", ctl(agent, "add", "server", "127.0.0.1", "port", Integer.toString(chronyd.ntpPort()),
                 "minpoll", "-2", "maxpoll", "-2"));
-        NtpSource added = agent.agent().sources().getFirst();
-        await("the added source to answer", Duration.ofSeconds(20), () -> added.samples().size() >= 2);
+        NtpSource added = agent.agent().ntpSources().getFirst();
+        await("the added source to answer", Duration.ofSeconds(20), () -> added.goodResponses() >= 2);
         assertTrue(ctl(agent, "activity").startsWith("200 OK\n1 sources online\n0 sources offline\n"));
 
         assertEquals("200 OK\n", ctl(agent, "offline"));
         await("offline", Duration.ofSeconds(5), () -> !added.online());
-        int polls = added.reach().polls();
+        long polls = added.requestsSent();
         // an offline source has no poll due, so nothing can make it send
         assertTrue(!added.pollScheduled(), "an offline source still has a poll scheduled");
-        assertEquals(polls, added.reach().polls(), "an offline source polled");
+        assertEquals(polls, added.requestsSent(), "an offline source polled");
         assertTrue(ctl(agent, "activity").contains("\n0 sources online\n1 sources offline\n"));
         assertEquals("200 OK\n", ctl(agent, "online"));
-        await("polling again", Duration.ofSeconds(5), () -> added.reach().polls() > polls);
+        await("polling again", Duration.ofSeconds(5), () -> added.requestsSent() > polls);
     }
 }

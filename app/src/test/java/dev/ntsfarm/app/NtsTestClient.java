@@ -1,7 +1,7 @@
 package dev.ntsfarm.app;
 
 import dev.ntsfarm.agent.nts.NtsKeClient;
-import dev.ntsfarm.agent.nts.NtsKeResult;
+import dev.ntsfarm.core.clock.NtsAssociation;
 import dev.ntsfarm.agent.nts.NtsTrust;
 import dev.ntsfarm.core.aead.AeadAlgorithm;
 import dev.ntsfarm.core.cookie.NonceSource;
@@ -27,7 +27,7 @@ public final class NtsTestClient {
 
     /** One NTS-KE exchange with the clock agent's client (AES-SIV-CMAC-256), trusting {@code trustedCert}. */
     public static Session establish(int ntsKePort, Path trustedCert) throws Exception {
-        NtsKeResult r = new NtsKeClient(NtsTrust.of(List.of(trustedCert), false, () -> true), 5000)
+        NtsAssociation.Session r = new NtsKeClient(NtsTrust.of(List.of(trustedCert), false, () -> true), 5000)
                 .negotiate("127.0.0.1", ntsKePort, List.of(AeadAlgorithm.AES_SIV_CMAC_256), 123);
         return new Session(r.keys(), r.cookies());
     }

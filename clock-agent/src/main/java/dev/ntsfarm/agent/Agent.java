@@ -1,93 +1,93 @@
 package dev.ntsfarm.agent;
 
+import dev.ntsfarm.agent.nts.NtsDump;
 import dev.ntsfarm.agent.nts.NtsKeClient;
 import dev.ntsfarm.agent.nts.NtsTrust;
-import dev.ntsfarm.agent.source.NtpSource;
-import dev.ntsfarm.agent.source.Sample;
-import dev.ntsfarm.agent.source.OneShotSelection;
-import dev.ntsfarm.agent.source.SourceContext;
-import dev.ntsfarm.agent.source.SourceListener;
+import dev.ntsfarm.agent.source.SourceChannel;
+import dev.ntsfarm.core.clock.Action;
 import dev.ntsfarm.core.clock.ClockControl;
-import dev.ntsfarm.core.clock.ClockFilter;
 import dev.ntsfarm.core.clock.Discipline;
 import dev.ntsfarm.core.clock.Driftfile;
-import dev.ntsfarm.core.clock.LeapStatus;
-import dev.ntsfarm.core.clock.Makestep;
-import dev.ntsfarm.core.clock.PollSchedule;
-import dev.ntsfarm.core.clock.SelectOptions;
-import dev.ntsfarm.core.clock.Source;
+import dev.ntsfarm.core.clock.NtpSource;
+import dev.ntsfarm.core.clock.NtsAssociation;
+import dev.ntsfarm.core.clock.SourceAuth;
 import dev.ntsfarm.core.clock.SourceReport;
 import dev.ntsfarm.core.clock.SourceStatsReport;
 import dev.ntsfarm.core.clock.SystemProcess;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import dev.ntsfarm.core.clock.Tracking;
 import dev.ntsfarm.core.config.SourceDirective;
 import dev.ntsfarm.core.cookie.NonceSource;
+import dev.ntsfarm.core.file.PrivateFile;
 import dev.ntsfarm.core.keyfile.KeyFile;
 import dev.ntsfarm.core.keyfile.KeyFileResult;
+import dev.ntsfarm.core.keyfile.SymmetricKey;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.net.Inet4Address;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.MessageDigest;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
- * The clock agent: its sources, their selection and the clock's discipline. A thin Vert.x adapter:
- * the sources measure ({@link NtpSource}), nts-core's {@link SystemProcess} filters, selects, combines
- * and corrects the clock through a {@link ClockControl} (the kernel's, or a software one with -x).
+ * The clock agent: nts-core's {@link SystemProcess} (its sources, their selection, the discipline)
+ * and the things that process asks for: a UDP socket per source, timers, NTS-KE over TLS, the drift
+ * file and the NTS dumps on a worker, the clock ({@link ClockControl}: the kernel's, or a software one
+ * with {@code -x}). The daemon and {@code -Q}/{@code -q} are the same agent in different
+ * {@link Discipline.Mode}s. Everything the core does runs on the agent's one event-loop context,
+ * under the agent's lock, so reports may be read from any thread.
  */
-public final class Agent implements SourceListener {
+public final class Agent {
 
-    /** Samples a source needs before it can be selected when {@code maxsamples} allows more. */
-    public static final int DEFAULT_MIN_SAMPLES = 4;
     /** Addresses a {@code pool} directive expands to (chrony's {@code maxsources} default). */
     public static final int DEFAULT_POOL_SOURCES = 4;
 
     private final Vertx vertx;
+    private final Context context;
     private final AgentConfig config;
     private final Consumer<String> log;
-    private final LongSupplier clock;
-    private final ClockControl control;
-    private final List<NtpSource> sources = new CopyOnWriteArrayList<>();
-    private final Map<NtpSource, Source> coreSources = new ConcurrentHashMap<>();
-    private final Discipline discipline;
-    private SystemProcess process;
-    private final boolean disciplined;
+    private final ClockControl clock;
+    private final Discipline.Mode mode;
+    private final SystemProcess system;
+    private final Map<NtpSource, SourceChannel> channels = new LinkedHashMap<>();
+    private final Map<NtpSource, Long> timers = new HashMap<>();
+    private final Promise<Action.OneShotDone> oneShot = Promise.promise();
+    private final Promise<String> exit = Promise.promise();
+    private long slewTimer = -1;
+    private KeyFile keys;
     private NtsKeClient keClient;
-    private SourceContext context;
-    private volatile int clockUpdates;
+    private boolean stopped;
 
-    /**
-     * @param control the clock to discipline: {@link dev.ntsfarm.agent.kernel.KernelClock}, or a
-     *                {@link dev.ntsfarm.agent.kernel.ReadOnlyClock} that never touches the machine's
-     */
-    public Agent(Vertx vertx, AgentConfig config, Consumer<String> log, ClockControl control) {
-        this(vertx, config, log, control, true);
+    /** The daemon's agent. */
+    public Agent(Vertx vertx, AgentConfig config, Consumer<String> log, ClockControl clock) {
+        this(vertx, config, log, clock, Discipline.Mode.NORMAL);
     }
 
     /**
-     * @param disciplined false for {@code -Q}/{@code -q}: samples only feed the one-shot selection and
-     *                    the clock is left to the caller
+     * @param clock the clock to discipline: {@link dev.ntsfarm.agent.kernel.KernelClock}, or a
+     *              {@link dev.ntsfarm.agent.kernel.ReadOnlyClock} that never touches the machine's
+     * @param mode  the daemon, {@code -Q} or {@code -q}
      */
-    public Agent(Vertx vertx, AgentConfig config, Consumer<String> log, ClockControl control, boolean disciplined) {
+    public Agent(Vertx vertx, AgentConfig config, Consumer<String> log, ClockControl clock, Discipline.Mode mode) {
         this.vertx = vertx;
-        this.disciplined = disciplined;
+        this.context = vertx.getOrCreateContext();
         this.config = config;
         this.log = log;
-        this.control = control;
-        this.clock = control::readTime;
-        Makestep makestep = config.makeStep().map(m -> new Makestep(m.threshold(), m.limit())).orElse(Makestep.NEVER);
-        this.discipline = Discipline.from(makestep, readDriftfile());
-        this.process = new SystemProcess(control, discipline, SelectOptions.DEFAULTS);
+        this.clock = clock;
+        this.mode = mode;
+        Driftfile.Content drift = mode == Discipline.Mode.NORMAL ? readDriftfile() : new Driftfile.Invalid("one-shot");
+        this.system = new SystemProcess(clock, new Discipline(mode, config.makeStep().orElse(null),
+                config.maxChange().orElse(null), config.maxUpdateSkew(), drift), config.selectOptions(),
+                NonceSource.of(new SecureRandom()));
     }
 
     private Driftfile.Content readDriftfile() {
@@ -96,85 +96,35 @@ public final class Agent implements SourceListener {
         }
         try {
             return Driftfile.parse(Files.readString(config.driftFile().get()));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return new Driftfile.Invalid(e.getMessage());
         }
     }
 
-    // ---- the system process, one caller at a time ----
+    // ---- start and stop ----
 
-    @Override
-    public double answered(NtpSource source, Sample s) {
-        Source core = coreSources.get(source);
-        if (core == null) {
-            return Math.scalb(1.0, source.directive().minPoll());
-        }
-        dev.ntsfarm.core.clock.Sample measured = new dev.ntsfarm.core.clock.Sample(s.localUnixNanos(), s.offset(),
-                s.delay(), s.dispersion(), s.rootDelay() + s.delay(), s.rootDispersion() + s.dispersion());
-        synchronized (this) {
-            if (!disciplined) {
-                return core.schedule().afterPoll(true, false);
-            }
-            int updatesBefore = discipline.updates();
-            double next = process.answered(process.sources().indexOf(core), measured, s.stratum(),
-                    LeapStatus.ofIndicator(s.leap().code()));
-            if (discipline.updates() != updatesBefore) {
-                clockUpdates++;
-            }
-            return next;
-        }
-    }
-
-    @Override
-    public synchronized double unanswered(NtpSource source) {
-        Source core = coreSources.get(source);
-        if (core == null) {
-            return Math.scalb(1.0, source.directive().minPoll());
-        }
-        return disciplined ? process.unanswered(process.sources().indexOf(core)) : core.schedule().afterPoll(false, false);
-    }
-
-    /** chronyc's sources line of each source, with chronyc's signs. */
-    public synchronized List<SourceReport> sourceReports() {
-        long now = clock.getAsLong();
-        return sources.stream().map(s -> coreSources.get(s)).map(c -> c == null ? null : c.report(now)).toList();
-    }
-
-    /** chronyc's sourcestats line of each source. */
-    public synchronized List<SourceStatsReport> sourceStatsReports() {
-        long now = clock.getAsLong();
-        return sources.stream().map(s -> coreSources.get(s)).map(c -> c == null ? null : c.statsReport(now)).toList();
-    }
-
-    /** chronyc's tracking report. */
-    public synchronized dev.ntsfarm.core.clock.Tracking trackingReport() {
-        return process.tracking();
-    }
-
-    /** {@code burst}: a burst on the source's schedule and a poll now. */
-    public synchronized void burst(NtpSource source) {
-        Source core = coreSources.get(source);
-        if (core != null) {
-            core.schedule().burst();
-        }
-        vertx.runOnContext(v -> source.pollSoon());
-    }
-
-    /** Whether a burst is under way on the source. */
-    public synchronized boolean bursting(NtpSource source) {
-        Source core = coreSources.get(source);
-        return core != null && core.schedule().bursting();
-    }
-
-    /** The drift file's text now. */
-    public synchronized String driftfile() {
-        return discipline.driftfile();
-    }
-
-    /** Reads keys and certificates, then starts every source; the future fails with a message on a mistake. */
+    /**
+     * Checks that the clock may be adjusted (unless this is {@code -Q}), reads keys and certificates,
+     * then starts every source; the future fails with a message on a mistake.
+     */
     public Future<Void> start() {
-        return vertx.<SourceContext>executeBlocking(this::buildContext).compose(ctx -> {
-            this.context = ctx;
+        return vertx.<Void>executeBlocking(() -> {
+            if (mode != Discipline.Mode.PRINT_ONCE) {
+                try {
+                    clock.checkAdjustable();
+                } catch (ClockControl.ClockException e) {
+                    throw new IllegalStateException(e.getMessage()
+                            + ": run with CAP_SYS_TIME (as root), or with -x to leave the clock alone", e);
+                }
+            }
+            readKeysAndTrust();
+            return null;
+        }).compose(v -> onContext(() -> {
+            synchronized (this) {
+                carryOut(system.startClock());
+            }
+            return null;
+        })).compose(v -> {
             List<Future<Void>> started = new ArrayList<>();
             for (SourceDirective d : config.sources()) {
                 started.add(addSource(d));
@@ -183,10 +133,9 @@ public final class Agent implements SourceListener {
         });
     }
 
-    private SourceContext buildContext() throws Exception {
-        KeyFile keys = null;
+    private void readKeysAndTrust() throws Exception {
         if (config.keyFile().isPresent()) {
-            var f = config.keyFile().get();
+            Path f = config.keyFile().get();
             KeyFileResult r = KeyFile.parse(f.toString(), Files.readString(f));
             switch (r) {
                 case KeyFileResult.Parsed p -> keys = p.keyFile();
@@ -194,20 +143,54 @@ public final class Agent implements SourceListener {
                         inv.errors().stream().map(Object::toString).toList()));
             }
         }
-        try {
+        if (config.usesNts()) {
             NtsTrust trust = NtsTrust.of(config.trustedCerts(), config.systemCerts(),
-                    () -> clockUpdates >= config.noCertTimeCheck());
+                    () -> clockUpdates() >= config.noCertTimeCheck());
             keClient = new NtsKeClient(trust, NtsKeClient.DEFAULT_TIMEOUT_MILLIS);
-        } catch (Exception e) {
-            // without trust anchors no NTS source can work; that is an error only if one is configured
-            if (config.usesNts()) {
-                throw e;
-            }
         }
-        SecureRandom random = new SecureRandom();
-        return new SourceContext(clock, NonceSource.of(random), keys, keClient, config.aeads(),
-                config.ntsRefreshSeconds(), config.ntsDumpDir().orElse(null), config.peerPort(), log, this::tracking);
     }
+
+    private synchronized long clockUpdates() {
+        return system.clockUpdates();
+    }
+
+    /** Stops polling; writes the drift file and the NTS dumps (off the event loop). */
+    public Future<Void> stop() {
+        List<Future<Void>> closing = new ArrayList<>();
+        String drift;
+        List<NtsDump> dumps = new ArrayList<>();
+        synchronized (this) {
+            stopped = true;
+            timers.values().forEach(vertx::cancelTimer);
+            timers.clear();
+            if (slewTimer >= 0) {
+                vertx.cancelTimer(slewTimer);
+            }
+            for (Map.Entry<NtpSource, SourceChannel> e : channels.entrySet()) {
+                closing.add(e.getValue().close());
+                NtsAssociation nts = e.getKey().nts();
+                NtsDump d = nts == null ? null : NtsDump.of(nts);
+                if (d != null) {
+                    dumps.add(d);
+                }
+            }
+            channels.clear();
+            drift = mode == Discipline.Mode.NORMAL && system.discipline().updates() > 0
+                    ? system.discipline().driftfile() : null;
+        }
+        Future<Void> saved = vertx.executeBlocking(() -> {
+            if (drift != null && config.driftFile().isPresent()) {
+                writeDriftfile(drift);
+            }
+            for (NtsDump d : dumps) {
+                saveDump(d);
+            }
+            return null;
+        });
+        return Future.join(Future.join(closing), saved).mapEmpty();
+    }
+
+    // ---- sources ----
 
     /** Adds a source ({@code add server ...}); a pool adds one source per address, up to four. */
     public Future<Void> addSource(SourceDirective d) {
@@ -217,140 +200,369 @@ public final class Agent implements SourceListener {
         return vertx.<InetAddress[]>executeBlocking(() -> InetAddress.getAllByName(d.host())).compose(addrs -> {
             List<Future<Void>> started = new ArrayList<>();
             for (int i = 0; i < Math.min(DEFAULT_POOL_SOURCES, addrs.length); i++) {
-                started.add(startSource(new SourceDirective(SourceDirective.Kind.SERVER, addrs[i].getHostAddress(),
-                        d.port(), d.ntsPort(), d.nts(), d.iburst(), d.keyId(), d.minPoll(), d.maxPoll(),
-                        d.maxSamples())));
+                started.add(startSource(d.serverAt(addrs[i].getHostAddress())));
             }
             return Future.all(started).mapEmpty();
         });
     }
 
+    private SourceAuth authOf(SourceDirective d) {
+        if (d.nts()) {
+            if (keClient == null) {
+                throw new IllegalArgumentException(d.kind().directiveName() + " " + d.host()
+                        + ": nts needs trusted certificates (ntstrustedcerts, or the system's)");
+            }
+            return new SourceAuth.Nts(new NtsAssociation(d.host(), d.ntsPort(), d.port(), config.ntsRefreshSeconds()));
+        }
+        if (d.hasKey()) {
+            if (keys == null) {
+                throw new IllegalArgumentException(d.kind().directiveName() + " " + d.host() + ": key " + d.keyId()
+                        + " given but no keyfile is configured");
+            }
+            SymmetricKey key = keys.get(d.keyId()).orElseThrow(() -> new IllegalArgumentException(
+                    d.kind().directiveName() + " " + d.host() + ": key " + d.keyId() + " is not in the keyfile"));
+            return new SourceAuth.Symmetric(key);
+        }
+        return SourceAuth.NONE;
+    }
+
     private Future<Void> startSource(SourceDirective d) {
-        NtpSource s;
-        Source core;
+        SourceAuth auth;
         try {
-            s = new NtpSource(vertx, d, context, this);
-            core = new Source(d.host(), referenceId(d.host()),
-                    d.kind() == SourceDirective.Kind.PEER ? SourceReport.MODE_PEER : SourceReport.MODE_SERVER,
-                    new PollSchedule(d.minPoll(), d.maxPoll(), d.iburst()),
-                    new ClockFilter(d.maxSamples() > 0 ? d.maxSamples() : ClockFilter.DEFAULT_MAX_SAMPLES));
+            auth = authOf(d);
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
-        synchronized (this) {
-            coreSources.put(s, core);
-            process.add(core);
-        }
-        sources.add(s);
-        return s.start().onFailure(e -> forget(List.of(s)));
+        return vertx.<InetAddress>executeBlocking(() -> {
+            if (auth instanceof SourceAuth.Nts(NtsAssociation nts) && config.ntsDumpDir().isPresent()) {
+                NtsDump.load(config.ntsDumpDir().get(), nts.keHost(), nts.kePort())
+                        .ifPresent(dump -> nts.restore(dump.session(), dump.contextId(), dump.keUnixSeconds()));
+            }
+            String host = auth instanceof SourceAuth.Nts(NtsAssociation nts) ? nts.ntpServer() : d.host();
+            return InetAddress.getByName(host);
+        }).<Void>compose(address -> {
+            SourceChannel channel = new SourceChannel(vertx);
+            NtpSource source;
+            synchronized (this) {
+                source = system.add(d, NtpSource.referenceId(address.getAddress()), auth);
+                channels.put(source, channel);
+            }
+            int localPort = d.kind() == SourceDirective.Kind.PEER ? config.peerPort() : 0;
+            return channel.open(address, source.ntpPort(), localPort, packet -> onPacket(source, packet))
+                    .compose(v -> this.<Void>onContext(() -> {
+                        synchronized (this) {
+                            if (!stopped && channels.containsKey(source)) {
+                                carryOut(system.start(source));
+                            }
+                        }
+                        return null;
+                    }))
+                    .onFailure(e -> remove(source));
+        });
     }
 
-    /** Takes sources out of the system process, which has no removal: it is rebuilt from the rest. */
-    private synchronized void forget(List<NtpSource> gone) {
-        sources.removeAll(gone);
-        gone.forEach(coreSources::remove);
-        process = new SystemProcess(control, discipline, SelectOptions.DEFAULTS);
-        for (NtpSource s : sources) {
-            Source core = coreSources.get(s);
-            if (core != null) {
-                process.add(core);
+    private void onPacket(NtpSource source, byte[] packet) {
+        synchronized (this) {
+            if (channels.containsKey(source)) {
+                carryOut(system.onPacket(source, packet, 0, packet.length, NtpSource.NO_TIMESTAMP));
             }
         }
     }
 
+    private synchronized void remove(NtpSource source) {
+        SourceChannel c = channels.remove(source);
+        if (c != null) {
+            c.close();
+        }
+        Long t = timers.remove(source);
+        if (t != null) {
+            vertx.cancelTimer(t);
+        }
+        carryOut(system.remove(source));
+    }
+
     /** Removes the sources polled at {@code address} (or named so); false when there is none. */
     public Future<Boolean> deleteSource(String address) {
-        List<NtpSource> gone = sources.stream()
-                .filter(s -> s.addressText().equals(address) || s.name().equals(address)).toList();
-        forget(gone);
-        return Future.all(gone.stream().map(NtpSource::stop).toList()).map(!gone.isEmpty());
+        return onContext(() -> {
+            List<NtpSource> gone = select(address);
+            gone.forEach(this::remove);
+            return !gone.isEmpty();
+        });
     }
 
-    public Future<Void> stop() {
-        List<Future<Void>> stopped = sources.stream().map(NtpSource::stop).toList();
-        sources.clear();
-        Future<Void> saved = config.driftFile().isEmpty() || discipline.updates() == 0 ? Future.succeededFuture()
-                : vertx.executeBlocking(() -> {
-                    writeAtomically(config.driftFile().get(), driftfile());
-                    return null;
-                });
-        return Future.join(Future.all(stopped), saved).mapEmpty();
+    private synchronized List<NtpSource> select(String selector) {
+        List<NtpSource> out = new ArrayList<>();
+        for (Map.Entry<NtpSource, SourceChannel> e : channels.entrySet()) {
+            if (selector.isEmpty() || e.getKey().name().equals(selector) || e.getValue().addressText().equals(selector)) {
+                out.add(e.getKey());
+            }
+        }
+        return out;
     }
 
-    private static void writeAtomically(java.nio.file.Path file, String text) throws java.io.IOException {
-        java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    /** chronyc's {@code burst} on the sources named or at {@code selector} (empty: all); how many. */
+    public int burst(String selector) {
+        List<NtpSource> sel = select(selector);
+        context.runOnContext(v -> {
+            synchronized (this) {
+                sel.forEach(s -> carryOut(system.burst(s, NtpSource.DEFAULT_BURST_GOOD, NtpSource.DEFAULT_BURST_TOTAL)));
+            }
+        });
+        return sel.size();
     }
 
-    public List<NtpSource> sources() {
-        return List.copyOf(sources);
+    /** chronyc's {@code online}/{@code offline}, selected as {@link #burst}; how many. */
+    public int setOnline(String selector, boolean online) {
+        List<NtpSource> sel = select(selector);
+        context.runOnContext(v -> {
+            synchronized (this) {
+                sel.forEach(s -> carryOut(system.setOnline(s, online)));
+            }
+        });
+        return sel.size();
+    }
+
+    /** chronyc's {@code makestep}: null when done, else why not. */
+    public synchronized String makestep() {
+        return system.makestep();
+    }
+
+    // ---- carrying out what the core decided ----
+
+    private <T> Future<T> onContext(java.util.concurrent.Callable<T> task) {
+        Promise<T> p = Promise.promise();
+        context.runOnContext(v -> {
+            try {
+                p.complete(task.call());
+            } catch (Exception e) {
+                p.fail(e);
+            }
+        });
+        return p.future();
+    }
+
+    /** Carries out the core's actions; called with the lock held, on the agent's context. */
+    private void carryOut(List<Action> actions) {
+        for (Action a : actions) {
+            switch (a) {
+                case Action.Send s -> send(s);
+                case Action.SetTimer t -> setTimer(t.source(), t.seconds());
+                case Action.CancelTimer c -> {
+                    Long id = timers.remove(c.source());
+                    if (id != null) {
+                        vertx.cancelTimer(id);
+                    }
+                }
+                case Action.SlewTimer t -> {
+                    if (slewTimer >= 0) {
+                        vertx.cancelTimer(slewTimer);
+                    }
+                    slewTimer = stopped ? -1 : vertx.setTimer(millis(t.seconds()), id -> {
+                        synchronized (this) {
+                            slewTimer = -1;
+                            if (!stopped) {
+                                carryOut(system.onSlewTimer());
+                            }
+                        }
+                    });
+                }
+                case Action.StartKeyEstablishment k -> keyEstablishment(k.source());
+                case Action.Demobilize d -> {
+                    log.accept(d.reason() + ": source removed");
+                    context.runOnContext(v -> remove(d.source()));
+                }
+                case Action.Notice n -> log.accept(n.message());
+                case Action.SaveDriftfile s -> {
+                    if (config.driftFile().isPresent()) {
+                        vertx.executeBlocking(() -> {
+                            writeDriftfile(s.content());
+                            return null;
+                        }, false).onFailure(e -> log.accept("Could not write the drift file: " + e.getMessage()));
+                    }
+                }
+                case Action.SaveNtsState s -> {
+                    NtsAssociation nts = s.source().nts();
+                    NtsDump d = nts == null || config.ntsDumpDir().isEmpty() ? null : NtsDump.of(nts);
+                    if (d != null) {
+                        vertx.executeBlocking(() -> {
+                            saveDump(d);
+                            return null;
+                        }, false);
+                    }
+                }
+                case Action.OneShotDone o -> oneShot.tryComplete(o);
+                case Action.Exit e -> exit.tryComplete(e.message());
+            }
+        }
+    }
+
+    private static long millis(double seconds) {
+        return Math.max(1, Math.round(seconds * 1000));
+    }
+
+    private void setTimer(NtpSource source, double seconds) {
+        Long old = timers.remove(source);
+        if (old != null) {
+            vertx.cancelTimer(old);
+        }
+        if (stopped || !channels.containsKey(source)) {
+            return;
+        }
+        long[] id = new long[1];
+        id[0] = vertx.setTimer(millis(seconds), t -> {
+            synchronized (this) {
+                if (timers.get(source) != null && timers.get(source) == id[0]) {
+                    timers.remove(source);
+                    carryOut(system.onTimer(source));
+                }
+            }
+        });
+        timers.put(source, id[0]);
+    }
+
+    private void send(Action.Send s) {
+        SourceChannel c = channels.get(s.source());
+        if (c == null) {
+            return;
+        }
+        // T1 once the datagram has left, not when it was built
+        c.send(s.packet()).onComplete(ar -> {
+            synchronized (this) {
+                if (ar.succeeded()) {
+                    system.onSent(s.source(), s.packet(), NtpSource.NO_TIMESTAMP);
+                }
+            }
+        });
+    }
+
+    private void keyEstablishment(NtpSource source) {
+        NtsAssociation nts = source.nts();
+        if (nts == null || keClient == null) {
+            return;
+        }
+        vertx.<Object[]>executeBlocking(() -> {
+            NtsAssociation.Session s = keClient.negotiate(nts.keHost(), nts.kePort(), config.aeads(), nts.configuredNtpPort());
+            return new Object[] {s, InetAddress.getByName(s.ntpServer())};
+        }, false).onComplete(ar -> {
+            synchronized (this) {
+                SourceChannel c = channels.get(source);
+                if (c == null) {
+                    return;
+                }
+                if (ar.succeeded()) {
+                    NtsAssociation.Session s = (NtsAssociation.Session) ar.result()[0];
+                    c.redirect((InetAddress) ar.result()[1], s.ntpPort());
+                    carryOut(system.onKeyEstablished(source, s));
+                } else {
+                    carryOut(system.onKeyEstablishmentFailed(source, ar.cause().getMessage()));
+                }
+            }
+        });
+    }
+
+    private void writeDriftfile(String content) throws IOException {
+        PrivateFile.write(config.driftFile().get(), content.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private void saveDump(NtsDump d) {
+        try {
+            Files.createDirectories(config.ntsDumpDir().get());
+            d.save(config.ntsDumpDir().get());
+        } catch (IOException e) {
+            log.accept("Could not save NTS state of " + d.keHost() + ": " + e.getMessage());
+        }
+    }
+
+    // ---- what the control plane and the one-shot modes read ----
+
+    /** {@code -Q}/{@code -q}: completes with the one-shot result. */
+    public Future<Action.OneShotDone> oneShot() {
+        return oneShot.future();
+    }
+
+    /** Completes with chronyd's message when the agent gives up ({@code maxchange}). */
+    public Future<String> exited() {
+        return exit.future();
+    }
+
+    /**
+     * One source as chronyc's reports show it.
+     *
+     * @param name      the name on its line (a pool member's address)
+     * @param address   the address polled
+     * @param report    its {@code sources} line
+     * @param stats     its {@code sourcestats} line
+     * @param key       its symmetric key, or null
+     * @param nts       its NTS state, or null
+     * @param online    chronyc's online
+     * @param bursting  a burst is under way
+     */
+    public record SourceView(String name, String address, SourceReport report, SourceStatsReport stats,
+                             SymmetricKey key, NtsView nts, boolean online, boolean bursting) {
+    }
+
+    /**
+     * A source's NTS state as chronyc's {@code authdata} shows it.
+     *
+     * @param contextId     KeyID: NTS-KE sessions so far
+     * @param aead          Type: the AEAD's id, 0 before NTS-KE
+     * @param keyBits       KLen
+     * @param keUnixSeconds when the keys were made, or {@link NtsAssociation#NEVER}
+     * @param attempts      NTS-KE failures in a row
+     * @param naks          NAKs received
+     * @param cookies       cookies held
+     * @param cookieLength  length of the newest
+     */
+    public record NtsView(long contextId, int aead, int keyBits, long keUnixSeconds, int attempts, long naks,
+                          int cookies, int cookieLength) {
+        static NtsView of(NtsAssociation n) {
+            return new NtsView(n.contextId(), n.keys() == null ? 0 : n.keys().algorithm().id(),
+                    n.keys() == null ? 0 : n.keys().algorithm().keyLength() * 8, n.keUnixSeconds(),
+                    n.failedAttempts(), n.naks(), n.cookies(), n.cookieLength());
+        }
+    }
+
+    /** Every source, in the order they were added. */
+    public synchronized List<SourceView> sources() {
+        long now = system.now();
+        List<SourceView> out = new ArrayList<>();
+        for (Map.Entry<NtpSource, SourceChannel> e : channels.entrySet()) {
+            NtpSource s = e.getKey();
+            SymmetricKey key = s.auth() instanceof SourceAuth.Symmetric(SymmetricKey k) ? k : null;
+            out.add(new SourceView(s.name(), e.getValue().addressText(), s.report(now), s.source().statsReport(now),
+                    key, s.nts() == null ? null : NtsView.of(s.nts()), s.online(), s.bursting()));
+        }
+        return out;
+    }
+
+    /** The core's sources, for tests that look inside. */
+    public synchronized List<NtpSource> ntpSources() {
+        return List.copyOf(channels.keySet());
+    }
+
+    /** chronyc's tracking report. */
+    public synchronized Tracking tracking() {
+        return system.tracking();
+    }
+
+    /**
+     * What the local responder serves: the tracking state as of the last clock update (the responder
+     * grows the root dispersion itself), unsynchronised before one.
+     */
+    public synchronized Tracking trackingAtUpdate() {
+        return system.discipline().trackingAtUpdate();
     }
 
     public AgentConfig config() {
         return config;
     }
 
+    public ClockControl clock() {
+        return clock;
+    }
+
     /** NTS-KE sessions this agent started (none when only stored cookies were used). */
     public long keSessions() {
         return keClient == null ? 0 : keClient.sessionsStarted();
-    }
-
-    /** The tracking state (the daemon's, from the system process), in the agent's signs. */
-    public Tracking tracking() {
-        dev.ntsfarm.core.clock.Tracking t = trackingReport();
-        if (t.leap() == LeapStatus.UNSYNCHRONISED || t.stratum() == 0) {
-            return Tracking.UNSYNCHRONISED;
-        }
-        return new Tracking(t.refId(), t.refName(), t.stratum(), t.refTime(), t.systemTime(), -t.lastOffset(),
-                t.rmsOffset(), t.frequencyPpm(), t.residualFreqPpm(), t.skewPpm(), t.rootDelay(), t.rootDispersion(),
-                t.updateInterval(), dev.ntsfarm.core.ntp.LeapIndicator.of(t.leap().indicator()));
-    }
-
-    /**
-     * The one-shot selection of {@code -Q}/{@code -q} over the sources' latest samples: chronyd -Q
-     * updates after the first samples (one with {@code maxsamples 1}), where the daemon's regression
-     * wants three.
-     */
-    public OneShotSelection.Result oneShotSelection() {
-        return OneShotSelection.select(sources, DEFAULT_MIN_SAMPLES);
-    }
-
-    /** Counts a clock update (for {@code nocerttimecheck}). */
-    public void clockUpdated() {
-        clockUpdates++;
-    }
-
-    /**
-     * Completes with the selected source's offset once a source has been selected with enough
-     * samples (as {@code chronyd -Q} waits for its first clock update).
-     */
-    public Future<Double> firstUpdate() {
-        Promise<Double> p = Promise.promise();
-        vertx.setPeriodic(20, id -> {
-            Optional<OneShotSelection.Candidate> ref = oneShotSelection().reference();
-            if (ref.isPresent()) {
-                vertx.cancelTimer(id);
-                clockUpdated();
-                p.tryComplete(ref.get().sample().offset());
-            }
-        });
-        return p.future();
-    }
-
-    /** chrony's reference id: an IPv4 address itself, otherwise the first four bytes of the MD5 of the address. */
-    public static int referenceId(String address) {
-        try {
-            InetAddress a = InetAddress.ofLiteral(address);
-            byte[] b = a.getAddress();
-            if (a instanceof Inet4Address) {
-                return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
-            }
-            byte[] h = MessageDigest.getInstance("MD5").digest(b);
-            return ((h[0] & 0xFF) << 24) | ((h[1] & 0xFF) << 16) | ((h[2] & 0xFF) << 8) | (h[3] & 0xFF);
-        } catch (Exception e) {
-            return 0;
-        }
     }
 }

@@ -1,9 +1,10 @@
 package dev.ntsfarm.agent;
 
+import dev.ntsfarm.core.clock.Action;
 import dev.ntsfarm.core.clock.ClockControl;
+import dev.ntsfarm.core.clock.Discipline;
 import dev.ntsfarm.agent.kernel.KernelClock;
 import dev.ntsfarm.agent.kernel.ReadOnlyClock;
-import dev.ntsfarm.agent.source.SourceContext;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigException;
 import dev.ntsfarm.core.config.ConfigResult;
@@ -134,8 +135,8 @@ public final class AgentCommand {
             return 1;
         }
         if (oneShot != 0) {
-            // -q -x goes through the motions of a step on a clock that ignores it, as chronyd does
-            ClockControl clock = oneShot == 'q' ? (noClock ? new ReadOnlyClock() : KernelClock.system()) : null;
+            // -Q never touches the clock; -q -x goes through the motions on a clock kept in software, as chronyd does
+            ClockControl clock = oneShot == 'q' && !noClock ? KernelClock.system() : new ReadOnlyClock();
             return oneShot(config, oneShot == 'q', clock, timeout, log);
         }
         return daemon(config, noClock, log, attachment);
@@ -169,22 +170,29 @@ public final class AgentCommand {
     }
 
     /**
-     * {@code -Q}/{@code -q}: start the sources, wait for the first update (at most {@code timeout}
-     * seconds when positive), print the offset as chronyd does, correct the clock once with {@code -q}.
+     * {@code -Q}/{@code -q}: start the sources, wait for the first clock update (at most
+     * {@code timeout} seconds when positive), print the offset as chronyd does; {@code -q} steps the
+     * clock by it, unless that is beyond {@code maxchange}.
      */
     static int oneShot(AgentConfig config, boolean correct, ClockControl clock, double timeout,
                        Consumer<String> log) {
         Vertx vertx = Vertx.vertx();
-        Agent agent = new Agent(vertx, config, log, new ReadOnlyClock(), false);
+        Agent agent = new Agent(vertx, config, log, clock,
+                correct ? Discipline.Mode.UPDATE_ONCE : Discipline.Mode.PRINT_ONCE);
         try {
-            CompletableFuture<Double> offset = agent.start().compose(v -> agent.firstUpdate())
+            CompletableFuture<Action.OneShotDone> result = agent.start().compose(v -> agent.oneShot())
                     .toCompletionStage().toCompletableFuture();
-            double wrongBy = timeout > 0 ? offset.get((long) (timeout * 1000), TimeUnit.MILLISECONDS) : offset.get();
-            boolean step = correct && clock != null;
-            log.accept(String.format(Locale.ROOT, "System clock wrong by %.6f seconds (%s)", wrongBy,
-                    step ? "step" : "ignored"));
-            if (step) {
-                clock.stepOffset(wrongBy);
+            Action.OneShotDone done = timeout > 0 ? result.get((long) (timeout * 1000), TimeUnit.MILLISECONDS)
+                    : result.get();
+            if (done.failure() != null && Double.isNaN(done.wrongBy())) {
+                log.accept(done.failure());
+                return 1;
+            }
+            log.accept(String.format(Locale.ROOT, "System clock wrong by %.6f seconds (%s)", done.wrongBy(),
+                    correct ? "step" : "ignored"));
+            if (done.failure() != null) {
+                log.accept(done.failure());
+                return 1;
             }
             return 0;
         } catch (TimeoutException e) {
@@ -211,12 +219,22 @@ public final class AgentCommand {
             d.stop();
             return 1;
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        Thread hook = new Thread(() -> {
             d.stop();
-            done.complete(null);
-        }));
-        done.join();
-        return 0;
+            done.complete(0);
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        // maxchange exceeded once too often: chronyd exits, and so does the agent
+        d.agent().exited().onSuccess(message -> {
+            log.accept("Fatal error : " + message);
+            done.complete(1);
+        });
+        int status = done.join();
+        if (status != 0) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            d.stop();
+        }
+        return status;
     }
 }

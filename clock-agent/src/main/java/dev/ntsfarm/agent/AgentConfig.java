@@ -1,11 +1,14 @@
 package dev.ntsfarm.agent;
 
-import dev.ntsfarm.agent.nts.NtsAssociation;
 import dev.ntsfarm.core.aead.AeadAlgorithm;
+import dev.ntsfarm.core.clock.Discipline;
+import dev.ntsfarm.core.clock.NtsAssociation;
+import dev.ntsfarm.core.clock.SelectOptions;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigException;
 import dev.ntsfarm.core.config.Directive;
 import dev.ntsfarm.core.config.MakeStep;
+import dev.ntsfarm.core.config.MaxChange;
 import dev.ntsfarm.core.config.SourceDirective;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,11 +22,15 @@ import java.util.Optional;
  *
  * @param peerPort         {@code port}: the local port of symmetric peers, 0 for an ephemeral one
  * @param noCertTimeCheck  {@code nocerttimecheck}: clock updates before certificate dates count
+ * @param maxChange        {@code maxchange}: the largest correction, and what to do beyond it
+ * @param selectOptions    {@code maxdistance}, {@code maxjitter}, {@code minsources}
+ * @param maxUpdateSkew    {@code maxupdateskew}, seconds per second (the directive is in ppm)
  */
 public record AgentConfig(List<SourceDirective> sources, List<Path> trustedCerts, boolean systemCerts,
                           int noCertTimeCheck, long ntsRefreshSeconds, Optional<Path> ntsDumpDir,
                           Optional<Path> keyFile, int peerPort,
-                          Optional<MakeStep> makeStep, Optional<Path> driftFile, List<AeadAlgorithm> aeads) {
+                          Optional<MakeStep> makeStep, Optional<Path> driftFile, List<AeadAlgorithm> aeads,
+                          Optional<MaxChange> maxChange, SelectOptions selectOptions, double maxUpdateSkew) {
 
     /** AES-SIV-CMAC-256 first: every NTS server has it; GCM-SIV second. */
     public static final List<AeadAlgorithm> DEFAULT_AEADS =
@@ -77,9 +84,17 @@ public record AgentConfig(List<SourceDirective> sources, List<Path> trustedCerts
         }
         Optional<MakeStep> makeStep = c.last("makestep").isPresent()
                 ? Optional.of(MakeStep.from(c.last("makestep").get())) : Optional.empty();
+        Optional<MaxChange> maxChange = c.last("maxchange").isPresent()
+                ? Optional.of(MaxChange.from(c.last("maxchange").get())) : Optional.empty();
+        double maxUpdateSkew = Discipline.DEFAULT_MAX_UPDATE_SKEW;
+        d = c.last("maxupdateskew");
+        if (d.isPresent()) {
+            d.get().expectArgs(1, 1);
+            maxUpdateSkew = d.get().decimal(0, "a skew in ppm", 0, Double.MAX_VALUE) * 1e-6;
+        }
         return new AgentConfig(c.sources(), certs, !c.has("nosystemcert"), noCertTimeCheck, refresh,
                 path(c, "ntsdumpdir", "a directory"), path(c, "keyfile", "a key file"), port, makeStep,
-                path(c, "driftfile", "a drift file"), aeads);
+                path(c, "driftfile", "a drift file"), aeads, maxChange, SelectOptions.from(c), maxUpdateSkew);
     }
 
     private static Optional<Path> path(Config c, String name, String what) throws ConfigException {

@@ -1,7 +1,7 @@
 package dev.ntsfarm.app.bench;
 
 import dev.ntsfarm.agent.nts.NtsKeClient;
-import dev.ntsfarm.agent.nts.NtsKeResult;
+import dev.ntsfarm.core.clock.NtsAssociation;
 import dev.ntsfarm.agent.nts.NtsTrust;
 import dev.ntsfarm.core.aead.AeadAlgorithm;
 import dev.ntsfarm.core.ke.KeProtocol;
@@ -123,7 +123,7 @@ public final class BenchCommand {
         try {
             if (mode.equals("nts")) {
                 // the clock agent's NTS-KE client: JDK TLS 1.3, ALPN ntske/1, keys from the exporter
-                NtsKeResult ke = new NtsKeClient(NtsTrust.of(List.of(caCert), false, () -> true), (int) timeout * 5)
+                NtsAssociation.Session ke = new NtsKeClient(NtsTrust.of(List.of(caCert), false, () -> true), (int) timeout * 5)
                         .negotiate(host, ntsPort, List.of(aead), port);
                 NtsSession session = new NtsSession(ke.keys().algorithm(), ke.keys().c2s(), ke.keys().s2c(),
                         ke.cookies(), ke.ntpServer(), ke.ntpPort());

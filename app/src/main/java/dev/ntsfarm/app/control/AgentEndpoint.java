@@ -56,7 +56,7 @@ public final class AgentEndpoint implements AgentDaemon.Attachment {
 
     @Override
     public Future<Void> start(Vertx vertx, Agent agent, ClockControl clock) {
-        ClockAgentAdapter adapter = new ClockAgentAdapter(vertx, agent, clock);
+        ClockAgentAdapter adapter = new ClockAgentAdapter(agent);
         endpoint = ControlEndpoint.agent(vertx, options, adapter, adapter, log);
         return endpoint.start();
     }

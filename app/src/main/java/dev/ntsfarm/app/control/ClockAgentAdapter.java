@@ -1,9 +1,6 @@
 package dev.ntsfarm.app.control;
 
 import dev.ntsfarm.agent.Agent;
-import dev.ntsfarm.agent.Tracking;
-import dev.ntsfarm.agent.nts.NtsAssociation;
-import dev.ntsfarm.agent.source.NtpSource;
 import dev.ntsfarm.control.ActivityReport;
 import dev.ntsfarm.control.AuthDataReport;
 import dev.ntsfarm.control.ClockAgentControl;
@@ -11,79 +8,61 @@ import dev.ntsfarm.control.ClockSyncFeed;
 import dev.ntsfarm.control.ClockSyncState;
 import dev.ntsfarm.control.ControlException;
 import dev.ntsfarm.control.SourceRow;
-import dev.ntsfarm.core.clock.ClockControl;
 import dev.ntsfarm.core.clock.LeapStatus;
+import dev.ntsfarm.core.clock.NtsAssociation;
 import dev.ntsfarm.core.clock.SourceReport;
 import dev.ntsfarm.core.clock.SourceStatsReport;
+import dev.ntsfarm.core.clock.Tracking;
 import dev.ntsfarm.core.config.SourceDirective;
 import dev.ntsfarm.core.keyfile.MacAlgorithm;
+import dev.ntsfarm.core.keyfile.SymmetricKey;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.util.ArrayList;
 import java.util.List;
 
 /** The clock agent as the control plane sees it: its reports and operations as plain values. */
 public final class ClockAgentAdapter implements ClockAgentControl, ClockSyncFeed {
 
-    private final Vertx vertx;
     private final Agent agent;
-    private final ClockControl clock;
 
-    public ClockAgentAdapter(Vertx vertx, Agent agent, ClockControl clock) {
-        this.vertx = vertx;
+    public ClockAgentAdapter(Agent agent) {
         this.agent = agent;
-        this.clock = clock;
     }
 
     @Override
-    public dev.ntsfarm.core.clock.Tracking tracking() {
-        return agent.trackingReport();
+    public Tracking tracking() {
+        return agent.tracking();
     }
 
     @Override
     public List<SourceRow<SourceReport>> sources() {
-        return rows(agent.sources(), agent.sourceReports());
+        return agent.sources().stream().map(s -> new SourceRow<>(s.name(), s.address(), s.report())).toList();
     }
 
     @Override
     public List<SourceRow<SourceStatsReport>> sourceStats() {
-        return rows(agent.sources(), agent.sourceStatsReports());
-    }
-
-    /** Each source's report beside its name and address; a source without a report yet is left out. */
-    private static <R> List<SourceRow<R>> rows(List<NtpSource> sources, List<R> reports) {
-        List<SourceRow<R>> rows = new ArrayList<>();
-        for (int i = 0; i < Math.min(sources.size(), reports.size()); i++) {
-            if (reports.get(i) != null) {
-                rows.add(new SourceRow<>(sources.get(i).name(), sources.get(i).addressText(), reports.get(i)));
-            }
-        }
-        return rows;
+        return agent.sources().stream().map(s -> new SourceRow<>(s.name(), s.address(), s.stats())).toList();
     }
 
     @Override
     public List<SourceRow<AuthDataReport>> authData() {
-        long nowSec = clock.readTime() / 1_000_000_000L;
-        List<SourceRow<AuthDataReport>> rows = new ArrayList<>();
-        for (NtpSource s : agent.sources()) {
-            AuthDataReport a;
-            NtsAssociation nts = s.nts();
-            if (nts != null) {
-                int type = nts.keys() != null ? nts.keys().algorithm().id() : 0;
-                int bits = nts.keys() != null ? nts.keys().algorithm().keyLength() * 8 : 0;
-                a = new AuthDataReport(AuthDataReport.Mode.NTS, nts.contextId(), type, bits,
-                        nts.keUnixSeconds() == Long.MIN_VALUE ? -1 : nowSec - nts.keUnixSeconds(),
-                        nts.failedAttempts(), nts.naks(), nts.cookies(), nts.cookieLength());
-            } else if (s.key() != null) {
-                MacAlgorithm alg = s.key().algorithm();
-                a = new AuthDataReport(AuthDataReport.Mode.SYMMETRIC, s.key().id(), hashType(alg),
-                        (alg.isCmac() ? alg.cmacKeyLength() : s.key().keyLength()) * 8, -1, 0, 0, 0, 0);
-            } else {
-                a = AuthDataReport.NONE;
-            }
-            rows.add(new SourceRow<>(s.name(), s.addressText(), a));
+        long nowSec = agent.clock().readTime() / 1_000_000_000L;
+        return agent.sources().stream().map(s -> new SourceRow<>(s.name(), s.address(), authData(s, nowSec))).toList();
+    }
+
+    private static AuthDataReport authData(Agent.SourceView s, long nowSec) {
+        if (s.nts() != null) {
+            Agent.NtsView n = s.nts();
+            return new AuthDataReport(AuthDataReport.Mode.NTS, n.contextId(), n.aead(), n.keyBits(),
+                    n.keUnixSeconds() == NtsAssociation.NEVER ? -1 : nowSec - n.keUnixSeconds(), n.attempts(),
+                    n.naks(), n.cookies(), n.cookieLength());
         }
-        return rows;
+        if (s.key() != null) {
+            SymmetricKey k = s.key();
+            MacAlgorithm alg = k.algorithm();
+            return new AuthDataReport(AuthDataReport.Mode.SYMMETRIC, k.id(), hashType(alg),
+                    (alg.isCmac() ? alg.cmacKeyLength() : k.keyLength()) * 8, -1, 0, 0, 0, 0);
+        }
+        return AuthDataReport.NONE;
     }
 
     /** chronyc's Type column for symmetric keys: chrony's hash numbering (HSH_MD5 = 1, ...), CMAC 13/14. */
@@ -108,8 +87,8 @@ public final class ClockAgentAdapter implements ClockAgentControl, ClockSyncFeed
         int on = 0;
         int off = 0;
         int burstOn = 0;
-        for (NtpSource s : agent.sources()) {
-            if (agent.bursting(s)) {
+        for (Agent.SourceView s : agent.sources()) {
+            if (s.bursting()) {
                 burstOn++;
             } else if (s.online()) {
                 on++;
@@ -122,33 +101,19 @@ public final class ClockAgentAdapter implements ClockAgentControl, ClockSyncFeed
 
     @Override
     public Future<Void> makeStep() {
-        // chronyc makestep: step away whatever correction is still being slewed
-        double pending = clock.pendingSlew();
-        if (pending != 0) {
-            clock.slewOffset(-pending);
-            clock.stepOffset(pending);
-        }
-        return Future.succeededFuture();
-    }
-
-    private List<NtpSource> select(String selector) {
-        return agent.sources().stream()
-                .filter(s -> selector.isEmpty() || s.addressText().equals(selector) || s.name().equals(selector))
-                .toList();
+        String refused = agent.makestep();
+        return refused == null ? Future.succeededFuture()
+                : Future.failedFuture(new ControlException(ControlException.Reason.REFUSED, refused));
     }
 
     @Override
     public int burst(String selector) {
-        List<NtpSource> sel = select(selector);
-        sel.forEach(agent::burst);
-        return sel.size();
+        return agent.burst(selector);
     }
 
     @Override
     public int setOnline(String selector, boolean online) {
-        List<NtpSource> sel = select(selector);
-        sel.forEach(s -> vertx.runOnContext(v -> s.setOnline(online)));
-        return sel.size();
+        return agent.setOnline(selector, online);
     }
 
     @Override
@@ -169,11 +134,10 @@ public final class ClockAgentAdapter implements ClockAgentControl, ClockSyncFeed
 
     @Override
     public ClockSyncState syncState() {
-        Tracking t = agent.tracking();
-        if (!t.synchronised()) {
+        Tracking t = agent.trackingAtUpdate();
+        if (t.leap() == LeapStatus.UNSYNCHRONISED || t.stratum() == 0) {
             return ClockSyncState.UNSYNCHRONISED;
         }
-        return new ClockSyncState(t.stratum(), t.referenceId(), t.rootDelay(), t.rootDispersion(),
-                LeapStatus.ofIndicator(t.leap().code()), t.referenceTimeUnixNanos());
+        return new ClockSyncState(t.stratum(), t.refId(), t.rootDelay(), t.rootDispersion(), t.leap(), t.refTime());
     }
 }

@@ -1,13 +1,14 @@
 package dev.ntsfarm.agent.kernel;
 
-import dev.ntsfarm.agent.source.SourceContext;
 import dev.ntsfarm.core.clock.ClockControl;
+import java.time.Instant;
 
-/** The machine's clock through {@link Timex}: really adjusts it (needs CAP_SYS_TIME). */
+/**
+ * The machine's clock through {@link Timex}: really adjusts it, which needs CAP_SYS_TIME. Offsets are
+ * slewed by frequency (the core's {@link dev.ntsfarm.core.clock.FrequencySlew}), so this clock only
+ * reads, sets the frequency and steps.
+ */
 public final class KernelClock implements ClockControl {
-
-    /** The kernel's bound on an adjtime()-style slew (MAXPHASE), seconds. */
-    public static final double MAX_SLEW = 0.5;
 
     private static final KernelClock SYSTEM = new KernelClock();
 
@@ -18,56 +19,56 @@ public final class KernelClock implements ClockControl {
         return SYSTEM;
     }
 
+    /** The system's real-time clock in Unix nanoseconds. */
+    public static long realtimeNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
     @Override
     public long readTime() {
-        return SourceContext.systemUnixNanos();
+        return realtimeNanos();
+    }
+
+    /**
+     * Whether this process may adjust the clock: writes back the frequency just read (a change of
+     * nothing), which the kernel refuses without CAP_SYS_TIME.
+     */
+    @Override
+    public void checkAdjustable() throws ClockException {
+        try {
+            Timex.setFrequency(Timex.read().freq());
+        } catch (Timex.TimexException e) {
+            throw new ClockException(e.errno() == Timex.EPERM
+                    ? "Not allowed to adjust the system clock (clock_adjtime: EPERM, no CAP_SYS_TIME)"
+                    : e.getMessage(), e);
+        }
     }
 
     @Override
     public double frequencyPpm() {
         try {
-            // as the kernel applies it: positive speeds the clock up
-            return Timex.read().frequencyPpm();
+            return Timex.read().frequencyPpm(); // as the kernel applies it: positive speeds the clock up
         } catch (Timex.TimexException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            return 0.0; // reading needs no privilege; a kernel without it has no frequency to report
         }
     }
 
     @Override
-    public void setFrequencyPpm(double ppm) {
+    public void setFrequencyPpm(double ppm) throws ClockException {
         try {
             Timex.setFrequency(Math.round(ppm * Timex.FREQ_SCALE));
         } catch (Timex.TimexException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    /** Adds to what the kernel still has to slew (ADJ_OFFSET_SINGLESHOT replaces it, so read it first). */
-    @Override
-    public void slewOffset(double seconds) {
-        try {
-            double total = Timex.remainingSlewMicros() / 1e6 + seconds;
-            Timex.slewMicros(Math.round(Math.max(-MAX_SLEW, Math.min(MAX_SLEW, total)) * 1e6));
-        } catch (Timex.TimexException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            throw new ClockException(e.getMessage(), e);
         }
     }
 
     @Override
-    public double pendingSlew() {
-        try {
-            return Timex.remainingSlewMicros() / 1e6;
-        } catch (Timex.TimexException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public void stepOffset(double seconds) {
+    public void stepOffset(double seconds) throws ClockException {
         try {
             Timex.stepNanos(Math.round(seconds * 1e9));
         } catch (Timex.TimexException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            throw new ClockException(e.getMessage(), e);
         }
     }
 

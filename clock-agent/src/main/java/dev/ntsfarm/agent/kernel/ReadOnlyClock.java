@@ -1,14 +1,14 @@
 package dev.ntsfarm.agent.kernel;
 
-import dev.ntsfarm.agent.source.SourceContext;
 import dev.ntsfarm.core.clock.ClockControl;
 import java.util.function.LongSupplier;
 
 /**
  * {@code -x}: never changes the machine's clock. Like chronyd's null driver, corrections go into a
- * clock kept in software on top of the real one (steps and slews at once, frequency as a rate), so
- * the discipline sees its corrections take effect and converges instead of correcting the same
- * offset again and again. Every timestamp the agent takes comes from {@link #readTime()}.
+ * clock kept in software on top of the real one (steps at once, frequency as a rate), so the
+ * discipline sees its corrections take effect and converges instead of correcting the same offset
+ * again and again. Every timestamp the agent takes comes from {@link #readTime()}, and kernel
+ * timestamps are brought onto it by {@link #fromKernel}.
  */
 public final class ReadOnlyClock implements ClockControl {
 
@@ -16,10 +16,10 @@ public final class ReadOnlyClock implements ClockControl {
     private long anchorReal;
     private double anchorOffset; // seconds added to the real clock at anchorReal
     private double frequencyPpm;
-    private double lastCorrection;
+    private double lastStep;
 
     public ReadOnlyClock() {
-        this(SourceContext::systemUnixNanos);
+        this(KernelClock::realtimeNanos);
     }
 
     /** Over another clock ({@code real}), for tests. */
@@ -45,6 +45,11 @@ public final class ReadOnlyClock implements ClockControl {
     }
 
     @Override
+    public synchronized long fromKernel(long realtimeNanos) {
+        return realtimeNanos + Math.round(offsetAt(realtimeNanos) * 1e9);
+    }
+
+    @Override
     public synchronized double frequencyPpm() {
         return frequencyPpm;
     }
@@ -56,27 +61,15 @@ public final class ReadOnlyClock implements ClockControl {
     }
 
     @Override
-    public synchronized void slewOffset(double seconds) {
-        reanchor();
-        anchorOffset += seconds;
-        lastCorrection = seconds;
-    }
-
-    @Override
-    public double pendingSlew() {
-        return 0;
-    }
-
-    @Override
     public synchronized void stepOffset(double seconds) {
         reanchor();
         anchorOffset += seconds;
-        lastCorrection = seconds;
+        lastStep = seconds;
     }
 
-    /** The last step or slew asked for (applied in software only). */
-    public synchronized double lastCorrection() {
-        return lastCorrection;
+    /** The last step asked for (applied in software only). */
+    public synchronized double lastStep() {
+        return lastStep;
     }
 
     /** What the software clock adds to the real one now, seconds. */

@@ -1,6 +1,8 @@
 package dev.ntsfarm.agent.nts;
 
 import dev.ntsfarm.core.aead.AeadAlgorithm;
+import dev.ntsfarm.core.clock.CookieJar;
+import dev.ntsfarm.core.clock.NtsAssociation;
 import dev.ntsfarm.core.cookie.SessionKeys;
 import dev.ntsfarm.core.file.PrivateFile;
 import java.io.IOException;
@@ -27,15 +29,16 @@ import java.util.Optional;
  * end COOKIE_COUNT                (so a truncated file is refused, not half used)
  * </pre>
  */
-public record NtsDump(String keHost, int kePort, long contextId, long keUnixSeconds, SessionKeys keys,
-                      SessionKeys alternateKeys, String ntpServer, int ntpPort, List<byte[]> cookies) {
+public record NtsDump(String keHost, int kePort, long contextId, long keUnixSeconds, NtsAssociation.Session session) {
 
     public static final String MAGIC = "ntsfarm-nts-client";
     public static final int VERSION = 1;
     private static final HexFormat HEX = HexFormat.of();
 
-    public NtsDump {
-        cookies = cookies.stream().map(byte[]::clone).toList();
+    /** What {@code nts} holds now, or null when it has nothing to poll with. */
+    public static NtsDump of(NtsAssociation nts) {
+        NtsAssociation.Session s = nts.snapshot();
+        return s == null ? null : new NtsDump(nts.keHost(), nts.kePort(), nts.contextId(), nts.keUnixSeconds(), s);
     }
 
     /** The file for an NTS-KE server in {@code dir}. */
@@ -43,18 +46,19 @@ public record NtsDump(String keHost, int kePort, long contextId, long keUnixSeco
         return dir.resolve(keHost.replaceAll("[^A-Za-z0-9.-]", "_") + "-" + kePort + ".nts");
     }
 
+    /** Writes the dump: to a temporary name, mode 0600, renamed over the old one. */
     public void save(Path dir) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append(MAGIC).append(' ').append(VERSION).append('\n');
         sb.append(keHost).append(' ').append(kePort).append('\n');
         sb.append(contextId).append(' ').append(keUnixSeconds).append('\n');
-        sb.append(keysLine(keys)).append('\n');
-        sb.append(alternateKeys == null ? "-" : keysLine(alternateKeys)).append('\n');
-        sb.append(ntpServer).append(' ').append(ntpPort).append('\n');
-        for (byte[] c : cookies) {
+        sb.append(keysLine(session.keys())).append('\n');
+        sb.append(session.alternateKeys() == null ? "-" : keysLine(session.alternateKeys())).append('\n');
+        sb.append(session.ntpServer()).append(' ').append(session.ntpPort()).append('\n');
+        for (byte[] c : session.cookies()) {
             sb.append(HEX.formatHex(c)).append('\n');
         }
-        sb.append("end ").append(cookies.size()).append('\n');
+        sb.append("end ").append(session.cookies().size()).append('\n');
         PrivateFile.write(file(dir, keHost, kePort), sb.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -78,16 +82,15 @@ public record NtsDump(String keHost, int kePort, long contextId, long keUnixSeco
             SessionKeys alt = lines.get(4).equals("-") ? null : parseKeys(lines.get(4));
             String[] ntp = lines.get(5).split(" ");
             List<byte[]> cookies = new ArrayList<>();
-            List<String> rest = lines.subList(6, lines.size() - 1);
-            for (String line : rest) {
+            for (String line : lines.subList(6, lines.size() - 1)) {
                 cookies.add(HEX.parseHex(line.strip()));
             }
-            if (!lines.getLast().equals("end " + cookies.size()) || keys == null || ctx.length != 2 || ntp.length != 2 || cookies.isEmpty()
-                    || cookies.size() > CookieJar.CAPACITY) {
+            if (!lines.getLast().equals("end " + cookies.size()) || keys == null || ctx.length != 2 || ntp.length != 2
+                    || cookies.isEmpty() || cookies.size() > CookieJar.CAPACITY) {
                 return Optional.empty();
             }
-            return Optional.of(new NtsDump(keHost, kePort, Long.parseLong(ctx[0]), Long.parseLong(ctx[1]), keys,
-                    alt, ntp[0], Integer.parseInt(ntp[1]), cookies));
+            return Optional.of(new NtsDump(keHost, kePort, Long.parseLong(ctx[0]), Long.parseLong(ctx[1]),
+                    new NtsAssociation.Session(keys, alt, cookies, ntp[0], Integer.parseInt(ntp[1]))));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -113,6 +116,6 @@ public record NtsDump(String keHost, int kePort, long contextId, long keUnixSeco
 
     @Override
     public String toString() {
-        return "NtsDump[" + keHost + ":" + kePort + ", aead=" + keys.algorithm() + ", cookies=" + cookies.size() + "]";
+        return "NtsDump[" + keHost + ":" + kePort + ", " + session + "]";
     }
 }

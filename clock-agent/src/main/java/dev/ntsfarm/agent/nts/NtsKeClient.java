@@ -1,6 +1,7 @@
 package dev.ntsfarm.agent.nts;
 
 import dev.ntsfarm.core.aead.AeadAlgorithm;
+import dev.ntsfarm.core.clock.NtsAssociation;
 import dev.ntsfarm.core.cookie.SessionKeys;
 import dev.ntsfarm.core.ke.KeClientRequest;
 import dev.ntsfarm.core.ke.KeFrame;
@@ -54,7 +55,7 @@ public final class NtsKeClient {
      * @param defaultNtpPort the NTP port when the server sends no Port Negotiation
      * @throws NtsKeException with what went wrong, never with key material
      */
-    public NtsKeResult negotiate(String host, int ntsPort, List<AeadAlgorithm> aeads, int defaultNtpPort)
+    public NtsAssociation.Session negotiate(String host, int ntsPort, List<AeadAlgorithm> aeads, int defaultNtpPort)
             throws NtsKeException {
         sessions.incrementAndGet();
         KeClientRequest request = KeClientRequest.builder().aeads(aeads).build();
@@ -85,7 +86,7 @@ public final class NtsKeClient {
                     SessionKeys keys = export(session, a.aead(), a.compliantGcmSiv());
                     SessionKeys alternate = NtsExporter.clientNeedsAlternateKeys(a.aead(), a.compliantGcmSiv())
                             ? export(session, a.aead(), true) : null;
-                    return new NtsKeResult(keys, alternate, a.cookies(), a.server().orElse(host),
+                    return new NtsAssociation.Session(keys, alternate, a.cookies(), a.server().orElse(host),
                             a.port().orElse(defaultNtpPort));
                 }
             }

@@ -21,6 +21,13 @@ public interface ClockControl {
         return realtimeNanos;
     }
 
+    /**
+     * Checks that this process may change the clock, changing nothing (a clock kept in software
+     * always may); throws with a message for the operator otherwise.
+     */
+    default void checkAdjustable() throws ClockException {
+    }
+
     /** The frequency adjustment in force, ppm (positive: faster). */
     double frequencyPpm();
 

@@ -290,6 +290,11 @@ public final class Discipline {
                 t.updateInterval(), t.leap());
     }
 
+    /** The tracking report as of the last update (root dispersion not grown since). */
+    public Tracking trackingAtUpdate() {
+        return tracking;
+    }
+
     /** The standard deviations of the last update's offset and frequency (for waitsync and metrics). */
     public double offsetSd() {
         return offsetSd;

@@ -1,6 +1,5 @@
-package dev.ntsfarm.agent.nts;
+package dev.ntsfarm.core.clock;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,20 +9,13 @@ import dev.ntsfarm.core.aead.AeadAlgorithm;
 import dev.ntsfarm.core.cookie.NonceSource;
 import dev.ntsfarm.core.cookie.SessionKeys;
 import dev.ntsfarm.core.nts.NtsClientRequest;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The cookie jar, the dump file and the association's NTS-KE timing, without a network. */
-class NtsStateTest {
-
-    @TempDir
-    Path dir;
+/** The cookie jar and the association's NTS-KE timing, without a network. */
+class NtsAssociationTest {
 
     private static List<byte[]> cookies(int n, int len) {
         List<byte[]> out = new ArrayList<>();
@@ -63,61 +55,26 @@ class NtsStateTest {
     }
 
     @Test
-    void dumpRoundTripsAtMode0600() throws Exception {
-        NtsDump d = new NtsDump("ke.example", 4460, 3, 1_700_000_000L, keys(), null, "ntp.example", 123,
-                cookies(5, 100));
-        d.save(dir);
-        Path f = NtsDump.file(dir, "ke.example", 4460);
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
-        assertTrue(Files.readString(f).startsWith("ntsfarm-nts-client 1\n"));
-        NtsDump back = NtsDump.load(dir, "ke.example", 4460).orElseThrow();
-        assertEquals(3, back.contextId());
-        assertEquals("ntp.example", back.ntpServer());
-        assertArrayEquals(keys().c2s(), back.keys().c2s());
-        assertArrayEquals(keys().s2c(), back.keys().s2c());
-        assertEquals(5, back.cookies().size());
-        assertArrayEquals(cookies(5, 100).get(4), back.cookies().get(4));
-        assertFalse(d.toString().contains(java.util.HexFormat.of().formatHex(keys().c2s())), "keys in toString");
-        try (var files = Files.list(dir)) {
-            assertEquals(1, files.count(), "no temporary file left behind");
-        }
-    }
-
-    @Test
-    void damagedOrForeignDumpIsIgnored() throws Exception {
-        new NtsDump("a", 1, 1, 0, keys(), null, "a", 123, cookies(2, 50)).save(dir);
-        Path f = NtsDump.file(dir, "a", 1);
-        assertTrue(NtsDump.load(dir, "a", 1).isPresent());
-        assertTrue(NtsDump.load(dir, "a", 2).isEmpty(), "another port's association");
-        String text = Files.readString(f);
-        Files.writeString(f, text.replace("ntsfarm-nts-client 1", "ntsfarm-nts-client 9"));
-        assertTrue(NtsDump.load(dir, "a", 1).isEmpty(), "unknown version");
-        Files.writeString(f, text.replace(" 123\n", " 123\nzz\n"));
-        assertTrue(NtsDump.load(dir, "a", 1).isEmpty(), "bad hex");
-        Files.writeString(f, text.substring(0, text.length() / 2));
-        assertTrue(NtsDump.load(dir, "a", 1).isEmpty(), "truncated");
-    }
-
-    @Test
     void associationBacksOffAndRefreshes() {
-        NtsAssociation a = new NtsAssociation("h", 4460, 123, 1000, null);
+        NtsAssociation a = new NtsAssociation("h", 4460, 123, 1000);
         assertTrue(a.needsKeyEstablishment(100), "no keys yet");
         a.keyEstablishmentStarted();
         assertFalse(a.needsKeyEstablishment(100), "one session at a time");
-        a.keyEstablishmentFailed(100);
+        a.keyEstablishmentFailed(100, "refused");
         assertFalse(a.needsKeyEstablishment(101));
         assertTrue(a.needsKeyEstablishment(102), "first retry after 2 s");
         a.keyEstablishmentStarted();
-        a.keyEstablishmentFailed(102);
+        a.keyEstablishmentFailed(102, "refused");
         assertFalse(a.needsKeyEstablishment(105));
         assertTrue(a.needsKeyEstablishment(106), "then 4 s");
         a.keyEstablishmentStarted();
-        a.keyEstablishmentSucceeded(new NtsKeResult(keys(), null, cookies(8, 100), "h", 123), 200);
+        a.keyEstablishmentSucceeded(new NtsAssociation.Session(keys(), null, cookies(8, 100), "h", 123), 200);
         assertEquals(0, a.failedAttempts());
         assertEquals(1, a.contextId());
         assertFalse(a.needsKeyEstablishment(201));
         assertTrue(a.needsKeyEstablishment(1200), "ntsrefresh elapsed");
-        NtsClientRequest r = a.nextRequest(6, NonceSource.of(new java.security.SecureRandom()), 42L).orElseThrow();
+        assertTrue(a.ready());
+        NtsClientRequest r = a.nextRequest(6, NonceSource.of(new java.security.SecureRandom()), 42L);
         assertEquals(0, r.placeholders(), "full jar after NTS-KE: no placeholders");
         assertEquals(7, a.cookies());
     }
