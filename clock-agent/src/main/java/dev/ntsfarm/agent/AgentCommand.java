@@ -41,14 +41,17 @@ public final class AgentCommand {
             configured in chrony's language. Directives on the command line replace the file, as in chronyd.
 
               -f FILE      configuration file (default /etc/ntsfarm/agent.conf, when it exists)
-              -x           never touch the system clock (corrections go to a clock kept in software)
+              -x           never touch the system clock (corrections go to a clock kept in software);
+                           without -x the agent needs CAP_SYS_TIME (root) and exits at start if it has not
               -Q           measure once, print "System clock wrong by S seconds (ignored)", exit
-              -q           measure once, correct the clock once, exit
+              -q           measure once, step the clock once (not beyond maxchange), exit
               -t SECONDS   with -Q/-q: give up after this long ("Timeout reached", exit 1)
 
-            Directives: server HOST [port N] [ntsport N] [nts] [iburst] [key ID] [minpoll N] [maxpoll N]
-            [maxsamples N], pool, peer HOST key ID, ntstrustedcerts FILE, nosystemcert, nocerttimecheck N,
-            ntsdumpdir DIR, ntsrefresh S, keyfile FILE, makestep THRESHOLD LIMIT, driftfile FILE,
+            Directives: server HOST [port N] [ntsport N] [nts] [iburst] [burst] [xleave] [key ID] [minpoll N]
+            [maxpoll N] [minsamples N] [maxsamples N] [polltarget N] [maxdelay S] [maxdelayratio R]
+            [maxdelaydevratio R], pool, peer HOST key ID, ntstrustedcerts FILE, nosystemcert, nocerttimecheck N,
+            ntsdumpdir DIR, ntsrefresh S, keyfile FILE, makestep THRESHOLD LIMIT, maxchange OFFSET START IGNORE,
+            maxdistance S, maxjitter S, minsources N, maxupdateskew PPM, driftfile FILE,
             ntsaeads ID..., port N (the local port peers use), cmdport N (default 323; 0: a free port),
             bindcmdaddress ADDR|PATH (default 127.0.0.1 and ::1; a path adds a Unix socket),
             cmdallow/cmddeny SUBNET, commandkey N (default 1; made in the keyfile at first start when missing).
