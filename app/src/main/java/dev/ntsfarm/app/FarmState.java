@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the all-in-one farm keeps on disk, under {@code ntsdumpdir} ({@value #DEFAULT_VAR_DIR} in the
- * working directory unless the directive says otherwise), made on first start and reused after:
+ * What the all-in-one farm keeps on disk, in its state directory ({@code ntsdumpdir}; else var/ in
+ * the working directory, or /var/lib/ntsfarm when that is the root directory: {@link
+ * ControlOptions#stateDirectory}), made on first start and reused after:
  * <pre>
  *   cert.pem        self-signed P-256 certificate for localhost and 127.0.0.1 (unless ntsservercert/ntsserverkey)
  *   key.pem         its private key, 0600
@@ -38,11 +39,9 @@ import java.util.Optional;
  */
 record FarmState(Config config, Path varDir, Path certFile, Path keyFile, List<Path> created) {
 
-    static final String DEFAULT_VAR_DIR = "var";
     static final String CERT_FILE = "cert.pem";
     static final String KEY_FILE = "key.pem";
     static final String SECRET_FILE = "farm.secret";
-    static final String KEYS_FILE = "ntsfarm.keys";
     /** chronyc's habit: the command key is key 1 unless {@code commandkey} names another. */
     static final long DEFAULT_COMMAND_KEY = ControlOptions.DEFAULT_COMMAND_KEY;
     static final String DEFAULTS = "ntsfarm up defaults";
@@ -51,7 +50,7 @@ record FarmState(Config config, Path varDir, Path certFile, Path keyFile, List<P
             throws IOException, ConfigException, GeneralSecurityException {
         List<Directive> added = new ArrayList<>();
         List<Path> created = new ArrayList<>();
-        Path varDir = workingDir.resolve(single(user, "ntsdumpdir").orElse(DEFAULT_VAR_DIR)).toAbsolutePath().normalize();
+        Path varDir = ControlOptions.stateDirectory(user, workingDir).toAbsolutePath().normalize();
         if (!user.has("ntsdumpdir")) {
             added.add(directive("ntsdumpdir", varDir.toString()));
         }
@@ -90,7 +89,7 @@ record FarmState(Config config, Path varDir, Path certFile, Path keyFile, List<P
 
         Path keys = user.has("keyfile")
                 ? workingDir.resolve(single(user, "keyfile").orElseThrow()).toAbsolutePath()
-                : varDir.resolve(KEYS_FILE);
+                : varDir.resolve(ControlOptions.DEFAULT_KEY_FILE_NAME);
         if (!user.has("keyfile")) {
             added.add(directive("keyfile", keys.toString()));
         }

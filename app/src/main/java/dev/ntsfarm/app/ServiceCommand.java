@@ -220,7 +220,8 @@ final class ServiceCommand {
                     (rekey) need the command key: 'ntsfarm ctl -a' in this directory reads it.
                     Port 0 (port, ntsport, cmdport) binds an ephemeral port.
 
-                    State lives in ntsdumpdir DIR (default: var/ in the working directory), made on first
+                    State lives in ntsdumpdir DIR (default: var/ in the working directory; /var/lib/ntsfarm
+                    when the working directory is /, as under systemd), made on first
                     start and reused after: cert.pem and key.pem (self-signed P-256, SAN localhost and
                     127.0.0.1; or ntsservercert/ntsserverkey), farm.secret (or farmsecret FILE),
                     ntsfarm.keys (chrony key file with a random command key "1 SHA1 HEX:...", or keyfile
@@ -235,7 +236,8 @@ final class ServiceCommand {
                     cluster (cluster name NAME, cluster bind HOST:PORT, cluster member HOST:PORT).
                     Needs ntsserverkey, ntsservercert and farmsecret; ntsport (4460), ntsntpserver,
                     ntsntpport, ntsrotate, ntsdumpdir as in chronyd. A farm control endpoint only
-                    when cmdport is given (bindcmdaddress, cmdallow, cmddeny, keyfile, commandkey).
+                    when cmdport is given (bindcmdaddress, cmdallow, cmddeny, keyfile, commandkey; without
+                    keyfile the command key is made in ntsfarm.keys of ntsdumpdir).
                     """;
             case NTP -> """
                     usage: ntsfarm ntp -f FILE | DIRECTIVE ...
@@ -244,7 +246,8 @@ final class ServiceCommand {
                     cluster (cluster name NAME, cluster member HOST:PORT). Needs farmsecret (the same
                     file as the key services) and allow; port (123), bindaddress, deny, ratelimit,
                     local stratum N and keyfile as in chronyd. A farm control endpoint only when
-                    cmdport is given (bindcmdaddress, cmdallow, cmddeny, keyfile, commandkey).
+                    cmdport is given (bindcmdaddress, cmdallow, cmddeny, keyfile, commandkey; without
+                    keyfile the command key is made in ntsfarm.keys of ntsdumpdir, default var/ here).
                     """;
         };
     }

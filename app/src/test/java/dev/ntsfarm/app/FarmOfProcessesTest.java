@@ -305,4 +305,13 @@ class FarmOfProcessesTest {
         ControlCalls.Ctl root = ctl("-h", socketA.toString(), "rekey");
         rekeyed(root, current);
     }
+
+    @Test
+    void aGenericGrpcClientListsTheFarmServiceAndHealthSaysServing() throws Exception {
+        String out = ControlCalls.probe(dir, "127.0.0.1:" + cmdA);
+        assertEquals(List.of("service grpc.health.v1.Health", "service grpc.reflection.v1.ServerReflection",
+                "service ntsfarm.control.v1.FarmControl"), ControlCalls.lines(out, "service "), out);
+        assertTrue(out.contains("health ntsfarm.control.v1.FarmControl SERVING\n"), out);
+        assertTrue(out.contains("health \"\" SERVING\n"), out);
+    }
 }

@@ -54,7 +54,8 @@ public final class AgentCommand {
             maxdistance S, maxjitter S, minsources N, maxupdateskew PPM, driftfile FILE,
             ntsaeads ID..., port N (the local port peers use), cmdport N (default 323; 0: a free port),
             bindcmdaddress ADDR|PATH (default 127.0.0.1 and ::1; a path adds a Unix socket),
-            cmdallow/cmddeny SUBNET, commandkey N (default 1; made in the keyfile at first start when missing).
+            cmdallow/cmddeny SUBNET, commandkey N (default 1; made at first start when missing, in the keyfile,
+            or without one in ntsfarm.keys of ntsdumpdir: default var/ here, /var/lib/ntsfarm when run from /).
             The control endpoint answers './ntsfarm ctl' (tracking, sources, sourcestats, authdata, ...);
             operational commands (makestep, burst, online, offline, add, delete) need 'ctl -a' (the command
             key) or root on a Unix socket (bindcmdaddress /run/ntsfarm/agent.sock).

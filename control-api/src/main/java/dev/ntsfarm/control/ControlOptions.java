@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * @param socket     a Unix domain socket to listen on as well, when configured
  * @param access     {@code cmdallow}/{@code cmddeny} in configuration order; loopback is always allowed
  *                   first, as chronyd allows 127.0.0.1 and ::1
- * @param keyFile    the chrony key file holding the command key
+ * @param keyFile    the chrony key file holding the command key; from a configuration always present
+ *                   ({@code keyfile}, else {@link #defaultKeyFile})
  * @param commandKey the command key's id ({@code commandkey}, default 1)
  */
 public record ControlOptions(int port, List<String> addresses, Optional<Path> socket, List<AccessRule> access,
@@ -36,6 +37,12 @@ public record ControlOptions(int port, List<String> addresses, Optional<Path> so
     public static final List<String> DEFAULT_ADDRESSES = List.of("127.0.0.1", "::1");
     /** chronyc's habit: the command key is key 1 unless {@code commandkey} names another. */
     public static final long DEFAULT_COMMAND_KEY = 1;
+    /** The state directory when {@code ntsdumpdir} names none: {@code var/} in the working directory. */
+    public static final String DEFAULT_STATE_DIR = "var";
+    /** The state directory of a service run from the root directory (systemd's, init's): as installed. */
+    public static final Path INSTALLED_STATE_DIR = Path.of("/var/lib/ntsfarm");
+    /** The key file made in the state directory when no {@code keyfile} is configured. */
+    public static final String DEFAULT_KEY_FILE_NAME = "ntsfarm.keys";
 
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
@@ -108,7 +115,7 @@ public record ControlOptions(int port, List<String> addresses, Optional<Path> so
                 access.add(AccessRule.from(d));
             }
         }
-        Optional<Path> keyFile = Optional.empty();
+        Optional<Path> keyFile = Optional.of(defaultKeyFile(config, Path.of("")));
         Optional<Directive> kf = config.last("keyfile");
         if (kf.isPresent()) {
             kf.get().expectArgs(1, 1);
@@ -121,6 +128,36 @@ public record ControlOptions(int port, List<String> addresses, Optional<Path> so
             commandKey = ck.get().unsigned32(0, "a key number");
         }
         return new ControlOptions(port, List.of(v4, v6), Optional.ofNullable(socket), access, keyFile, commandKey);
+    }
+
+    /**
+     * Where the command key lives when no {@code keyfile} is configured: {@value #DEFAULT_KEY_FILE_NAME}
+     * in the {@linkplain #stateDirectory state directory}. The endpoint makes the file (0600) with a
+     * random command key at its first start, and {@code ntsctl -a} finds it there.
+     *
+     * @param workingDir the directory the service runs in; the empty path is the current one
+     */
+    public static Path defaultKeyFile(Config config, Path workingDir) throws ConfigException {
+        return stateDirectory(config, workingDir).resolve(DEFAULT_KEY_FILE_NAME);
+    }
+
+    /**
+     * Where a service keeps what it makes on first start ({@code up}: its certificate, farm secret,
+     * key file and seeds; any control endpoint: its command key): {@code ntsdumpdir} when configured
+     * (a relative one in {@code workingDir}), else {@value #DEFAULT_STATE_DIR}/ in {@code workingDir},
+     * or {@code /var/lib/ntsfarm} when the working directory is the root directory (a service started
+     * by systemd or init, where {@code /var} itself is not ours).
+     *
+     * @param workingDir the directory the service runs in; the empty path is the current one
+     */
+    public static Path stateDirectory(Config config, Path workingDir) throws ConfigException {
+        Optional<Directive> dump = config.last("ntsdumpdir");
+        if (dump.isPresent()) {
+            dump.get().expectArgs(1, 1);
+            return workingDir.resolve(dump.get().word(0, "a directory"));
+        }
+        boolean root = workingDir.toAbsolutePath().normalize().getParent() == null;
+        return root ? INSTALLED_STATE_DIR : workingDir.resolve(DEFAULT_STATE_DIR);
     }
 
     private static boolean isAddress(String literal) {

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigException;
 import dev.ntsfarm.core.config.ConfigResult;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ControlOptionsTest {
@@ -42,6 +44,20 @@ class ControlOptionsTest {
         e = assertThrows(ConfigException.class, () -> ControlOptions.fromConfig(config("cmdport 70000"), 9323));
         assertEquals("farm.conf", e.error().file());
         assertEquals(1, e.error().line());
+    }
+
+    @Test
+    void withoutKeyfileTheCommandKeyIsInTheStateDirectory() throws ConfigException {
+        // var/ here, as up keeps its state; ntsdumpdir when configured; /var/lib/ntsfarm for a service run from /
+        assertEquals(Optional.of(Path.of("var", "ntsfarm.keys")), ControlOptions.fromConfig(config(""), 323).keyFile());
+        assertEquals(Optional.of(Path.of("/srv/agent/ntsfarm.keys")),
+                ControlOptions.fromConfig(config("ntsdumpdir /srv/agent\n"), 323).keyFile());
+        assertEquals(Path.of("/var/lib/ntsfarm/ntsfarm.keys"), ControlOptions.defaultKeyFile(config(""), Path.of("/")));
+        assertEquals(Path.of("/ntsdump/ntsfarm.keys"), ControlOptions.defaultKeyFile(config("ntsdumpdir ntsdump"), Path.of("/")));
+        assertEquals(Path.of("/home/op/var/ntsfarm.keys"), ControlOptions.defaultKeyFile(config(""), Path.of("/home/op")));
+        assertEquals(Optional.of(Path.of("/etc/ntsfarm/agent.keys")),
+                ControlOptions.fromConfig(config("ntsdumpdir /srv/agent\nkeyfile /etc/ntsfarm/agent.keys\n"), 323).keyFile(),
+                "keyfile names the file");
     }
 
     @Test

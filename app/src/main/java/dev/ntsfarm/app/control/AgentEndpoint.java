@@ -7,13 +7,16 @@ import dev.ntsfarm.control.ControlEndpoint;
 import dev.ntsfarm.control.ControlOptions;
 import dev.ntsfarm.core.clock.ClockControl;
 import dev.ntsfarm.core.config.Config;
+import dev.ntsfarm.core.config.ConfigError;
 import dev.ntsfarm.core.config.ConfigException;
 import dev.ntsfarm.core.config.Directive;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -39,16 +42,24 @@ public final class AgentEndpoint implements AgentDaemon.Attachment {
 
     /**
      * The endpoint {@code config} describes. The command key is made in the key file now when it is
-     * missing, before the agent reads that file for its NTP keys.
+     * missing, before the agent reads that file for its NTP keys; with no {@code keyfile}, in
+     * {@code ntsfarm.keys} of the state directory ({@link ControlOptions#defaultKeyFile}).
      */
     public static AgentEndpoint from(Config config, Consumer<String> log) throws ConfigException {
         ControlOptions options = ControlOptions.fromConfig(config, ControlOptions.DEFAULT_AGENT_PORT);
         if (options.keyFile().isPresent()) {
+            Path file = options.keyFile().get();
             try {
-                CommandKeys.ensure(options.keyFile().get(), options.commandKey(), new SecureRandom());
+                CommandKeys.ensure(file, options.commandKey(), new SecureRandom());
             } catch (IOException e) {
-                Directive d = config.last("keyfile").orElseThrow();
-                throw d.fail("cannot write the command key to " + options.keyFile().get() + " (" + e.getMessage() + ")");
+                Optional<Directive> d = config.last("keyfile");
+                if (d.isPresent()) {
+                    throw d.get().fail("cannot write the command key to " + file + " (" + e.getMessage() + ")");
+                }
+                String source = config.directives().isEmpty() ? "configuration" : config.directives().getLast().file();
+                throw new ConfigException(new ConfigError(source, 0, "cannot write the command key to " + file + " ("
+                        + e.getMessage() + "); with no keyfile it is kept in the state directory: name a writable one"
+                        + " with ntsdumpdir DIR, or the file with keyfile FILE"));
             }
         }
         return new AgentEndpoint(options, log);

@@ -69,8 +69,13 @@ public final class Ntsctl {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     /** The configuration {@code -a} reads unless {@code -f} names another: the clock agent's. */
     public static final String DEFAULT_CONFIG_FILE = "/etc/ntsfarm/agent.conf";
-    /** {@code ./ntsfarm up}'s key file in its working directory, {@code -a}'s last resort. */
-    public static final Path UP_KEY_FILE = Path.of("var", "ntsfarm.keys");
+    /**
+     * The key file a service run here without {@code keyfile} and {@code ntsdumpdir} makes ({@code up}'s
+     * too): {@code -a}'s choice when there is no configuration to read.
+     */
+    public static final Path UP_KEY_FILE = Path.of(ControlOptions.DEFAULT_STATE_DIR, ControlOptions.DEFAULT_KEY_FILE_NAME);
+    /** The same for a service run from the root directory, as systemd starts one. */
+    static final Path INSTALLED_KEY_FILE = ControlOptions.INSTALLED_STATE_DIR.resolve(ControlOptions.DEFAULT_KEY_FILE_NAME);
 
     static final Set<String> AGENT_COMMANDS = Set.of("tracking", "sources", "sourcestats", "authdata", "activity",
             "waitsync", "makestep", "burst", "online", "offline", "add", "delete", "rtcdata");
@@ -305,29 +310,34 @@ public final class Ntsctl {
         long id;
         Path conf = Path.of(options.configFile().orElse(DEFAULT_CONFIG_FILE));
         if (Files.exists(conf)) {
-            ControlOptions c;
             try {
                 ConfigResult r = Config.parse(conf.toString(), Files.readString(conf));
                 if (r instanceof ConfigResult.Invalid inv) {
                     throw new Failed(inv.errors().getFirst().toString());
                 }
-                c = ControlOptions.fromConfig(((ConfigResult.Parsed) r).config(), 0);
+                Config config = ((ConfigResult.Parsed) r).config();
+                ControlOptions c = ControlOptions.fromConfig(config, 0);
+                // without keyfile, the service's state directory holds the key: the installed
+                // configuration's service runs from the root directory, -f CONF's from here
+                keyFile = config.has("keyfile") || options.configFile().isPresent() ? c.keyFile().orElseThrow()
+                        : ControlOptions.defaultKeyFile(config, Path.of("/"));
+                id = c.commandKey();
             } catch (IOException e) {
                 throw new Failed("ntsctl -a: cannot read " + conf + " (" + e.getMessage() + ")");
             } catch (ConfigException e) {
                 throw new Failed(e.getMessage());
             }
-            keyFile = c.keyFile().orElseThrow(() -> new Failed("ntsctl -a: " + conf
-                    + " has no keyfile directive, so no command key to authenticate with"));
-            id = c.commandKey();
         } else if (options.configFile().isPresent()) {
             throw new Failed("ntsctl -a: no configuration file " + conf);
         } else if (Files.exists(UP_KEY_FILE)) {
             keyFile = UP_KEY_FILE;
             id = ControlOptions.DEFAULT_COMMAND_KEY;
+        } else if (Files.exists(INSTALLED_KEY_FILE)) {
+            keyFile = INSTALLED_KEY_FILE;
+            id = ControlOptions.DEFAULT_COMMAND_KEY;
         } else {
-            throw new Failed("ntsctl -a: no " + DEFAULT_CONFIG_FILE + " and no " + UP_KEY_FILE
-                    + " here; name the configuration with -f CONF");
+            throw new Failed("ntsctl -a: no " + DEFAULT_CONFIG_FILE + ", no " + UP_KEY_FILE + " here and no "
+                    + INSTALLED_KEY_FILE + "; name the configuration with -f CONF");
         }
         try {
             key = CommandKeys.read(keyFile, id).orElseThrow(() -> new Failed("ntsctl -a: " + keyFile

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The seed's chronyc security over gRPC (DESIGN 6). Every call: the caller's address must be allowed
@@ -44,7 +45,10 @@ public final class CommandGate implements CallGate {
     private final Consumer<String> log;
     private final LongSupplier clock;
     private final CommandClients clients = new CommandClients();
-    /** nonce (hex) -> its time; only touched on the event loop's thread, but calls may come from several. */
+    /**
+     * nonce (hex) -> when its authenticator stops being fresh, in arrival order; guarded by itself
+     * (calls come from several event loops).
+     */
     private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>();
 
     CommandGate(List<AccessRule> rules, Supplier<SymmetricKey> commandKey, Consumer<Boolean> count,
@@ -117,11 +121,19 @@ public final class CommandGate implements CallGate {
 
     private Verdict authenticate(GrpcServerRequest<?, ?> request, String peer, byte[] requestBytes) {
         MultiMap h = request.headers();
-        String keyId = h.get(CommandAuthenticator.HEADER_KEY);
-        String time = h.get(CommandAuthenticator.HEADER_TIME);
-        String nonceHex = h.get(CommandAuthenticator.HEADER_NONCE);
-        String macHex = h.get(CommandAuthenticator.HEADER_MAC);
-        String command = request.methodName();
+        return authenticate(request.fullMethodName(), h::get, peer, requestBytes);
+    }
+
+    /**
+     * The authenticator check alone: {@code header} gives the call's headers by name (null when
+     * absent), {@code fullMethod} is "package.Service/Method".
+     */
+    Verdict authenticate(String fullMethod, UnaryOperator<String> header, String peer, byte[] requestBytes) {
+        String keyId = header.apply(CommandAuthenticator.HEADER_KEY);
+        String time = header.apply(CommandAuthenticator.HEADER_TIME);
+        String nonceHex = header.apply(CommandAuthenticator.HEADER_NONCE);
+        String macHex = header.apply(CommandAuthenticator.HEADER_MAC);
+        String command = fullMethod.substring(fullMethod.lastIndexOf('/') + 1);
         if (time == null || nonceHex == null || macHex == null) {
             return new Verdict.Refused(GrpcStatus.UNAUTHENTICATED, "authentication required: " + command
                     + " is an operational command; run ntsctl -a (it reads the command key from the key file"
@@ -155,27 +167,36 @@ public final class CommandGate implements CallGate {
             return bad("its time is " + Math.abs(now - millis) / 1000 + " s from the server's clock, more than "
                     + MAX_SKEW_MILLIS / 1000 + " s");
         }
-        byte[] expected = CommandAuthenticator.mac(key, request.fullMethodName(), millis, nonce, requestBytes);
+        byte[] expected = CommandAuthenticator.mac(key, fullMethod, millis, nonce, requestBytes);
         if (!MessageDigest.isEqual(expected, mac)) {
             return bad("it was not made with the command key (wrong key or password?)");
         }
+        // the nonce's bytes, not its spelling: hex in another case is the same nonce
+        String seenAs = HexFormat.of().formatHex(nonce);
         synchronized (seen) {
             expire(now);
-            if (seen.containsKey(nonceHex)) {
+            if (seen.containsKey(seenAs)) {
                 return bad("replayed: this authenticator was used before");
             }
             if (seen.size() >= MAX_NONCES) {
                 return new Verdict.Refused(GrpcStatus.RESOURCE_EXHAUSTED, "too many operational calls in the last "
                         + MAX_SKEW_MILLIS / 1000 + " s; try again later");
             }
-            seen.put(nonceHex, millis);
+            seen.put(seenAs, millis + MAX_SKEW_MILLIS);
         }
         return new Verdict.Admitted(peer);
     }
 
-    /** Forgets nonces too old to pass the freshness check anyway. */
+    /**
+     * Forgets nonces whose authenticators the freshness check refuses by now, oldest arrival first,
+     * stopping at the first still fresh: constant time a call, and never forgotten too early (one
+     * with a time ahead may keep those behind it a little longer; the table stays bounded).
+     */
     private void expire(long now) {
-        seen.values().removeIf(t -> now - t > MAX_SKEW_MILLIS);
+        var it = seen.values().iterator();
+        while (it.hasNext() && it.next() < now) {
+            it.remove();
+        }
     }
 
     /** chronyc's clients: the responder's rows with the command columns of the callers seen here. */
