@@ -95,7 +95,7 @@ class AgentAgainstFarmTest {
         }
         Config config = ((ConfigResult.Parsed) Config.fromArgs(List.of(
                 server("nts iburst minpoll -2 maxpoll -2"), "ntstrustedcerts " + cert,
-                "cmdport " + cmdPort, "bindcmdaddress 127.0.0.1"))).config();
+                "cmdport " + cmdPort, "bindcmdaddress 127.0.0.1", "ntsdumpdir " + dir.resolve("agent")))).config();
         List<String> log = new ArrayList<>();
         java.util.function.Consumer<String> logger = line -> {
             synchronized (log) {
