@@ -366,6 +366,7 @@ public final class DatagramBatch implements AutoCloseable {
                     int k = id & (TimestampedSocket.TX_TAGS - 1);
                     socket.txIds[k] = id;
                     socket.txTags[k] = txTags[j];
+                    socket.txAwaited = Math.min(socket.txAwaited + 1, TimestampedSocket.TX_TAGS);
                 }
             }
             sent += n;
@@ -392,8 +393,8 @@ public final class DatagramBatch implements AutoCloseable {
      * @return the number handed over
      */
     public int readTransmitTimestamps(TimestampedSocket socket, TransmitTimestampSink sink) {
-        if (!socket.transmitTimestamps() || socket.closed()) {
-            return 0;
+        if (!socket.transmitTimestamps() || socket.closed() || socket.txAwaited == 0) {
+            return 0; // nothing asked for, nothing to read: no system call
         }
         int total = 0;
         while (true) {
@@ -457,6 +458,7 @@ public final class DatagramBatch implements AutoCloseable {
         if (id < 0 || nanos == NO_TIMESTAMP) {
             return 0;
         }
+        socket.txAwaited = Math.max(socket.txAwaited - 1, 0);
         int k = (int) id & (TimestampedSocket.TX_TAGS - 1);
         if (socket.txIds[k] != (int) id) {
             return 0; // too old: its slot went to a later datagram

@@ -71,6 +71,11 @@ public final class TimestampedSocket implements AutoCloseable {
     /** The caller's tag for each transmit-timestamp id, by {@code id & (TX_TAGS - 1)}. */
     final long[] txTags = new long[TX_TAGS];
     final int[] txIds = new int[TX_TAGS];
+    /**
+     * Datagrams sent with a transmit timestamp asked for whose timestamp was not read yet (at most
+     * {@link #TX_TAGS}): while none is, reading the error queue would be a wasted system call.
+     */
+    int txAwaited;
     private volatile boolean closed;
 
     private TimestampedSocket(int fd, boolean ipv6, InetAddress address, int port, ReceiveTimestamps rx, boolean tx) {
@@ -81,6 +86,11 @@ public final class TimestampedSocket implements AutoCloseable {
         this.receiveTimestamps = rx;
         this.transmitTimestamps = tx;
         java.util.Arrays.fill(txIds, -1);
+    }
+
+    /** Datagrams sent with a transmit timestamp asked for whose timestamp has not been read yet. */
+    public int transmitTimestampsAwaited() {
+        return txAwaited;
     }
 
     /**

@@ -78,6 +78,7 @@ class TimestampedSocketTest {
             long sendBefore = nowNanos();
             assertEquals(2, b.send(s));
             long sendAfter = nowNanos();
+            assertEquals(1, s.transmitTimestampsAwaited(), "one of the two asked for its transmit time");
             for (int i = 0; i < 2; i++) {
                 DatagramPacket p = new DatagramPacket(new byte[64], 64);
                 client.receive(p);
@@ -90,6 +91,7 @@ class TimestampedSocketTest {
             assertTrue(tx >= sendBefore && tx <= sendAfter, "kernel transmit time within the send call");
             assertEquals(0, b.readTransmitTimestamps(s, (tag, nanos) -> stamps.add(new long[] {tag, nanos})),
                     "each timestamp is read once");
+            assertEquals(0, s.transmitTimestampsAwaited(), "none awaited once read: the next read makes no call");
 
             // the numbering stays in step: the next timestamped reply reports its own tag
             b.receive(sendAgain(s, client, lo));
