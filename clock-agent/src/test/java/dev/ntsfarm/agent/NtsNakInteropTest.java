@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.ntsfarm.agent.kernel.ReadOnlyClock;
-import dev.ntsfarm.core.clock.LeapStatus;
 import dev.ntsfarm.core.clock.NtpSource;
 import dev.ntsfarm.core.clock.NtsAssociation;
 import dev.ntsfarm.core.clock.Tracking;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigResult;
+import dev.ntsfarm.core.ntp.LeapIndicator;
 import dev.ntsfarm.testsupport.Chronyd;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -80,7 +80,7 @@ class NtsNakInteropTest {
         Tracking sync = daemon.agent().tracking();
         assertEquals(2, sync.stratum(), sync.toString());
         assertEquals(0x7F000001, sync.refId());
-        assertEquals(LeapStatus.NORMAL, sync.leap());
+        assertEquals(LeapIndicator.NO_WARNING, sync.leap());
         assertTrue(sync.rootDelay() >= 0 && sync.rootDelay() < 0.1, sync.toString());
 
         // chronyd forgets its server keys: every cookie the agent holds now earns a NAK

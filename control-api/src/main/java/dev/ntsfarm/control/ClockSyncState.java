@@ -1,6 +1,6 @@
 package dev.ntsfarm.control;
 
-import dev.ntsfarm.core.clock.LeapStatus;
+import dev.ntsfarm.core.ntp.LeapIndicator;
 import java.util.Objects;
 
 /**
@@ -13,14 +13,14 @@ import java.util.Objects;
  * @param leap                   the leap status
  * @param referenceTimeUnixNanos when the clock was last updated; 0 when never
  */
-public record ClockSyncState(int stratum, int referenceId, double rootDelay, double rootDispersion, LeapStatus leap,
+public record ClockSyncState(int stratum, int referenceId, double rootDelay, double rootDispersion, LeapIndicator leap,
                              long referenceTimeUnixNanos) {
 
     /** NTP's unsynchronised stratum. */
     public static final int UNSYNCHRONISED_STRATUM = 16;
     /** Nothing to serve. */
     public static final ClockSyncState UNSYNCHRONISED =
-            new ClockSyncState(UNSYNCHRONISED_STRATUM, 0, 0, 0, LeapStatus.UNSYNCHRONISED, 0);
+            new ClockSyncState(UNSYNCHRONISED_STRATUM, 0, 0, 0, LeapIndicator.UNSYNCHRONIZED, 0);
 
     public ClockSyncState {
         Objects.requireNonNull(leap, "leap");

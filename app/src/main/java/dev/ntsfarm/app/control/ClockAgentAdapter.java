@@ -8,7 +8,6 @@ import dev.ntsfarm.control.ClockSyncFeed;
 import dev.ntsfarm.control.ClockSyncState;
 import dev.ntsfarm.control.ControlException;
 import dev.ntsfarm.control.SourceRow;
-import dev.ntsfarm.core.clock.LeapStatus;
 import dev.ntsfarm.core.clock.NtsAssociation;
 import dev.ntsfarm.core.clock.SourceReport;
 import dev.ntsfarm.core.clock.SourceStatsReport;
@@ -16,6 +15,7 @@ import dev.ntsfarm.core.clock.Tracking;
 import dev.ntsfarm.core.config.SourceDirective;
 import dev.ntsfarm.core.keyfile.MacAlgorithm;
 import dev.ntsfarm.core.keyfile.SymmetricKey;
+import dev.ntsfarm.core.ntp.LeapIndicator;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -135,7 +135,7 @@ public final class ClockAgentAdapter implements ClockAgentControl, ClockSyncFeed
     @Override
     public ClockSyncState syncState() {
         Tracking t = agent.trackingAtUpdate();
-        if (t.leap() == LeapStatus.UNSYNCHRONISED || t.stratum() == 0) {
+        if (t.leap() == LeapIndicator.UNSYNCHRONIZED || t.stratum() == 0) {
             return ClockSyncState.UNSYNCHRONISED;
         }
         return new ClockSyncState(t.stratum(), t.refId(), t.rootDelay(), t.rootDispersion(), t.leap(), t.refTime());

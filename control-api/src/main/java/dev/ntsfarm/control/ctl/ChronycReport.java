@@ -10,6 +10,7 @@ import dev.ntsfarm.control.SourceRow;
 import dev.ntsfarm.core.clock.SourceReport;
 import dev.ntsfarm.core.clock.SourceStatsReport;
 import dev.ntsfarm.core.clock.Tracking;
+import dev.ntsfarm.core.ntp.LeapIndicator;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.core.text.CFormat;
 import java.time.Instant;
@@ -86,7 +87,17 @@ public final class ChronycReport {
                 + "Root delay      : " + fixed(t.rootDelay(), 0, 9, false) + " seconds\n"
                 + "Root dispersion : " + fixed(t.rootDispersion(), 0, 9, false) + " seconds\n"
                 + "Update interval : " + fixed(t.updateInterval(), 0, 1, false) + " seconds\n"
-                + "Leap status     : " + t.leap().label() + "\n";
+                + "Leap status     : " + leapStatus(t.leap()) + "\n";
+    }
+
+    /** chronyc's words for the leap indicator on tracking's "Leap status" line. */
+    public static String leapStatus(LeapIndicator leap) {
+        return switch (leap) {
+            case NO_WARNING -> "Normal";
+            case INSERT_SECOND -> "Insert second";
+            case DELETE_SECOND -> "Delete second";
+            case UNSYNCHRONIZED -> "Not synchronised";
+        };
     }
 
     /** A reference id as chronyc prints it: eight upper-case hex digits. */
@@ -230,7 +241,7 @@ public final class ChronycReport {
                         Math.floorMod(t.refTime(), 1_000_000_000L)), seconds(t.systemTime()), seconds(t.lastOffset()),
                 seconds(t.rmsOffset()), fixed(t.frequencyPpm(), 0, 3, false), fixed(t.residualFreqPpm(), 0, 3, false),
                 fixed(t.skewPpm(), 0, 3, false), seconds(t.rootDelay()), seconds(t.rootDispersion()),
-                fixed(t.updateInterval(), 0, 1, false), t.leap().label());
+                fixed(t.updateInterval(), 0, 1, false), leapStatus(t.leap()));
     }
 
     /** {@code authdata}, chronyc 4.3's columns: %-27s %4s %5u %4d %4d %I %4d %4d %4d %4d. */

@@ -4,12 +4,12 @@ import dev.ntsfarm.control.ActivityReport;
 import dev.ntsfarm.control.AuthDataReport;
 import dev.ntsfarm.control.ClockSyncState;
 import dev.ntsfarm.control.SourceRow;
-import dev.ntsfarm.core.clock.LeapStatus;
 import dev.ntsfarm.core.clock.Reach;
 import dev.ntsfarm.core.clock.SourceReport;
 import dev.ntsfarm.core.clock.SourceState;
 import dev.ntsfarm.core.clock.SourceStatsReport;
 import dev.ntsfarm.core.clock.Tracking;
+import dev.ntsfarm.core.ntp.LeapIndicator;
 import dev.ntsfarm.proto.control.v1.AgentActivityReply;
 import dev.ntsfarm.proto.control.v1.AgentAuthData;
 import dev.ntsfarm.proto.control.v1.AgentAuthDataReply;
@@ -42,14 +42,14 @@ public final class AgentMessages {
                 .setSystemTime(t.systemTime()).setLastOffset(-t.lastOffset()).setRmsOffset(t.rmsOffset())
                 .setFrequencyPpm(t.frequencyPpm()).setResidualFrequencyPpm(t.residualFreqPpm())
                 .setSkewPpm(t.skewPpm()).setRootDelay(t.rootDelay()).setRootDispersion(t.rootDispersion())
-                .setUpdateInterval(t.updateInterval()).setLeapValue(t.leap().indicator()).build();
+                .setUpdateInterval(t.updateInterval()).setLeapValue(t.leap().code()).build();
     }
 
     public static Tracking fromWire(AgentTrackingReply t) {
         return new Tracking(t.getReferenceId(), t.getReferenceName(), t.getStratum(), t.getReferenceTimeUnixNanos(),
                 t.getSystemTime(), -t.getLastOffset(), t.getRmsOffset(), t.getFrequencyPpm(),
                 t.getResidualFrequencyPpm(), t.getSkewPpm(), t.getRootDelay(), t.getRootDispersion(),
-                t.getUpdateInterval(), LeapStatus.ofIndicator(t.getLeapValue()));
+                t.getUpdateInterval(), LeapIndicator.of(t.getLeapValue()));
     }
 
     public static AgentSourcesReply sourcesToWire(List<SourceRow<SourceReport>> rows) {
@@ -175,7 +175,7 @@ public final class AgentMessages {
     public static AgentSyncStateReply toWire(ClockSyncState s) {
         return AgentSyncStateReply.newBuilder().setStratum(s.stratum()).setReferenceId(s.referenceId())
                 .setRootDelay(s.rootDelay()).setRootDispersion(s.rootDispersion())
-                .setLeap(AgentLeap.forNumber(s.leap().indicator()))
+                .setLeap(AgentLeap.forNumber(s.leap().code()))
                 .setReferenceTimeUnixNanos(s.referenceTimeUnixNanos()).build();
     }
 }

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.ntsfarm.control.AuthDataReport;
 import dev.ntsfarm.control.ClientReport;
 import dev.ntsfarm.control.SourceRow;
-import dev.ntsfarm.core.clock.LeapStatus;
 import dev.ntsfarm.core.clock.Reach;
 import dev.ntsfarm.core.clock.SourceReport;
 import dev.ntsfarm.core.clock.SourceState;
 import dev.ntsfarm.core.clock.SourceStatsReport;
 import dev.ntsfarm.core.clock.Tracking;
+import dev.ntsfarm.core.ntp.LeapIndicator;
 import dev.ntsfarm.core.stats.ServerCounter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,11 +55,11 @@ class ChronycGoldenTest {
     void tracking() throws IOException {
         long refTime = Instant.parse("2026-12-01T11:01:50Z").getEpochSecond() * 1_000_000_000L + 288_292_197L;
         var text = new Tracking(0x7F000001, "127.0.0.1", 2, refTime, -2.207e-6, 160e-9, 1.702e-6, -0.258, 0.006,
-                0.707, 10.165e-6, 2.225e-6, 1.0, LeapStatus.NORMAL);
+                0.707, 10.165e-6, 2.225e-6, 1.0, LeapIndicator.NO_WARNING);
         assertEquals(golden("chronyc-tracking-nts.txt"), ChronycReport.tracking(text));
         // chronyc -c asked a moment later: the same fields, signed, one line
         var csv = new Tracking(0x7F000001, "127.0.0.1", 2, refTime, -2.206e-6, 160e-9, 1.702e-6, -0.258, 0.006,
-                0.707, 10.165e-6, 2.232e-6, 1.0, LeapStatus.NORMAL);
+                0.707, 10.165e-6, 2.232e-6, 1.0, LeapIndicator.NO_WARNING);
         assertEquals(golden("chronyc-tracking-nts.csv"), ChronycReport.trackingCsv(csv));
     }
 

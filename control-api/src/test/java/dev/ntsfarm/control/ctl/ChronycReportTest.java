@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ntsfarm.control.FarmMember;
 import dev.ntsfarm.control.KeysReport;
-import dev.ntsfarm.core.clock.LeapStatus;
 import dev.ntsfarm.core.clock.Reach;
 import dev.ntsfarm.core.clock.SourceReport;
 import dev.ntsfarm.core.clock.SourceState;
 import dev.ntsfarm.core.clock.SourceStatsReport;
 import dev.ntsfarm.core.clock.Tracking;
+import dev.ntsfarm.core.ntp.LeapIndicator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -101,10 +101,10 @@ class ChronycReportTest {
     @Test
     void trackingAsCaptured() throws IOException {
         var t = new Tracking(0x7F000001, "127.0.0.1", 2, epochNanos("2026-11-22T02:31:36Z") + 123_456_789L,
-                -1.435e-6, 4e-9, 8e-9, -0.0001, 0.0001, 0.002, 6.821e-6, 1.881e-6, 1.0, LeapStatus.NORMAL);
+                -1.435e-6, 4e-9, 8e-9, -0.0001, 0.0001, 0.002, 6.821e-6, 1.881e-6, 1.0, LeapIndicator.NO_WARNING);
         assertEquals(resource("chronyc-tracking-1.txt"), ChronycReport.tracking(t));
         var t3 = new Tracking(0x7F000001, "127.0.0.1", 2, epochNanos("2026-11-22T02:31:51Z"),
-                -1.450e-6, 7e-9, 6e-9, 0.0001, 0.0001, 0.002, 6.821e-6, 1.109e-6, 1.0, LeapStatus.NORMAL);
+                -1.450e-6, 7e-9, 6e-9, 0.0001, 0.0001, 0.002, 6.821e-6, 1.109e-6, 1.0, LeapIndicator.NO_WARNING);
         assertEquals(resource("chronyc-tracking-3.txt"), ChronycReport.tracking(t3));
     }
 

@@ -225,7 +225,7 @@ public final class Discipline {
         tracking = new Tracking(reference.refId(), reference.name(), reference.stratum() + 1, now,
                 pendingSlew + slew, -offset, Math.sqrt(avg2Offset), frequencyPpm, residualFrequency * 1.0e6,
                 skew * 1.0e6, estimate.rootDelay(), estimate.rootDispersion(), interval,
-                LeapStatus.ofIndicator(leap.code()));
+                leap);
         driftAge += interval;
         String drift = null;
         if (driftAge >= DRIFTFILE_INTERVAL) {

@@ -563,8 +563,8 @@ public final class NtpSource {
         }
         // a symmetric peer learns our own synchronisation from the header (RFC 5905 section 9)
         Tracking t = host.reference(now);
-        boolean synced = t.leap() != LeapStatus.UNSYNCHRONISED && t.stratum() > 0;
-        return new NtpHeader(synced ? LeapIndicator.of(t.leap().indicator()) : LeapIndicator.UNSYNCHRONIZED,
+        boolean synced = t.leap() != LeapIndicator.UNSYNCHRONIZED && t.stratum() > 0;
+        return new NtpHeader(synced ? t.leap() : LeapIndicator.UNSYNCHRONIZED,
                 NtpHeader.VERSION_4, NtpMode.SYMMETRIC_ACTIVE, synced ? Math.min(t.stratum(), 15) : 0, poll,
                 precisionLog, NtpShort.ofSeconds(t.rootDelay()), NtpShort.ofSeconds(t.rootDispersion()),
                 synced ? t.refId() : 0, synced ? NtpTimestamp.ofUnixNanos(t.refTime()) : NtpTimestamp.ZERO,

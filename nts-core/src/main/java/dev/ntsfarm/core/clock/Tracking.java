@@ -1,5 +1,7 @@
 package dev.ntsfarm.core.clock;
 
+import dev.ntsfarm.core.ntp.LeapIndicator;
+
 /**
  * The clock's tracking state, field for field chronyc's {@code tracking} report, with chronyc's
  * signs.
@@ -23,11 +25,11 @@ package dev.ntsfarm.core.clock;
 public record Tracking(int refId, String refName, int stratum, long refTime, double systemTime,
                        double lastOffset, double rmsOffset, double frequencyPpm, double residualFreqPpm,
                        double skewPpm, double rootDelay, double rootDispersion, double updateInterval,
-                       LeapStatus leap) {
+                       LeapIndicator leap) {
 
     /** The state before any update: chronyd prints reference id 0, stratum 0, not synchronised. */
     public static Tracking unsynchronised(double frequencyPpm, double skewPpm) {
         return new Tracking(0, "", 0, 0L, 0.0, 0.0, 0.0, frequencyPpm, 0.0, skewPpm, 0.0, 0.0, 0.0,
-                LeapStatus.UNSYNCHRONISED);
+                LeapIndicator.UNSYNCHRONIZED);
     }
 }

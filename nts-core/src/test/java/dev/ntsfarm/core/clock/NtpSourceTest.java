@@ -330,7 +330,7 @@ class NtpSourceTest {
     @Test
     void aPeerSendsItsOwnStateAndTimestampsTheExchange() throws Exception {
         host.reference = new Tracking(0x7F000001, "127.0.0.1", 2, T0 - 10 * S, 0, 0, 0, 0, 0, 0, 0.001, 0.002, 64,
-                LeapStatus.NORMAL);
+                LeapIndicator.NO_WARNING);
         NtpSource s = source("peer 192.0.2.1 minpoll 0 maxpoll 0", SourceAuth.NONE);
         s.start(T0);
         assertFalse(s.bursting(), "no bursts toward a peer");
