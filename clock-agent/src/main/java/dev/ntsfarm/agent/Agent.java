@@ -21,12 +21,15 @@ import dev.ntsfarm.core.file.PrivateFile;
 import dev.ntsfarm.core.keyfile.KeyFile;
 import dev.ntsfarm.core.keyfile.KeyFileResult;
 import dev.ntsfarm.core.keyfile.SymmetricKey;
+import dev.ntsfarm.socket.DatagramBatch;
+import dev.ntsfarm.socket.TimestampedSocket;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,13 +43,19 @@ import java.util.function.Consumer;
 
 /**
  * The clock agent: nts-core's {@link SystemProcess} (its sources, their selection, the discipline)
- * and the things that process asks for: a UDP socket per source, timers, NTS-KE over TLS, the drift
- * file and the NTS dumps on a worker, the clock ({@link ClockControl}: the kernel's, or a software one
- * with {@code -x}). The daemon and {@code -Q}/{@code -q} are the same agent in different
+ * and the things that process asks for: a UDP socket per source ({@link SourceChannel}: the kernel's
+ * receive time of each reply is T4, its transmit time of each request T1, as chronyd takes them;
+ * where the kernel gives none the agent says so once and takes its own), timers, NTS-KE over TLS,
+ * the drift file and the NTS dumps on a worker, the clock ({@link ClockControl}: the kernel's, or a
+ * software one with {@code -x}, onto which kernel timestamps are brought). The daemon and {@code -Q}/{@code -q} are the same agent in different
  * {@link Discipline.Mode}s. Everything the core does runs on the agent's one event-loop context,
  * under the agent's lock, so reports may be read from any thread.
  */
 public final class Agent {
+
+    /** A request sent, and the tag its kernel transmit time will come with. */
+    private record Sent(long tag, byte[] packet) {
+    }
 
     /** Addresses a {@code pool} directive expands to (chrony's {@code maxsources} default). */
     public static final int DEFAULT_POOL_SOURCES = 4;
@@ -60,12 +69,15 @@ public final class Agent {
     private final SystemProcess system;
     private final Map<NtpSource, SourceChannel> channels = new LinkedHashMap<>();
     private final Map<NtpSource, Long> timers = new HashMap<>();
+    /** The last request sent to each source and the tag its kernel transmit time will come with. */
+    private final Map<NtpSource, Sent> lastSent = new HashMap<>();
     private final Promise<Action.OneShotDone> oneShot = Promise.promise();
     private final Promise<String> exit = Promise.promise();
     private long slewTimer = -1;
     private KeyFile keys;
     private NtsKeClient keClient;
     private boolean stopped;
+    private boolean toldTimestampFallback;
 
     /** The daemon's agent. */
     public Agent(Vertx vertx, AgentConfig config, Consumer<String> log, ClockControl clock) {
@@ -167,7 +179,7 @@ public final class Agent {
                 vertx.cancelTimer(slewTimer);
             }
             for (Map.Entry<NtpSource, SourceChannel> e : channels.entrySet()) {
-                closing.add(e.getValue().close());
+                closing.add(closeLater(e.getValue()));
                 NtsAssociation nts = e.getKey().nts();
                 NtsDump d = nts == null ? null : NtsDump.of(nts);
                 if (d != null) {
@@ -175,6 +187,7 @@ public final class Agent {
                 }
             }
             channels.clear();
+            lastSent.clear();
             drift = mode == Discipline.Mode.NORMAL && system.discipline().updates() > 0
                     ? system.discipline().driftfile() : null;
         }
@@ -240,39 +253,88 @@ public final class Agent {
             }
             String host = auth instanceof SourceAuth.Nts(NtsAssociation nts) ? nts.ntpServer() : d.host();
             return InetAddress.getByName(host);
-        }).<Void>compose(address -> {
-            SourceChannel channel = new SourceChannel(vertx);
+        }).<Void>compose(address -> onContext(() -> {
             NtpSource source;
             synchronized (this) {
                 source = system.add(d, NtpSource.referenceId(address.getAddress()), auth);
-                channels.put(source, channel);
             }
             int localPort = d.kind() == SourceDirective.Kind.PEER ? config.peerPort() : 0;
-            return channel.open(address, source.ntpPort(), localPort, packet -> onPacket(source, packet))
-                    .compose(v -> this.<Void>onContext(() -> {
-                        synchronized (this) {
-                            if (!stopped && channels.containsKey(source)) {
-                                carryOut(system.start(source));
-                            }
-                        }
-                        return null;
-                    }))
-                    .onFailure(e -> remove(source));
-        });
+            SourceChannel channel;
+            try {
+                channel = new SourceChannel(address, source.ntpPort(), localPort, new SourceChannel.Receiver() {
+                    @Override
+                    public void onDatagram(byte[] data, long kernelRx) {
+                        context.runOnContext(v -> onPacket(source, data, kernelRx));
+                    }
+
+                    @Override
+                    public void onTransmitted(long tag, long kernelTx) {
+                        context.runOnContext(v -> Agent.this.onTransmitted(source, tag, kernelTx));
+                    }
+                });
+            } catch (SocketException e) {
+                synchronized (this) {
+                    carryOut(system.remove(source));
+                }
+                throw new IllegalStateException(d.kind().directiveName() + " " + d.host() + ": " + e.getMessage(), e);
+            }
+            synchronized (this) {
+                if (stopped) {
+                    closeLater(channel);
+                    carryOut(system.remove(source));
+                    return null;
+                }
+                channels.put(source, channel);
+                carryOut(system.start(source));
+            }
+            tellTimestampFallback(channel);
+            return null;
+        }));
     }
 
-    private void onPacket(NtpSource source, byte[] packet) {
+    /** Says once, for the first socket without them, that the kernel gives no timestamps. */
+    private synchronized void tellTimestampFallback(SourceChannel channel) {
+        boolean rx = channel.receiveTimestamps() != TimestampedSocket.ReceiveTimestamps.NONE;
+        boolean tx = channel.transmitTimestamps();
+        if ((rx && tx) || toldTimestampFallback) {
+            return;
+        }
+        toldTimestampFallback = true;
+        String which = !rx && !tx ? "receive or transmit" : !rx ? "receive" : "transmit";
+        log.accept("No kernel " + which + " timestamps (first for " + channel.addressText()
+                + "): packets are timestamped when the agent sends or reads them, less exactly");
+    }
+
+    private void onPacket(NtpSource source, byte[] packet, long kernelRx) {
         synchronized (this) {
             if (channels.containsKey(source)) {
-                carryOut(system.onPacket(source, packet, 0, packet.length, NtpSource.NO_TIMESTAMP));
+                long rx = kernelRx == DatagramBatch.NO_TIMESTAMP ? NtpSource.NO_TIMESTAMP : kernelRx;
+                carryOut(system.onPacket(source, packet, 0, packet.length, rx));
             }
         }
     }
 
+    /** The kernel's transmit time of a request: T1, in place of the time the send returned. */
+    private synchronized void onTransmitted(NtpSource source, long tag, long kernelTx) {
+        Sent sent = lastSent.get(source);
+        if (sent != null && sent.tag() == tag && channels.containsKey(source)) {
+            system.onSent(source, sent.packet(), kernelTx);
+        }
+    }
+
+    /** Closes {@code channel} on a worker: closing waits for the channel's thread. */
+    private Future<Void> closeLater(SourceChannel channel) {
+        return vertx.executeBlocking(() -> {
+            channel.close();
+            return null;
+        }, false);
+    }
+
     private synchronized void remove(NtpSource source) {
         SourceChannel c = channels.remove(source);
+        lastSent.remove(source);
         if (c != null) {
-            c.close();
+            closeLater(c);
         }
         Long t = timers.remove(source);
         if (t != null) {
@@ -425,14 +487,12 @@ public final class Agent {
         if (c == null) {
             return;
         }
-        // T1 once the datagram has left, not when it was built
-        c.send(s.packet()).onComplete(ar -> {
-            synchronized (this) {
-                if (ar.succeeded()) {
-                    system.onSent(s.source(), s.packet(), NtpSource.NO_TIMESTAMP);
-                }
-            }
-        });
+        long tag = c.send(s.packet());
+        if (tag >= 0) {
+            // T1 once the datagram has left; the kernel's transmit time replaces it when it comes
+            system.onSent(s.source(), s.packet(), NtpSource.NO_TIMESTAMP);
+            lastSent.put(s.source(), new Sent(tag, s.packet()));
+        }
     }
 
     private void keyEstablishment(NtpSource source) {

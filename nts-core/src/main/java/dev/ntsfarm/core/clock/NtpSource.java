@@ -62,6 +62,8 @@ public final class NtpSource {
     static final int MAX_CLIENT_INTERLEAVED_TX = 4;
     /** Interleaved mode prefers the previous request's timestamps when they shorten the intervals this much. */
     static final double MAX_INTERLEAVED_L2L_RATIO = 0.1;
+    /** A transmit time this far from when the request was made is not its own (chrony's MAX_TX_DELAY). */
+    static final double MAX_TX_DELAY = 1.0;
     /** Symmetric peers space their packets by this factor when strata differ (chrony). */
     static final double PEER_SAMPLING_ADJ = 1.1;
     /** Timers are stretched by up to this fraction at random, so polls cannot be predicted to the microsecond. */
@@ -127,6 +129,7 @@ public final class NtpSource {
     private long initLocalRx;
     private NtsClientRequest pendingNts;
     private byte[] lastSent;
+    private long requestBuilt;
     private boolean waitingForKeys;
 
     private long totalTx;
@@ -179,11 +182,14 @@ public final class NtpSource {
     }
 
     /**
-     * The request in {@code packet} (from a {@link Action.Send} of this source) left at {@code txTime}
-     * (a kernel transmit timestamp on the clock's scale, or the time the send completed): T1.
+     * The request in {@code packet} (from a {@link Action.Send} of this source) left at {@code txTime}:
+     * T1. Called when the send completed, and again with the kernel's transmit timestamp (on the
+     * clock's scale) when the kernel gives one, which then replaces it; a time more than
+     * {@link #MAX_TX_DELAY} from when the request was made is not the request's and is ignored, and
+     * so is one that comes after the response was processed.
      */
     public void onSent(byte[] packet, long txTime) {
-        if (packet == lastSent && !validRx) {
+        if (packet == lastSent && !validRx && Math.abs(SourceStats.seconds(txTime - requestBuilt)) <= MAX_TX_DELAY) {
             localTx = txTime;
         }
     }
@@ -534,6 +540,7 @@ public final class NtpSource {
         localNtpRx = receive;
         localNtpTx = transmit;
         localTx = now;
+        requestBuilt = now;
         pendingNts = null;
         return switch (auth) {
             case SourceAuth.Nts(NtsAssociation nts) -> {

@@ -254,6 +254,23 @@ class NtpSourceTest {
         assertTrue(next >= 64 + 4 * 64 - 1, "backed off to " + next);
     }
 
+    @Test
+    void theKernelsTransmitTimeIsT1AndAStrayOneIsIgnored() throws Exception {
+        NtpSource s = source("server 192.0.2.1", SourceAuth.NONE);
+        s.start(T0);
+        byte[] request = one(s.onTimer(T0), Action.Send.class).packet();
+        long kernelTx = T0 + 20_000;
+        s.onSent(request, T0 + 300_000); // the send returned
+        s.onSent(request, kernelTx); // the kernel's transmit time replaces it
+        s.onSent(request, T0 + 2 * S); // more than a second from the request: not its time
+        s.onSent(new byte[NtpHeader.LENGTH], T0 + 5_000); // another packet's
+        long t4 = kernelTx + MS + 10_000;
+        s.onPacket(t4, reply(request, kernelTx, 0), 0, NtpHeader.LENGTH, t4);
+        Sample sample = host.samples.getFirst();
+        assertEquals(0.0, sample.offset(), 1e-9, "T1 is the kernel's transmit time");
+        assertEquals(0.001, sample.delay(), 1e-9);
+    }
+
     static byte[] signed(SymmetricKey key, byte[] header) {
         byte[] p = Arrays.copyOf(header, NtpHeader.LENGTH + key.algorithm().trailerLength(NtpHeader.VERSION_4));
         NtpMac.writeTrailer(key, NtpHeader.VERSION_4, p, 0, NtpHeader.LENGTH, p, NtpHeader.LENGTH);
