@@ -48,7 +48,8 @@ class NtsNakInteropTest {
         }
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
+    /** Polls the agent's own state (read under its lock) until {@code done}. */
+    static void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (!done.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
@@ -58,7 +59,7 @@ class NtsNakInteropTest {
         }
     }
 
-    private static AgentConfig config(String... directives) throws Exception {
+    static AgentConfig config(String... directives) throws Exception {
         return AgentConfig.from(((ConfigResult.Parsed) Config.fromArgs(List.of(directives))).config());
     }
 

@@ -136,6 +136,7 @@ public final class NtpSource {
     private long totalRx;
     private long totalValid;
     private long totalGood;
+    private long totalInterleaved;
     private String lastRejection = "";
 
     /**
@@ -472,7 +473,7 @@ public final class NtpSource {
             return;
         }
 
-        boolean interleaved = directive.parameters().xleave() && mode == Mode.CLIENT && !(auth instanceof SourceAuth.Nts)
+        boolean interleaved = directive.parameters().xleave() && mode == Mode.CLIENT
                 && txCount < MAX_CLIENT_INTERLEAVED_TX;
         boolean initial = mode == Mode.ACTIVE && !validRx && initRemoteNtpTx != 0;
         validRx = false;
@@ -544,7 +545,8 @@ public final class NtpSource {
         pendingNts = null;
         return switch (auth) {
             case SourceAuth.Nts(NtsAssociation nts) -> {
-                pendingNts = nts.nextRequest(poll, random, transmit);
+                pendingNts = interleaved ? nts.nextRequest(poll, random, transmit, origin, receive)
+                        : nts.nextRequest(poll, random, transmit);
                 yield pendingNts.packet();
             }
             case SourceAuth.Symmetric(SymmetricKey key) -> {
@@ -754,6 +756,9 @@ public final class NtpSource {
         }
         if (good) {
             totalGood++;
+            if (interleavedPacket) {
+                totalInterleaved++;
+            }
             lastRejection = "";
             double predicted = source.stats().predictOffset(sample.localTime());
             double errorInEstimate = Math.abs(sample.offset() - predicted);
@@ -948,6 +953,11 @@ public final class NtpSource {
     /** Responses whose sample was used. */
     public long goodResponses() {
         return totalGood;
+    }
+
+    /** Good responses in interleaved mode ({@code xleave}): their T3 is the server's kernel transmit time. */
+    public long interleavedResponses() {
+        return totalInterleaved;
     }
 
     /** Why the last packet's sample was not used (empty after a good one). */

@@ -152,9 +152,22 @@ public final class NtsAssociation {
 
     /** A request using the next cookie; call only when {@link #ready()}. */
     public NtsClientRequest nextRequest(int poll, NonceSource random, long transmitBits) {
+        return nextRequest(poll, random, transmitBits, 0, 0);
+    }
+
+    /**
+     * A request using the next cookie, interleaved when {@code originBits} (the server's receive
+     * timestamp of its last reply) is not zero; call only when {@link #ready()}.
+     */
+    public NtsClientRequest nextRequest(int poll, NonceSource random, long transmitBits, long originBits,
+                                        long receiveBits) {
         byte[] cookie = jar.take();
-        return NtsClientRequest.builder().cookie(cookie).placeholders(jar.placeholdersWanted())
-                .keys(keys).random(random).transmitTimestamp(transmitBits).poll(poll).build();
+        NtsClientRequest.Builder b = NtsClientRequest.builder().cookie(cookie).placeholders(jar.placeholdersWanted())
+                .keys(keys).random(random).transmitTimestamp(transmitBits).poll(poll);
+        if (originBits != 0) {
+            b.interleaved(originBits, receiveBits);
+        }
+        return b.build();
     }
 
     /** Checks a reply; on success the new cookies go into the jar, on a NAK a new NTS-KE is due. */

@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ntsfarm.core.aead.AeadAlgorithm;
 import dev.ntsfarm.core.clock.sim.SimulatedServer;
+import dev.ntsfarm.core.config.AccessRule;
+import dev.ntsfarm.core.config.AccessTable;
+import dev.ntsfarm.core.config.Config;
+import dev.ntsfarm.core.config.ConfigResult;
 import dev.ntsfarm.core.config.SourceDirective;
 import dev.ntsfarm.core.cookie.SessionKeys;
 import dev.ntsfarm.core.keyfile.MacAlgorithm;
@@ -21,6 +25,12 @@ import dev.ntsfarm.core.ntp.NtpHeader;
 import dev.ntsfarm.core.ntp.NtpMode;
 import dev.ntsfarm.core.ntp.NtpShort;
 import dev.ntsfarm.core.ntp.NtpTimestamp;
+import dev.ntsfarm.core.ntp.ServerDecision;
+import dev.ntsfarm.core.ntp.ServerState;
+import dev.ntsfarm.core.ntp.SymmetricKeys;
+import dev.ntsfarm.core.nts.NtpNtsServer;
+import dev.ntsfarm.core.stats.ServerCounter;
+import dev.ntsfarm.core.stats.ServerStats;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -269,6 +279,74 @@ class NtpSourceTest {
         Sample sample = host.samples.getFirst();
         assertEquals(0.0, sample.offset(), 1e-9, "T1 is the kernel's transmit time");
         assertEquals(0.001, sample.delay(), 1e-9);
+    }
+
+    /**
+     * Our responder's whole decision ({@link NtpNtsServer}) as the server. Its clock is read
+     * {@code lag} before each reply leaves, as a user-space transmit timestamp is; the kernel's
+     * transmit time of each reply is handed back to it, as the responder's socket does.
+     */
+    static final class Responder {
+        final ServerStats stats = new ServerStats();
+        final byte[] out = new byte[NtpNtsServer.MAX_REQUEST_LENGTH];
+        final NtpNtsServer server;
+        long clockRead;
+
+        Responder() throws Exception {
+            var c = ((ConfigResult.Parsed) Config.parse("t.conf", "allow 127.0.0.1")).config();
+            AccessTable access = AccessTable.of(List.of(AccessRule.from(c.directives().getFirst())));
+            ServerState state = new ServerState(LeapIndicator.NO_WARNING, 1, 0, SimulatedServer.PRECISION,
+                    NtpShort.ZERO, NtpShort.ZERO, 0x47505300, NtpTimestamp.ofUnixNanos(T0 - S));
+            server = new NtpNtsServer(new NtpNtsServer.Policy(access, null, SymmetricKeys.NONE, null, now -> state,
+                    () -> NtpTimestamp.bitsOfUnixNanos(clockRead), stats), DisciplineSimulationTest.seeded(3), 16);
+        }
+
+        /** The reply to {@code request} that arrived at {@code rx} and leaves at {@code departs}, {@code lag} after its clock was read. */
+        byte[] answer(byte[] request, long rx, long departs, long lag) {
+            clockRead = departs - lag;
+            ServerDecision d = server.handle(0, 0xFFFF_7F00_0001L, rx, request, request.length, out);
+            int length = assertInstanceOf(ServerDecision.Respond.class, d).length();
+            if (server.wantsTransmitTimestamp()) {
+                server.onTransmitTimestamp(server.transmitTimestampTag(), departs);
+            }
+            return Arrays.copyOf(out, length);
+        }
+    }
+
+    @Test
+    void xleaveSendsInterleavedRequestsAndMeasuresWithTheServersKernelTransmitTime() throws Exception {
+        Responder server = new Responder();
+        NtpSource s = source("server 127.0.0.1 xleave minpoll 0 maxpoll 0", SourceAuth.NONE);
+        s.start(T0);
+        long lag = 40_000; // a user-space transmit timestamp 40 us early: a basic sample is 20 us off
+        long previousServerRx = 0;
+        for (int k = 0; k < 6; k++) {
+            long t1 = T0 + k * S;
+            byte[] request = one(s.onTimer(t1), Action.Send.class).packet();
+            s.onSent(request, t1);
+            NtpHeader h = header(request);
+            if (k >= 1) {
+                assertEquals(previousServerRx, h.originTimestamp().bits(), "interleaved: origin is the server's last receive time");
+                assertTrue(h.receiveTimestamp().bits() != 0 && h.transmitTimestamp().bits() != 0);
+            }
+            long t2 = t1 + MS / 2;
+            long departs = t2 + 10_000 + lag;
+            byte[] reply = server.answer(request, t2, departs, lag);
+            previousServerRx = header(reply).receiveTimestamp().bits();
+            long t4 = departs + MS / 2;
+            s.onPacket(t4, reply, 0, reply.length, t4);
+        }
+        // the responder interleaves from the third request (the second named a reply it had not kept);
+        // the first interleaved reply follows a basic one and is not used (chrony), the rest are
+        assertEquals(4, server.stats.get(ServerCounter.INTERLEAVED_NTP_PACKETS));
+        assertEquals(3, s.interleavedResponses());
+        assertEquals(5, s.goodResponses());
+        List<Double> offsets = host.samples.stream().map(Sample::offset).toList();
+        assertEquals(-lag / 2e9, offsets.get(0), 1e-8, "basic: " + offsets);
+        assertEquals(-lag / 2e9, offsets.get(1), 1e-8, "basic: " + offsets);
+        for (int i = 2; i < 5; i++) {
+            assertEquals(0.0, offsets.get(i), 1e-8, "interleaved: the kernel's transmit time: " + offsets);
+        }
     }
 
     static byte[] signed(SymmetricKey key, byte[] header) {
