@@ -84,13 +84,15 @@ class ValidateCommandTest {
                 allow 10.0.0.0/8
                 local stratum 1
                 cluster name ntsfarm
+                cluster heartbeat 10
+                cluster merge 30
                 metricsport 9975
                 bindmetricsaddress 127.0.0.1
                 pidfile /run/ntsfarm/up.pid
                 server time.example.com iburst nts
                 """);
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().endsWith("t.conf: 13 directives, no mistakes\n"), r.out());
+        assertTrue(r.out().endsWith("t.conf: 15 directives, no mistakes\n"), r.out());
         assertEquals("", r.err());
     }
 
@@ -114,6 +116,7 @@ class ValidateCommandTest {
         "bad log format          | logformat xml                  | t.conf:1: logformat: expected text or json",
         "refused log             | log tracking                   | t.conf:1: log: not supported",
         "bad cluster member      | cluster member nowhere:99999   | t.conf:1: cluster:",
+        "bad cluster heartbeat   | cluster heartbeat 1            | t.conf:1: cluster: expected a heartbeat timeout in seconds from 2 to 3600",
     })
     void eachKindOfMistakeNamesItsFileAndLine(String kind, String text, String expected) throws Exception {
         Run r = validate(text.replace("\\n", "\n") + "\n");

@@ -3,6 +3,8 @@ package dev.ntsfarm.farm.keys;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.ClientConnectionStrategyConfig;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
@@ -12,6 +14,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
+import com.hazelcast.spi.merge.PutIfAbsentMergePolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
@@ -35,6 +38,11 @@ public final class FarmCluster {
     static final String WAIT_BEFORE_JOIN_SECONDS = "1";
     /** Seconds a client call may take before it fails, so a lost cluster never holds a refresh long. */
     static final String CLIENT_INVOCATION_TIMEOUT_SECONDS = "5";
+
+    /** The farm's own maps ({@link FarmStore.Space}), as a Hazelcast configuration pattern. */
+    static final String FARM_MAPS = "ntsfarm.*";
+
+    private static final System.Logger LOG = System.getLogger(FarmCluster.class.getName());
 
     /** Held strongly: java.util.logging forgets a logger's level once nothing references it. */
     private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
@@ -63,6 +71,20 @@ public final class FarmCluster {
         config.setProperty("hazelcast.wait.seconds.before.join", WAIT_BEFORE_JOIN_SECONDS);
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.getJetConfig().setEnabled(false);
+        if (options.heartbeatSeconds() != ClusterOptions.HAZELCAST_DEFAULT) {
+            config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(options.heartbeatSeconds()));
+            config.setProperty("hazelcast.heartbeat.interval.seconds",
+                    String.valueOf(Math.max(1, options.heartbeatSeconds() / 5)));
+        }
+        if (options.mergeSeconds() != ClusterOptions.HAZELCAST_DEFAULT) {
+            config.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(options.mergeSeconds()));
+            config.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(options.mergeSeconds()));
+        }
+        // after a split, the entries of the side that merges in go only where the other side has none:
+        // each side keeps its own seed of a slot both created, and the cluster's one wins (DESIGN 3)
+        config.getMapConfig(FARM_MAPS).getMergePolicyConfig().setPolicy(PutIfAbsentMergePolicy.class.getName());
+        config.addListenerConfig(new ListenerConfig(new MembershipLog()));
+        config.addListenerConfig(new ListenerConfig((LifecycleListener) FarmCluster::logMemberLifecycle));
 
         NetworkConfig network = config.getNetworkConfig();
         InetAddress bind = InetAddress.getByName(options.bindHost());
@@ -103,6 +125,11 @@ public final class FarmCluster {
         config.getSerializationConfig().setJavaSerializationFilterConfig(serializationFilter());
         config.setProperty("hazelcast.client.invocation.timeout.seconds", CLIENT_INVOCATION_TIMEOUT_SECONDS);
         config.setProperty("hazelcast.client.shutdownhook.enabled", "false");
+        if (options.heartbeatSeconds() != ClusterOptions.HAZELCAST_DEFAULT) {
+            config.setProperty("hazelcast.client.heartbeat.timeout", String.valueOf(options.heartbeatSeconds() * 1000L));
+            config.setProperty("hazelcast.client.heartbeat.interval",
+                    String.valueOf(Math.max(1000L, options.heartbeatSeconds() * 200L)));
+        }
         config.getConnectionStrategyConfig()
                 .setAsyncStart(true)
                 .setReconnectMode(ClientConnectionStrategyConfig.ReconnectMode.ASYNC);
@@ -120,7 +147,17 @@ public final class FarmCluster {
         }
         config.addListenerConfig(new ListenerConfig((LifecycleListener) event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_CONNECTED) {
-                connected.countDown();
+                if (connected.getCount() > 0) {
+                    connected.countDown();
+                } else {
+                    LOG.log(System.Logger.Level.INFO, "cluster ''{0}'' reached again", options.name());
+                }
+            } else if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_DISCONNECTED) {
+                LOG.log(System.Logger.Level.WARNING, "lost every member of cluster ''{0}'': going on with the keys"
+                        + " held, reconnecting", options.name());
+            } else if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_CHANGED_CLUSTER) {
+                LOG.log(System.Logger.Level.WARNING, "cluster ''{0}'' is another cluster now (a healed split:"
+                        + " its members merged); reading its keys afresh", options.name());
             }
         }));
         HazelcastInstance client = HazelcastClient.newHazelcastClient(config);
@@ -156,6 +193,33 @@ public final class FarmCluster {
                         "java.util.Collections$UnmodifiableList", "java.util.Collections$UnmodifiableRandomAccessList",
                         "java.util.Collections$UnmodifiableCollection");
         return filter;
+    }
+
+    /** What an operator needs to see of the cluster's shape: who joined, who left, how many remain. */
+    private static final class MembershipLog implements MembershipListener {
+        @Override
+        public void memberAdded(MembershipEvent event) {
+            LOG.log(System.Logger.Level.INFO, "cluster member joined: {0} ({1} members now)",
+                    event.getMember().getAddress(), String.valueOf(event.getMembers().size()));
+        }
+
+        @Override
+        public void memberRemoved(MembershipEvent event) {
+            LOG.log(System.Logger.Level.WARNING, "cluster member gone: {0} ({1} members now)",
+                    event.getMember().getAddress(), String.valueOf(event.getMembers().size()));
+        }
+    }
+
+    /** A split's healing as a member lives it. */
+    private static void logMemberLifecycle(LifecycleEvent event) {
+        switch (event.getState()) {
+            case MERGING -> LOG.log(System.Logger.Level.WARNING, "the other side of a split is back: this member"
+                    + " merges into its cluster, whose entries win where both sides have one");
+            case MERGED -> LOG.log(System.Logger.Level.WARNING, "merged into the cluster after a split");
+            case MERGE_FAILED -> LOG.log(System.Logger.Level.ERROR, "merging after a split failed");
+            default -> {
+            }
+        }
     }
 
     private interface PropertySetter {

@@ -1,6 +1,8 @@
 package dev.ntsfarm.farm.keys;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -112,7 +114,31 @@ final class HazelcastFarmStore implements FarmStore {
         for (IMap<Object, Object> m : maps.values()) {
             ids.put(m, m.addEntryListener(listener, false));
         }
-        return () -> ids.forEach(IMap::removeEntryListener);
+        // a member gone or back, a merge after a split, a client's new cluster: the maps may differ
+        // with no entry event at all (a merge keeps the other side's entries and says nothing)
+        UUID members = instance.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                onChange.run();
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                onChange.run();
+            }
+        });
+        UUID lifecycle = instance.getLifecycleService().addLifecycleListener(event -> {
+            switch (event.getState()) {
+                case MERGED, CLIENT_CONNECTED, CLIENT_CHANGED_CLUSTER -> onChange.run();
+                default -> {
+                }
+            }
+        });
+        return () -> {
+            ids.forEach(IMap::removeEntryListener);
+            instance.getCluster().removeMembershipListener(members);
+            instance.getLifecycleService().removeLifecycleListener(lifecycle);
+        };
     }
 
     /** Any change at all: the ring is rebuilt from the maps, so what changed (or its key) does not matter. */

@@ -4,8 +4,9 @@ import java.util.Objects;
 
 /**
  * The farm's {@code cluster} directive: {@code cluster member HOST[:PORT]} (one per known member),
- * {@code cluster name NAME}, {@code cluster bind ADDRESS[:PORT]}. IPv6 addresses with a port go in
- * brackets ({@code [::1]:5701}).
+ * {@code cluster name NAME}, {@code cluster bind ADDRESS[:PORT]}, {@code cluster heartbeat SECONDS}
+ * (how long a silent peer counts as alive) and {@code cluster merge SECONDS} (how often the sides of
+ * a split look for each other). IPv6 addresses with a port go in brackets ({@code [::1]:5701}).
  */
 public sealed interface ClusterDirective {
 
@@ -26,6 +27,17 @@ public sealed interface ClusterDirective {
         }
     }
 
+    /** Most seconds {@code heartbeat} and {@code merge} take: an hour. */
+    int MAX_SECONDS = 3600;
+
+    /** Seconds without a word from a member (or, for a client, from its member) before it counts as gone. */
+    record Heartbeat(int seconds) implements ClusterDirective {
+    }
+
+    /** Seconds between a member's looks for the other side of a split, to merge with it. */
+    record Merge(int seconds) implements ClusterDirective {
+    }
+
     /** The address and port this member listens on. */
     record Bind(String host, int port) implements ClusterDirective {
         public Bind {
@@ -37,7 +49,7 @@ public sealed interface ClusterDirective {
         if (!d.name().equals("cluster")) {
             throw d.fail("expected a cluster directive");
         }
-        String kind = d.word(0, "member, name or bind");
+        String kind = d.word(0, "member, name, bind, heartbeat or merge");
         d.expectArgs(2, 2);
         String value = d.args().get(1);
         return switch (Directive.lower(kind)) {
@@ -50,7 +62,9 @@ public sealed interface ClusterDirective {
                 yield new Bind(hp.host(), hp.port());
             }
             case "name" -> new Name(value);
-            default -> throw d.fail("expected member, name or bind, got " + Directive.quote(kind));
+            case "heartbeat" -> new Heartbeat(d.checkInteger(value, "a heartbeat timeout in seconds", 2, MAX_SECONDS));
+            case "merge" -> new Merge(d.checkInteger(value, "a merge interval in seconds", 1, MAX_SECONDS));
+            default -> throw d.fail("expected member, name, bind, heartbeat or merge, got " + Directive.quote(kind));
         };
     }
 
@@ -60,6 +74,8 @@ public sealed interface ClusterDirective {
             case Member m -> "cluster member " + HostPort.format(m.host(), m.port());
             case Bind b -> "cluster bind " + HostPort.format(b.host(), b.port());
             case Name n -> "cluster name " + n.name();
+            case Heartbeat h -> "cluster heartbeat " + h.seconds();
+            case Merge m -> "cluster merge " + m.seconds();
         };
     }
 

@@ -168,7 +168,15 @@ class TypedDirectivesTest {
         assertEquals(new ClusterDirective.Name("ntsfarm"), ClusterDirective.from(line("cluster name ntsfarm")));
         ClusterDirective b = ClusterDirective.from(line("cluster bind [::1]:15701"));
         assertEquals(b, ClusterDirective.from(line(b.toLine())));
-        assertEquals("/etc/ntsfarm.conf:2: cluster: expected member, name or bind, got \"members\"",
+        assertEquals(new ClusterDirective.Heartbeat(10), ClusterDirective.from(line("cluster heartbeat 10")));
+        assertEquals(new ClusterDirective.Merge(30), ClusterDirective.from(line("cluster Merge 30")));
+        ClusterDirective m = ClusterDirective.from(line("cluster merge 30"));
+        assertEquals(m, ClusterDirective.from(line(m.toLine())));
+        assertEquals("/etc/ntsfarm.conf:2: cluster: expected a heartbeat timeout in seconds from 2 to 3600, got \"1\"",
+                failure(() -> ClusterDirective.from(line("cluster heartbeat 1"))));
+        assertEquals("/etc/ntsfarm.conf:2: cluster: expected a merge interval in seconds from 1 to 3600, got \"soon\"",
+                failure(() -> ClusterDirective.from(line("cluster merge soon"))));
+        assertEquals("/etc/ntsfarm.conf:2: cluster: expected member, name, bind, heartbeat or merge, got \"members\"",
                 failure(() -> ClusterDirective.from(line("cluster members a"))));
         assertEquals("/etc/ntsfarm.conf:2: cluster: expected a port number from 1 to 65535, got \"99999\"",
                 failure(() -> ClusterDirective.from(line("cluster member a:99999"))));
