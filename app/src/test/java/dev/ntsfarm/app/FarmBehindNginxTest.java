@@ -186,7 +186,7 @@ class FarmBehindNginxTest {
             Set<Object> before = keys(peer, "ntsfarm.seeds");
             long farmSlot = slotOf(NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert()).cookies().getFirst());
             long hostSlot = Instant.now().getEpochSecond() / rotate;
-            ProcessFarm.Member far = farm.keMember("ke-far", null, "127.0.0.1", Faketime.ahead(ahead));
+            ProcessFarm.Member far = farm.keMember("ke-far", Faketime.ahead(ahead));
             Instant started = Instant.now();
             far.process().start().awaitRunning();
 

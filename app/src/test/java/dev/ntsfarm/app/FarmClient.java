@@ -35,7 +35,13 @@ final class FarmClient implements AutoCloseable {
 
     /** Starts chronyd against {@code host}'s NTP port and NTS-KE port, trusting {@code cert}. */
     static FarmClient start(Path dir, String host, int ntpPort, int kePort, Path cert, String... extra) throws IOException {
-        Chronyd chronyd = Chronyd.in(dir);
+        return start(null, dir, host, ntpPort, kePort, cert, extra);
+    }
+
+    /** The same inside the network namespace {@code namespace} (chronyc too), or here when null. */
+    static FarmClient start(String namespace, Path dir, String host, int ntpPort, int kePort, Path cert,
+                            String... extra) throws IOException {
+        Chronyd chronyd = Chronyd.in(dir, namespace);
         Path logdir = Files.createDirectories(chronyd.dir.resolve("log"));
         String[] base = {"server " + host + " port " + ntpPort + " ntsport " + kePort + " nts iburst minpoll " + POLL
                 + " maxpoll " + POLL, "ntstrustedcerts " + cert, "logdir " + logdir, "log measurements"};
@@ -106,6 +112,10 @@ final class FarmClient implements AutoCloseable {
         return a.length == 0 ? -1 : Long.parseLong(a[2]);
     }
 
+    /**
+     * chronyd's NAK column: 1 when an NTS NAK came since the last request, else 0. A flag, not a
+     * count: it is 0 again after the next answer, so count NAKs where they pass (the balancer).
+     */
     long naks() throws IOException, InterruptedException {
         String[] a = authdata();
         return a.length == 0 ? -1 : Long.parseLong(a[7]);

@@ -44,6 +44,8 @@ public final class Chronyd implements AutoCloseable {
 
     /** This instance's directory (0700). */
     public final Path dir;
+    /** What every command runs under: nothing, or {@code ip netns exec NAMESPACE}. */
+    private final List<String> prefix;
     private final List<Process> processes = new ArrayList<>();
     private Process daemon;
     private Path daemonLog;
@@ -52,8 +54,9 @@ public final class Chronyd implements AutoCloseable {
     private TestCertificate certificate;
     private List<String> serverDirectives = List.of();
 
-    private Chronyd(Path dir) {
+    private Chronyd(Path dir, List<String> prefix) {
         this.dir = dir;
+        this.prefix = List.copyOf(prefix);
     }
 
     /**
@@ -61,12 +64,20 @@ public final class Chronyd implements AutoCloseable {
      * when chronyd is missing, skips it otherwise ({@link Requirements#chronyd()}).
      */
     public static Chronyd in(Path parent) throws IOException {
+        return in(parent, null);
+    }
+
+    /**
+     * The same, with chronyd and chronyc run inside the network namespace {@code namespace}
+     * ({@code ip netns exec}; null: here), where {@code 127.0.0.1} is that namespace's loopback.
+     */
+    public static Chronyd in(Path parent, String namespace) throws IOException {
         Requirements.chronyd();
         Path dir = Files.createTempDirectory(parent, "chronyd",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.createDirectories(dir.resolve("run"));
         Files.setPosixFilePermissions(dir.resolve("run"), PosixFilePermissions.fromString("rwx------"));
-        return new Chronyd(dir);
+        return new Chronyd(dir, namespace == null ? List.of() : List.of("ip", "netns", "exec", namespace));
     }
 
     /** chronyd's command socket, where it answers {@code authdata}, {@code serverstats} and {@code clients}. */
@@ -157,7 +168,7 @@ public final class Chronyd implements AutoCloseable {
 
     /** Runs chronyc with exactly these arguments; returns its standard output and error together. */
     public String chronyc(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(CHRONYC.toString());
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -197,7 +208,9 @@ public final class Chronyd implements AutoCloseable {
     /** Runs a shell command line (one printed for operators) in this directory; its whole output. */
     public String shell(String commandLine, int timeoutSeconds) throws IOException, InterruptedException {
         Path log = dir.resolve("sh.log");
-        Process p = new ProcessBuilder("sh", "-c", commandLine).directory(dir.toFile())
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of("sh", "-c", commandLine));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(p);
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -254,7 +267,9 @@ public final class Chronyd implements AutoCloseable {
         return Files.writeString(dir.resolve(name), String.join("\n", directives) + "\n");
     }
 
-    private Process start(List<String> cmd, Path log) throws IOException {
+    private Process start(List<String> command, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(command);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(p);
         return p;

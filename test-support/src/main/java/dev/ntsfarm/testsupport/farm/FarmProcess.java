@@ -27,6 +27,7 @@ public final class FarmProcess implements AutoCloseable {
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final String name;
+    /** The command line, directives last; fixed once started. */
     private final List<String> command;
     private final Map<String, String> environment;
     private final Path dir;
@@ -58,7 +59,7 @@ public final class FarmProcess implements AutoCloseable {
         cmd.add(MAIN);
         cmd.add(subcommand);
         cmd.addAll(directives);
-        this.command = List.copyOf(cmd);
+        this.command = cmd;
     }
 
     /**
@@ -68,6 +69,14 @@ public final class FarmProcess implements AutoCloseable {
     public static FarmProcess of(String name, Path dir, Map<String, String> environment, String subcommand,
                                  String... args) {
         return new FarmProcess(name, dir, null, environment, subcommand, List.of(args));
+    }
+
+    /** Adds a directive to the command line; only before the first start. */
+    void addDirective(String directive) {
+        if (starts > 0) {
+            throw new IllegalStateException(name + " started already with its directives");
+        }
+        command.add(directive);
     }
 
     /** The operating system's id of the running process. */

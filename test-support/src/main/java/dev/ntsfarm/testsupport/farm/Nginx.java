@@ -78,6 +78,8 @@ public final class Nginx implements AutoCloseable {
                 error_log %s info;
                 events { worker_connections 1024; }
                 stream {
+                  log_format sessions '$protocol|$upstream_addr|$upstream_bytes_received|$status';
+                  access_log %s sessions;
                   upstream ntske {
                 %s  }
                   upstream ntp {
@@ -85,7 +87,7 @@ public final class Nginx implements AutoCloseable {
                   server { listen %s:%d; proxy_pass ntske; proxy_connect_timeout 2s; proxy_timeout 10s; }
                   server { listen %s:%d udp; proxy_pass ntp; proxy_responses 1; proxy_timeout 2s; }
                 }
-                """.formatted(STREAM_MODULE, dir.resolve("nginx.pid"), dir.resolve("error.log"), ke, ntp,
+                """.formatted(STREAM_MODULE, dir.resolve("nginx.pid"), dir.resolve("error.log"), dir.resolve("access.log"), ke, ntp,
                 address, tcpPort, address, udpPort);
     }
 
@@ -130,6 +132,38 @@ public final class Nginx implements AutoCloseable {
 
     public int udpPort() {
         return udpPort;
+    }
+
+    /**
+     * One session nginx ended: {@code TCP} or {@code UDP}, the upstream it went to ({@code HOST:PORT},
+     * the last one tried), the bytes that upstream sent back, and nginx's status (200: ended well).
+     */
+    public record Session(String protocol, String upstream, long bytesFromUpstream, int status) {
+
+        /** A UDP session that an upstream answered: one NTP request and its reply. */
+        public boolean answeredUdp() {
+            return protocol.equals("UDP") && bytesFromUpstream > 0;
+        }
+    }
+
+    /** Every session ended so far, oldest first (one access log line each). */
+    public List<Session> sessions() throws IOException {
+        Path log = dir.resolve("access.log");
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        List<Session> all = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            String[] f = line.trim().split("\\|");
+            if (f.length == 4) {
+                String[] tried = f[1].split(",\\s*");
+                String[] bytes = f[2].split(",\\s*");
+                long received = bytes[bytes.length - 1].chars().allMatch(Character::isDigit)
+                        ? Long.parseLong(bytes[bytes.length - 1]) : 0;
+                all.add(new Session(f[0], tried[tried.length - 1], received, Integer.parseInt(f[3])));
+            }
+        }
+        return all;
     }
 
     /** nginx's error log (at info: every session and every upstream it gave up on). */

@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * declared in order (each KE member joins those declared before it) and started by the caller;
  * {@link #close()} stops all of them.
  *
- * <p>By default everything is on 127.0.0.1. {@link #onAddresses} puts members and responders on
- * addresses of their own (network namespaces), the balancer on {@code balancerAddress}.
+ * <p>By default everything is on 127.0.0.1. On a {@link NetNamespaces} network, members and
+ * responders go on hosts of their own and the balancer ({@link #onAddresses}) listens on
+ * {@code balancerAddress} inside the namespace given to {@link #balancer}.
  */
 public final class ProcessFarm implements AutoCloseable {
 
@@ -92,9 +93,18 @@ public final class ProcessFarm implements AutoCloseable {
         return keMember(name, null, "127.0.0.1", Map.of(), extra);
     }
 
-    /** A KE member in {@code namespace} on {@code address}, with {@code environment} added. */
-    public Member keMember(String name, String namespace, String address, Map<String, String> environment,
-                           String... extra) throws IOException {
+    /** The same with {@code environment} added (a wall clock ahead: {@link Faketime#ahead}). */
+    public Member keMember(String name, Map<String, String> environment, String... extra) throws IOException {
+        return keMember(name, null, "127.0.0.1", environment, extra);
+    }
+
+    /** A KE member on {@code host} of a {@link NetNamespaces} network, on its address. */
+    public Member keMember(String name, NetNamespaces.Host host, String... extra) throws IOException {
+        return keMember(name, host.namespace(), host.address(), Map.of(), extra);
+    }
+
+    private Member keMember(String name, String namespace, String address, Map<String, String> environment,
+                            String... extra) throws IOException {
         int kePort = Ports.freeTcp();
         int clusterPort = Ports.freeTcp();
         List<String> d = new ArrayList<>(List.of("ntsport " + kePort, "ntsserverkey " + certificate.key(),
@@ -111,13 +121,32 @@ public final class ProcessFarm implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Makes every member declared so far list every other one as a {@code cluster member}, not only
+     * those declared before it, as a real farm's configurations do. Hazelcast merges the sides of a
+     * split only where one side can find the other, so a partition test needs it. Call it before the
+     * members first start.
+     */
+    public void joinEachOther() {
+        List<Member> all = List.copyOf(members.values());
+        for (int i = 0; i < all.size(); i++) {
+            for (int j = i + 1; j < all.size(); j++) {
+                all.get(i).process().addDirective("cluster member " + all.get(j).address() + ":" + all.get(j).clusterPort());
+            }
+        }
+    }
+
     /** A responder on 127.0.0.1, a client of every member declared so far. */
     public Responder ntpResponder(String name, String... extra) throws IOException {
         return ntpResponder(name, null, "127.0.0.1", extra);
     }
 
-    /** A responder in {@code namespace} on {@code address}. */
-    public Responder ntpResponder(String name, String namespace, String address, String... extra) throws IOException {
+    /** A responder on {@code host} of a {@link NetNamespaces} network, on its address. */
+    public Responder ntpResponder(String name, NetNamespaces.Host host, String... extra) throws IOException {
+        return ntpResponder(name, host.namespace(), host.address(), extra);
+    }
+
+    private Responder ntpResponder(String name, String namespace, String address, String... extra) throws IOException {
         int port = Ports.freeUdp();
         List<String> d = new ArrayList<>(List.of("port " + port, "bindaddress " + address, "allow all",
                 "local stratum 1", "clockagent none", "farmsecret " + secret, "cluster name " + clusterName));
@@ -138,7 +167,7 @@ public final class ProcessFarm implements AutoCloseable {
         return p;
     }
 
-    /** nginx in front of every member and responder declared so far, in {@code namespace} (or here). */
+    /** nginx in front of every member and responder declared so far, in {@code namespace} (null: here). */
     public Nginx balancer(String namespace) throws IOException {
         nginx = Nginx.of(dir.resolve("nginx"), namespace, balancerAddress, balancerKePort,
                 members.values().stream().map(m -> m.address() + ":" + m.kePort()).toList(),
