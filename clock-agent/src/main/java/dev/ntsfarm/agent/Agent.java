@@ -520,11 +520,20 @@ public final class Agent {
         });
     }
 
+    /** Files are written by workers: a write on the event loop would hold every source's packets behind it. */
+    private static void requireWorker(String what) {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException(what + " written on the event loop");
+        }
+    }
+
     private void writeDriftfile(String content) throws IOException {
+        requireWorker("the drift file");
         PrivateFile.write(config.driftFile().get(), content.getBytes(StandardCharsets.US_ASCII));
     }
 
     private void saveDump(NtsDump d) {
+        requireWorker("NTS state");
         try {
             Files.createDirectories(config.ntsDumpDir().get());
             d.save(config.ntsDumpDir().get());

@@ -1,10 +1,13 @@
 package dev.ntsfarm.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.ntsfarm.agent.kernel.ReadOnlyClock;
+import dev.ntsfarm.core.clock.Driftfile;
 import dev.ntsfarm.core.clock.NtpSource;
 import dev.ntsfarm.core.clock.NtsAssociation;
 import dev.ntsfarm.core.clock.Tracking;
@@ -99,6 +102,36 @@ class NtsNakInteropTest {
                 () -> source.goodResponses() >= goodAfterNak + 4);
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("Received NTS NAK from 127.0.0.1"), log::toString);
         assertEquals(2, nts.contextId(), "KeyID counts NTS-KE sessions");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void theDriftFileAndTheNtsStateAreWrittenByWorkers() throws Exception {
+        chronyd = Chronyd.in(dir).startServer();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
+        Path drift = dir.resolve("agent.drift");
+        Path dumps = dir.resolve("agent-nts");
+        daemon = new AgentDaemon(config(
+                "server 127.0.0.1 port " + chronyd.ntpPort() + " ntsport " + chronyd.ntsPort() + " nts iburst minpoll -2 maxpoll -2",
+                "ntstrustedcerts " + chronyd.certificate().cert(), "driftfile " + drift, "ntsdumpdir " + dumps),
+                true, ps::println);
+        daemon.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        // the NTS state is saved after NTS-KE, the drift file at stop: both on a worker (a write on
+        // the event loop throws, and leaves no file)
+        await("a clock update", Duration.ofSeconds(30), () -> daemon.agent().tracking().stratum() > 0);
+        await("the NTS state saved", Duration.ofSeconds(10), () -> {
+            try (var files = Files.list(dumps)) {
+                return files.findAny().isPresent();
+            } catch (java.io.IOException notYet) {
+                return false;
+            }
+        });
+        daemon.stop();
+        daemon = null;
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertInstanceOf(Driftfile.Valid.class, Driftfile.parse(Files.readString(drift)), Files.readString(drift));
+        assertFalse(text.contains("event loop") || text.contains("Could not"), text);
     }
 
     @Test
