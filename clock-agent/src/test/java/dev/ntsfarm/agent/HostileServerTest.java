@@ -2,20 +2,15 @@ package dev.ntsfarm.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.ntsfarm.agent.kernel.ReadOnlyClock;
 import dev.ntsfarm.core.clock.NtpSource;
 import dev.ntsfarm.core.clock.sim.SimulatedServer;
-import dev.ntsfarm.core.config.Config;
-import dev.ntsfarm.core.config.ConfigResult;
 import dev.ntsfarm.core.keyfile.MacAlgorithm;
 import dev.ntsfarm.core.keyfile.NtpMac;
 import dev.ntsfarm.core.keyfile.SymmetricKey;
 import dev.ntsfarm.core.ntp.NtpHeader;
 import dev.ntsfarm.agent.kernel.KernelClock;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -24,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +27,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -89,14 +84,11 @@ class HostileServerTest {
     @TempDir
     Path dir;
     private HostileServer server;
-    private AgentDaemon daemon;
-    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    @RegisterExtension
+    final AgentUnderTest daemon = new AgentUnderTest();
 
     @AfterEach
-    void stopAll() throws Exception {
-        if (daemon != null) {
-            daemon.stop();
-        }
+    void stopServer() throws Exception {
         if (server != null) {
             server.close();
         }
@@ -108,33 +100,11 @@ class HostileServerTest {
                 "server 127.0.0.1 port " + server.port() + " iburst minpoll -2 maxpoll -2"
                         + (key == null ? "" : " key " + key.id())));
         directives.addAll(List.of(more));
-        ConfigResult r = Config.fromArgs(directives);
-        PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
-        daemon = new AgentDaemon(AgentConfig.from(((ConfigResult.Parsed) r).config()), true, ps::println);
-        daemon.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-        return daemon.agent();
+        return daemon.start(directives);
     }
 
     private static void await(String what, BooleanSupplier done) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (!done.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                fail("timed out waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-    }
-
-    /** Reads the source under the agent's lock, as the agent's own reports do. */
-    private static <T> T read(Agent agent, java.util.function.Function<NtpSource, T> f) {
-        synchronized (agent) {
-            List<NtpSource> s = agent.ntpSources();
-            return s.isEmpty() ? null : f.apply(s.getFirst());
-        }
-    }
-
-    private String log() {
-        return log.toString(StandardCharsets.UTF_8);
+        AgentUnderTest.await(what, Duration.ofSeconds(30), done);
     }
 
     private static void assertClockUntouched(Agent agent) {
@@ -149,9 +119,9 @@ class HostileServerTest {
     void aNegativeDelayIsRejected() throws Exception {
         Agent agent = start(SimulatedServer.Fault.NEGATIVE_DELAY, 0.0, null);
         await("eight answers", () -> server.answered.get() >= 8);
-        assertEquals(0L, read(agent, NtpSource::goodResponses));
-        assertTrue(read(agent, NtpSource::lastRejection).startsWith("negative delay"), read(agent, NtpSource::lastRejection));
-        assertEquals(Integer.valueOf(0), read(agent, s -> s.source().stats().samples()));
+        assertEquals(0L, daemon.read(NtpSource::goodResponses));
+        assertTrue(daemon.read(NtpSource::lastRejection).startsWith("negative delay"), daemon.read(NtpSource::lastRejection));
+        assertEquals(Integer.valueOf(0), daemon.read(s -> s.source().stats().samples()));
         assertClockUntouched(agent);
     }
 
@@ -160,9 +130,9 @@ class HostileServerTest {
     void aZeroTransmitTimestampIsRejected() throws Exception {
         Agent agent = start(SimulatedServer.Fault.ZERO_TRANSMIT, 0.0, null);
         await("eight answers", () -> server.answered.get() >= 8);
-        assertEquals(0L, read(agent, NtpSource::validResponses), "not even an answer");
-        assertEquals("zero timestamp", read(agent, NtpSource::lastRejection));
-        assertEquals(Integer.valueOf(0), read(agent, s -> s.source().reach().bits()));
+        assertEquals(0L, daemon.read(NtpSource::validResponses), "not even an answer");
+        assertEquals("zero timestamp", daemon.read(NtpSource::lastRejection));
+        assertEquals(Integer.valueOf(0), daemon.read(s -> s.source().reach().bits()));
         assertClockUntouched(agent);
     }
 
@@ -170,9 +140,9 @@ class HostileServerTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aReplyAThousandSecondsOffBeyondMaxchangeIsIgnored() throws Exception {
         Agent agent = start(SimulatedServer.Fault.NONE, 1000.0, null, "maxchange 100 0 -1");
-        await("maxchange to refuse", () -> log().contains("Adjustment of 1000.000 seconds exceeds the allowed maximum"
+        await("maxchange to refuse", () -> daemon.log().contains("Adjustment of 1000.000 seconds exceeds the allowed maximum"
                 + " of 100.000 seconds (ignored)"));
-        assertTrue(read(agent, NtpSource::goodResponses) >= 3, "the samples themselves were good");
+        assertTrue(daemon.read(NtpSource::goodResponses) >= 3, "the samples themselves were good");
         assertClockUntouched(agent);
         assertTrue(agent.exited().result() == null, "a negative IGNORE never gives up");
     }
@@ -191,9 +161,9 @@ class HostileServerTest {
     void aKissOfDeathDenyIsNoAnswerAndPollingGoesOn() throws Exception {
         Agent agent = start(SimulatedServer.Fault.KOD_DENY, 0.0, null);
         await("four answers", () -> server.answered.get() >= 4);
-        assertEquals("kiss-o'-death DENY", read(agent, NtpSource::lastRejection));
-        assertEquals(Integer.valueOf(0), read(agent, s -> s.source().reach().bits()));
-        assertTrue(log().contains("Received KoD DENY from 127.0.0.1"), log());
+        assertEquals("kiss-o'-death DENY", daemon.read(NtpSource::lastRejection));
+        assertEquals(Integer.valueOf(0), daemon.read(s -> s.source().reach().bits()));
+        assertTrue(daemon.log().contains("Received KoD DENY from 127.0.0.1"), daemon.log());
         long answered = server.answered.get();
         await("polling to go on", () -> server.answered.get() > answered);
         assertEquals(1, agent.sources().size(), "an unauthenticated refusal could be forged: the source stays");
@@ -208,7 +178,7 @@ class HostileServerTest {
         Files.writeString(keys, "3 SHA256 ASCII:hostile-but-keyed-0123\n");
         Agent agent = start(SimulatedServer.Fault.KOD_DENY, 0.0, key, "keyfile " + keys);
         await("the source to be removed", () -> agent.sources().isEmpty());
-        assertTrue(log().contains("Received authenticated KoD DENY from 127.0.0.1: source removed"), log());
+        assertTrue(daemon.log().contains("Received authenticated KoD DENY from 127.0.0.1: source removed"), daemon.log());
         assertTrue(agent.ntpSources().isEmpty(), "nothing left to poll the server");
         assertClockUntouched(agent);
     }
