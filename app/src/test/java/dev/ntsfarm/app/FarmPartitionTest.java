@@ -67,8 +67,6 @@ class FarmPartitionTest {
 
     /** A member logs this when the other side is gone and it is alone. */
     private static final String GONE = "(1 members now)";
-    /** Longer than an NTS NAK (84 bytes with chronyd's 32-byte identifier), shorter than any NTS reply. */
-    private static final int NAK_MAX_BYTES = 120;
     private static final String MERGED = "merged into the cluster after a split";
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -130,14 +128,11 @@ class FarmPartitionTest {
         }
     }
 
-    /**
-     * NTS NAKs among {@code sessions}, by upstream: a NAK is the header and the echoed identifier
-     * (48 + 36 bytes), an authenticated reply carries an authenticator with a new cookie (over 200).
-     */
+    /** NTS NAKs among {@code sessions}, by upstream. */
     private static Map<String, Integer> naks(List<Nginx.Session> sessions) {
         Map<String, Integer> by = new TreeMap<>();
         for (Nginx.Session s : sessions) {
-            if (s.answeredUdp() && s.bytesFromUpstream() < NAK_MAX_BYTES) {
+            if (s.ntsNak()) {
                 by.merge(s.upstream(), 1, Integer::sum);
             }
         }

@@ -140,9 +140,21 @@ public final class Nginx implements AutoCloseable {
      */
     public record Session(String protocol, String upstream, long bytesFromUpstream, int status) {
 
+        /** Longer than an NTS NAK (84 bytes with chronyd's 32-byte identifier), shorter than any NTS reply (over 200). */
+        static final int NTS_NAK_MAX_BYTES = 120;
+
         /** A UDP session that an upstream answered: one NTP request and its reply. */
         public boolean answeredUdp() {
             return protocol.equals("UDP") && bytesFromUpstream > 0;
+        }
+
+        /**
+         * An NTS request answered with a NAK: the header and the echoed identifier only, where an
+         * authenticated reply carries an authenticator with a new cookie. (Plain NTP replies are as
+         * short: count this only where every client speaks NTS.)
+         */
+        public boolean ntsNak() {
+            return answeredUdp() && bytesFromUpstream < NTS_NAK_MAX_BYTES;
         }
     }
 
