@@ -4,6 +4,7 @@ import dev.ntsfarm.agent.Agent;
 import dev.ntsfarm.agent.AgentDaemon;
 import dev.ntsfarm.app.control.AgentEndpoint;
 import dev.ntsfarm.app.control.ClockAgentAdapter;
+import dev.ntsfarm.app.host.Logging;
 import dev.ntsfarm.app.host.SdNotify;
 import dev.ntsfarm.core.clock.ClockControl;
 import dev.ntsfarm.core.config.Config;
@@ -63,6 +64,12 @@ final class AgentServices implements AgentDaemon.Attachment {
                 return Future.failedFuture(e);
             }
         }
+        // SIGHUP: the log opened again and the key file read again, as the farm's services do
+        Signals.onReload(() -> {
+            Logging.reopen();
+            agent.reloadKeyFile().onComplete(r -> log.accept("SIGHUP: " + (r.succeeded() ? r.result()
+                    : "reload failed: " + r.cause().getMessage())));
+        });
         return endpoint.start(vertx, agent, clock).compose(v -> {
             processMetrics = new ProcessMetrics("ntsfarm agent", metricsOptions);
             AgentMetrics.register(processMetrics, new ClockAgentAdapter(agent));

@@ -162,6 +162,45 @@ public final class Agent {
         }
     }
 
+    /**
+     * Reads the key file again (chronyd's {@code rekey}, here on SIGHUP): the symmetric-key sources
+     * authenticate with the new keys from their next packet, and {@code add server ... key N} finds
+     * them. A file that does not read or parse changes nothing; a source whose key id is gone keeps
+     * the key it has. Completes with what was done, for the log.
+     */
+    public Future<String> reloadKeyFile() {
+        if (config.keyFile().isEmpty()) {
+            return Future.succeededFuture("no keyfile to reload");
+        }
+        Path f = config.keyFile().get();
+        return vertx.<KeyFileResult>executeBlocking(() -> KeyFile.parse(f.toString(), Files.readString(f)), false)
+                .compose(r -> onContext(() -> switch (r) {
+                    case KeyFileResult.Invalid inv -> "key file " + f + " not reloaded, the keys in use stay: "
+                            + inv.errors().getFirst();
+                    case KeyFileResult.Parsed p -> useKeys(f, p.keyFile());
+                }))
+                .recover(e -> Future.succeededFuture("key file " + f + " not reloaded: cannot read it ("
+                        + e.getClass().getSimpleName() + ")"));
+    }
+
+    private synchronized String useKeys(Path file, KeyFile fresh) {
+        keys = fresh;
+        int using = 0;
+        List<String> gone = new ArrayList<>();
+        for (NtpSource s : channels.keySet()) {
+            if (s.auth() instanceof SourceAuth.Symmetric(SymmetricKey old)) {
+                var key = fresh.get(old.id());
+                if (key.isPresent() && s.useKey(key.get())) {
+                    using++;
+                } else {
+                    gone.add("key " + old.id() + " of " + s.name());
+                }
+            }
+        }
+        return "key file " + file + " reloaded: " + fresh.keys().size() + " keys, " + using + " sources use them"
+                + (gone.isEmpty() ? "" : "; not in it, kept as they were: " + String.join(", ", gone));
+    }
+
     private synchronized long clockUpdates() {
         return system.clockUpdates();
     }

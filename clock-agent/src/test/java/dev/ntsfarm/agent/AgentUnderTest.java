@@ -55,9 +55,12 @@ final class AgentUnderTest implements AfterEachCallback {
         stop();
     }
 
-    /** chronyd as an NTS and NTP server in a directory under {@code dir}, stopped by {@link #stop()}. */
-    Chronyd chronydServer(Path dir) throws Exception {
-        chronyd = Chronyd.in(dir).startServer();
+    /**
+     * chronyd as an NTS and NTP server in a directory under {@code dir}, with the {@code extra}
+     * directives, stopped by {@link #stop()}.
+     */
+    Chronyd chronydServer(Path dir, String... extra) throws Exception {
+        chronyd = Chronyd.in(dir).startServer(extra);
         return chronyd;
     }
 

@@ -93,7 +93,7 @@ public final class NtpSource {
     private final SourceDirective directive;
     private final Mode mode;
     private final Source source;
-    private final SourceAuth auth;
+    private SourceAuth auth;
     private final NonceSource random;
     private final double precision;
     private final int precisionLog;
@@ -249,6 +249,19 @@ public final class NtpSource {
             out.add(new Action.Notice("NTS-KE with " + nts.keHost() + ":" + nts.kePort() + " failed: " + why));
         }
         return out;
+    }
+
+    /**
+     * The key file was read again ({@code SIGHUP}): a symmetric-key source whose key id is
+     * {@code key}'s authenticates with it from its next packet. False (nothing changes) for a source
+     * of another key id or without a key.
+     */
+    public boolean useKey(SymmetricKey key) {
+        if (auth instanceof SourceAuth.Symmetric(SymmetricKey old) && old.id() == key.id()) {
+            auth = new SourceAuth.Symmetric(key);
+            return true;
+        }
+        return false;
     }
 
     /** chronyc's {@code online}/{@code offline}. */
