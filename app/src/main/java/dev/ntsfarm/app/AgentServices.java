@@ -64,6 +64,9 @@ final class AgentServices implements AgentDaemon.Attachment {
                 return Future.failedFuture(e);
             }
         }
+        // SIGTERM/SIGINT: exit 0 as chronyd does (the JVM's own answer is 143, a failed unit to
+        // systemd); the shutdown hook stops the daemon first, writing the drift file and NTS dumps
+        Signals.onStop(() -> System.exit(0));
         // SIGHUP: the log opened again and the key file read again, as the farm's services do
         Signals.onReload(() -> {
             Logging.reopen();

@@ -1,5 +1,6 @@
 package dev.ntsfarm.app;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ntsfarm.testsupport.Await;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ntsfarm agent} reads its key file again on SIGHUP, and goes on running. */
+/** {@code ntsfarm agent} reads its key file again on SIGHUP and goes on running; SIGTERM ends it with status 0. */
 class AgentSighupTest {
 
     @TempDir
@@ -29,7 +30,7 @@ class AgentSighupTest {
 
     @Test
     @Timeout(120)
-    void sighupReadsTheKeyFileAgain() throws Exception {
+    void sighupReadsTheKeyFileAgainAndSigtermExitsCleanly() throws Exception {
         Path keys = Files.writeString(dir.resolve("agent.keys"), "1 SHA1 HEX:0123456789ABCDEF0123456789ABCDEF01234567\n");
         agent = FarmProcess.of("agent", dir, Map.of(), "agent", "-x", "keyfile " + keys, "cmdport 0",
                 "metricsport 0", "ntsdumpdir " + dir.resolve("var")).start();
@@ -45,5 +46,8 @@ class AgentSighupTest {
                 t -> t.contains("SIGHUP: key file") || !agent.isAlive());
         assertTrue(log.contains("SIGHUP: key file " + keys + " reloaded: " + keysNow + " keys, 0 sources use them"), log);
         assertTrue(agent.isAlive(), "SIGHUP never stops the agent");
+        agent.signal("TERM");
+        assertEquals(0, agent.awaitExit(Duration.ofSeconds(30)), "SIGTERM ends the agent as chronyd: status 0\n" + agent.log());
+        agent = null;
     }
 }
