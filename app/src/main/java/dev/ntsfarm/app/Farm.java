@@ -33,6 +33,7 @@ import dev.ntsfarm.ntp.service.NtpResponder;
 import dev.ntsfarm.ntp.service.SyncStateSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,7 +112,15 @@ public final class Farm implements AutoCloseable {
 
     private Farm(Settings settings) {
         this.settings = settings;
-        this.vertx = Vertx.vertx(NtpResponder.vertxOptions(settings.ntp() != null ? settings.ntp() : NtpOptions.defaults()));
+        this.vertx = Vertx.vertx(vertxOptions());
+    }
+
+    /**
+     * Vert.x for the process's TCP services (NTS-KE, control, metrics) on the native epoll transport;
+     * the NTP responder runs on threads and sockets of its own.
+     */
+    static VertxOptions vertxOptions() {
+        return new VertxOptions().setPreferNativeTransport(true);
     }
 
     /** Starts the role's services from a configuration (blocking until all listen or one failed). */

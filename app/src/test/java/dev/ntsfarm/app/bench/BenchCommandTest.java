@@ -50,7 +50,7 @@ class BenchCommandTest {
     int startResponder(MasterKeyRing ring) throws Exception {
         Config c = ((ConfigResult.Parsed) Config.parse("bench.conf", "allow 127.0.0.1\nlocal stratum 1\n")).config();
         NtpOptions o = NtpOptions.fromConfig(c).withPort(0).withBindAddresses(List.of(InetAddress.ofLiteral("127.0.0.1")));
-        vertx = Vertx.vertx(NtpResponder.vertxOptions(o));
+        vertx = Vertx.vertx();
         responder = NtpResponder.create(vertx, o, stats, KeyRingSource.of(ring), null);
         return await(responder.start());
     }

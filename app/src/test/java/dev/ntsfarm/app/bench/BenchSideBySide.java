@@ -39,7 +39,7 @@ public final class BenchSideBySide {
         Config c = ((ConfigResult.Parsed) Config.parse("bench.conf", "allow 127.0.0.1\nlocal stratum 1\n")).config();
         NtpOptions o = NtpOptions.fromConfig(c).withPort(0).withEventLoops(loops)
                 .withBindAddresses(List.of(InetAddress.ofLiteral("127.0.0.1")));
-        Vertx vertx = Vertx.vertx(NtpResponder.vertxOptions(o));
+        Vertx vertx = Vertx.vertx();
         MasterKeyRing ring = BenchCommandTest.ring();
         NtpResponder ours = NtpResponder.create(vertx, o, new ServerStats(), KeyRingSource.of(ring), null);
         int port = ours.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);

@@ -16,7 +16,6 @@ import dev.ntsfarm.farm.keys.KeyRingSource;
 import dev.ntsfarm.socket.TimestampedSocket;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -92,13 +91,6 @@ public final class NtpResponder {
     public static NtpResponder create(Vertx vertx, NtpOptions options, ServerStats stats,
                                       KeyRingSource keyRing, SyncStateSource sync, NtpClock clock) {
         return new NtpResponder(vertx, options, stats, keyRing, sync, clock);
-    }
-
-    /** Vert.x options for the process around the responder: the native transport for its other services. */
-    public static VertxOptions vertxOptions(NtpOptions options) {
-        return new VertxOptions()
-                .setPreferNativeTransport(true)
-                .setEventLoopPoolSize(Math.max(options.eventLoops(), VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE));
     }
 
     /** Binds every socket and starts its thread; the future completes with the bound port. */

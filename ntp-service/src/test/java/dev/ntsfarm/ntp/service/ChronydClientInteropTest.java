@@ -49,7 +49,7 @@ class ChronydClientInteropTest {
                 "allow 127.0.0.1\nlocal stratum 1\nkeyfile " + keys + "\n")).config();
         NtpOptions options = NtpOptions.fromConfig(config).withPort(0)
                 .withBindAddresses(List.of(InetAddress.ofLiteral("127.0.0.1")));
-        vertx = Vertx.vertx(NtpResponder.vertxOptions(options));
+        vertx = Vertx.vertx();
         responder = NtpResponder.create(vertx, options, stats, null, null);
         port = await(responder.start());
     }
