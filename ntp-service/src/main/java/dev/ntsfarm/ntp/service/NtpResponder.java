@@ -9,6 +9,7 @@ import dev.ntsfarm.core.ntp.NtpClock;
 import dev.ntsfarm.core.ntp.ServerState;
 import dev.ntsfarm.core.ntp.ServerStateSource;
 import dev.ntsfarm.core.ntp.SymmetricKeys;
+import dev.ntsfarm.core.ntp.TransmitDelay;
 import dev.ntsfarm.core.nts.NtpNtsServer;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.core.stats.ServerStats;
@@ -16,6 +17,7 @@ import dev.ntsfarm.farm.keys.KeyRingSource;
 import dev.ntsfarm.socket.TimestampedSocket;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -125,9 +127,12 @@ public final class NtpResponder {
         int perThread = options.clientLogLimit() == 0 ? 0 : Math.max(16, options.clientLogLimit()
                 / InterleavedTimestamps.BYTES_PER_ENTRY / (threads * binds.size()));
         if (!warmedUp) {
-            long ms = ResponderWarmUp.run(policy);
+            ResponderWarmUp.Result w = ResponderWarmUp.run(policy, binds);
             warmedUp = true;
-            LOG.log(System.Logger.Level.INFO, "responder path run " + ResponderWarmUp.DECISIONS + " times before serving (" + ms + " ms), so the JIT has compiled it");
+            LOG.log(w.compiled() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "responder path run "
+                    + w.decisions() + " times and " + w.roundTrips() + " times through a socket before serving ("
+                    + w.millis() + " ms): " + (w.compiled() ? "the JIT has compiled it"
+                    : "the JIT has not compiled it yet; the threads go on practising while idle"));
         }
         int bound = options.port();
         List<ResponderLoop> made = new ArrayList<>();
@@ -140,7 +145,8 @@ public final class NtpResponder {
                             + ": receive times are read in user space, after the thread wakes");
                 }
                 NtpNtsServer server = new NtpNtsServer(policy, NonceSource.of(drbg()), perThread);
-                made.add(new ResponderLoop(socket, server, clock, "ntp-responder-" + loops.size() + made.size()));
+                made.add(new ResponderLoop(socket, server, clock, "ntp-responder-" + loops.size() + made.size(),
+                        practice(policy, address, server.transmitDelay())));
                 loops.add(made.getLast());
             }
         }
@@ -174,6 +180,21 @@ public final class NtpResponder {
         return bound;
     }
 
+    /**
+     * A thread's idle practice over loopback of the families a socket bound to {@code bound} serves,
+     * measuring that thread's {@code delay}; {@code null} where none binds.
+     */
+    private static ResponderWarmUp.Practice practice(NtpNtsServer.Policy policy, InetAddress bound,
+                                                     TransmitDelay delay) {
+        List<InetAddress> loopbacks = ResponderWarmUp.loopbacks(bound);
+        try {
+            return ResponderWarmUp.Practice.open(policy, loopbacks, delay);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "no idle practice over " + loopbacks + ": " + e);
+            return null;
+        }
+    }
+
     private NtpNtsServer.Policy policy() {
         AccessTable access = AccessTable.of(options.accessRules());
         ClientRateLimiter limiter = options.rateLimit()
@@ -190,13 +211,20 @@ public final class NtpResponder {
         symmetricKeys.use(keyFile);
     }
 
-    private static SecureRandom drbg() {
+    /**
+     * A responder thread's random source, seeded now: a DRBG seeds itself from the system's entropy
+     * on its first use, which took milliseconds inside a fresh farm's first reply.
+     */
+    static SecureRandom drbg() {
+        SecureRandom r;
         try {
             // one DRBG per thread: SecureRandom instances lock, so threads must not share one
-            return SecureRandom.getInstance("DRBG");
+            r = SecureRandom.getInstance("DRBG");
         } catch (NoSuchAlgorithmException e) {
-            return new SecureRandom();
+            r = new SecureRandom();
         }
+        r.nextBytes(new byte[16]);
+        return r;
     }
 
     private static InetAddress anyAddress(boolean ipv6) {
@@ -283,7 +311,10 @@ public final class NtpResponder {
         return "NtpResponder[port=" + port + ", sockets=" + sockets + "]";
     }
 
-    private static final TimestampedSocket.Options SOCKET_OPTIONS = TimestampedSocket.Options.DEFAULT;
+    /** A thread idle this long practises its path ({@link ResponderWarmUp#IDLE_ROUND_TRIPS} round trips). */
+    static final int IDLE_MILLIS = 10;
+    private static final TimestampedSocket.Options SOCKET_OPTIONS = TimestampedSocket.Options.DEFAULT
+            .withReceiveTimeoutMillis(IDLE_MILLIS);
 
     /** The system clock's precision, measured once. */
     private static final class Precision {

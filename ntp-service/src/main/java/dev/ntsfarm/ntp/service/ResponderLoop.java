@@ -15,12 +15,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * with {@code recvmmsg}, hand each datagram with its sender and kernel receive time to this thread's
  * {@link NtpNtsServer}, queue the replies, send them with one {@code sendmmsg}, and read back the
  * kernel transmit times interleaved clients will ask for. Nothing here allocates per datagram, and the
- * thread waits only in the receive.
+ * thread waits only in the receive. When a receive times out idle, the thread practises a few
+ * round trips on a socket of its own ({@link ResponderWarmUp.Practice}), so the next real request
+ * finds the path compiled.
  */
 final class ResponderLoop implements Runnable {
 
     /** Datagrams one receive takes in a single recvmmsg call. */
     static final int RECV_BATCH = 16;
+    /**
+     * A batch this long after the previous one gets a practice round trip first: at most a hundred
+     * a second per thread, none on a thread kept busy.
+     */
+    static final long PREFLIGHT_AFTER_NANOS = 10_000_000L;
 
     private static final System.Logger LOG = System.getLogger(ResponderLoop.class.getName());
     /** Said once per process: datagrams without a kernel receive time get a later one from user space. */
@@ -32,14 +39,26 @@ final class ResponderLoop implements Runnable {
     private final byte[] in = new byte[NtpNtsServer.MAX_REQUEST_LENGTH + 1];
     private final byte[] out = new byte[NtpNtsServer.MAX_REQUEST_LENGTH];
     private final DatagramBatch.TransmitTimestampSink transmitTimes;
+    /** What the thread practises while its socket is idle; {@code null} for none. */
+    private final ResponderWarmUp.Practice practice;
     private final Thread thread;
     private volatile boolean stopping;
+    private long lastBatchNanos = System.nanoTime();
 
-    ResponderLoop(TimestampedSocket socket, NtpNtsServer server, NtpClock clock, String name) {
+    /**
+     * @param practice what to practise whenever a receive timed out (the socket's receive timeout
+     *                 passed idle), closed with the loop; {@code null} for nothing
+     */
+    ResponderLoop(TimestampedSocket socket, NtpNtsServer server, NtpClock clock, String name,
+                  ResponderWarmUp.Practice practice) {
         this.socket = socket;
+        this.practice = practice;
         this.server = server;
         this.clock = clock;
         this.transmitTimes = server::onTransmitTimestamp;
+        if (practice != null) {
+            server.beforeTransmit(practice.rehearsal());
+        }
         this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this);
     }
 
@@ -67,6 +86,9 @@ final class ResponderLoop implements Runnable {
             LOG.log(System.Logger.Level.ERROR, "NTP responder thread " + thread.getName() + " stopped", e);
         } finally {
             socket.close();
+            if (practice != null) {
+                practice.close();
+            }
         }
     }
 
@@ -88,6 +110,22 @@ final class ResponderLoop implements Runnable {
         if (n < 0) {
             return -1;
         }
+        if (practice != null) {
+            if (n == 0) {
+                // idle for a whole receive timeout: run the path, so it stays compiled and in the caches
+                practice.roundTrips(ResponderWarmUp.IDLE_ROUND_TRIPS);
+                return 0;
+            }
+            long now = System.nanoTime();
+            if (now - lastBatchNanos > PREFLIGHT_AFTER_NANOS && batch.hasSender(0)) {
+                // the first batch after a quiet spell (in which other threads had the caches): one
+                // round trip of practice first, so these replies leave soon after their transmit
+                // timestamps are read (their receive times are the kernel's already)
+                practice.select(batch.senderHigh(0), batch.senderLow(0));
+                practice.preflight();
+            }
+            lastBatchNanos = now;
+        }
         for (int i = 0; i < n; i++) {
             onDatagram(batch, i);
         }
@@ -107,6 +145,9 @@ final class ResponderLoop implements Runnable {
             rx = userSpaceReceiveTime();
         }
         int len = batch.copy(i, in);
+        if (practice != null) {
+            practice.select(batch.senderHigh(i), batch.senderLow(i));
+        }
         ServerDecision d = server.handle(batch.senderHigh(i), batch.senderLow(i), rx, in, batch.length(i), out);
         int replyLength = switch (d) {
             case ServerDecision.Respond r -> r.length();

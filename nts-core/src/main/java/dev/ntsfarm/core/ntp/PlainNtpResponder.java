@@ -46,7 +46,7 @@ public final class PlainNtpResponder {
             return Drop.of(DropReason.BAD_MAC);
         }
         state.writeReplyHeader(req, off, times.origin(req, off), times.receive(), out, 0);
-        NtpTimestamp.writeBits(times.transmit(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
+        NtpTimestamp.writeBits(times.sealedTransmit(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
         Bytes.putU32(out, NtpHeader.LENGTH, keyId);
         // RFC 7822 section 7.5: an NTPv4 MAC stays within 20 bytes of digest; never longer than the request's
         int maxDigest = NtpHeader.version(req, off) == NtpHeader.VERSION_4

@@ -9,6 +9,10 @@ package dev.ntsfarm.core.ntp;
  * read from the clock as late as the reply allows. Interleaved mode (chrony's {@code xleave}): origin
  * is the request's receive timestamp (the client's arrival time of our previous reply), receive the
  * request's arrival, and transmit the kernel's transmit time of that previous reply.
+ *
+ * <p>With a {@link TransmitDelay} ({@link #compensate}), a basic transmit timestamp is the clock's
+ * reading plus the delay this thread's replies of that kind lately took from that reading to the
+ * kernel's send.
  */
 public final class ReplyTimestamps {
 
@@ -19,6 +23,11 @@ public final class ReplyTimestamps {
     private long origin;
     private long previousTransmit;
     private long transmitWritten;
+    private long transmitRead;
+    private int transmitKind;
+    private boolean rehearse;
+    private Runnable beforeTransmit;
+    private TransmitDelay delay;
 
     /** Timestamps whose transmit time is the clock's reading as it is. */
     public ReplyTimestamps(NtpClock clock) {
@@ -43,6 +52,8 @@ public final class ReplyTimestamps {
     public ReplyTimestamps basic(long receiveNtp) {
         this.receive = receiveNtp;
         this.interleaved = false;
+        this.rehearse = false;
+        this.transmitRead = 0;
         return this;
     }
 
@@ -53,9 +64,41 @@ public final class ReplyTimestamps {
     public ReplyTimestamps interleaved(long receiveNtp, long origin, long previousTransmit) {
         this.receive = receiveNtp;
         this.interleaved = true;
+        this.rehearse = false;
+        this.transmitRead = 0;
         this.origin = origin;
         this.previousTransmit = previousTransmit;
         return this;
+    }
+
+    /**
+     * Marks this reply as one on a cold path (the server was idle before it): the responder then
+     * rehearses what follows the transmit timestamp (seals once with a provisional one) and runs the
+     * {@link #beforeTransmit(Runnable) hook} just before reading it, so what runs between the read and
+     * the kernel's send runs from warm caches. Reset by {@link #basic} and {@link #interleaved}.
+     */
+    public ReplyTimestamps rehearse(boolean cold) {
+        this.rehearse = cold;
+        return this;
+    }
+
+    /** Whether this reply is to be rehearsed ({@link #rehearse(boolean)}); never for an interleaved one. */
+    public boolean rehearsing() {
+        return rehearse && !interleaved;
+    }
+
+    /**
+     * What runs just before a rehearsed reply's transmit timestamp is read: the socket layer warming
+     * its send path (a datagram through the same system call to a socket of its own). {@code null}: none.
+     */
+    public void beforeTransmit(Runnable hook) {
+        this.beforeTransmit = hook;
+    }
+
+    private void prepare() {
+        if (rehearse && beforeTransmit != null) {
+            beforeTransmit.run();
+        }
     }
 
     public boolean isInterleaved() {
@@ -71,18 +114,64 @@ public final class ReplyTimestamps {
         return interleaved ? origin : NtpHeader.transmitTimestamp(req, off);
     }
 
-    /** The transmit timestamp to write now, read last; remembered for {@link #transmitWritten()}. */
+    /**
+     * Adds {@code delay}'s compensation to every basic transmit timestamp read from now on
+     * ({@code null}: none).
+     */
+    public void compensate(TransmitDelay delay) {
+        this.delay = delay;
+    }
+
+    /**
+     * The transmit timestamp of a reply sent as it is once this is written, read last; remembered
+     * for {@link #transmitWritten()}.
+     */
     public long transmit() {
-        long t = interleaved ? previousTransmit : clock.nowNtp() & transmitMask;
+        return transmit(TransmitDelay.PLAIN);
+    }
+
+    /** {@link #transmit()} for a reply sealed (NTS, MAC) after this is written. */
+    public long sealedTransmit() {
+        return transmit(TransmitDelay.SEALED);
+    }
+
+    private long transmit(int kind) {
+        if (interleaved) {
+            transmitWritten = previousTransmit;
+            return previousTransmit;
+        }
+        return read(kind);
+    }
+
+    /** A basic transmit timestamp whatever the mode, for kiss-o'-death replies (sent as written). */
+    public long basicTransmit() {
+        return read(TransmitDelay.PLAIN);
+    }
+
+    private long read(int kind) {
+        prepare();
+        long t = clock.nowNtp();
+        transmitRead = t;
+        transmitKind = kind;
+        if (delay != null) {
+            t += delay.compensationNtp(kind);
+        }
+        t &= transmitMask;
         transmitWritten = t;
         return t;
     }
 
-    /** A basic transmit timestamp whatever the mode, for kiss-o'-death replies. */
-    public long basicTransmit() {
-        long t = clock.nowNtp() & transmitMask;
-        transmitWritten = t;
-        return t;
+    /**
+     * The clock's reading behind the last basic transmit timestamp, before any compensation; 0 when
+     * this reply's has none (interleaved, or none written yet).
+     */
+    public long transmitRead() {
+        return transmitRead;
+    }
+
+    /** The {@link TransmitDelay} kind of the last basic transmit timestamp. */
+    public int transmitKind() {
+        return transmitKind;
     }
 
     /** What the last {@link #transmit()} or {@link #basicTransmit()} returned. */

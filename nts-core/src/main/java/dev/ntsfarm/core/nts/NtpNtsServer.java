@@ -19,6 +19,7 @@ import dev.ntsfarm.core.ntp.ServerDecision;
 import dev.ntsfarm.core.ntp.ServerState;
 import dev.ntsfarm.core.ntp.ServerStateSource;
 import dev.ntsfarm.core.ntp.SymmetricKeys;
+import dev.ntsfarm.core.ntp.TransmitDelay;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.core.stats.ServerStats;
 import java.security.SecureRandom;
@@ -38,13 +39,23 @@ import java.util.function.Supplier;
  * NAK policy (none without NTS keys, none instead of a RATE kiss, as chronyd). Every outcome is
  * counted once in {@link ServerStats}, drops by their {@link DropReason}.
  *
- * <p>One instance per thread (it holds that thread's NTS scratch, cookie codec and interleaved
- * timestamps); the {@link Policy} is shared. Allocation-free once warm.
+ * <p>Basic transmit timestamps carry this thread's {@link TransmitDelay}: one reply per millisecond
+ * (every reply of an idle server) has its kernel transmit time read back to measure it.
+ *
+ * <p>One instance per thread (it holds that thread's NTS scratch, cookie codec, interleaved
+ * timestamps and transmit delay); the {@link Policy} is shared. Allocation-free once warm.
  */
 public final class NtpNtsServer {
 
     /** Longest request read; the longest NTS request a client sends is well under 1 KiB. */
     public static final int MAX_REQUEST_LENGTH = 2048;
+
+    /**
+     * A request that arrives this long after the previous one is answered over a rehearsed path
+     * ({@link ReplyTimestamps#rehearse}): at 1 ms, a thread busy with a thousand requests a second
+     * or more never pays for it.
+     */
+    public static final long REHEARSE_AFTER_IDLE_NANOS = 1_000_000L;
 
     /**
      * What every thread of one server shares: immutable tables and thread-safe services.
@@ -70,6 +81,7 @@ public final class NtpNtsServer {
     private final NtsScratch scratch;
     private final ReplyTimestamps times;
     private final InterleavedTimestamps timestamps;
+    private final TransmitDelay delay;
     private final Supplier<MasterKeyRing> ring;
     private MasterKeyRing codecRing;
     private CookieCodec codec;
@@ -77,6 +89,8 @@ public final class NtpNtsServer {
     private ServerState rateKissState;
     private boolean wantsTransmitTimestamp;
     private long transmitTimestampTag;
+    private long lastReceiveUnixNanos = Long.MIN_VALUE / 2;
+    private long lastMeasuredUnixNanos = Long.MIN_VALUE / 2;
 
     /**
      * @param interleavedCapacity replies remembered for interleaved mode (0: no interleaved mode)
@@ -85,11 +99,27 @@ public final class NtpNtsServer {
         this(policy, nonces, new NtsScratch(nonces), interleavedCapacity);
     }
 
+    /** A server on a thread whose transmit delay is {@code delay} (see the five-argument constructor). */
+    public NtpNtsServer(Policy policy, NonceSource nonces, int interleavedCapacity, TransmitDelay delay) {
+        this(policy, nonces, new NtsScratch(nonces), interleavedCapacity, delay);
+    }
+
     public NtpNtsServer(Policy policy, NonceSource nonces, NtsScratch scratch, int interleavedCapacity) {
+        this(policy, nonces, scratch, interleavedCapacity, new TransmitDelay());
+    }
+
+    /**
+     * @param delay the transmit delay of the thread this server runs on, shared with any other
+     *              server that thread runs (and measured through them all)
+     */
+    public NtpNtsServer(Policy policy, NonceSource nonces, NtsScratch scratch, int interleavedCapacity,
+                        TransmitDelay delay) {
+        this.delay = Objects.requireNonNull(delay, "delay");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.nonces = nonces;
         this.scratch = scratch;
         this.times = ReplyTimestamps.marked(policy.clock());
+        times.compensate(delay);
         this.timestamps = interleavedCapacity > 0 ? new InterleavedTimestamps(interleavedCapacity) : null;
         if (policy.keyRing() != null) {
             this.ring = policy.keyRing();
@@ -137,6 +167,10 @@ public final class NtpNtsServer {
         } else {
             times.basic(receive);
         }
+        // the first request after an idle spell finds the path cold: rehearse what follows the transmit read
+        times.rehearse(receiveUnixNanos - lastReceiveUnixNanos > REHEARSE_AFTER_IDLE_NANOS
+                || receiveUnixNanos < lastReceiveUnixNanos);
+        lastReceiveUnixNanos = receiveUnixNanos;
 
         ServerState state = serverState(p.state().current(receive), kiss);
         ServerDecision decision = NtsResponder.handle(req, 0, len, times, state, codec(), scratch,
@@ -157,6 +191,8 @@ public final class NtpNtsServer {
                     timestamps.save(receive, times.transmitWritten());
                     wantsTransmitTimestamp = true;
                     transmitTimestampTag = receive;
+                } else {
+                    measureTransmit(receiveUnixNanos);
                 }
                 return r;
             }
@@ -165,6 +201,7 @@ public final class NtpNtsServer {
                     return drop(DropReason.NAK_WITHHELD);
                 }
                 stats.nak(n.reason());
+                measureTransmit(receiveUnixNanos);
                 return n;
             }
             case ServerDecision.Drop d -> {
@@ -174,28 +211,51 @@ public final class NtpNtsServer {
         }
     }
 
+    /** Asks for the last reply's kernel transmit time when the transmit delay wants a measurement. */
+    private void measureTransmit(long receiveUnixNanos) {
+        long since = receiveUnixNanos - lastMeasuredUnixNanos;
+        if (times.transmitRead() != 0 && (since >= TransmitDelay.SAMPLE_INTERVAL_NANOS || since < 0)) {
+            lastMeasuredUnixNanos = receiveUnixNanos;
+            wantsTransmitTimestamp = true;
+            transmitTimestampTag = TransmitDelay.tag(times.transmitRead(), times.transmitKind());
+        }
+    }
+
     private ServerDecision drop(DropReason reason) {
         policy.stats().drop(reason);
         return ServerDecision.Drop.of(reason);
     }
 
     /**
+     * What runs just before the transmit timestamp of a reply after an idle spell is read (the
+     * socket layer warming its send path); {@code null} for nothing.
+     */
+    public void beforeTransmit(Runnable hook) {
+        times.beforeTransmit(hook);
+    }
+
+    /**
      * Whether the reply of the last {@link #handle} should have its kernel transmit time read back
-     * (its client may ask for it in interleaved mode); then pass it to {@link #onTransmitTimestamp}
-     * with {@link #transmitTimestampTag()}.
+     * (its client may ask for it in interleaved mode, or it measures the transmit delay); then pass
+     * it to {@link #onTransmitTimestamp} with {@link #transmitTimestampTag()}.
      */
     public boolean wantsTransmitTimestamp() {
         return wantsTransmitTimestamp;
     }
 
-    /** The tag of the last reply's transmit timestamp: the receive timestamp it carries. */
+    /**
+     * The tag of the last reply's transmit timestamp: the receive timestamp it carries (odd), or a
+     * {@link TransmitDelay#tag} (even).
+     */
     public long transmitTimestampTag() {
         return transmitTimestampTag;
     }
 
-    /** The kernel's transmit time of the reply tagged {@code tag}, to serve in interleaved mode. */
+    /** The kernel's transmit time of the reply tagged {@code tag}: served in interleaved mode, or a measurement. */
     public void onTransmitTimestamp(long tag, long unixNanos) {
-        if (timestamps != null) {
+        if (TransmitDelay.isTag(tag)) {
+            delay.onTransmitted(tag, unixNanos);
+        } else if (timestamps != null) {
             timestamps.updateTransmit(tag, NtpTimestamp.bitsOfUnixNanos(unixNanos) & ~1L);
         }
     }
@@ -203,6 +263,11 @@ public final class NtpNtsServer {
     /** This thread's interleaved-mode memory, or {@code null} without one. */
     public InterleavedTimestamps interleavedTimestamps() {
         return timestamps;
+    }
+
+    /** This thread's transmit delay. */
+    public TransmitDelay transmitDelay() {
+        return delay;
     }
 
     public NtsScratch scratch() {

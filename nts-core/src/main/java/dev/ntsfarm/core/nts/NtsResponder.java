@@ -245,10 +245,18 @@ public final class NtsResponder {
         }
         scratch.nonces.nextBytes(scratch.nonce, 0, nonceLength);
 
+        // the reply's key bound before the transmit timestamp is read: after it, only the seal
+        Aead s2c = scratch.aead(alg, scratch.keys.s2c());
         state.writeReplyHeader(req, off, times.origin(req, off), times.receive(), out, 0);
         System.arraycopy(req, uidOffset, out, NtpHeader.LENGTH, uidFieldLength);
-        NtpTimestamp.writeBits(times.transmit(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
-        Aead s2c = scratch.aead(alg, scratch.keys.s2c());
+        if (times.rehearsing()) {
+            // a cold path: seal once under a provisional transmit timestamp (never sent), so the
+            // seal after the real one's read runs from warm caches (both AEADs are nonce-misuse resistant)
+            NtpTimestamp.writeBits(times.receive(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
+            AuthenticatorField.write(out, 0, head, s2c, scratch.nonce, 0, nonceLength, plain, 0, p,
+                    ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
+        }
+        NtpTimestamp.writeBits(times.sealedTransmit(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
         int authLength = AuthenticatorField.write(out, 0, head, s2c, scratch.nonce, 0, nonceLength, plain, 0, p,
                 ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
         return scratch.ntsReply(head + authLength);

@@ -19,6 +19,7 @@ import dev.ntsfarm.core.ntp.NtpHeader;
 import dev.ntsfarm.core.ntp.NtpTimestamp;
 import dev.ntsfarm.core.ntp.ServerDecision;
 import dev.ntsfarm.core.ntp.SymmetricKeys;
+import dev.ntsfarm.core.ntp.TransmitDelay;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.core.stats.ServerStats;
 import java.util.EnumSet;
@@ -112,7 +113,39 @@ class NtpNtsServerTest {
         assertEquals(NtpTimestamp.bitsOfUnixNanos(T0) | 1, rx, "the kernel's receive time, marked odd");
         assertEquals(0, NtpHeader.transmitTimestamp(out, 0) & 1, "transmit marked even");
         assertEquals(0x1234_5678_9abc_def1L, NtpHeader.originTimestamp(out, 0));
-        assertFalse(s.wantsTransmitTimestamp(), "a basic client (origin 0) leaves nothing to remember");
+        assertTrue(s.wantsTransmitTimestamp() && TransmitDelay.isTag(s.transmitTimestampTag()),
+                "a basic client (origin 0) leaves nothing to remember: its reply is only measured");
+        s.onTransmitTimestamp(s.transmitTimestampTag(), T0 + 5_000);
+        assertEquals(0, s.interleavedTimestamps().size());
+    }
+
+    /** A measured reply's delay from transmit reading to kernel send moves later transmit timestamps of its kind. */
+    @Test
+    void measuredTransmitDelayIsAddedToLaterTransmitTimestamps() {
+        byte[] out = new byte[NtpNtsServer.MAX_REQUEST_LENGTH];
+        NtpNtsServer s = server(null, true);
+        s.handle(0, LOOPBACK_LOW, T0, plain(0, 0, 1), 48, out);
+        long read = NtpHeader.transmitTimestamp(out, 0);
+        assertTrue(s.wantsTransmitTimestamp());
+        long readNanos = NtpTimestamp.unixNanosOf(read, T0);
+        s.onTransmitTimestamp(s.transmitTimestampTag(), readNanos + 9_000);
+
+        s.handle(0, LOOPBACK_LOW, T0 + 1_000, plain(0, 0, 2), 48, out);
+        assertFalse(s.wantsTransmitTimestamp(), "one measurement per interval while busy");
+        long later = NtpTimestamp.unixNanosOf(NtpHeader.transmitTimestamp(out, 0), T0);
+        assertTrue(Math.abs(later - readNanos - 9_000) <= 1, "the same clock reading 9 us later: " + (later - readNanos));
+        assertEquals(0, NtpHeader.transmitTimestamp(out, 0) & 1, "still marked even");
+
+        // an NTS reply is sealed after the reading: its own delay, none measured yet
+        NtsClientRequest nts = f.request(2);
+        s.handle(0, LOOPBACK_LOW, T0 + 2_000, nts.packet(), nts.packet().length, out);
+        assertEquals(read, NtpHeader.transmitTimestamp(out, 0));
+        assertEquals(9_000.0, s.transmitDelay().compensationNanos(TransmitDelay.PLAIN), 1.0);
+
+        s.handle(0, LOOPBACK_LOW, T0 + TransmitDelay.SAMPLE_INTERVAL_NANOS, plain(0, 0, 3), 48, out);
+        assertTrue(s.wantsTransmitTimestamp(), "measured again after the interval");
+        s.handle(0, LOOPBACK_LOW, T0, plain(0, 0, 4), 48, out);
+        assertTrue(s.wantsTransmitTimestamp(), "and when the clock went back");
     }
 
     /** chronyd's xleave client: its second request names our first receive time, its third gets interleaved. */
