@@ -24,8 +24,8 @@ import java.util.function.Consumer;
 /**
  * What the clock agent daemon runs beside its sources: the control endpoint, the metrics and status
  * page ({@code metricsport}, {@code bindmetricsaddress}), its {@code pidfile}, and systemd's
- * readiness once both listen.
- * Metrics read the agent through the same {@code ClockAgentControl} as the control endpoint.
+ * readiness once both listen. Metrics read the agent through the same {@code ClockAgentControl} as
+ * the control endpoint.
  */
 final class AgentServices implements AgentDaemon.Attachment {
 
@@ -37,8 +37,11 @@ final class AgentServices implements AgentDaemon.Attachment {
     private volatile MetricsServer metrics;
     private volatile ProcessMetrics processMetrics;
 
-    private AgentServices(AgentEndpoint endpoint, MetricsOptions metricsOptions, Optional<Path> pidPath,
-                          Consumer<String> log) {
+    private AgentServices(
+            AgentEndpoint endpoint,
+            MetricsOptions metricsOptions,
+            Optional<Path> pidPath,
+            Consumer<String> log) {
         this.endpoint = endpoint;
         this.metricsOptions = metricsOptions;
         this.pidPath = pidPath;
@@ -51,8 +54,11 @@ final class AgentServices implements AgentDaemon.Attachment {
     }
 
     static AgentServices from(Config config, Consumer<String> log) throws ConfigException {
-        return new AgentServices(AgentEndpoint.from(config, log), MetricsOptions.fromConfig(config),
-                ServiceCommand.pidFile(config), log);
+        return new AgentServices(
+                AgentEndpoint.from(config, log),
+                MetricsOptions.fromConfig(config),
+                ServiceCommand.pidFile(config),
+                log);
     }
 
     @Override
@@ -68,36 +74,63 @@ final class AgentServices implements AgentDaemon.Attachment {
         // systemd); the shutdown hook stops the daemon first, writing the drift file and NTS dumps
         Signals.onStop(() -> System.exit(0));
         // SIGHUP: the log opened again and the key file read again, as the farm's services do
-        Signals.onReload(() -> {
-            Logging.reopen();
-            agent.reloadKeyFile().onComplete(r -> log.accept("SIGHUP: " + (r.succeeded() ? r.result()
-                    : "reload failed: " + r.cause().getMessage())));
-        });
-        return endpoint.start(vertx, agent, clock).compose(v -> {
-            processMetrics = new ProcessMetrics("ntsfarm agent", metricsOptions);
-            AgentMetrics.register(processMetrics, new ClockAgentAdapter(agent));
-            metrics = new MetricsServer(vertx, metricsOptions, processMetrics);
-            return metrics.start();
-        }).map(port -> {
-            log.accept(port > 0 ? "metrics and status page on port " + port + " (" + String.join(", ", metrics.addresses()) + ")"
-                    : "metrics not served: " + metrics.notServing());
-            SdNotify.fromEnvironment().ready("control on port " + endpoint.port()
-                    + (port > 0 ? ", metrics on port " + port : ""));
-            return null;
-        });
+        Signals.onReload(
+                () -> {
+                    Logging.reopen();
+                    agent.reloadKeyFile()
+                            .onComplete(
+                                    r ->
+                                            log.accept(
+                                                    "SIGHUP: "
+                                                            + (r.succeeded()
+                                                                    ? r.result()
+                                                                    : "reload failed: "
+                                                                            + r.cause()
+                                                                                    .getMessage())));
+                });
+        return endpoint.start(vertx, agent, clock)
+                .compose(
+                        v -> {
+                            processMetrics = new ProcessMetrics("ntsfarm agent", metricsOptions);
+                            AgentMetrics.register(processMetrics, new ClockAgentAdapter(agent));
+                            metrics = new MetricsServer(vertx, metricsOptions, processMetrics);
+                            return metrics.start();
+                        })
+                .map(
+                        port -> {
+                            log.accept(
+                                    port > 0
+                                            ? "metrics and status page on port "
+                                                    + port
+                                                    + " ("
+                                                    + String.join(", ", metrics.addresses())
+                                                    + ")"
+                                            : "metrics not served: " + metrics.notServing());
+                            SdNotify.fromEnvironment()
+                                    .ready(
+                                            "control on port "
+                                                    + endpoint.port()
+                                                    + (port > 0
+                                                            ? ", metrics on port " + port
+                                                            : ""));
+                            return null;
+                        });
     }
 
     @Override
     public Future<Void> stop() {
         SdNotify.fromEnvironment().stopping();
         MetricsServer m = metrics;
-        return (m == null ? Future.<Void>succeededFuture() : m.stop()).eventually(endpoint::stop).eventually(() -> {
-            PidFile p = pid;
-            if (p != null) {
-                p.close();
-            }
-            return Future.succeededFuture();
-        });
+        return (m == null ? Future.<Void>succeededFuture() : m.stop())
+                .eventually(endpoint::stop)
+                .eventually(
+                        () -> {
+                            PidFile p = pid;
+                            if (p != null) {
+                                p.close();
+                            }
+                            return Future.succeededFuture();
+                        });
     }
 
     /** The metrics port; -1 before start or when not served. */

@@ -12,26 +12,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A service's command line as chronyd reads its own: {@code [-f FILE] [DIRECTIVE ...]}, one directive
- * per argument. As in chronyd, directives given on the command line replace the file: when there is at
- * least one, the file is not read.
+ * A service's command line as chronyd reads its own: {@code [-f FILE] [DIRECTIVE ...]}, one
+ * directive per argument. As in chronyd, directives given on the command line replace the file:
+ * when there is at least one, the file is not read.
  */
 final class CommandLineConfig {
 
     /** The configuration, or the lines to print before exiting with status 1. */
     sealed interface Result {
-        record Loaded(Config config, String source) implements Result { }
+        record Loaded(Config config, String source) implements Result {}
 
-        record Failed(List<String> messages) implements Result { }
+        record Failed(List<String> messages) implements Result {}
     }
 
-    private CommandLineConfig() {
-    }
+    private CommandLineConfig() {}
 
     /**
-     * @param args        the arguments after the subcommand
-     * @param defaultFile the file read when neither {@code -f} nor a directive is given; null for none
-     *                    (then the configuration is empty and every default applies)
+     * @param args the arguments after the subcommand
+     * @param defaultFile the file read when neither {@code -f} nor a directive is given; null for
+     *     none (then the configuration is empty and every default applies)
      */
     static Result load(List<String> args, Path defaultFile) {
         Path file = null;
@@ -70,7 +69,8 @@ final class CommandLineConfig {
     private static Result result(ConfigResult r, String source) {
         return switch (r) {
             case ConfigResult.Parsed p -> new Result.Loaded(p.config(), source);
-            case ConfigResult.Invalid inv -> new Result.Failed(inv.errors().stream().map(ConfigError::toString).toList());
+            case ConfigResult.Invalid inv ->
+                    new Result.Failed(inv.errors().stream().map(ConfigError::toString).toList());
         };
     }
 }

@@ -16,9 +16,9 @@ import dev.ntsfarm.core.keyfile.KeyFileResult;
 import dev.ntsfarm.core.stats.ServerStats;
 import dev.ntsfarm.farm.keys.ClusterOptions;
 import dev.ntsfarm.farm.keys.FarmCluster;
+import dev.ntsfarm.farm.keys.FarmEntries;
 import dev.ntsfarm.farm.keys.FarmKeyOptions;
 import dev.ntsfarm.farm.keys.FarmKeys;
-import dev.ntsfarm.farm.keys.FarmEntries;
 import dev.ntsfarm.farm.keys.FarmSecretFile;
 import dev.ntsfarm.farm.keys.KeyRingStatus;
 import dev.ntsfarm.ke.service.NtsKeOptions;
@@ -51,13 +51,14 @@ import java.util.function.LongConsumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The services of one ntsfarm process, started together and stopped in reverse order: the all-in-one
- * farm ({@link Role#ALL_IN_ONE}: Hazelcast member, NTS-KE, NTP and farm control), a key service of a
- * farm of separate processes ({@link Role#NTS_KE}: member and NTS-KE) or a responder
- * ({@link Role#NTP}: Hazelcast client and NTP). The separate roles open a farm control endpoint only
- * when {@code cmdport} is configured, so several of them fit on one host. A responder serves the clock
- * state of the host's clock agent ({@code clockagent HOST:PORT}, default {@code 127.0.0.1:323}) while it
- * answers synchronised, and {@code local stratum N} (or unsynchronised) otherwise.
+ * The services of one ntsfarm process, started together and stopped in reverse order: the
+ * all-in-one farm ({@link Role#ALL_IN_ONE}: Hazelcast member, NTS-KE, NTP and farm control), a key
+ * service of a farm of separate processes ({@link Role#NTS_KE}: member and NTS-KE) or a responder
+ * ({@link Role#NTP}: Hazelcast client and NTP). The separate roles open a farm control endpoint
+ * only when {@code cmdport} is configured, so several of them fit on one host. A responder serves
+ * the clock state of the host's clock agent ({@code clockagent HOST:PORT}, default {@code
+ * 127.0.0.1:323}) while it answers synchronised, and {@code local stratum N} (or unsynchronised)
+ * otherwise.
  */
 public final class Farm implements AutoCloseable {
 
@@ -68,7 +69,9 @@ public final class Farm implements AutoCloseable {
 
     /** Which services this process runs. */
     public enum Role {
-        ALL_IN_ONE, NTS_KE, NTP;
+        ALL_IN_ONE,
+        NTS_KE,
+        NTP;
 
         boolean ke() {
             return this != NTP;
@@ -84,15 +87,27 @@ public final class Farm implements AutoCloseable {
     }
 
     /** Every option of every service, read before anything starts, so a mistake starts nothing. */
-    record Settings(Role role, Config config, ClusterOptions cluster, FarmKeyOptions keys, NtpOptions ntp,
-                    NtsKeOptions ke, ControlOptions control, MetricsOptions metrics) {
+    record Settings(
+            Role role,
+            Config config,
+            ClusterOptions cluster,
+            FarmKeyOptions keys,
+            NtpOptions ntp,
+            NtsKeOptions ke,
+            ControlOptions control,
+            MetricsOptions metrics) {
 
         static Settings read(Role role, Config config) throws ConfigException {
-            return new Settings(role, config, ClusterOptions.fromConfig(config), FarmKeyOptions.fromConfig(config),
+            return new Settings(
+                    role,
+                    config,
+                    ClusterOptions.fromConfig(config),
+                    FarmKeyOptions.fromConfig(config),
                     role.ntp() ? NtpOptions.fromConfig(config) : null,
                     role.ke() ? NtsKeOptions.fromConfig(config) : null,
                     role == Role.ALL_IN_ONE || config.has("cmdport")
-                            ? ControlOptions.fromConfig(config, ControlOptions.DEFAULT_FARM_PORT) : null,
+                            ? ControlOptions.fromConfig(config, ControlOptions.DEFAULT_FARM_PORT)
+                            : null,
                     MetricsOptions.fromConfig(config));
         }
     }
@@ -116,24 +131,37 @@ public final class Farm implements AutoCloseable {
     }
 
     /**
-     * Vert.x for the process's TCP services (NTS-KE, control, metrics) on the native epoll transport;
-     * the NTP responder runs on threads and sockets of its own.
+     * Vert.x for the process's TCP services (NTS-KE, control, metrics) on the native epoll
+     * transport; the NTP responder runs on threads and sockets of its own.
      */
     static VertxOptions vertxOptions() {
         return new VertxOptions().setPreferNativeTransport(true);
     }
 
-    /** Starts the role's services from a configuration (blocking until all listen or one failed). */
-    public static Farm start(Role role, Config config) throws ConfigException, IOException, StartFailure {
+    /**
+     * Starts the role's services from a configuration (blocking until all listen or one failed).
+     */
+    public static Farm start(Role role, Config config)
+            throws ConfigException, IOException, StartFailure {
         return start(role, config, UnaryOperator.identity());
     }
 
-    /** As {@link #start(Role, Config)}, with the key options adjusted (tests: a short retention). */
+    /**
+     * As {@link #start(Role, Config)}, with the key options adjusted (tests: a short retention).
+     */
     static Farm start(Role role, Config config, UnaryOperator<FarmKeyOptions> keyTuning)
             throws ConfigException, IOException, StartFailure {
         Settings s = Settings.read(role, config);
-        s = new Settings(s.role(), s.config(), s.cluster(), keyTuning.apply(s.keys()), s.ntp(), s.ke(), s.control(),
-                s.metrics());
+        s =
+                new Settings(
+                        s.role(),
+                        s.config(),
+                        s.cluster(),
+                        keyTuning.apply(s.keys()),
+                        s.ntp(),
+                        s.ke(),
+                        s.control(),
+                        s.metrics());
         FarmSecret secret = secret(s);
         Farm farm = new Farm(s);
         try {
@@ -148,68 +176,112 @@ public final class Farm implements AutoCloseable {
     private static FarmSecret secret(Settings s) throws IOException, ConfigException {
         Path file = s.keys().farmSecretFile().orElse(null);
         if (file == null) {
-            String source = s.config().directives().isEmpty() ? "configuration" : s.config().directives().getLast().file();
-            throw new ConfigException(new ConfigError(source, 0,
-                    "farmsecret: missing (expected: farmsecret FILE, the secret every host of the farm shares)"));
+            String source =
+                    s.config().directives().isEmpty()
+                            ? "configuration"
+                            : s.config().directives().getLast().file();
+            throw new ConfigException(
+                    new ConfigError(
+                            source,
+                            0,
+                            "farmsecret: missing (expected: farmsecret FILE, the secret every host of the farm shares)"));
         }
-        // only the all-in-one farm makes a secret: a separate service given a mistyped path must not
+        // only the all-in-one farm makes a secret: a separate service given a mistyped path must
+        // not
         // start a farm of its own whose cookies no responder opens
-        return s.role() == Role.ALL_IN_ONE ? FarmSecretFile.readOrCreate(file, new SecureRandom()) : FarmSecretFile.read(file);
+        return s.role() == Role.ALL_IN_ONE
+                ? FarmSecretFile.readOrCreate(file, new SecureRandom())
+                : FarmSecretFile.read(file);
     }
 
     private Future<Void> startAll(FarmSecret secret) {
-        Future<HazelcastInstance> hz = settings.role().member()
-                ? FarmCluster.startMember(vertx, settings.cluster())
-                : FarmCluster.startClient(vertx, settings.cluster());
-        return hz.compose(instance -> {
-            cluster = instance;
-            return settings.role().member()
-                    ? FarmKeys.member(vertx, instance, settings.keys(), secret)
-                    : FarmKeys.reader(vertx, instance, settings.keys(), secret);
-        }).compose(k -> {
-            keys = k;
-            if (!settings.role().ntp()) {
-                return Future.<SyncStateSource>succeededFuture(null);
-            }
-            NtpOptions options = settings.ntp();
-            SyncStateSource fallback = options.defaultSyncStateSource();
-            if (options.clockAgent().isEmpty()) {
-                return Future.succeededFuture(fallback);
-            }
-            agentSync = AgentSyncStateSource.create(vertx, options.clockAgent().get(), fallback);
-            return agentSync.start().map(v -> (SyncStateSource) agentSync);
-        }).compose(sync -> {
-            if (sync == null) {
-                return Future.succeededFuture();
-            }
-            ntp = NtpResponder.create(vertx, settings.ntp(), stats, keys::current, sync);
-            return ntp.start().mapEmpty();
-        }).compose(v -> {
-            if (!settings.role().ke()) {
-                return Future.succeededFuture();
-            }
-            NtsKeOptions options = settings.ke();
-            // one host serving both: a client must learn the responder's port when it is not 123
-            if (ntp != null && options.ntpPort().isEmpty() && ntp.port() != NtpOptions.DEFAULT_PORT) {
-                options = options.withNtpPort(OptionalInt.of(ntp.port()));
-            }
-            ke = new NtsKeServer(vertx, options, keys, stats, sessionTimes());
-            return ke.start().mapEmpty();
-        }).compose(v -> {
-            if (settings.control() == null) {
-                return Future.succeededFuture();
-            }
-            int agentPort = settings.ntp() != null && settings.ntp().clockAgent().isPresent()
-                    ? settings.ntp().clockAgent().get().port() : ControlOptions.DEFAULT_AGENT_PORT;
-            board = new FarmBoard(vertx, cluster, new FarmEntries(secret), settings.role().member() ? "member" : "client",
-                    services(), stats::snapshot);
-            control = ControlEndpoint.farm(vertx, settings.control(), new FarmControlAdapter(stats, board, keys, this::clients),
-                    agentPort, line -> LOG.log(System.Logger.Level.INFO, line));
-            return control.start().compose(started -> board.start());
-        }).compose(v -> {
-            metrics = new MetricsServer(vertx, settings.metrics(), processMetrics());
-            return metrics.start().mapEmpty();
-        });
+        Future<HazelcastInstance> hz =
+                settings.role().member()
+                        ? FarmCluster.startMember(vertx, settings.cluster())
+                        : FarmCluster.startClient(vertx, settings.cluster());
+        return hz.compose(
+                        instance -> {
+                            cluster = instance;
+                            return settings.role().member()
+                                    ? FarmKeys.member(vertx, instance, settings.keys(), secret)
+                                    : FarmKeys.reader(vertx, instance, settings.keys(), secret);
+                        })
+                .compose(
+                        k -> {
+                            keys = k;
+                            if (!settings.role().ntp()) {
+                                return Future.<SyncStateSource>succeededFuture(null);
+                            }
+                            NtpOptions options = settings.ntp();
+                            SyncStateSource fallback = options.defaultSyncStateSource();
+                            if (options.clockAgent().isEmpty()) {
+                                return Future.succeededFuture(fallback);
+                            }
+                            agentSync =
+                                    AgentSyncStateSource.create(
+                                            vertx, options.clockAgent().get(), fallback);
+                            return agentSync.start().map(v -> (SyncStateSource) agentSync);
+                        })
+                .compose(
+                        sync -> {
+                            if (sync == null) {
+                                return Future.succeededFuture();
+                            }
+                            ntp =
+                                    NtpResponder.create(
+                                            vertx, settings.ntp(), stats, keys::current, sync);
+                            return ntp.start().mapEmpty();
+                        })
+                .compose(
+                        v -> {
+                            if (!settings.role().ke()) {
+                                return Future.succeededFuture();
+                            }
+                            NtsKeOptions options = settings.ke();
+                            // one host serving both: a client must learn the responder's port when
+                            // it is not 123
+                            if (ntp != null
+                                    && options.ntpPort().isEmpty()
+                                    && ntp.port() != NtpOptions.DEFAULT_PORT) {
+                                options = options.withNtpPort(OptionalInt.of(ntp.port()));
+                            }
+                            ke = new NtsKeServer(vertx, options, keys, stats, sessionTimes());
+                            return ke.start().mapEmpty();
+                        })
+                .compose(
+                        v -> {
+                            if (settings.control() == null) {
+                                return Future.succeededFuture();
+                            }
+                            int agentPort =
+                                    settings.ntp() != null
+                                                    && settings.ntp().clockAgent().isPresent()
+                                            ? settings.ntp().clockAgent().get().port()
+                                            : ControlOptions.DEFAULT_AGENT_PORT;
+                            board =
+                                    new FarmBoard(
+                                            vertx,
+                                            cluster,
+                                            new FarmEntries(secret),
+                                            settings.role().member() ? "member" : "client",
+                                            services(),
+                                            stats::snapshot);
+                            control =
+                                    ControlEndpoint.farm(
+                                            vertx,
+                                            settings.control(),
+                                            new FarmControlAdapter(
+                                                    stats, board, keys, this::clients),
+                                            agentPort,
+                                            line -> LOG.log(System.Logger.Level.INFO, line));
+                            return control.start().compose(started -> board.start());
+                        })
+                .compose(
+                        v -> {
+                            metrics =
+                                    new MetricsServer(vertx, settings.metrics(), processMetrics());
+                            return metrics.start().mapEmpty();
+                        });
     }
 
     /** chronyc's clients table: the most records it shows. */
@@ -220,9 +292,21 @@ public final class Farm implements AutoCloseable {
         if (ntp == null) {
             return List.of();
         }
-        return ntp.clientRecords(MAX_CLIENTS).stream().map(r -> new ClientReport(r.address().getHostAddress(),
-                r.hits(), r.drops(), r.intervalLog2(), r.penaltyLog2(), r.lastSecondsAgo(), 0, 0,
-                ClientReport.UNKNOWN, -1)).toList();
+        return ntp.clientRecords(MAX_CLIENTS).stream()
+                .map(
+                        r ->
+                                new ClientReport(
+                                        r.address().getHostAddress(),
+                                        r.hits(),
+                                        r.drops(),
+                                        r.intervalLog2(),
+                                        r.penaltyLog2(),
+                                        r.lastSecondsAgo(),
+                                        0,
+                                        0,
+                                        ClientReport.UNKNOWN,
+                                        -1))
+                .toList();
     }
 
     /** What this process runs, as {@code members} shows it. */
@@ -239,36 +323,52 @@ public final class Farm implements AutoCloseable {
     }
 
     /**
-     * The process's metrics, registered once: the shared counters, the NTS-KE sessions, the key ring
-     * as this process holds it and the cluster's members, all read when scraped.
+     * The process's metrics, registered once: the shared counters, the NTS-KE sessions, the key
+     * ring as this process holds it and the cluster's members, all read when scraped.
      */
     private ProcessMetrics processMetrics() {
         if (processMetrics == null) {
-            processMetrics = new ProcessMetrics("ntsfarm " + switch (settings.role()) {
-                case ALL_IN_ONE -> "up";
-                case NTS_KE -> "nts-ke";
-                case NTP -> "ntp";
-            }, settings.metrics());
-            sessionTimes = FarmMetrics.register(processMetrics, new FarmMetrics.Sources(stats,
-                    settings.role().ke() ? () -> ke != null ? ke.openSessions() : 0 : null,
-                    new FarmMetrics.KeyRingView() {
-                        @Override
-                        public long currentSlot() {
-                            return keys.status().currentSlot();
-                        }
+            processMetrics =
+                    new ProcessMetrics(
+                            "ntsfarm "
+                                    + switch (settings.role()) {
+                                        case ALL_IN_ONE -> "up";
+                                        case NTS_KE -> "nts-ke";
+                                        case NTP -> "ntp";
+                                    },
+                            settings.metrics());
+            sessionTimes =
+                    FarmMetrics.register(
+                            processMetrics,
+                            new FarmMetrics.Sources(
+                                    stats,
+                                    settings.role().ke()
+                                            ? () -> ke != null ? ke.openSessions() : 0
+                                            : null,
+                                    new FarmMetrics.KeyRingView() {
+                                        @Override
+                                        public long currentSlot() {
+                                            return keys.status().currentSlot();
+                                        }
 
-                        @Override
-                        public double currentSlotAgeSeconds() {
-                            KeyRingStatus k = keys.status();
-                            double now = System.currentTimeMillis() / 1000.0;
-                            return Math.max(0, now - (double) k.currentSlot() * k.rotateSeconds());
-                        }
+                                        @Override
+                                        public double currentSlotAgeSeconds() {
+                                            KeyRingStatus k = keys.status();
+                                            double now = System.currentTimeMillis() / 1000.0;
+                                            return Math.max(
+                                                    0,
+                                                    now
+                                                            - (double) k.currentSlot()
+                                                                    * k.rotateSeconds());
+                                        }
 
-                        @Override
-                        public int slotsHeld() {
-                            return keys.status().slots().size();
-                        }
-                    }, () -> keys.damagedEntriesIgnored(), () -> cluster.getCluster().getMembers().size()));
+                                        @Override
+                                        public int slotsHeld() {
+                                            return keys.status().slots().size();
+                                        }
+                                    },
+                                    () -> keys.damagedEntriesIgnored(),
+                                    () -> cluster.getCluster().getMembers().size()));
         }
         return processMetrics;
     }
@@ -295,7 +395,10 @@ public final class Farm implements AutoCloseable {
         return ntp != null ? ntp.port() : -1;
     }
 
-    /** Whether the responder serves the clock agent's state now (false without a responder or agent). */
+    /**
+     * Whether the responder serves the clock agent's state now (false without a responder or
+     * agent).
+     */
     public boolean clockAgentInUse() {
         return agentSync != null && agentSync.agentInUse();
     }
@@ -330,48 +433,87 @@ public final class Farm implements AutoCloseable {
     List<String> listening() {
         List<String> lines = new ArrayList<>();
         if (ntp != null) {
-            List<String> binds = settings.ntp().bindAddresses().stream().map(a -> a.getHostAddress()).toList();
-            lines.add(String.format("  NTP (NTS, symmetric keys) %5d/udp  %s", ntp.port(),
-                    binds.isEmpty() ? "every address" : String.join(", ", binds)));
-            String without = settings.ntp().local().map(l -> "local stratum " + l.stratum()).orElse("unsynchronised");
-            lines.add("  clock state               " + (agentSync != null
-                    ? "clock agent at " + agentSync.endpoint() + " (" + without + " without it)" : without));
+            List<String> binds =
+                    settings.ntp().bindAddresses().stream().map(a -> a.getHostAddress()).toList();
+            lines.add(
+                    String.format(
+                            "  NTP (NTS, symmetric keys) %5d/udp  %s",
+                            ntp.port(),
+                            binds.isEmpty() ? "every address" : String.join(", ", binds)));
+            String without =
+                    settings.ntp()
+                            .local()
+                            .map(l -> "local stratum " + l.stratum())
+                            .orElse("unsynchronised");
+            lines.add(
+                    "  clock state               "
+                            + (agentSync != null
+                                    ? "clock agent at "
+                                            + agentSync.endpoint()
+                                            + " ("
+                                            + without
+                                            + " without it)"
+                                    : without));
         }
         if (ke != null) {
             List<String> binds = settings.ke().bindAddresses();
-            lines.add(String.format("  NTS-KE (TLS 1.3)          %5d/tcp  %s", ntsKePort(),
-                    binds.isEmpty() ? "every address" : String.join(", ", binds)));
+            lines.add(
+                    String.format(
+                            "  NTS-KE (TLS 1.3)          %5d/tcp  %s",
+                            ntsKePort(),
+                            binds.isEmpty() ? "every address" : String.join(", ", binds)));
         }
         if (control != null) {
-            lines.add(String.format("  farm control (gRPC)       %5d/tcp  %s", control.actualPort(),
-                    String.join(", ", control.listening())));
+            lines.add(
+                    String.format(
+                            "  farm control (gRPC)       %5d/tcp  %s",
+                            control.actualPort(), String.join(", ", control.listening())));
         }
         if (metrics != null && metrics.port() > 0) {
-            lines.add(String.format("  metrics, status page      %5d/tcp  %s (http://%s/metrics and /)", metrics.port(),
-                    String.join(", ", metrics.addresses()), hostPort(metrics.addresses().getFirst(), metrics.port())));
+            lines.add(
+                    String.format(
+                            "  metrics, status page      %5d/tcp  %s (http://%s/metrics and /)",
+                            metrics.port(),
+                            String.join(", ", metrics.addresses()),
+                            hostPort(metrics.addresses().getFirst(), metrics.port())));
         } else if (metrics != null) {
             lines.add("  metrics                   not served: " + metrics.notServing());
         }
         ClusterOptions c = settings.cluster();
-        lines.add(settings.role().member()
-                ? "  Hazelcast member          cluster '" + c.name() + "' on " + c.bindHost()
-                        + (c.bindPort() == ClusterOptions.AUTO_PORT ? " (port 5701 or the next free one)" : ":" + c.bindPort())
-                : "  Hazelcast client          cluster '" + c.name() + "' via "
-                        + (c.members().isEmpty() ? c.bindHost() + ":" + ClusterOptions.DEFAULT_MEMBER_PORT
-                                : String.join(", ", c.members().stream().map(ClusterOptions.Member::address).toList())));
+        lines.add(
+                settings.role().member()
+                        ? "  Hazelcast member          cluster '"
+                                + c.name()
+                                + "' on "
+                                + c.bindHost()
+                                + (c.bindPort() == ClusterOptions.AUTO_PORT
+                                        ? " (port 5701 or the next free one)"
+                                        : ":" + c.bindPort())
+                        : "  Hazelcast client          cluster '"
+                                + c.name()
+                                + "' via "
+                                + (c.members().isEmpty()
+                                        ? c.bindHost() + ":" + ClusterOptions.DEFAULT_MEMBER_PORT
+                                        : String.join(
+                                                ", ",
+                                                c.members().stream()
+                                                        .map(ClusterOptions.Member::address)
+                                                        .toList())));
         return lines;
     }
 
     /**
-     * SIGHUP's work: the NTS-KE service reads its key and certificate files again, the responder its
-     * key file. Each part either takes what it read or, when that is broken, keeps what it had; one
-     * line each says which, naming the file and the fault and never a key.
+     * SIGHUP's work: the NTS-KE service reads its key and certificate files again, the responder
+     * its key file. Each part either takes what it read or, when that is broken, keeps what it had;
+     * one line each says which, naming the file and the fault and never a key.
      */
     Future<List<String>> reload() {
         List<Future<String>> parts = new ArrayList<>();
         if (ke != null) {
-            parts.add(ke.reloadCertificates().map(now -> "NTS-KE certificates reloaded: " + now)
-                    .otherwise(e -> "NTS-KE certificates not reloaded: " + e.getMessage()));
+            parts.add(
+                    ke.reloadCertificates()
+                            .map(now -> "NTS-KE certificates reloaded: " + now)
+                            .otherwise(e -> "NTS-KE certificates not reloaded: " + e.getMessage()));
         }
         if (ntp != null) {
             parts.add(reloadKeyFile());
@@ -385,23 +527,36 @@ public final class Farm implements AutoCloseable {
             return Future.succeededFuture("no keyfile to reload");
         }
         Path file = Path.of(line.get().args().getFirst());
-        return vertx.executeBlocking(() -> {
-            String text;
-            try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "key file " + file + " not reloaded: cannot read it (" + e.getClass().getSimpleName()
-                        + "); the keys in use stay";
-            }
-            return switch (KeyFile.parse(file.toString(), text)) {
-                case KeyFileResult.Parsed p -> {
-                    ntp.useKeyFile(p.keyFile());
-                    yield "key file " + file + " reloaded: " + p.keyFile().keys().size() + " keys";
-                }
-                case KeyFileResult.Invalid inv -> "key file not reloaded, the keys in use stay: "
-                        + String.join("; ", inv.errors().stream().map(ConfigError::toString).toList());
-            };
-        });
+        return vertx.executeBlocking(
+                () -> {
+                    String text;
+                    try {
+                        text = Files.readString(file, StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        return "key file "
+                                + file
+                                + " not reloaded: cannot read it ("
+                                + e.getClass().getSimpleName()
+                                + "); the keys in use stay";
+                    }
+                    return switch (KeyFile.parse(file.toString(), text)) {
+                        case KeyFileResult.Parsed p -> {
+                            ntp.useKeyFile(p.keyFile());
+                            yield "key file "
+                                    + file
+                                    + " reloaded: "
+                                    + p.keyFile().keys().size()
+                                    + " keys";
+                        }
+                        case KeyFileResult.Invalid inv ->
+                                "key file not reloaded, the keys in use stay: "
+                                        + String.join(
+                                                "; ",
+                                                inv.errors().stream()
+                                                        .map(ConfigError::toString)
+                                                        .toList());
+                    };
+                });
     }
 
     private static String hostPort(String host, int port) {
@@ -446,18 +601,24 @@ public final class Farm implements AutoCloseable {
 
     private static <T> T await(Future<T> f) throws StartFailure {
         try {
-            return f.toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            return f.toCompletionStage()
+                    .toCompletableFuture()
+                    .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new StartFailure(e.getCause());
         } catch (TimeoutException e) {
-            throw new StartFailure(new TimeoutException("not done within " + TIMEOUT.toSeconds() + " s"));
+            throw new StartFailure(
+                    new TimeoutException("not done within " + TIMEOUT.toSeconds() + " s"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StartFailure(e);
         }
     }
 
-    /** A service could not start (a port taken, a cluster unreachable); the message says which and why. */
+    /**
+     * A service could not start (a port taken, a cluster unreachable); the message says which and
+     * why.
+     */
     public static final class StartFailure extends Exception {
         StartFailure(Throwable cause) {
             super(cause.getMessage() != null ? cause.getMessage() : cause.toString(), cause);

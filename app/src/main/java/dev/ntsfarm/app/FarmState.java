@@ -20,6 +20,7 @@ import java.util.Optional;
  * What the all-in-one farm keeps on disk, in its state directory ({@code ntsdumpdir}; else var/ in
  * the working directory, or /var/lib/ntsfarm when that is the root directory: {@link
  * ControlOptions#stateDirectory}), made on first start and reused after:
+ *
  * <pre>
  *   cert.pem        self-signed P-256 certificate for localhost and 127.0.0.1 (unless ntsservercert/ntsserverkey)
  *   key.pem         its private key, 0600
@@ -27,23 +28,26 @@ import java.util.Optional;
  *   ntsfarm.keys    chrony key file with a random command key "1 SHA1 HEX:...", 0600 (unless keyfile FILE)
  *   ntsfarm-seeds   the master key seeds, dumped by the key service
  * </pre>
+ *
  * The returned configuration is the user's with these files (and the farm's defaults: {@code local
  * stratum 1}; {@code allow} of the loopback addresses when no {@code allow}/{@code deny} is given)
  * added before it as directives, so every service reads one configuration.
  *
- * @param config     the effective configuration
- * @param varDir     the state directory (absolute)
- * @param certFile   the certificate clients must trust, when the farm made or was given one
- * @param keyFile    the chrony key file
- * @param created    what this start created, for the operator
+ * @param config the effective configuration
+ * @param varDir the state directory (absolute)
+ * @param certFile the certificate clients must trust, when the farm made or was given one
+ * @param keyFile the chrony key file
+ * @param created what this start created, for the operator
  */
 record FarmState(Config config, Path varDir, Path certFile, Path keyFile, List<Path> created) {
 
     static final String CERT_FILE = "cert.pem";
     static final String KEY_FILE = "key.pem";
     static final String SECRET_FILE = "farm.secret";
+
     /** chronyc's habit: the command key is key 1 unless {@code commandkey} names another. */
     static final long DEFAULT_COMMAND_KEY = ControlOptions.DEFAULT_COMMAND_KEY;
+
     static final String DEFAULTS = "ntsfarm up defaults";
 
     static FarmState prepare(Config user, Path workingDir, SecureRandom random)
@@ -61,7 +65,8 @@ record FarmState(Config config, Path varDir, Path certFile, Path keyFile, List<P
         boolean hasCert = user.has("ntsservercert");
         if (hasKey != hasCert) {
             Directive d = user.last(hasKey ? "ntsserverkey" : "ntsservercert").orElseThrow();
-            throw d.fail("expected ntsserverkey and ntsservercert together (a key and its certificate)");
+            throw d.fail(
+                    "expected ntsserverkey and ntsservercert together (a key and its certificate)");
         }
         if (hasCert) {
             cert = workingDir.resolve(single(user, "ntsservercert").orElseThrow()).toAbsolutePath();
@@ -70,8 +75,10 @@ record FarmState(Config config, Path varDir, Path certFile, Path keyFile, List<P
             Path key = varDir.resolve(KEY_FILE);
             if (!Files.exists(cert) || !Files.exists(key)) {
                 SelfSignedCertificate generated = SelfSignedCertificate.generate(random);
-                PrivateFile.write(key, generated.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
-                PrivateFiles.writePublic(cert, generated.certificatePem().getBytes(StandardCharsets.US_ASCII));
+                PrivateFile.write(
+                        key, generated.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
+                PrivateFiles.writePublic(
+                        cert, generated.certificatePem().getBytes(StandardCharsets.US_ASCII));
                 created.add(cert);
                 created.add(key);
             }
@@ -87,9 +94,10 @@ record FarmState(Config config, Path varDir, Path certFile, Path keyFile, List<P
             added.add(directive("farmsecret", secret.toString()));
         }
 
-        Path keys = user.has("keyfile")
-                ? workingDir.resolve(single(user, "keyfile").orElseThrow()).toAbsolutePath()
-                : varDir.resolve(ControlOptions.DEFAULT_KEY_FILE_NAME);
+        Path keys =
+                user.has("keyfile")
+                        ? workingDir.resolve(single(user, "keyfile").orElseThrow()).toAbsolutePath()
+                        : varDir.resolve(ControlOptions.DEFAULT_KEY_FILE_NAME);
         if (!user.has("keyfile")) {
             added.add(directive("keyfile", keys.toString()));
         }

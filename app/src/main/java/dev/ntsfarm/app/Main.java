@@ -21,15 +21,16 @@ public final class Main {
 
     /** Exit status for a command line that could not be understood, as the launcher uses. */
     static final int EXIT_USAGE = 2;
+
     /** The subcommands that run as services, in the foreground until SIGINT or SIGTERM. */
     static final List<String> SERVICES = List.of("up", "nts-ke", "ntp", "agent");
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         if (args.length > 0 && SERVICES.contains(args[0])) {
-            // from the first instant: a SIGHUP during start must not end a service (the JVM's default)
+            // from the first instant: a SIGHUP during start must not end a service (the JVM's
+            // default)
             Signals.onReload(Logging::reopen);
             switch (LogSettings.from(args[0], List.of(args).subList(1, args.length))) {
                 case LogSettings.Parsed.Mistake m -> {
@@ -38,9 +39,13 @@ public final class Main {
                 }
                 case LogSettings.Parsed.Ok ok -> {
                     try {
-                        Logging.configure(ok.settings().level(), ok.settings().file(), ok.settings().format());
+                        Logging.configure(
+                                ok.settings().level(),
+                                ok.settings().file(),
+                                ok.settings().format());
                     } catch (IOException e) {
-                        System.err.println("ntsfarm " + args[0] + ": cannot open the log: " + e.getMessage());
+                        System.err.println(
+                                "ntsfarm " + args[0] + ": cannot open the log: " + e.getMessage());
                         System.exit(1);
                     }
                     List<String> rest = new ArrayList<>(List.of(args[0]));
@@ -63,9 +68,19 @@ public final class Main {
             case "ctl" -> Ntsctl.run(rest, out, err);
             case "bench" -> BenchCommand.run(rest, out, err);
             case "agent" -> AgentCommand.run(rest, out, err, AgentServices.attachments());
-            case "up" -> ServiceCommand.run(Farm.Role.ALL_IN_ONE, List.of(rest), out, err, ServiceCommand::untilSignal);
-            case "nts-ke" -> ServiceCommand.run(Farm.Role.NTS_KE, List.of(rest), out, err, ServiceCommand::untilSignal);
-            case "ntp" -> ServiceCommand.run(Farm.Role.NTP, List.of(rest), out, err, ServiceCommand::untilSignal);
+            case "up" ->
+                    ServiceCommand.run(
+                            Farm.Role.ALL_IN_ONE,
+                            List.of(rest),
+                            out,
+                            err,
+                            ServiceCommand::untilSignal);
+            case "nts-ke" ->
+                    ServiceCommand.run(
+                            Farm.Role.NTS_KE, List.of(rest), out, err, ServiceCommand::untilSignal);
+            case "ntp" ->
+                    ServiceCommand.run(
+                            Farm.Role.NTP, List.of(rest), out, err, ServiceCommand::untilSignal);
             case "validate" -> ValidateCommand.run(List.of(rest), out, err);
             case "version" -> {
                 out.println("ntsfarm " + version() + " on Java " + Runtime.version());
@@ -99,7 +114,9 @@ public final class Main {
                 ControlOptions.fromConfig(config, ControlOptions.DEFAULT_AGENT_PORT);
                 MetricsOptions.fromConfig(config);
             }
-            default -> throw new IllegalArgumentException("not a service: " + subcommand + " (expected one of " + SERVICES + ")");
+            default ->
+                    throw new IllegalArgumentException(
+                            "not a service: " + subcommand + " (expected one of " + SERVICES + ")");
         }
         ServiceCommand.pidFile(config);
         LogSettings.check(config);
@@ -111,7 +128,8 @@ public final class Main {
     }
 
     static void usage(PrintStream to) {
-        to.print("""
+        to.print(
+                """
                 usage: ntsfarm COMMAND [ARGS...]
 
                 Commands:

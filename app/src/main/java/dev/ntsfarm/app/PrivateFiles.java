@@ -9,8 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 /** The certificate: written whole as {@link PrivateFile} writes, then readable by anyone. */
 final class PrivateFiles {
 
-    private PrivateFiles() {
-    }
+    private PrivateFiles() {}
 
     /** For files anyone may read (the certificate), written the same way. */
     static void writePublic(Path target, byte[] content) throws IOException {

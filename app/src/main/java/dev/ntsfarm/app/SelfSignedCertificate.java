@@ -29,16 +29,21 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The all-in-one farm's TLS identity: a P-256 key and a self-signed certificate for {@code localhost}
- * and {@code 127.0.0.1}, which clients trust by naming it ({@code ntstrustedcerts} in chronyd).
+ * The all-in-one farm's TLS identity: a P-256 key and a self-signed certificate for {@code
+ * localhost} and {@code 127.0.0.1}, which clients trust by naming it ({@code ntstrustedcerts} in
+ * chronyd).
  *
  * @param certificatePem the certificate, PEM
- * @param privateKeyPem  the key, PKCS#8 PEM (secret: write it 0600)
+ * @param privateKeyPem the key, PKCS#8 PEM (secret: write it 0600)
  */
 record SelfSignedCertificate(String certificatePem, String privateKeyPem) {
 
-    /** How long the certificate is valid; chronyd checks the dates unless told {@code nocerttimecheck}. */
+    /**
+     * How long the certificate is valid; chronyd checks the dates unless told {@code
+     * nocerttimecheck}.
+     */
     static final Duration VALIDITY = Duration.ofDays(3650);
+
     static final String SUBJECT = "CN=localhost,O=ntsfarm";
 
     static SelfSignedCertificate generate(SecureRandom random) throws GeneralSecurityException {
@@ -49,20 +54,38 @@ record SelfSignedCertificate(String certificatePem, String privateKeyPem) {
         X500Name name = new X500Name(SUBJECT);
         BigInteger serial = new BigInteger(64, random).setBit(63);
         try {
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial,
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), name, pair.getPublic());
+            JcaX509v3CertificateBuilder b =
+                    new JcaX509v3CertificateBuilder(
+                            name,
+                            serial,
+                            Date.from(now.minus(Duration.ofHours(1))),
+                            Date.from(now.plus(VALIDITY)),
+                            name,
+                            pair.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-            }));
-            X509CertificateHolder holder = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
+            b.addExtension(
+                    Extension.extendedKeyUsage,
+                    false,
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            b.addExtension(
+                    Extension.subjectAlternativeName,
+                    false,
+                    new GeneralNames(
+                            new GeneralName[] {
+                                new GeneralName(GeneralName.dNSName, "localhost"),
+                                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                            }));
+            X509CertificateHolder holder =
+                    b.build(
+                            new JcaContentSignerBuilder("SHA256withECDSA")
+                                    .build(pair.getPrivate()));
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(holder);
-            return new SelfSignedCertificate(pem(cert), pem(new JcaPKCS8Generator(pair.getPrivate(), null)));
+            return new SelfSignedCertificate(
+                    pem(cert), pem(new JcaPKCS8Generator(pair.getPrivate(), null)));
         } catch (OperatorCreationException | IOException e) {
-            throw new GeneralSecurityException("cannot make the self-signed certificate: " + e.getMessage(), e);
+            throw new GeneralSecurityException(
+                    "cannot make the self-signed certificate: " + e.getMessage(), e);
         }
     }
 

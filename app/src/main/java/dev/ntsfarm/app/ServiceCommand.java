@@ -20,10 +20,10 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code up}, {@code nts-ke} and {@code ntp}: read the configuration as chronyd does, start the role's
- * services, say what listens where, then run in the foreground until SIGINT or SIGTERM and stop
- * cleanly. A configuration mistake prints {@code FILE:LINE: ...} and exits 1; a service that cannot
- * start says which and why and exits 1; neither prints a stack trace.
+ * {@code up}, {@code nts-ke} and {@code ntp}: read the configuration as chronyd does, start the
+ * role's services, say what listens where, then run in the foreground until SIGINT or SIGTERM and
+ * stop cleanly. A configuration mistake prints {@code FILE:LINE: ...} and exits 1; a service that
+ * cannot start says which and why and exits 1; neither prints a stack trace.
  */
 final class ServiceCommand {
 
@@ -35,17 +35,28 @@ final class ServiceCommand {
         void run(Farm farm, String verification) throws Exception;
     }
 
-    private ServiceCommand() {
-    }
+    private ServiceCommand() {}
 
-    static int run(Farm.Role role, List<String> args, PrintStream out, PrintStream err, Foreground foreground) {
+    static int run(
+            Farm.Role role,
+            List<String> args,
+            PrintStream out,
+            PrintStream err,
+            Foreground foreground) {
         String name = name(role);
         if (args.contains("--help")) {
             out.print(help(role));
             return 0;
         }
-        if (role != Farm.Role.ALL_IN_ONE && !args.contains("-f") && args.stream().noneMatch(a -> !a.startsWith("-"))) {
-            err.println("ntsfarm " + name + ": expected -f FILE or directives (see 'ntsfarm " + name + " --help')");
+        if (role != Farm.Role.ALL_IN_ONE
+                && !args.contains("-f")
+                && args.stream().noneMatch(a -> !a.startsWith("-"))) {
+            err.println(
+                    "ntsfarm "
+                            + name
+                            + ": expected -f FILE or directives (see 'ntsfarm "
+                            + name
+                            + " --help')");
             return 1;
         }
         Config config;
@@ -64,9 +75,12 @@ final class ServiceCommand {
             }
             Optional<Path> pidPath = pidFile(config);
             try (PidFile pid = pidPath.isPresent() ? PidFile.write(pidPath.get()) : null;
-                 Farm farm = Farm.start(role, config)) {
-                String verification = state != null && farm.ntsKePort() > 0
-                        ? verificationCommand(farm.ntpPort(), farm.ntsKePort(), state.certFile()) : null;
+                    Farm farm = Farm.start(role, config)) {
+                String verification =
+                        state != null && farm.ntsKePort() > 0
+                                ? verificationCommand(
+                                        farm.ntpPort(), farm.ntsKePort(), state.certFile())
+                                : null;
                 out.print(banner(name, farm, state, verification));
                 out.flush();
                 foreground.run(farm, verification);
@@ -89,27 +103,45 @@ final class ServiceCommand {
     }
 
     /**
-     * Runs until SIGINT or SIGTERM (the farm is then stopped by the caller, draining its services in
-     * order, not by the JVM's exit). SIGHUP reloads and never stops: certificates, key file, logs.
+     * Runs until SIGINT or SIGTERM (the farm is then stopped by the caller, draining its services
+     * in order, not by the JVM's exit). SIGHUP reloads and never stops: certificates, key file,
+     * logs.
      */
     static void untilSignal(Farm farm, String verification) throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
         SdNotify systemd = SdNotify.fromEnvironment();
         String status = String.join("; ", farm.listening().stream().map(String::strip).toList());
         Signals.onStop(stop::countDown);
-        Signals.onReload(() -> {
-            systemd.reloading();
-            Logging.reopen();
-            farm.reload().onComplete(r -> {
-                if (r.succeeded()) {
-                    r.result().forEach(line -> LOG.log(line.contains("not reloaded") ? System.Logger.Level.WARNING
-                            : System.Logger.Level.INFO, "SIGHUP: " + line));
-                } else {
-                    LOG.log(System.Logger.Level.WARNING, "SIGHUP: reload failed: " + r.cause().getMessage());
-                }
-                systemd.ready(status);
-            });
-        });
+        Signals.onReload(
+                () -> {
+                    systemd.reloading();
+                    Logging.reopen();
+                    farm.reload()
+                            .onComplete(
+                                    r -> {
+                                        if (r.succeeded()) {
+                                            r.result()
+                                                    .forEach(
+                                                            line ->
+                                                                    LOG.log(
+                                                                            line.contains(
+                                                                                            "not reloaded")
+                                                                                    ? System.Logger
+                                                                                            .Level
+                                                                                            .WARNING
+                                                                                    : System.Logger
+                                                                                            .Level
+                                                                                            .INFO,
+                                                                            "SIGHUP: " + line));
+                                        } else {
+                                            LOG.log(
+                                                    System.Logger.Level.WARNING,
+                                                    "SIGHUP: reload failed: "
+                                                            + r.cause().getMessage());
+                                        }
+                                        systemd.ready(status);
+                                    });
+                });
         // every listener is bound by now: a Type=notify unit counts as started from here
         systemd.ready(status);
         stop.await();
@@ -143,26 +175,45 @@ final class ServiceCommand {
         if (state != null) {
             sb.append("state in ").append(state.varDir());
             if (!state.created().isEmpty()) {
-                sb.append(" (created now: ").append(String.join(", ",
-                        state.created().stream().map(p -> p.getFileName().toString()).toList())).append(')');
+                sb.append(" (created now: ")
+                        .append(
+                                String.join(
+                                        ", ",
+                                        state.created().stream()
+                                                .map(p -> p.getFileName().toString())
+                                                .toList()))
+                        .append(')');
             }
             sb.append('\n');
             sb.append("  certificate ").append(state.certFile()).append('\n');
-            sb.append("  key file    ").append(state.keyFile()).append(" (command key ")
-                    .append(state.config().last("commandkey").map(d -> d.args().getFirst()).orElse("1")).append(")\n");
+            sb.append("  key file    ")
+                    .append(state.keyFile())
+                    .append(" (command key ")
+                    .append(
+                            state.config()
+                                    .last("commandkey")
+                                    .map(d -> d.args().getFirst())
+                                    .orElse("1"))
+                    .append(")\n");
         }
         if (verification != null) {
-            sb.append("verify NTS with chronyd (it prints \"System clock wrong by\" and leaves the clock alone):\n  ")
-                    .append(verification).append('\n');
+            sb.append(
+                            "verify NTS with chronyd (it prints \"System clock wrong by\" and leaves the clock alone):\n  ")
+                    .append(verification)
+                    .append('\n');
         }
         if (farm.cmdPort() > 0) {
-            sb.append("server statistics:\n  ./ntsfarm ctl -p ").append(farm.cmdPort()).append(" serverstats\n");
+            sb.append("server statistics:\n  ./ntsfarm ctl -p ")
+                    .append(farm.cmdPort())
+                    .append(" serverstats\n");
             if (state != null && state.keyFile().equals(Ntsctl.UP_KEY_FILE.toAbsolutePath())) {
                 // ntsctl -a finds up's key file in the working directory
-                sb.append("operational commands, with the command key:\n  ./ntsfarm ctl -p ").append(farm.cmdPort())
+                sb.append("operational commands, with the command key:\n  ./ntsfarm ctl -p ")
+                        .append(farm.cmdPort())
                         .append(" -a rekey\n");
             } else if (state != null) {
-                sb.append("operational commands need the command key in ").append(state.keyFile())
+                sb.append("operational commands need the command key in ")
+                        .append(state.keyFile())
                         .append(" (ntsctl's authhash and password)\n");
             }
         }
@@ -170,15 +221,24 @@ final class ServiceCommand {
     }
 
     /**
-     * The chronyd command that checks the farm from this host. chronyd run as root reads
-     * {@code ntstrustedcerts} after dropping to its own user, so when that user could not reach the
+     * The chronyd command that checks the farm from this host. chronyd run as root reads {@code
+     * ntstrustedcerts} after dropping to its own user, so when that user could not reach the
      * certificate the command keeps root ({@code -u root}).
      */
     static String verificationCommand(int ntpPort, int ntsKePort, Path cert) {
-        boolean keepRoot = "root".equals(System.getProperty("user.name")) && !readableByOthers(cert);
-        return "chronyd -Q -t 10" + (keepRoot ? " -u root" : "")
-                + " " + shellQuote("server 127.0.0.1 port " + ntpPort + " ntsport " + ntsKePort + " iburst nts maxsamples 1")
-                + " " + shellQuote("ntstrustedcerts " + cert.toAbsolutePath());
+        boolean keepRoot =
+                "root".equals(System.getProperty("user.name")) && !readableByOthers(cert);
+        return "chronyd -Q -t 10"
+                + (keepRoot ? " -u root" : "")
+                + " "
+                + shellQuote(
+                        "server 127.0.0.1 port "
+                                + ntpPort
+                                + " ntsport "
+                                + ntsKePort
+                                + " iburst nts maxsamples 1")
+                + " "
+                + shellQuote("ntstrustedcerts " + cert.toAbsolutePath());
     }
 
     private static boolean readableByOthers(Path file) {
@@ -205,7 +265,8 @@ final class ServiceCommand {
 
     static String help(Farm.Role role) {
         return switch (role) {
-            case ALL_IN_ONE -> """
+            case ALL_IN_ONE ->
+                    """
                     usage: ntsfarm up [-f FILE] [DIRECTIVE ...]
 
                     The all-in-one farm in the foreground: an embedded Hazelcast member, the NTS-KE
@@ -229,7 +290,8 @@ final class ServiceCommand {
 
                     Example: ntsfarm up 'port 11123' 'ntsport 14460' 'cmdport 19323'
                     """;
-            case NTS_KE -> """
+            case NTS_KE ->
+                    """
                     usage: ntsfarm nts-ke -f FILE | DIRECTIVE ...
 
                     The NTS-KE service of a farm of separate processes, a member of its Hazelcast
@@ -239,7 +301,8 @@ final class ServiceCommand {
                     when cmdport is given (bindcmdaddress, cmdallow, cmddeny, keyfile, commandkey; without
                     keyfile the command key is made in ntsfarm.keys of ntsdumpdir).
                     """;
-            case NTP -> """
+            case NTP ->
+                    """
                     usage: ntsfarm ntp -f FILE | DIRECTIVE ...
 
                     An NTP/NTS responder of a farm of separate processes, a Hazelcast client of its

@@ -5,13 +5,12 @@ import sun.misc.Signal;
 
 /**
  * The signals a service answers, as chronyd's: SIGINT and SIGTERM stop it cleanly, SIGHUP reloads
- * what can be reloaded and never stops it. Handlers run on the JVM's signal thread and only hand the
- * work over.
+ * what can be reloaded and never stops it. Handlers run on the JVM's signal thread and only hand
+ * the work over.
  */
 final class Signals {
 
-    private Signals() {
-    }
+    private Signals() {}
 
     /** {@code action} on SIGINT or SIGTERM. */
     static void onStop(Runnable action) {

@@ -29,13 +29,13 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code ntsfarm validate [-f FILE] [DIRECTIVE ...]}: reads a configuration as every service would and
- * starts nothing (chronyd -p's spirit). Every directive is checked by the one typed reader that the
- * services use, each line on its own so that every faulty line is reported, then the whole for what
- * spans lines (key and certificate pairs); the files it names are read as at start (key file,
+ * {@code ntsfarm validate [-f FILE] [DIRECTIVE ...]}: reads a configuration as every service would
+ * and starts nothing (chronyd -p's spirit). Every directive is checked by the one typed reader that
+ * the services use, each line on its own so that every faulty line is reported, then the whole for
+ * what spans lines (key and certificate pairs); the files it names are read as at start (key file,
  * certificate pairs, farm secret). A key file or farm secret that does not exist yet is no mistake:
- * the services make them at first start. Exit 0 when all is well, else 1 with one {@code FILE:LINE: ...}
- * line a mistake.
+ * the services make them at first start. Exit 0 when all is well, else 1 with one {@code FILE:LINE:
+ * ...} line a mistake.
  */
 final class ValidateCommand {
 
@@ -45,19 +45,28 @@ final class ValidateCommand {
         void read(Config c) throws ConfigException;
     }
 
-    private static final List<Reader> READERS = List.of(
-            ClusterOptions::fromConfig, FarmKeyOptions::fromConfig, NtpOptions::fromConfig, NtsKeOptions::fromConfig,
-            c -> ControlOptions.fromConfig(c, ControlOptions.DEFAULT_FARM_PORT), MetricsOptions::fromConfig, AgentConfig::from, ServiceCommand::pidFile, LogSettings::check);
+    private static final List<Reader> READERS =
+            List.of(
+                    ClusterOptions::fromConfig,
+                    FarmKeyOptions::fromConfig,
+                    NtpOptions::fromConfig,
+                    NtsKeOptions::fromConfig,
+                    c -> ControlOptions.fromConfig(c, ControlOptions.DEFAULT_FARM_PORT),
+                    MetricsOptions::fromConfig,
+                    AgentConfig::from,
+                    ServiceCommand::pidFile,
+                    LogSettings::check);
 
     /** Directives whose meaning spans lines: checked with the whole configuration only. */
     private static final Set<String> PAIRED = Set.of("ntsserverkey", "ntsservercert");
 
-    private ValidateCommand() {
-    }
+    private ValidateCommand() {}
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
         if (args.contains("--help") || args.isEmpty()) {
-            (args.isEmpty() ? err : out).print("""
+            (args.isEmpty() ? err : out)
+                    .print(
+                            """
                     usage: ntsfarm validate -f FILE | DIRECTIVE ...
 
                     Checks a configuration as up, nts-ke, ntp and agent read it, without starting anything:
@@ -93,11 +102,15 @@ final class ValidateCommand {
         return problems(config, true);
     }
 
-    /** As {@link #problems(Config)}; without {@code readFiles}, the files named are left unread (a template). */
+    /**
+     * As {@link #problems(Config)}; without {@code readFiles}, the files named are left unread (a
+     * template).
+     */
     static List<String> problems(Config config, boolean readFiles) {
         Set<String> found = new LinkedHashSet<>();
         // the key file is read here, whole, when it exists: a service makes a missing one at start
-        List<Directive> others = config.directives().stream().filter(d -> !d.name().equals("keyfile")).toList();
+        List<Directive> others =
+                config.directives().stream().filter(d -> !d.name().equals("keyfile")).toList();
         for (Directive d : others) {
             if (PAIRED.contains(d.name())) {
                 continue;
@@ -126,8 +139,11 @@ final class ValidateCommand {
         } catch (RuntimeException e) {
             // a reader that trips over a line still names it
             Directive d = c.directives().isEmpty() ? null : c.directives().getFirst();
-            found.add(d != null ? d.error("cannot be read (" + e.getClass().getSimpleName() + ")").toString()
-                    : e.toString());
+            found.add(
+                    d != null
+                            ? d.error("cannot be read (" + e.getClass().getSimpleName() + ")")
+                                    .toString()
+                            : e.toString());
         }
     }
 
@@ -143,13 +159,21 @@ final class ValidateCommand {
             return;
         }
         try {
-            switch (KeyFile.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8))) {
-                case KeyFileResult.Parsed p -> { }
-                case KeyFileResult.Invalid inv -> inv.errors().forEach(e -> found.add(e.toString()));
+            switch (KeyFile.parse(
+                    file.toString(), Files.readString(file, StandardCharsets.UTF_8))) {
+                case KeyFileResult.Parsed p -> {}
+                case KeyFileResult.Invalid inv ->
+                        inv.errors().forEach(e -> found.add(e.toString()));
             }
         } catch (IOException e) {
-            found.add(d.error("expected a readable key file, could not read " + file + " ("
-                    + e.getClass().getSimpleName() + ")").toString());
+            found.add(
+                    d.error(
+                                    "expected a readable key file, could not read "
+                                            + file
+                                            + " ("
+                                            + e.getClass().getSimpleName()
+                                            + ")")
+                            .toString());
         }
     }
 
@@ -161,15 +185,20 @@ final class ValidateCommand {
             Vertx vertx = Vertx.vertx();
             try {
                 for (int i = 0; i < keys.size(); i++) {
-                    NtsKeOptions.KeyCertPair pair = new NtsKeOptions.KeyCertPair(Path.of(keys.get(i).args().getFirst()),
-                            Path.of(certs.get(i).args().getFirst()));
+                    NtsKeOptions.KeyCertPair pair =
+                            new NtsKeOptions.KeyCertPair(
+                                    Path.of(keys.get(i).args().getFirst()),
+                                    Path.of(certs.get(i).args().getFirst()));
                     Optional<String> problem = NtsKeServer.checkPair(vertx, pair);
                     if (problem.isPresent()) {
                         found.add(certs.get(i).error(problem.get()).toString());
                     }
                 }
             } finally {
-                vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS);
+                vertx.close()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .orTimeout(10, TimeUnit.SECONDS);
             }
         }
         Optional<Directive> secret = config.last("farmsecret");

@@ -9,8 +9,8 @@ import dev.ntsfarm.agent.AgentDaemon;
 import dev.ntsfarm.app.control.AgentEndpoint;
 import dev.ntsfarm.core.aead.AeadAlgorithm;
 import dev.ntsfarm.core.config.Config;
-import dev.ntsfarm.core.cookie.CookieCodec;
 import dev.ntsfarm.core.config.ConfigResult;
+import dev.ntsfarm.core.cookie.CookieCodec;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.testsupport.Await;
 import java.io.ByteArrayOutputStream;
@@ -30,25 +30,32 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The clock agent against the all-in-one farm, driven through the jar's own commands: {@code agent -Q}
- * prints chronyd's line, and the agent daemon ({@code -x}) reaches Reach 377 with NTS keys that
+ * The clock agent against the all-in-one farm, driven through the jar's own commands: {@code agent
+ * -Q} prints chronyd's line, and the agent daemon ({@code -x}) reaches Reach 377 with NTS keys that
  * {@code ctl -N authdata} and {@code ctl sources} show as chronyc would.
  */
 @Timeout(120)
 class AgentAgainstFarmTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     private Farm farm;
     private Path cert;
     private AgentDaemon daemon;
 
     @BeforeEach
     void startFarm() throws Exception {
-        Config config = ((ConfigResult.Parsed) Config.fromArgs(List.of(
-                "port 0", "ntsport 0", "cmdport 0", "allow 127.0.0.1",
-                "cluster name agent-" + ProcessHandle.current().pid(),
-                "ntsdumpdir " + dir.resolve("var")))).config();
+        Config config =
+                ((ConfigResult.Parsed)
+                                Config.fromArgs(
+                                        List.of(
+                                                "port 0",
+                                                "ntsport 0",
+                                                "cmdport 0",
+                                                "allow 127.0.0.1",
+                                                "cluster name agent-"
+                                                        + ProcessHandle.current().pid(),
+                                                "ntsdumpdir " + dir.resolve("var"))))
+                        .config();
         FarmState state = FarmState.prepare(config, dir, new SecureRandom());
         farm = Farm.start(Farm.Role.ALL_IN_ONE, state.config());
         cert = dir.resolve("var").resolve(FarmState.CERT_FILE);
@@ -64,27 +71,49 @@ class AgentAgainstFarmTest {
         }
     }
 
-    private record Run(int status, String out, String err) { }
+    private record Run(int status, String out, String err) {}
 
     private static Run main(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        int status =
+                Main.run(
+                        args,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(
+                status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     private String server(String options) {
-        return "server 127.0.0.1 port " + farm.ntpPort() + " ntsport " + farm.ntsKePort() + " " + options;
+        return "server 127.0.0.1 port "
+                + farm.ntpPort()
+                + " ntsport "
+                + farm.ntsKePort()
+                + " "
+                + options;
     }
 
     @Test
     void oneShotPrintsSystemClockWrongBy() {
-        Run r = main("agent", "-Q", "-t", "15", server("iburst nts maxsamples 1"), "ntstrustedcerts " + cert);
+        Run r =
+                main(
+                        "agent",
+                        "-Q",
+                        "-t",
+                        "15",
+                        server("iburst nts maxsamples 1"),
+                        "ntstrustedcerts " + cert);
         assertEquals(0, r.status(), r.err());
         // chronyd -Q prints this line on standard error; so does the agent
-        assertTrue(r.err().matches("(?s).*System clock wrong by -?\\d+\\.\\d{6} seconds \\(ignored\\).*"), r.err());
-        assertTrue(farm.stats().get(ServerCounter.AUTHENTICATED_NTP_PACKETS) > 0, farm.stats().toString());
+        assertTrue(
+                r.err()
+                        .matches(
+                                "(?s).*System clock wrong by -?\\d+\\.\\d{6} seconds \\(ignored\\).*"),
+                r.err());
+        assertTrue(
+                farm.stats().get(ServerCounter.AUTHENTICATED_NTP_PACKETS) > 0,
+                farm.stats().toString());
     }
 
     @Test
@@ -93,36 +122,55 @@ class AgentAgainstFarmTest {
         try (ServerSocket s = new ServerSocket(0)) {
             cmdPort = s.getLocalPort();
         }
-        Config config = ((ConfigResult.Parsed) Config.fromArgs(List.of(
-                server("nts iburst minpoll -2 maxpoll -2"), "ntstrustedcerts " + cert,
-                "cmdport " + cmdPort, "bindcmdaddress 127.0.0.1", "ntsdumpdir " + dir.resolve("agent")))).config();
+        Config config =
+                ((ConfigResult.Parsed)
+                                Config.fromArgs(
+                                        List.of(
+                                                server("nts iburst minpoll -2 maxpoll -2"),
+                                                "ntstrustedcerts " + cert,
+                                                "cmdport " + cmdPort,
+                                                "bindcmdaddress 127.0.0.1",
+                                                "ntsdumpdir " + dir.resolve("agent"))))
+                        .config();
         List<String> log = new ArrayList<>();
-        java.util.function.Consumer<String> logger = line -> {
-            synchronized (log) {
-                log.add(line);
-            }
-        };
+        java.util.function.Consumer<String> logger =
+                line -> {
+                    synchronized (log) {
+                        log.add(line);
+                    }
+                };
         AgentEndpoint endpoint = AgentEndpoint.from(config, logger);
         daemon = new AgentDaemon(AgentConfig.from(config), true, logger, endpoint);
         daemon.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         String port = Integer.toString(endpoint.port());
 
-        String sources = Await.until(Duration.ofSeconds(60), Duration.ofMillis(250),
-                () -> main("ctl", "-p", port, "sources").out(), s -> s.matches("(?s).*\\^\\S 127\\.0\\.0\\.1 +1 +-2 +377 .*"));
-        assertTrue(sources.matches("(?s).*\\^\\* 127\\.0\\.0\\.1 +1 +-2 +377 .*"), sources + "\n" + log);
+        String sources =
+                Await.until(
+                        Duration.ofSeconds(60),
+                        Duration.ofMillis(250),
+                        () -> main("ctl", "-p", port, "sources").out(),
+                        s -> s.matches("(?s).*\\^\\S 127\\.0\\.0\\.1 +1 +-2 +377 .*"));
+        assertTrue(
+                sources.matches("(?s).*\\^\\* 127\\.0\\.0\\.1 +1 +-2 +377 .*"),
+                sources + "\n" + log);
 
         Run auth = main("ctl", "-p", port, "-N", "authdata");
         assertEquals(0, auth.status(), auth.err());
-        String row = auth.out().lines().filter(l -> l.startsWith("127.0.0.1")).findFirst().orElseThrow();
+        String row =
+                auth.out().lines().filter(l -> l.startsWith("127.0.0.1")).findFirst().orElseThrow();
         String[] cols = row.trim().split(" +"); // Name Mode KeyID Type KLen Last Atmp NAK Cook CLen
         assertEquals("NTS", cols[1], auth.out());
         assertNotEquals("0", cols[2], "KeyID: " + auth.out());
-        // both sides prefer AES-128-GCM-SIV (chrony's "30 15"); the key length and cookie follow the AEAD
+        // both sides prefer AES-128-GCM-SIV (chrony's "30 15"); the key length and cookie follow
+        // the AEAD
         AeadAlgorithm aead = AeadAlgorithm.fromId(Integer.parseInt(cols[3]));
         assertEquals(AeadAlgorithm.AES_128_GCM_SIV, aead, "Type: " + auth.out());
         assertEquals(Integer.toString(8 * aead.keyLength()), cols[4], "KLen: " + auth.out());
-        assertEquals(Integer.toString(CookieCodec.cookieLength(aead)), cols[9], "CLen: " + auth.out());
-        assertTrue(farm.stats().get(ServerCounter.NTS_KE_CONNECTIONS_ACCEPTED) >= 1, farm.stats().toString());
+        assertEquals(
+                Integer.toString(CookieCodec.cookieLength(aead)), cols[9], "CLen: " + auth.out());
+        assertTrue(
+                farm.stats().get(ServerCounter.NTS_KE_CONNECTIONS_ACCEPTED) >= 1,
+                farm.stats().toString());
     }
 
     @Test

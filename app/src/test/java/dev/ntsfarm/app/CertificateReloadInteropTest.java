@@ -34,16 +34,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A renewed certificate without a restart, as an operator does it: new files on disk, then SIGHUP to
- * the running {@code ntsfarm up}. The same process presents the new certificate to the next NTS-KE
- * client, chronyd trusting only the new one gets NTS time, a broken replacement leaves the new one
- * serving, no SIGHUP stops the process, and SIGTERM stops it cleanly.
+ * A renewed certificate without a restart, as an operator does it: new files on disk, then SIGHUP
+ * to the running {@code ntsfarm up}. The same process presents the new certificate to the next
+ * NTS-KE client, chronyd trusting only the new one gets NTS time, a broken replacement leaves the
+ * new one serving, no SIGHUP stops the process, and SIGTERM stops it cleanly.
  */
 @Timeout(240)
 class CertificateReloadInteropTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     private Chronyd chronyd;
     private FarmProcess farm;
 
@@ -66,8 +65,12 @@ class CertificateReloadInteropTest {
     }
 
     private static String awaitLog(Path log, String text, int occurrences) throws Exception {
-        String out = Await.until(Duration.ofSeconds(90), Duration.ofMillis(200), () -> Files.readString(log),
-                t -> count(t, text) >= occurrences || t.contains("cannot start"));
+        String out =
+                Await.until(
+                        Duration.ofSeconds(90),
+                        Duration.ofMillis(200),
+                        () -> Files.readString(log),
+                        t -> count(t, text) >= occurrences || t.contains("cannot start"));
         assertTrue(count(out, text) >= occurrences, "'" + text + "' in\n" + out);
         return out;
     }
@@ -84,24 +87,31 @@ class CertificateReloadInteropTest {
         p.signal(signal);
     }
 
-    /** The certificate the NTS-KE port presents to a client that offers ntske/1 and trusts anything. */
+    /**
+     * The certificate the NTS-KE port presents to a client that offers ntske/1 and trusts anything.
+     */
     private static X509Certificate presented(int port) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
+        ctx.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        @Override
+                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                // this test compares what it is shown; chronyd below does the real verification
-            }
+                        @Override
+                        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                            // this test compares what it is shown; chronyd below does the real
+                            // verification
+                        }
 
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+                        @Override
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                null);
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
             // generous: a loaded 2-core machine can take seconds over a first handshake
             s.connect(new InetSocketAddress("127.0.0.1", port), 20_000);
@@ -116,8 +126,11 @@ class CertificateReloadInteropTest {
     }
 
     private static byte[] der(SelfSignedCertificate c) throws Exception {
-        return CertificateFactory.getInstance("X.509").generateCertificate(
-                new ByteArrayInputStream(c.certificatePem().getBytes(StandardCharsets.US_ASCII))).getEncoded();
+        return CertificateFactory.getInstance("X.509")
+                .generateCertificate(
+                        new ByteArrayInputStream(
+                                c.certificatePem().getBytes(StandardCharsets.US_ASCII)))
+                .getEncoded();
     }
 
     private static void install(SelfSignedCertificate c, Path key, Path cert) throws Exception {
@@ -130,7 +143,13 @@ class CertificateReloadInteropTest {
     }
 
     private String chronydWith(int ntpPort, int kePort, Path trusted) throws Exception {
-        return chronyd.measureOnce(10, "server 127.0.0.1 port " + ntpPort + " ntsport " + kePort + " iburst nts maxsamples 1",
+        return chronyd.measureOnce(
+                10,
+                "server 127.0.0.1 port "
+                        + ntpPort
+                        + " ntsport "
+                        + kePort
+                        + " iburst nts maxsamples 1",
                 "ntstrustedcerts " + trusted);
     }
 
@@ -147,14 +166,23 @@ class CertificateReloadInteropTest {
 
         int ntpPort = Ports.freeUdpAndTcp();
         int kePort = Ports.freeTcp();
-        farm = startUp("port " + ntpPort, "ntsport " + kePort, "cmdport 0", "metricsport 0",
-                "ntsserverkey " + key, "ntsservercert " + cert, "ntsdumpdir " + dir.resolve("var"),
-                "cluster name reload-" + ProcessHandle.current().pid());
+        farm =
+                startUp(
+                        "port " + ntpPort,
+                        "ntsport " + kePort,
+                        "cmdport 0",
+                        "metricsport 0",
+                        "ntsserverkey " + key,
+                        "ntsservercert " + cert,
+                        "ntsdumpdir " + dir.resolve("var"),
+                        "cluster name reload-" + ProcessHandle.current().pid());
         Path log = farm.logFile();
         awaitLog(log, ": running", 1);
 
         assertArrayEquals(der(old), presented(kePort).getEncoded());
-        assertTrue(chronydWith(ntpPort, kePort, oldCert).contains("System clock wrong by"), Files.readString(log));
+        assertTrue(
+                chronydWith(ntpPort, kePort, oldCert).contains("System clock wrong by"),
+                Files.readString(log));
 
         install(renewed, key, cert);
         signal(farm, "HUP");
@@ -172,8 +200,13 @@ class CertificateReloadInteropTest {
         assertTrue(text.contains("ntsservercert " + cert), text);
         assertTrue(farm.isAlive(), "a broken certificate never stops a service");
         assertArrayEquals(der(renewed), presented(kePort).getEncoded());
-        assertTrue(chronydWith(ntpPort, kePort, newCert).contains("System clock wrong by"), Files.readString(log));
-        assertFalse(Files.readString(log).contains(renewed.privateKeyPem().lines().skip(1).findFirst().orElseThrow()),
+        assertTrue(
+                chronydWith(ntpPort, kePort, newCert).contains("System clock wrong by"),
+                Files.readString(log));
+        assertFalse(
+                Files.readString(log)
+                        .contains(
+                                renewed.privateKeyPem().lines().skip(1).findFirst().orElseThrow()),
                 "no key in the log");
 
         signal(farm, "TERM");

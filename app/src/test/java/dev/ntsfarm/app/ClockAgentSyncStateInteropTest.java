@@ -34,10 +34,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The farm's answers carry the host clock agent's state: chronyd ({@code local stratum 1}) serves NTS,
- * the agent daemon ({@code -x}) synchronises from it and so is at stratum 2 with reference id
+ * The farm's answers carry the host clock agent's state: chronyd ({@code local stratum 1}) serves
+ * NTS, the agent daemon ({@code -x}) synchronises from it and so is at stratum 2 with reference id
  * 7F000001, and the all-in-one farm told {@code clockagent 127.0.0.1:PORT} answers a plain mode-3
- * request with that stratum and reference id; when the agent goes away, with {@code local stratum 1}.
+ * request with that stratum and reference id; when the agent goes away, with {@code local stratum
+ * 1}.
  */
 @Timeout(150)
 class ClockAgentSyncStateInteropTest {
@@ -45,8 +46,7 @@ class ClockAgentSyncStateInteropTest {
     static final int REFID_127_0_0_1 = 0x7F00_0001;
     static final int REFID_LOCAL = 0x7F7F_0101;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     private Chronyd chronyd;
     private AgentDaemon agent;
     private Farm farm;
@@ -70,10 +70,19 @@ class ClockAgentSyncStateInteropTest {
         chronyd = Chronyd.in(dir).startServer();
         int agentPort = Ports.freeTcp();
 
-        Config config = ((ConfigResult.Parsed) Config.fromArgs(List.of(
-                "port 0", "ntsport 0", "cmdport 0", "allow 127.0.0.1",
-                "cluster name syncstate-" + ProcessHandle.current().pid(),
-                "ntsdumpdir " + dir.resolve("var"), "clockagent 127.0.0.1:" + agentPort))).config();
+        Config config =
+                ((ConfigResult.Parsed)
+                                Config.fromArgs(
+                                        List.of(
+                                                "port 0",
+                                                "ntsport 0",
+                                                "cmdport 0",
+                                                "allow 127.0.0.1",
+                                                "cluster name syncstate-"
+                                                        + ProcessHandle.current().pid(),
+                                                "ntsdumpdir " + dir.resolve("var"),
+                                                "clockagent 127.0.0.1:" + agentPort)))
+                        .config();
         FarmState state = FarmState.prepare(config, dir, new SecureRandom());
         farm = Farm.start(Farm.Role.ALL_IN_ONE, state.config());
 
@@ -83,39 +92,71 @@ class ClockAgentSyncStateInteropTest {
         assertEquals(REFID_LOCAL, refid(before));
         assertFalse(farm.clockAgentInUse());
 
-        Config agentConfig = ((ConfigResult.Parsed) Config.fromArgs(List.of(
-                "server 127.0.0.1 port " + chronyd.ntpPort() + " ntsport " + chronyd.ntsPort()
-                        + " nts iburst minpoll -2 maxpoll -2",
-                "ntstrustedcerts " + chronyd.certificate().cert(), "ntsdumpdir " + dir.resolve("agent-nts"),
-                "cmdport " + agentPort, "bindcmdaddress 127.0.0.1"))).config();
-        java.util.function.Consumer<String> agentLogger = line -> {
-            synchronized (agentLog) {
-                agentLog.add(line);
-            }
-        };
-        agent = new AgentDaemon(AgentConfig.from(agentConfig), true, agentLogger,
-                AgentEndpoint.from(agentConfig, agentLogger));
+        Config agentConfig =
+                ((ConfigResult.Parsed)
+                                Config.fromArgs(
+                                        List.of(
+                                                "server 127.0.0.1 port "
+                                                        + chronyd.ntpPort()
+                                                        + " ntsport "
+                                                        + chronyd.ntsPort()
+                                                        + " nts iburst minpoll -2 maxpoll -2",
+                                                "ntstrustedcerts " + chronyd.certificate().cert(),
+                                                "ntsdumpdir " + dir.resolve("agent-nts"),
+                                                "cmdport " + agentPort,
+                                                "bindcmdaddress 127.0.0.1")))
+                        .config();
+        java.util.function.Consumer<String> agentLogger =
+                line -> {
+                    synchronized (agentLog) {
+                        agentLog.add(line);
+                    }
+                };
+        agent =
+                new AgentDaemon(
+                        AgentConfig.from(agentConfig),
+                        true,
+                        agentLogger,
+                        AgentEndpoint.from(agentConfig, agentLogger));
         agent.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
 
         // chronyd stratum 1 -> the agent (and so this host's clock) stratum 2 -> the farm serves 2
-        byte[] synced = Await.until(Duration.ofSeconds(60), Duration.ofMillis(250),
-                () -> ask(farm.ntpPort()), r -> refid(r) == REFID_127_0_0_1);
-        assertEquals(REFID_127_0_0_1, refid(synced), () -> "never served the agent's state; agent log: " + log());
+        byte[] synced =
+                Await.until(
+                        Duration.ofSeconds(60),
+                        Duration.ofMillis(250),
+                        () -> ask(farm.ntpPort()),
+                        r -> refid(r) == REFID_127_0_0_1);
+        assertEquals(
+                REFID_127_0_0_1,
+                refid(synced),
+                () -> "never served the agent's state; agent log: " + log());
         assertEquals(2, stratum(synced), "the agent's stratum: chronyd's plus one");
         assertEquals(0, leap(synced), "no leap warning, synchronised");
         assertTrue(farm.clockAgentInUse());
-        // the agent's root dispersion, grown since its last update; on loopback with kernel timestamps
+        // the agent's root dispersion, grown since its last update; on loopback with kernel
+        // timestamps
         // it is a few microseconds, below the 15 us step of the packet's field
         double served = rootDispersionSeconds(synced);
         double atUpdate = agent.agent().trackingAtUpdate().rootDispersion();
-        assertTrue(served >= 0 && Math.abs(served - atUpdate) < 1e-3,
-                () -> "served root dispersion " + served + " s, the agent's " + atUpdate + " s at its last update");
+        assertTrue(
+                served >= 0 && Math.abs(served - atUpdate) < 1e-3,
+                () ->
+                        "served root dispersion "
+                                + served
+                                + " s, the agent's "
+                                + atUpdate
+                                + " s at its last update");
 
         // the agent goes away: after the grace, the farm's local stratum 1 again
         agent.stop();
         agent = null;
-        byte[] lost = Await.until(Duration.ofSeconds(30), Duration.ofMillis(250),
-                () -> ask(farm.ntpPort()), r -> refid(r) == REFID_LOCAL);
+        byte[] lost =
+                Await.until(
+                        Duration.ofSeconds(30),
+                        Duration.ofMillis(250),
+                        () -> ask(farm.ntpPort()),
+                        r -> refid(r) == REFID_LOCAL);
         assertEquals(REFID_LOCAL, refid(lost));
         assertEquals(1, stratum(lost));
         assertFalse(farm.clockAgentInUse());
@@ -132,10 +173,14 @@ class ClockAgentSyncStateInteropTest {
         byte[] request = new byte[NtpHeader.LENGTH];
         request[0] = (byte) 0x23; // LI 0, VN 4, mode 3
         // a random transmit timestamp, echoed as the origin
-        ByteBuffer.wrap(request, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP, 8).putLong(new SecureRandom().nextLong());
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        ByteBuffer.wrap(request, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP, 8)
+                .putLong(new SecureRandom().nextLong());
+        try (DatagramSocket s =
+                new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             s.setSoTimeout(2000);
-            s.send(new DatagramPacket(request, request.length, InetAddress.getLoopbackAddress(), port));
+            s.send(
+                    new DatagramPacket(
+                            request, request.length, InetAddress.getLoopbackAddress(), port));
             DatagramPacket p = new DatagramPacket(new byte[1024], 1024);
             try {
                 s.receive(p);
@@ -145,7 +190,8 @@ class ClockAgentSyncStateInteropTest {
             byte[] reply = Arrays.copyOf(p.getData(), p.getLength());
             assertNotNull(reply);
             assertEquals(4, reply[0] & 7, "mode 4");
-            assertEquals(NtpHeader.transmitTimestamp(request, 0), NtpHeader.originTimestamp(reply, 0));
+            assertEquals(
+                    NtpHeader.transmitTimestamp(request, 0), NtpHeader.originTimestamp(reply, 0));
             return reply;
         }
     }
@@ -163,6 +209,7 @@ class ClockAgentSyncStateInteropTest {
     }
 
     static double rootDispersionSeconds(byte[] r) {
-        return Integer.toUnsignedLong(ByteBuffer.wrap(r).getInt(NtpHeader.OFFSET_ROOT_DISPERSION)) / 65536.0;
+        return Integer.toUnsignedLong(ByteBuffer.wrap(r).getInt(NtpHeader.OFFSET_ROOT_DISPERSION))
+                / 65536.0;
     }
 }

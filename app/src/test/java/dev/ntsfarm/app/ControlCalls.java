@@ -56,57 +56,96 @@ final class ControlCalls implements AutoCloseable {
     static Ctl ntsctl(String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Ntsctl.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Ctl(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        int status =
+                Ntsctl.run(
+                        args,
+                        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Ctl(
+                status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     /** How a raw call ended. */
-    record Status(GrpcStatus status, String message) {
-    }
+    record Status(GrpcStatus status, String message) {}
 
     /**
-     * {@code service/method} with {@code request} to 127.0.0.1:{@code port} from {@code localAddress},
-     * {@code headers} added.
+     * {@code service/method} with {@code request} to 127.0.0.1:{@code port} from {@code
+     * localAddress}, {@code headers} added.
      */
-    <R extends Message> Status call(String localAddress, int port, ServiceName service, String method,
-                                    Message request, R replyPrototype, Map<String, String> headers) throws Exception {
-        GrpcClient client = GrpcClient.client(vertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false).setLocalAddress(localAddress));
+    <R extends Message> Status call(
+            String localAddress,
+            int port,
+            ServiceName service,
+            String method,
+            Message request,
+            R replyPrototype,
+            Map<String, String> headers)
+            throws Exception {
+        GrpcClient client =
+                GrpcClient.client(
+                        vertx,
+                        new HttpClientOptions()
+                                .setProtocolVersion(HttpVersion.HTTP_2)
+                                .setHttp2ClearTextUpgrade(false)
+                                .setLocalAddress(localAddress));
         try {
-            ServiceMethod<R, Message> m = ServiceMethod.client(service, method, GrpcMessageEncoder.encoder(),
-                    GrpcMessageDecoder.decoder(replyPrototype));
-            GrpcClientResponse<Message, R> response = client.request(SocketAddress.inetSocketAddress(port, "127.0.0.1"), m)
-                    .compose(req -> {
-                        headers.forEach(req.headers()::set);
-                        return req.send(request);
-                    }).compose(resp -> resp.end().transform(ar -> Future.succeededFuture(resp)))
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            ServiceMethod<R, Message> m =
+                    ServiceMethod.client(
+                            service,
+                            method,
+                            GrpcMessageEncoder.encoder(),
+                            GrpcMessageDecoder.decoder(replyPrototype));
+            GrpcClientResponse<Message, R> response =
+                    client.request(SocketAddress.inetSocketAddress(port, "127.0.0.1"), m)
+                            .compose(
+                                    req -> {
+                                        headers.forEach(req.headers()::set);
+                                        return req.send(request);
+                                    })
+                            .compose(
+                                    resp ->
+                                            resp.end()
+                                                    .transform(ar -> Future.succeededFuture(resp)))
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .get(10, TimeUnit.SECONDS);
             return new Status(response.status(), response.statusMessage());
         } finally {
             client.close();
         }
     }
 
-    /** The headers that authenticate one call of {@code service/method} with {@code request}, made at {@code millis}. */
-    static Map<String, String> authenticator(SymmetricKey key, ServiceName service, String method, Message request,
-                                             long millis) {
-        return CommandAuthenticator.headers(key, true, service.fullyQualifiedName() + "/" + method,
-                request.toByteArray(), millis, new SecureRandom());
+    /**
+     * The headers that authenticate one call of {@code service/method} with {@code request}, made
+     * at {@code millis}.
+     */
+    static Map<String, String> authenticator(
+            SymmetricKey key, ServiceName service, String method, Message request, long millis) {
+        return CommandAuthenticator.headers(
+                key,
+                true,
+                service.fullyQualifiedName() + "/" + method,
+                request.toByteArray(),
+                millis,
+                new SecureRandom());
     }
 
     static final Path PYTHON = Path.of("/usr/bin/python3");
 
     /**
      * A generic gRPC client that knows nothing of ntsfarm (Python's grpcio from Debian speaking raw
-     * bytes, {@code grpc/probe.py}) against {@code target} ({@code 127.0.0.1:PORT}, {@code [::1]:PORT}
-     * or {@code unix:PATH}): the services reflection lists ({@code service NAME}) and health's answer
-     * for the server and each ({@code health NAME STATUS}). grpcio must be there (./ntsfarm setup
-     * installs python3-grpcio): fails under CI, skips elsewhere.
+     * bytes, {@code grpc/probe.py}) against {@code target} ({@code 127.0.0.1:PORT}, {@code
+     * [::1]:PORT} or {@code unix:PATH}): the services reflection lists ({@code service NAME}) and
+     * health's answer for the server and each ({@code health NAME STATUS}). grpcio must be there
+     * (./ntsfarm setup installs python3-grpcio): fails under CI, skips elsewhere.
      */
     static String probe(Path dir, String target) throws Exception {
         Requirements.program(PYTHON, "python3");
-        Process check = new ProcessBuilder(PYTHON.toString(), "-c", "import grpc").redirectErrorStream(true).start();
+        Process check =
+                new ProcessBuilder(PYTHON.toString(), "-c", "import grpc")
+                        .redirectErrorStream(true)
+                        .start();
         boolean ok = check.waitFor(20, TimeUnit.SECONDS) && check.exitValue() == 0;
         if (!ok && Requirements.underCi()) {
             fail("python3-grpcio is missing: ./ntsfarm setup installs it");
@@ -116,7 +155,10 @@ final class ControlCalls implements AutoCloseable {
         try (InputStream in = ControlCalls.class.getResourceAsStream("/grpc/probe.py")) {
             Files.write(script, in.readAllBytes());
         }
-        Process p = new ProcessBuilder(PYTHON.toString(), script.toString(), target).redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(PYTHON.toString(), script.toString(), target)
+                        .redirectErrorStream(true)
+                        .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "probe did not finish");
         assertEquals(0, p.exitValue(), output);

@@ -10,11 +10,11 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.ntsfarm.core.nts.NtsClientResponse;
+import dev.ntsfarm.farm.keys.FarmKeyOptions;
 import dev.ntsfarm.testsupport.Await;
 import dev.ntsfarm.testsupport.Chronyd;
 import dev.ntsfarm.testsupport.Ports;
 import dev.ntsfarm.testsupport.Requirements;
-import dev.ntsfarm.farm.keys.FarmKeyOptions;
 import dev.ntsfarm.testsupport.farm.Faketime;
 import dev.ntsfarm.testsupport.farm.FarmProcess;
 import dev.ntsfarm.testsupport.farm.Nginx;
@@ -57,8 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 class FarmBehindNginxTest {
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
     private ProcessFarm farm;
     private Nginx nginx;
     private FarmClient client;
@@ -74,8 +73,13 @@ class FarmBehindNginxTest {
         nginx = farm.balancer(null);
         farm.startAll();
         nginx.start();
-        client = FarmClient.start(dir, "127.0.0.1", farm.balancerNtpPort(), farm.balancerKePort(),
-                farm.certificate().cert());
+        client =
+                FarmClient.start(
+                        dir,
+                        "127.0.0.1",
+                        farm.balancerNtpPort(),
+                        farm.balancerKePort(),
+                        farm.certificate().cert());
         client.awaitReach377(Duration.ofSeconds(40));
     }
 
@@ -89,12 +93,15 @@ class FarmBehindNginxTest {
         }
     }
 
-    private void assertOpensEverywhere(NtsTestClient.Session session, String what) throws IOException {
+    private void assertOpensEverywhere(NtsTestClient.Session session, String what)
+            throws IOException {
         for (int i = 0; i < farm.responders().size(); i++) {
             ProcessFarm.Responder r = farm.responders().get(i);
             byte[] cookie = session.cookies().get(i % session.cookies().size());
             NtsClientResponse.Result result = NtsTestClient.query(r.port(), session, cookie);
-            assertInstanceOf(NtsClientResponse.Result.Verified.class, result,
+            assertInstanceOf(
+                    NtsClientResponse.Result.Verified.class,
+                    result,
                     what + " at " + r.process().name() + ": " + result);
         }
     }
@@ -103,16 +110,26 @@ class FarmBehindNginxTest {
     @Order(1)
     void everyResponderOpensCookiesOfEveryMemberAndChronydThroughNginxGetsTime() throws Exception {
         for (ProcessFarm.Member m : farm.members()) {
-            NtsTestClient.Session session = NtsTestClient.establish(m.kePort(), farm.certificate().cert());
+            NtsTestClient.Session session =
+                    NtsTestClient.establish(m.kePort(), farm.certificate().cert());
             assertEquals(8, session.cookies().size());
             assertOpensEverywhere(session, "a cookie of " + m.process().name());
         }
         try (Chronyd once = Chronyd.in(dir)) {
-            String out = once.measureOnce(15, "server 127.0.0.1 port " + farm.balancerNtpPort() + " ntsport "
-                    + farm.balancerKePort() + " iburst nts maxsamples 1", "ntstrustedcerts " + farm.certificate().cert());
+            String out =
+                    once.measureOnce(
+                            15,
+                            "server 127.0.0.1 port "
+                                    + farm.balancerNtpPort()
+                                    + " ntsport "
+                                    + farm.balancerKePort()
+                                    + " iburst nts maxsamples 1",
+                            "ntstrustedcerts " + farm.certificate().cert());
             assertTrue(out.contains("System clock wrong by"), out);
         }
-        assertTrue(client.keyId() > 0, "the continuous client uses NTS: " + String.join(" ", client.authdata()));
+        assertTrue(
+                client.keyId() > 0,
+                "the continuous client uses NTS: " + String.join(" ", client.authdata()));
     }
 
     @Test
@@ -123,14 +140,23 @@ class FarmBehindNginxTest {
         client.afterNextPoll();
         victim.process().kill();
         FarmClient.otherClients("127.0.0.1", farm.balancerNtpPort(), 4);
-        String log = Await.until(Duration.ofSeconds(5), Duration.ofMillis(50), nginx::errorLog,
-                l -> l.contains("upstream server temporarily disabled"));
-        assertTrue(log.contains("127.0.0.1:" + victim.port()), "nginx left out the dead responder:\n" + log);
-        client.assertReach377Throughout(Duration.ofSeconds(5), "with " + victim.process().name() + " dead");
+        String log =
+                Await.until(
+                        Duration.ofSeconds(5),
+                        Duration.ofMillis(50),
+                        nginx::errorLog,
+                        l -> l.contains("upstream server temporarily disabled"));
+        assertTrue(
+                log.contains("127.0.0.1:" + victim.port()),
+                "nginx left out the dead responder:\n" + log);
+        client.assertReach377Throughout(
+                Duration.ofSeconds(5), "with " + victim.process().name() + " dead");
 
         victim.process().start().awaitRunning();
-        client.assertReach377Throughout(Duration.ofSeconds(3), "after " + victim.process().name() + " came back");
-        NtsTestClient.Session session = NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert());
+        client.assertReach377Throughout(
+                Duration.ofSeconds(3), "after " + victim.process().name() + " came back");
+        NtsTestClient.Session session =
+                NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert());
         assertOpensEverywhere(session, "after the restart, a cookie through nginx");
         assertEquals(0, client.naks(), String.join(" ", client.authdata()));
     }
@@ -139,18 +165,22 @@ class FarmBehindNginxTest {
     @Order(3)
     void reachStays377WhileAKeMemberIsKilledAndTheOtherMintsForEveryone() throws Exception {
         ProcessFarm.Member victim = farm.member("ke-1");
-        NtsTestClient.Session ofTheDead = NtsTestClient.establish(victim.kePort(), farm.certificate().cert());
+        NtsTestClient.Session ofTheDead =
+                NtsTestClient.establish(victim.kePort(), farm.certificate().cert());
         victim.process().kill();
-        client.assertReach377Throughout(Duration.ofSeconds(5), "with " + victim.process().name() + " dead");
+        client.assertReach377Throughout(
+                Duration.ofSeconds(5), "with " + victim.process().name() + " dead");
 
         // nginx passes a refused connection on to the other member
         for (int i = 0; i < 3; i++) {
-            assertOpensEverywhere(NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert()),
+            assertOpensEverywhere(
+                    NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert()),
                     "a cookie minted with ke-1 dead");
         }
         assertOpensEverywhere(ofTheDead, "a cookie of the dead member");
         victim.process().start().awaitRunning();
-        assertOpensEverywhere(NtsTestClient.establish(victim.kePort(), farm.certificate().cert()), "ke-1 back");
+        assertOpensEverywhere(
+                NtsTestClient.establish(victim.kePort(), farm.certificate().cert()), "ke-1 back");
         assertEquals(0, client.naks(), String.join(" ", client.authdata()));
     }
 
@@ -158,7 +188,10 @@ class FarmBehindNginxTest {
         return peer(farm);
     }
 
-    /** A plain Hazelcast client of {@code farm}, as anyone who reaches a member's cluster port can start. */
+    /**
+     * A plain Hazelcast client of {@code farm}, as anyone who reaches a member's cluster port can
+     * start.
+     */
     static HazelcastInstance peer(ProcessFarm farm) {
         ClientConfig config = new ClientConfig();
         config.setClusterName(farm.clusterName());
@@ -178,13 +211,19 @@ class FarmBehindNginxTest {
 
     @Test
     @Order(4)
-    void aMemberWhoseClockIsTenPeriodsAheadPrunesNothingCreatesNothingAndMintsUnderTheFarmsSlot() throws Exception {
+    void aMemberWhoseClockIsTenPeriodsAheadPrunesNothingCreatesNothingAndMintsUnderTheFarmsSlot()
+            throws Exception {
         long rotate = FarmKeyOptions.DEFAULT_ROTATE_SECONDS;
         Duration ahead = Duration.ofSeconds(10 * rotate);
         HazelcastInstance peer = peer();
         try {
             Set<Object> before = keys(peer, "ntsfarm.seeds");
-            long farmSlot = slotOf(NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert()).cookies().getFirst());
+            long farmSlot =
+                    slotOf(
+                            NtsTestClient.establish(
+                                            farm.balancerKePort(), farm.certificate().cert())
+                                    .cookies()
+                                    .getFirst());
             long hostSlot = Instant.now().getEpochSecond() / rotate;
             ProcessFarm.Member far = farm.keMember("ke-far", Faketime.ahead(ahead));
             Instant started = Instant.now();
@@ -195,22 +234,43 @@ class FarmBehindNginxTest {
             Matcher stamp = Pattern.compile("(?m)^(\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z) ").matcher(log);
             assertTrue(stamp.find(), log);
             Duration skew = Duration.between(started, Instant.parse(stamp.group(1)));
-            assertTrue(skew.compareTo(ahead.minusMinutes(1)) > 0 && skew.compareTo(ahead.plusMinutes(1)) < 0,
+            assertTrue(
+                    skew.compareTo(ahead.minusMinutes(1)) > 0
+                            && skew.compareTo(ahead.plusMinutes(1)) < 0,
                     "the member's clock is " + skew + " ahead:\n" + log);
-            assertTrue(log.contains("this clock says slot " + (hostSlot + 10) + " but the farm is at slot " + farmSlot
-                    + ": following the farm, creating and pruning nothing"), log);
+            assertTrue(
+                    log.contains(
+                            "this clock says slot "
+                                    + (hostSlot + 10)
+                                    + " but the farm is at slot "
+                                    + farmSlot
+                                    + ": following the farm, creating and pruning nothing"),
+                    log);
 
-            NtsTestClient.Session ofTheFar = NtsTestClient.establish(far.kePort(), farm.certificate().cert());
+            NtsTestClient.Session ofTheFar =
+                    NtsTestClient.establish(far.kePort(), farm.certificate().cert());
             for (byte[] cookie : ofTheFar.cookies()) {
-                assertEquals(farmSlot, slotOf(cookie), "minted under the farm's slot, not its clock's");
+                assertEquals(
+                        farmSlot, slotOf(cookie), "minted under the farm's slot, not its clock's");
             }
             assertOpensEverywhere(ofTheFar, "a cookie of the member ten periods ahead");
-            // its start and the rebuild its own presence entry set off have run: the seeds are as they were
-            client.assertReach377Throughout(Duration.ofSeconds(3), "with a member ten periods ahead");
-            assertEquals(before, keys(peer, "ntsfarm.seeds"), "nothing pruned, nothing created ahead");
-            assertEquals(farmSlot, slotOf(NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert())
-                    .cookies().getFirst()), "the other members go on under the farm's slot");
-            assertFalse(far.process().log().contains("ignoring a damaged farm entry"), far.process().log());
+            // its start and the rebuild its own presence entry set off have run: the seeds are as
+            // they were
+            client.assertReach377Throughout(
+                    Duration.ofSeconds(3), "with a member ten periods ahead");
+            assertEquals(
+                    before, keys(peer, "ntsfarm.seeds"), "nothing pruned, nothing created ahead");
+            assertEquals(
+                    farmSlot,
+                    slotOf(
+                            NtsTestClient.establish(
+                                            farm.balancerKePort(), farm.certificate().cert())
+                                    .cookies()
+                                    .getFirst()),
+                    "the other members go on under the farm's slot");
+            assertFalse(
+                    far.process().log().contains("ignoring a damaged farm entry"),
+                    far.process().log());
         } finally {
             peer.shutdown();
             farm.retire("ke-far");
@@ -220,7 +280,8 @@ class FarmBehindNginxTest {
 
     @Test
     @Order(5)
-    void ntsKeWithAMissingOrMismatchedFarmSecretExitsWithAClearErrorAndMintsNothing() throws Exception {
+    void ntsKeWithAMissingOrMismatchedFarmSecretExitsWithAClearErrorAndMintsNothing()
+            throws Exception {
         Path other = ProcessFarm.writeSecret(dir.resolve("other.secret"));
         String[][] cases = {
             {"ke-nosecret", dir.resolve("no-such.secret").toString(), "no such file"},
@@ -228,11 +289,18 @@ class FarmBehindNginxTest {
         };
         for (String[] c : cases) {
             int kePort = Ports.freeTcp();
-            FarmProcess p = farm.process(c[0], "nts-ke", "ntsport " + kePort,
-                    "ntsserverkey " + farm.certificate().key(), "ntsservercert " + farm.certificate().cert(),
-                    "farmsecret " + c[1], "cluster name " + farm.clusterName(),
-                    "cluster bind 127.0.0.1:" + Ports.freeTcp(), "cluster member " + farm.clusterAddresses().getFirst(),
-                    "ntsdumpdir " + dir.resolve(c[0] + "-var"));
+            FarmProcess p =
+                    farm.process(
+                            c[0],
+                            "nts-ke",
+                            "ntsport " + kePort,
+                            "ntsserverkey " + farm.certificate().key(),
+                            "ntsservercert " + farm.certificate().cert(),
+                            "farmsecret " + c[1],
+                            "cluster name " + farm.clusterName(),
+                            "cluster bind 127.0.0.1:" + Ports.freeTcp(),
+                            "cluster member " + farm.clusterAddresses().getFirst(),
+                            "ntsdumpdir " + dir.resolve(c[0] + "-var"));
             p.start();
             assertEquals(1, p.awaitExit(Duration.ofSeconds(60)), p.log());
             String log = p.log();
@@ -240,9 +308,12 @@ class FarmBehindNginxTest {
             assertFalse(log.contains(": running"), log);
             assertFalse(log.contains("\tat "), "no stack trace:\n" + log);
             assertFalse(accepts(kePort), c[0] + " never listened for NTS-KE");
-            assertFalse(Files.exists(dir.resolve(c[0] + "-var").resolve("ntsfarm-seeds")), "no seed dumped");
+            assertFalse(
+                    Files.exists(dir.resolve(c[0] + "-var").resolve("ntsfarm-seeds")),
+                    "no seed dumped");
         }
-        assertFalse(Files.exists(dir.resolve("no-such.secret")), "nts-ke made no secret of its own");
+        assertFalse(
+                Files.exists(dir.resolve("no-such.secret")), "nts-ke made no secret of its own");
     }
 
     private static boolean accepts(int port) {
@@ -255,16 +326,21 @@ class FarmBehindNginxTest {
     }
 
     /** A Java-serializable object a peer might store: the farm must never build one from bytes. */
-    record Gadget(String text) implements Serializable {
-    }
+    record Gadget(String text) implements Serializable {}
 
     @Test
     @Order(6)
     void aPlainClientThatJunksForgesAndClearsEveryMapCostsNoClientItsCookies() throws Exception {
         HazelcastInstance peer = peer();
-        List<String> names = List.of("ntsfarm.seeds", "ntsfarm.seeds.pointer", "ntsfarm.farm", "ntsfarm.members");
+        List<String> names =
+                List.of(
+                        "ntsfarm.seeds",
+                        "ntsfarm.seeds.pointer",
+                        "ntsfarm.farm",
+                        "ntsfarm.members");
         try {
-            NtsTestClient.Session beforeJunk = NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert());
+            NtsTestClient.Session beforeJunk =
+                    NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert());
             for (String name : names) {
                 IMap<Object, Object> m = peer.getMap(name);
                 for (Object k : m.keySet()) {
@@ -275,7 +351,8 @@ class FarmBehindNginxTest {
             }
             afterAttack("junk", peer, beforeJunk);
 
-            NtsTestClient.Session beforeForgery = NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert());
+            NtsTestClient.Session beforeForgery =
+                    NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert());
             IMap<Object, Object> seeds = peer.getMap("ntsfarm.seeds");
             for (Object k : seeds.keySet()) {
                 seeds.put(k, forgedSeedEntry((Long) k));
@@ -283,16 +360,22 @@ class FarmBehindNginxTest {
             afterAttack("forged seeds", peer, beforeForgery);
             assertOpensEverywhere(beforeJunk, "a cookie minted before the junk, after the forgery");
 
-            NtsTestClient.Session beforeClear = NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert());
+            NtsTestClient.Session beforeClear =
+                    NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert());
             names.forEach(n -> peer.getMap(n).clear());
             afterAttack("cleared maps", peer, beforeClear);
-            assertOpensEverywhere(beforeForgery, "a cookie minted before the forgery, after the clear");
+            assertOpensEverywhere(
+                    beforeForgery, "a cookie minted before the forgery, after the clear");
         } finally {
             peer.shutdown();
         }
         // the member that looks first puts things back; the other may find them whole already
-        assertTrue(farm.members().stream().anyMatch(m -> logOf(m).contains("ignoring a damaged farm entry")));
-        assertTrue(farm.members().stream().anyMatch(m -> logOf(m).contains("put back the seed of slot")));
+        assertTrue(
+                farm.members().stream()
+                        .anyMatch(m -> logOf(m).contains("ignoring a damaged farm entry")));
+        assertTrue(
+                farm.members().stream()
+                        .anyMatch(m -> logOf(m).contains("put back the seed of slot")));
     }
 
     private static String logOf(ProcessFarm.Member m) {
@@ -303,23 +386,41 @@ class FarmBehindNginxTest {
         }
     }
 
-    /** A well-formed seed entry (type, version, slot, length, seed, MAC) whose MAC is the forger's guess. */
+    /**
+     * A well-formed seed entry (type, version, slot, length, seed, MAC) whose MAC is the forger's
+     * guess.
+     */
     private static byte[] forgedSeedEntry(long slot) {
         byte[] seed = new byte[32];
         byte[] mac = new byte[32];
         new SecureRandom().nextBytes(seed);
         new SecureRandom().nextBytes(mac);
-        return ByteBuffer.allocate(7 + 32 + 32).put((byte) 'S').put((byte) 1).putInt((int) slot).put((byte) 32)
-                .put(seed).put(mac).array();
+        return ByteBuffer.allocate(7 + 32 + 32)
+                .put((byte) 'S')
+                .put((byte) 1)
+                .putInt((int) slot)
+                .put((byte) 32)
+                .put(seed)
+                .put(mac)
+                .array();
     }
 
-    /** After an attack: the members put the seeds back, and every cookie from before and after opens. */
-    private void afterAttack(String attack, HazelcastInstance peer, NtsTestClient.Session before) throws Exception {
-        Set<Object> seeds = Await.until(Duration.ofSeconds(20), Duration.ofMillis(200),
-                () -> keys(peer, "ntsfarm.seeds"), k -> k.size() >= 2 && !k.contains("bogus") && !k.contains("1"));
+    /**
+     * After an attack: the members put the seeds back, and every cookie from before and after
+     * opens.
+     */
+    private void afterAttack(String attack, HazelcastInstance peer, NtsTestClient.Session before)
+            throws Exception {
+        Set<Object> seeds =
+                Await.until(
+                        Duration.ofSeconds(20),
+                        Duration.ofMillis(200),
+                        () -> keys(peer, "ntsfarm.seeds"),
+                        k -> k.size() >= 2 && !k.contains("bogus") && !k.contains("1"));
         assertTrue(seeds.size() >= 2 && !seeds.contains("bogus"), attack + ": seeds " + seeds);
         assertOpensEverywhere(before, "a cookie minted before the " + attack);
-        assertOpensEverywhere(NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert()),
+        assertOpensEverywhere(
+                NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert()),
                 "a cookie minted after the " + attack);
         client.assertReach377Throughout(Duration.ofSeconds(2), "after the " + attack);
     }
@@ -327,16 +428,19 @@ class FarmBehindNginxTest {
     @Test
     @Order(7)
     void afterTheWholeFarmStopsAndStartsAgainOldCookiesOpenAndTheStartIsClean() throws Exception {
-        NtsTestClient.Session before = NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert());
+        NtsTestClient.Session before =
+                NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert());
         long keyId = client.keyId();
-        // chronyd spends a cookie on every request it sends: offline, it keeps them through the outage
+        // chronyd spends a cookie on every request it sends: offline, it keeps them through the
+        // outage
         client.chronyd.chronycLocal("offline");
         farm.stopAll();
         farm.startAll();
         assertOpensEverywhere(before, "a cookie minted before the restart");
         client.chronyd.chronycLocal("online");
         client.awaitReach377(Duration.ofSeconds(40));
-        assertEquals(keyId, client.keyId(), "chronyd went on with the cookies it held: no new NTS-KE");
+        assertEquals(
+                keyId, client.keyId(), "chronyd went on with the cookies it held: no new NTS-KE");
         assertEquals(0, client.naks(), String.join(" ", client.authdata()));
         List<String> unclean = new ArrayList<>();
         for (ProcessFarm.Member m : farm.members()) {

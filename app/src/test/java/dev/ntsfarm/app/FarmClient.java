@@ -14,13 +14,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A continuous chronyd client of a farm (through its balancer), polling every half second, with what
- * the farm tests read from it: Reach, its measurements and its NTS state ({@code authdata}).
+ * A continuous chronyd client of a farm (through its balancer), polling every half second, with
+ * what the farm tests read from it: Reach, its measurements and its NTS state ({@code authdata}).
  */
 final class FarmClient implements AutoCloseable {
 
     /** chronyd's poll here: 2^-1 s, so eight polls (Reach 377) take four seconds. */
     static final int POLL = -1;
+
     static final Duration POLL_INTERVAL = Duration.ofMillis(500);
 
     final Chronyd chronyd;
@@ -34,26 +35,53 @@ final class FarmClient implements AutoCloseable {
     }
 
     /** Starts chronyd against {@code host}'s NTP port and NTS-KE port, trusting {@code cert}. */
-    static FarmClient start(Path dir, String host, int ntpPort, int kePort, Path cert, String... extra) throws IOException {
+    static FarmClient start(
+            Path dir, String host, int ntpPort, int kePort, Path cert, String... extra)
+            throws IOException {
         return start(null, dir, host, ntpPort, kePort, cert, extra);
     }
 
     /** The same inside the network namespace {@code namespace} (chronyc too), or here when null. */
-    static FarmClient start(String namespace, Path dir, String host, int ntpPort, int kePort, Path cert,
-                            String... extra) throws IOException {
+    static FarmClient start(
+            String namespace,
+            Path dir,
+            String host,
+            int ntpPort,
+            int kePort,
+            Path cert,
+            String... extra)
+            throws IOException {
         Chronyd chronyd = Chronyd.in(dir, namespace);
         Path logdir = Files.createDirectories(chronyd.dir.resolve("log"));
-        String[] base = {"server " + host + " port " + ntpPort + " ntsport " + kePort + " nts iburst minpoll " + POLL
-                + " maxpoll " + POLL, "ntstrustedcerts " + cert, "logdir " + logdir, "log measurements"};
+        String[] base = {
+            "server "
+                    + host
+                    + " port "
+                    + ntpPort
+                    + " ntsport "
+                    + kePort
+                    + " nts iburst minpoll "
+                    + POLL
+                    + " maxpoll "
+                    + POLL,
+            "ntstrustedcerts " + cert,
+            "logdir " + logdir,
+            "log measurements"
+        };
         String[] all = new String[base.length + extra.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
         return new FarmClient(chronyd, chronyd.startDaemon(all), logdir);
     }
 
-    /** The Reach register of the (one) source, as chronyc prints it (octal), or -1 without a source line. */
+    /**
+     * The Reach register of the (one) source, as chronyc prints it (octal), or -1 without a source
+     * line.
+     */
     int reach() throws IOException, InterruptedException {
-        for (String line : chronyd.chronyc("-h", "127.0.0.1", "-p", String.valueOf(cmdport), "-n", "sources").split("\n")) {
+        for (String line :
+                chronyd.chronyc("-h", "127.0.0.1", "-p", String.valueOf(cmdport), "-n", "sources")
+                        .split("\n")) {
             if (line.startsWith("^")) {
                 String[] f = line.trim().split("\\s+");
                 return Integer.parseInt(f[4], 8);
@@ -74,7 +102,15 @@ final class FarmClient implements AutoCloseable {
         int samples = 0;
         while (System.nanoTime() < end) {
             int r = reach();
-            assertTrue(r == 0377, "Reach fell to " + Integer.toOctalString(r) + " " + during + " (sample " + samples + ")");
+            assertTrue(
+                    r == 0377,
+                    "Reach fell to "
+                            + Integer.toOctalString(r)
+                            + " "
+                            + during
+                            + " (sample "
+                            + samples
+                            + ")");
             samples++;
             Thread.sleep(250); // chronyd's state, sampled: nothing to wait on but time
         }
@@ -86,17 +122,27 @@ final class FarmClient implements AutoCloseable {
         if (!Files.exists(log)) {
             return 0;
         }
-        return Files.readAllLines(log).stream().filter(l -> !l.isEmpty() && Character.isDigit(l.charAt(0))).count();
+        return Files.readAllLines(log).stream()
+                .filter(l -> !l.isEmpty() && Character.isDigit(l.charAt(0)))
+                .count();
     }
 
     /** Returns right after chronyd's next answered poll, so an event lands between two polls. */
     void afterNextPoll() throws Exception {
         long before = measurements();
-        long now = Await.until(Duration.ofSeconds(10), Duration.ofMillis(10), this::measurements, n -> n > before);
+        long now =
+                Await.until(
+                        Duration.ofSeconds(10),
+                        Duration.ofMillis(10),
+                        this::measurements,
+                        n -> n > before);
         assertTrue(now > before, "chronyd logged no measurement in 10 s");
     }
 
-    /** The source's authdata line fields: Name, Mode, KeyID, Type, KLen, Last, Atmp, NAK, Cook, CLen. */
+    /**
+     * The source's authdata line fields: Name, Mode, KeyID, Type, KLen, Last, Atmp, NAK, Cook,
+     * CLen.
+     */
     String[] authdata() throws IOException, InterruptedException {
         for (String line : chronyd.chronycLocal("authdata").split("\n")) {
             String[] f = line.trim().split("\\s+");
@@ -131,7 +177,9 @@ final class FarmClient implements AutoCloseable {
         try (DatagramSocket s = new DatagramSocket()) {
             s.setSoTimeout(300);
             for (int i = 0; i < count; i++) {
-                s.send(new DatagramPacket(request, request.length, InetAddress.getByName(host), port));
+                s.send(
+                        new DatagramPacket(
+                                request, request.length, InetAddress.getByName(host), port));
                 try {
                     s.receive(new DatagramPacket(new byte[512], 512));
                 } catch (SocketTimeoutException lost) {

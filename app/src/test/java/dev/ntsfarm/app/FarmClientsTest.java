@@ -16,12 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** chronyc's clients at the farm's cmdport: the responder's rate-limiter records, then the control calls. */
+/**
+ * chronyc's clients at the farm's cmdport: the responder's rate-limiter records, then the control
+ * calls.
+ */
 @Timeout(120)
 class FarmClientsTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     private Farm farm;
 
     @AfterEach
@@ -33,19 +35,40 @@ class FarmClientsTest {
 
     @Test
     void clientsShowsTheNtpRequestsOfEachClient() throws Exception {
-        Config config = ((ConfigResult.Parsed) Config.fromArgs(List.of("port 0", "ntsport 0", "cmdport 0",
-                "allow 127.0.0.1", "ratelimit", "cluster name clients-" + ProcessHandle.current().pid(),
-                "ntsdumpdir " + dir.resolve("var")))).config();
-        farm = Farm.start(Farm.Role.ALL_IN_ONE, FarmState.prepare(config, dir, new SecureRandom()).config());
+        Config config =
+                ((ConfigResult.Parsed)
+                                Config.fromArgs(
+                                        List.of(
+                                                "port 0",
+                                                "ntsport 0",
+                                                "cmdport 0",
+                                                "allow 127.0.0.1",
+                                                "ratelimit",
+                                                "cluster name clients-"
+                                                        + ProcessHandle.current().pid(),
+                                                "ntsdumpdir " + dir.resolve("var"))))
+                        .config();
+        farm =
+                Farm.start(
+                        Farm.Role.ALL_IN_ONE,
+                        FarmState.prepare(config, dir, new SecureRandom()).config());
         ClockAgentSyncStateInteropTest.ask(farm.ntpPort());
         ClockAgentSyncStateInteropTest.ask(farm.ntpPort());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc = Main.run(new String[] {"ctl", "-c", "-p", Integer.toString(farm.cmdPort()), "clients"},
-                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        int rc =
+                Main.run(
+                        new String[] {
+                            "ctl", "-c", "-p", Integer.toString(farm.cmdPort()), "clients"
+                        },
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        System.err);
         String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, rc, text);
-        String row = text.lines().filter(l -> l.startsWith("127.0.0.1,")).findFirst()
-                .orElseThrow(() -> new AssertionError(text));
+        String row =
+                text.lines()
+                        .filter(l -> l.startsWith("127.0.0.1,"))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError(text));
         String[] f = row.split(",");
         assertEquals("2", f[1], "two NTP requests: " + row);
         assertEquals("0", f[2], "none dropped: " + row);

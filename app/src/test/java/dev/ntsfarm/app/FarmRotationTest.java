@@ -24,18 +24,27 @@ import org.junit.jupiter.api.io.TempDir;
 class FarmRotationTest {
 
     static final int ROTATE = 6;
+
     /** Cookies of slot S open while the current slot is at most S + 2 (DEFAULT_PAST_SLOTS). */
     static final int PAST_SLOTS = 2;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private long currentSlot(ProcessFarm farm) throws Exception {
-        byte[] cookie = NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert()).cookies().getFirst();
-        return ((cookie[0] & 0xffL) << 24) | ((cookie[1] & 0xff) << 16) | ((cookie[2] & 0xff) << 8) | (cookie[3] & 0xff);
+        byte[] cookie =
+                NtsTestClient.establish(farm.balancerKePort(), farm.certificate().cert())
+                        .cookies()
+                        .getFirst();
+        return ((cookie[0] & 0xffL) << 24)
+                | ((cookie[1] & 0xff) << 16)
+                | ((cookie[2] & 0xff) << 8)
+                | (cookie[3] & 0xff);
     }
 
-    /** NTS NAKs nginx passed back so far: chronyd's own NAK column is a flag that the next answer clears. */
+    /**
+     * NTS NAKs nginx passed back so far: chronyd's own NAK column is a flag that the next answer
+     * clears.
+     */
     private static long naks(Nginx nginx) throws IOException {
         return nginx.sessions().stream().filter(Nginx.Session::ntsNak).count();
     }
@@ -50,28 +59,55 @@ class FarmRotationTest {
             Nginx nginx = farm.balancer(null);
             farm.startAll();
             nginx.start();
-            try (FarmClient client = FarmClient.start(dir, "127.0.0.1", farm.balancerNtpPort(), farm.balancerKePort(),
-                    farm.certificate().cert())) {
+            try (FarmClient client =
+                    FarmClient.start(
+                            dir,
+                            "127.0.0.1",
+                            farm.balancerNtpPort(),
+                            farm.balancerKePort(),
+                            farm.certificate().cert())) {
                 client.awaitReach377(Duration.ofSeconds(40));
                 long keyId = client.keyId();
                 long first = currentSlot(farm);
 
-                client.assertReach377Throughout(Duration.ofSeconds(3L * ROTATE + 2), "across three rotations");
+                client.assertReach377Throughout(
+                        Duration.ofSeconds(3L * ROTATE + 2), "across three rotations");
                 assertTrue(currentSlot(farm) >= first + 3, "the farm rotated three times");
-                assertEquals(0, naks(nginx), "no NAK within retention: " + String.join(" ", client.authdata()));
+                assertEquals(
+                        0,
+                        naks(nginx),
+                        "no NAK within retention: " + String.join(" ", client.authdata()));
                 assertEquals(keyId, client.keyId(), "and no new NTS-KE");
 
                 // silent past retention: the cookies chronyd holds are of a slot the farm let go
                 client.chronyd.chronycLocal("offline");
                 long held = currentSlot(farm);
-                long now = Await.until(Duration.ofSeconds((PAST_SLOTS + 3L) * ROTATE), Duration.ofSeconds(1),
-                        () -> currentSlot(farm), s -> s > held + PAST_SLOTS + 1);
+                long now =
+                        Await.until(
+                                Duration.ofSeconds((PAST_SLOTS + 3L) * ROTATE),
+                                Duration.ofSeconds(1),
+                                () -> currentSlot(farm),
+                                s -> s > held + PAST_SLOTS + 1);
                 assertTrue(now > held + PAST_SLOTS + 1, "slot " + now + " after " + held);
                 client.chronyd.chronycLocal("online");
-                long naks = Await.until(Duration.ofSeconds(20), Duration.ofMillis(250), () -> naks(nginx), n -> n > 0);
-                assertTrue(naks > 0, "a NAK for the expired cookie: " + String.join(" ", client.authdata()));
-                long rekeyed = Await.until(Duration.ofSeconds(20), Duration.ofMillis(250), client::keyId, k -> k > keyId);
-                assertTrue(rekeyed > keyId, "a new NTS-KE after the NAK: " + String.join(" ", client.authdata()));
+                long naks =
+                        Await.until(
+                                Duration.ofSeconds(20),
+                                Duration.ofMillis(250),
+                                () -> naks(nginx),
+                                n -> n > 0);
+                assertTrue(
+                        naks > 0,
+                        "a NAK for the expired cookie: " + String.join(" ", client.authdata()));
+                long rekeyed =
+                        Await.until(
+                                Duration.ofSeconds(20),
+                                Duration.ofMillis(250),
+                                client::keyId,
+                                k -> k > keyId);
+                assertTrue(
+                        rekeyed > keyId,
+                        "a new NTS-KE after the NAK: " + String.join(" ", client.authdata()));
                 client.awaitReach377(Duration.ofSeconds(30));
             }
         }

@@ -28,8 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class FarmUpInteropTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     private Chronyd chronyd;
 
     @BeforeEach
@@ -44,7 +43,9 @@ class FarmUpInteropTest {
     }
 
     private static int counter(String serverstats, String label) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(label) + " *: (\\d+)$").matcher(serverstats);
+        Matcher m =
+                Pattern.compile("(?m)^" + Pattern.quote(label) + " *: (\\d+)$")
+                        .matcher(serverstats);
         assertTrue(m.find(), label + " in\n" + serverstats);
         return Integer.parseInt(m.group(1));
     }
@@ -52,22 +53,36 @@ class FarmUpInteropTest {
     @Test
     void printedChronydCommandVerifiesNtsAndServerstatsCountsIt() throws Exception {
         int cmdport = Ports.freeTcp();
-        List<String> args = List.of("port " + Ports.freeUdpAndTcp(), "ntsport " + Ports.freeTcp(),
-                "cmdport " + cmdport, "ntsdumpdir " + dir.resolve("var"),
-                "cluster name up-" + ProcessHandle.current().pid());
+        List<String> args =
+                List.of(
+                        "port " + Ports.freeUdpAndTcp(),
+                        "ntsport " + Ports.freeTcp(),
+                        "cmdport " + cmdport,
+                        "ntsdumpdir " + dir.resolve("var"),
+                        "cluster name up-" + ProcessHandle.current().pid());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String[] chronydOutput = new String[1];
         String[] serverstats = new String[1];
         int[] ctlStatus = new int[1];
-        int status = ServiceCommand.run(Farm.Role.ALL_IN_ONE, args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), (farm, verification) -> {
-                    chronydOutput[0] = chronyd.shell(verification, 30);
-                    ByteArrayOutputStream ctl = new ByteArrayOutputStream();
-                    ctlStatus[0] = Main.run(new String[] {"ctl", "-p", String.valueOf(cmdport), "serverstats"},
-                            new PrintStream(ctl, true, StandardCharsets.UTF_8), System.err);
-                    serverstats[0] = ctl.toString(StandardCharsets.UTF_8);
-                });
+        int status =
+                ServiceCommand.run(
+                        Farm.Role.ALL_IN_ONE,
+                        args,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        (farm, verification) -> {
+                            chronydOutput[0] = chronyd.shell(verification, 30);
+                            ByteArrayOutputStream ctl = new ByteArrayOutputStream();
+                            ctlStatus[0] =
+                                    Main.run(
+                                            new String[] {
+                                                "ctl", "-p", String.valueOf(cmdport), "serverstats"
+                                            },
+                                            new PrintStream(ctl, true, StandardCharsets.UTF_8),
+                                            System.err);
+                            serverstats[0] = ctl.toString(StandardCharsets.UTF_8);
+                        });
         String banner = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8) + banner);
 
@@ -81,9 +96,14 @@ class FarmUpInteropTest {
         assertTrue(counter(serverstats[0], "Authenticated NTP packets") > 0, serverstats[0]);
 
         for (String secret : List.of("key.pem", "farm.secret", "ntsfarm.keys")) {
-            assertEquals("rw-------", PosixFilePermissions.toString(
-                    Files.getPosixFilePermissions(dir.resolve("var").resolve(secret))), secret);
+            assertEquals(
+                    "rw-------",
+                    PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(dir.resolve("var").resolve(secret))),
+                    secret);
         }
-        assertTrue(Files.readString(dir.resolve("var").resolve("ntsfarm.keys")).matches("1 SHA1 HEX:[0-9A-F]{40}\n"));
+        assertTrue(
+                Files.readString(dir.resolve("var").resolve("ntsfarm.keys"))
+                        .matches("1 SHA1 HEX:[0-9A-F]{40}\n"));
     }
 }

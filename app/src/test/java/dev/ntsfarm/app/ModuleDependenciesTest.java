@@ -19,15 +19,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * DESIGN 1: a service never imports another. What {@code mvn dependency:tree} would show among our
- * own modules, computed from every module's pom (all scopes, transitively): no service module reaches
- * another service module, the control plane reaches none, and nts-core depends on nothing of ours.
+ * own modules, computed from every module's pom (all scopes, transitively): no service module
+ * reaches another service module, the control plane reaches none, and nts-core depends on nothing
+ * of ours.
  */
 class ModuleDependenciesTest {
 
     static final Set<String> SERVICES = Set.of("nts-ke-service", "ntp-service", "clock-agent");
     static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
-    static final Pattern DEPENDENCY = Pattern.compile(
-            "<dependency>\\s*<groupId>dev\\.ntsfarm</groupId>\\s*<artifactId>([^<]+)</artifactId>");
+    static final Pattern DEPENDENCY =
+            Pattern.compile(
+                    "<dependency>\\s*<groupId>dev\\.ntsfarm</groupId>\\s*<artifactId>([^<]+)</artifactId>");
 
     static Path root() {
         Path p = Path.of("").toAbsolutePath();
@@ -45,7 +47,8 @@ class ModuleDependenciesTest {
         while (m.find()) {
             String module = m.group(1);
             Set<String> d = new TreeSet<>();
-            Matcher dm = DEPENDENCY.matcher(Files.readString(root.resolve(module).resolve("pom.xml")));
+            Matcher dm =
+                    DEPENDENCY.matcher(Files.readString(root.resolve(module).resolve("pom.xml")));
             while (dm.find()) {
                 d.add(dm.group(1));
             }
@@ -69,9 +72,18 @@ class ModuleDependenciesTest {
     @Test
     void noServiceDependsOnAnotherAndTheControlPlaneOnNone() throws Exception {
         Map<String, Set<String>> deps = direct();
-        assertTrue(deps.keySet().containsAll(SERVICES) && deps.containsKey("control-api"), deps.toString());
-        for (String module : List.of("nts-ke-service", "ntp-service", "clock-agent", "control-api", "farm-keys",
-                "proto", "nts-core")) {
+        assertTrue(
+                deps.keySet().containsAll(SERVICES) && deps.containsKey("control-api"),
+                deps.toString());
+        for (String module :
+                List.of(
+                        "nts-ke-service",
+                        "ntp-service",
+                        "clock-agent",
+                        "control-api",
+                        "farm-keys",
+                        "proto",
+                        "nts-core")) {
             Set<String> reached = new TreeSet<>(reach(deps, module));
             reached.retainAll(SERVICES);
             assertEquals(Set.of(), reached, module + " depends on service modules");

@@ -17,12 +17,24 @@ class SelfSignedCertificateTest {
     @Test
     void p256ForLocalhostAnd127001() throws Exception {
         SelfSignedCertificate c = SelfSignedCertificate.generate(new SecureRandom());
-        X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
-                new ByteArrayInputStream(c.certificatePem().getBytes(StandardCharsets.US_ASCII)));
+        X509Certificate cert =
+                (X509Certificate)
+                        CertificateFactory.getInstance("X.509")
+                                .generateCertificate(
+                                        new ByteArrayInputStream(
+                                                c.certificatePem()
+                                                        .getBytes(StandardCharsets.US_ASCII)));
         cert.verify(cert.getPublicKey());
         cert.checkValidity();
-        assertEquals(256, ((ECPublicKey) cert.getPublicKey()).getParams().getCurve().getField().getFieldSize());
-        assertEquals(List.of(List.of(2, "localhost"), List.of(7, "127.0.0.1")),
+        assertEquals(
+                256,
+                ((ECPublicKey) cert.getPublicKey())
+                        .getParams()
+                        .getCurve()
+                        .getField()
+                        .getFieldSize());
+        assertEquals(
+                List.of(List.of(2, "localhost"), List.of(7, "127.0.0.1")),
                 cert.getSubjectAlternativeNames().stream().toList());
         assertTrue(c.privateKeyPem().startsWith("-----BEGIN PRIVATE KEY-----"), "PKCS#8");
         assertTrue(!c.toString().contains("PRIVATE"));

@@ -22,19 +22,25 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** chronyd 4.3 with {@code server ... key N} and a {@code keyfile} gets authenticated time from the farm. */
+/**
+ * chronyd 4.3 with {@code server ... key N} and a {@code keyfile} gets authenticated time from the
+ * farm.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
 class SymmetricKeyInteropTest {
 
     /** The farm's key file: one key of each kind chronyd users write. */
-    static final String FARM_KEYS = """
+    static final String FARM_KEYS =
+            """
             11 MD5 ASCII:tellmethetime
             12 SHA1 HEX:8A5F4C7E21D09B3F6E8A1C2D3B4F5A6E7D8C9B0A
             13 AES128 HEX:00112233445566778899AABBCCDDEEFF
             """;
+
     /** The same ids on a client that holds other secrets. */
-    static final String WRONG_KEYS = """
+    static final String WRONG_KEYS =
+            """
             11 MD5 ASCII:tellmeanothertime
             12 SHA1 HEX:8A5F4C7E21D09B3F6E8A1C2D3B4F5A6E7D8C9B0B
             13 AES128 HEX:00112233445566778899AABBCCDDEEFE
@@ -49,10 +55,19 @@ class SymmetricKeyInteropTest {
         dir = tmp;
         Requirements.chronyd();
         Path keys = Files.writeString(dir.resolve("farm.keys"), FARM_KEYS);
-        Config config = ((ConfigResult.Parsed) Config.fromArgs(List.of(
-                "port 0", "ntsport 0", "cmdport 0", "keyfile " + keys, "allow 127.0.0.1",
-                "cluster name symkeys-" + ProcessHandle.current().pid(),
-                "ntsdumpdir " + dir.resolve("var")))).config();
+        Config config =
+                ((ConfigResult.Parsed)
+                                Config.fromArgs(
+                                        List.of(
+                                                "port 0",
+                                                "ntsport 0",
+                                                "cmdport 0",
+                                                "keyfile " + keys,
+                                                "allow 127.0.0.1",
+                                                "cluster name symkeys-"
+                                                        + ProcessHandle.current().pid(),
+                                                "ntsdumpdir " + dir.resolve("var"))))
+                        .config();
         FarmState state = FarmState.prepare(config, dir, new SecureRandom());
         farm = Farm.start(Farm.Role.ALL_IN_ONE, state.config());
     }
@@ -76,8 +91,13 @@ class SymmetricKeyInteropTest {
 
     private String measure(int keyId, String keyFileText) throws Exception {
         Path keys = Files.writeString(chronyd.dir.resolve("client.keys"), keyFileText);
-        return chronyd.measureOnce(6,
-                "server 127.0.0.1 port " + farm.ntpPort() + " key " + keyId + " iburst maxsamples 1",
+        return chronyd.measureOnce(
+                6,
+                "server 127.0.0.1 port "
+                        + farm.ntpPort()
+                        + " key "
+                        + keyId
+                        + " iburst maxsamples 1",
                 "keyfile " + keys);
     }
 
@@ -87,7 +107,9 @@ class SymmetricKeyInteropTest {
         long before = farm.stats().get(ServerCounter.AUTHENTICATED_NTP_PACKETS);
         String out = measure(keyId, FARM_KEYS);
         assertTrue(out.contains("System clock wrong by"), out);
-        assertTrue(farm.stats().get(ServerCounter.AUTHENTICATED_NTP_PACKETS) > before, farm.stats().toString());
+        assertTrue(
+                farm.stats().get(ServerCounter.AUTHENTICATED_NTP_PACKETS) > before,
+                farm.stats().toString());
     }
 
     @ParameterizedTest(name = "key {0}")
@@ -98,6 +120,8 @@ class SymmetricKeyInteropTest {
         assertFalse(out.contains("System clock wrong by"), out);
         assertTrue(out.contains("No suitable source") || out.contains("Timeout reached"), out);
         // the requests did arrive: the farm refused to authenticate them
-        assertTrue(farm.stats().get(ServerCounter.NTP_PACKETS_RECEIVED) > before, farm.stats().toString());
+        assertTrue(
+                farm.stats().get(ServerCounter.NTP_PACKETS_RECEIVED) > before,
+                farm.stats().toString());
     }
 }

@@ -23,16 +23,17 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * sd_notify as systemd hears it: a Unix datagram socket named by {@code NOTIFY_SOCKET} (here a small
- * Python receiver, another program than ours) gets {@code READY=1} from {@code ntsfarm up} only once
- * its listeners accept, {@code RELOADING=1} and {@code READY=1} again around a SIGHUP, and
- * {@code STOPPING=1} on SIGTERM before a clean exit.
+ * sd_notify as systemd hears it: a Unix datagram socket named by {@code NOTIFY_SOCKET} (here a
+ * small Python receiver, another program than ours) gets {@code READY=1} from {@code ntsfarm up}
+ * only once its listeners accept, {@code RELOADING=1} and {@code READY=1} again around a SIGHUP,
+ * and {@code STOPPING=1} on SIGTERM before a clean exit.
  */
 @Timeout(180)
 class SystemdReadinessTest {
 
     static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final String RECEIVER = """
+    private static final String RECEIVER =
+            """
             import socket, sys
             s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
             s.bind(sys.argv[1])
@@ -44,8 +45,7 @@ class SystemdReadinessTest {
                     break
             """;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     private Process receiver;
     private FarmProcess farm;
 
@@ -73,18 +73,44 @@ class SystemdReadinessTest {
         Requirements.program(PYTHON, "python3");
         Path socket = dir.resolve("notify.sock");
         Path heard = dir.resolve("heard.log");
-        receiver = new ProcessBuilder(PYTHON.toString(), "-c", RECEIVER, socket.toString())
-                .redirectErrorStream(true).redirectOutput(heard.toFile()).start();
-        Await.until(Duration.ofSeconds(20), Duration.ofMillis(50), () -> Files.readString(heard), t -> t.contains("bound"));
+        receiver =
+                new ProcessBuilder(PYTHON.toString(), "-c", RECEIVER, socket.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(heard.toFile())
+                        .start();
+        Await.until(
+                Duration.ofSeconds(20),
+                Duration.ofMillis(50),
+                () -> Files.readString(heard),
+                t -> t.contains("bound"));
 
         int kePort = Ports.freeTcp();
         Path messages = dir.resolve("farm.log");
-        farm = FarmProcess.of("up", dir, Map.of("NOTIFY_SOCKET", socket.toString()), "up",
-                "-L", "0", "-l", messages.toString(), "logformat json", "port " + Ports.freeUdpAndTcp(), "ntsport " + kePort, "cmdport 0", "metricsport 0",
-                "ntsdumpdir " + dir.resolve("var"), "cluster name ready-" + ProcessHandle.current().pid()).start();
+        farm =
+                FarmProcess.of(
+                                "up",
+                                dir,
+                                Map.of("NOTIFY_SOCKET", socket.toString()),
+                                "up",
+                                "-L",
+                                "0",
+                                "-l",
+                                messages.toString(),
+                                "logformat json",
+                                "port " + Ports.freeUdpAndTcp(),
+                                "ntsport " + kePort,
+                                "cmdport 0",
+                                "metricsport 0",
+                                "ntsdumpdir " + dir.resolve("var"),
+                                "cluster name ready-" + ProcessHandle.current().pid())
+                        .start();
         Path log = farm.logFile();
-        String said = Await.until(Duration.ofSeconds(90), Duration.ofMillis(50), () -> Files.readString(heard),
-                t -> t.contains("READY=1") || !farm.isAlive());
+        String said =
+                Await.until(
+                        Duration.ofSeconds(90),
+                        Duration.ofMillis(50),
+                        () -> Files.readString(heard),
+                        t -> t.contains("READY=1") || !farm.isAlive());
         assertTrue(said.contains("READY=1"), said + Files.readString(log));
         // READY=1 was sent after the listeners were bound: the NTS-KE port answers at once
         assertTrue(accepts(kePort), "NTS-KE listening when READY=1 arrived");
@@ -92,8 +118,12 @@ class SystemdReadinessTest {
         assertTrue(said.contains("STATUS=NTP"), said);
 
         farm.signal("HUP");
-        said = Await.until(Duration.ofSeconds(30), Duration.ofMillis(50), () -> Files.readString(heard),
-                t -> t.lines().filter(l -> l.contains("READY=1")).count() >= 2);
+        said =
+                Await.until(
+                        Duration.ofSeconds(30),
+                        Duration.ofMillis(50),
+                        () -> Files.readString(heard),
+                        t -> t.lines().filter(l -> l.contains("READY=1")).count() >= 2);
         assertTrue(said.contains("RELOADING=1"), said);
         assertEquals(2, said.lines().filter(l -> l.contains("READY=1")).count(), said);
 
@@ -106,8 +136,12 @@ class SystemdReadinessTest {
         assertTrue(lines.size() > 3, lines.toString());
         for (String line : lines) {
             JsonObject record = new JsonObject(line);
-            assertTrue(Set.of("DEBUG", "INFO", "WARN", "ERROR").contains(record.getString("level")), line);
+            assertTrue(
+                    Set.of("DEBUG", "INFO", "WARN", "ERROR").contains(record.getString("level")),
+                    line);
         }
-        assertTrue(lines.stream().anyMatch(l -> l.contains("SIGHUP: NTS-KE certificates reloaded")), lines.toString());
+        assertTrue(
+                lines.stream().anyMatch(l -> l.contains("SIGHUP: NTS-KE certificates reloaded")),
+                lines.toString());
     }
 }

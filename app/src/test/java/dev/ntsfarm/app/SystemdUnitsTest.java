@@ -27,8 +27,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The units in {@code systemd/}: {@code systemd-analyze verify} passes for each, silently, against a
- * root laid out as the operations guide installs it; each is {@code Type=notify}, runs as the
+ * The units in {@code systemd/}: {@code systemd-analyze verify} passes for each, silently, against
+ * a root laid out as the operations guide installs it; each is {@code Type=notify}, runs as the
  * ntsfarm user with a state directory, holds only the capabilities its role needs; and the
  * configuration each unit starts with validates.
  */
@@ -38,14 +38,14 @@ class SystemdUnitsTest {
     static final Path REPO = Path.of("").toAbsolutePath().getParent();
     static final Path UNITS = REPO.resolve("systemd");
     static final Path SYSTEMD_ANALYZE = Path.of("/usr/bin/systemd-analyze");
-    static final Map<String, Set<String>> CAPABILITIES = Map.of(
-            "up", Set.of("CAP_NET_BIND_SERVICE"),
-            "nts-ke", Set.of(),
-            "ntp", Set.of("CAP_NET_BIND_SERVICE"),
-            "agent", Set.of("CAP_SYS_TIME", "CAP_NET_BIND_SERVICE"));
+    static final Map<String, Set<String>> CAPABILITIES =
+            Map.of(
+                    "up", Set.of("CAP_NET_BIND_SERVICE"),
+                    "nts-ke", Set.of(),
+                    "ntp", Set.of("CAP_NET_BIND_SERVICE"),
+                    "agent", Set.of("CAP_SYS_TIME", "CAP_NET_BIND_SERVICE"));
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     /** The unit's settings, key to values in order (a key may repeat). */
     static Map<String, List<String>> settings(Path unit) throws IOException {
@@ -55,7 +55,8 @@ class SystemdUnitsTest {
             if (line.isBlank() || line.startsWith("#") || line.startsWith("[") || eq < 0) {
                 continue;
             }
-            out.computeIfAbsent(line.substring(0, eq), k -> new ArrayList<>()).add(line.substring(eq + 1));
+            out.computeIfAbsent(line.substring(0, eq), k -> new ArrayList<>())
+                    .add(line.substring(eq + 1));
         }
         return out;
     }
@@ -66,7 +67,11 @@ class SystemdUnitsTest {
                 Path target = to.resolve(from.relativize(p).toString());
                 if (Files.isSymbolicLink(p)) {
                     Files.createDirectories(target.getParent());
-                    Files.copy(p, target, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(
+                            p,
+                            target,
+                            LinkOption.NOFOLLOW_LINKS,
+                            StandardCopyOption.REPLACE_EXISTING);
                 } else if (Files.isDirectory(p)) {
                     Files.createDirectories(target);
                 } else {
@@ -76,7 +81,10 @@ class SystemdUnitsTest {
         }
     }
 
-    /** A root with systemd's own units, ours in /etc/systemd/system and the launcher in /opt/ntsfarm. */
+    /**
+     * A root with systemd's own units, ours in /etc/systemd/system and the launcher in
+     * /opt/ntsfarm.
+     */
     private Path installedRoot() throws IOException {
         Path root = dir.resolve("root");
         copyTree(Path.of("/usr/lib/systemd/system"), root.resolve("usr/lib/systemd/system"));
@@ -101,14 +109,26 @@ class SystemdUnitsTest {
         Path root = installedRoot();
         List<String> units;
         try (Stream<Path> s = Files.list(UNITS)) {
-            units = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".service")).sorted().toList();
+            units =
+                    s.map(p -> p.getFileName().toString())
+                            .filter(n -> n.endsWith(".service"))
+                            .sorted()
+                            .toList();
         }
-        assertEquals(List.of("ntsfarm-agent.service", "ntsfarm-ntp.service", "ntsfarm-nts-ke.service", "ntsfarm-up.service"),
+        assertEquals(
+                List.of(
+                        "ntsfarm-agent.service",
+                        "ntsfarm-ntp.service",
+                        "ntsfarm-nts-ke.service",
+                        "ntsfarm-up.service"),
                 units);
         for (String unit : units) {
             Path out = dir.resolve(unit + ".out");
-            Process p = new ProcessBuilder(SYSTEMD_ANALYZE.toString(), "verify", "--root=" + root, unit)
-                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            Process p =
+                    new ProcessBuilder(SYSTEMD_ANALYZE.toString(), "verify", "--root=" + root, unit)
+                            .redirectErrorStream(true)
+                            .redirectOutput(out.toFile())
+                            .start();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), unit);
             String said = Files.readString(out);
             // verify exits 0 on unknown keys and bad values, with a warning: any word is a failure
@@ -123,8 +143,14 @@ class SystemdUnitsTest {
         Path root = installedRoot();
         Path unit = root.resolve("etc/systemd/system/ntsfarm-ntp.service");
         Files.writeString(unit, Files.readString(unit).replace("Type=notify", "Type=notifyy"));
-        Process p = new ProcessBuilder(SYSTEMD_ANALYZE.toString(), "verify", "--root=" + root, "ntsfarm-ntp.service")
-                .redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(
+                                SYSTEMD_ANALYZE.toString(),
+                                "verify",
+                                "--root=" + root,
+                                "ntsfarm-ntp.service")
+                        .redirectErrorStream(true)
+                        .start();
         String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertTrue(said.contains("notifyy"), "the check this test relies on speaks up: " + said);
@@ -132,29 +158,46 @@ class SystemdUnitsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"up", "nts-ke", "ntp", "agent"})
-    void eachUnitIsReadyWhenListeningRunsAsNtsfarmAndHoldsOnlyItsCapabilities(String role) throws Exception {
+    void eachUnitIsReadyWhenListeningRunsAsNtsfarmAndHoldsOnlyItsCapabilities(String role)
+            throws Exception {
         Map<String, List<String>> s = settings(UNITS.resolve("ntsfarm-" + role + ".service"));
         assertEquals(List.of("notify"), s.get("Type"), role);
         assertEquals(List.of("ntsfarm"), s.get("User"), role);
         assertTrue(s.get("StateDirectory").getFirst().startsWith("ntsfarm"), role);
-        assertEquals(List.of("/opt/ntsfarm/ntsfarm " + role + " -f /etc/ntsfarm/" + role + ".conf"), s.get("ExecStart"));
+        assertEquals(
+                List.of("/opt/ntsfarm/ntsfarm " + role + " -f /etc/ntsfarm/" + role + ".conf"),
+                s.get("ExecStart"));
         assertEquals(List.of("/bin/kill -HUP $MAINPID"), s.get("ExecReload"), role);
-        Set<String> bounding = Stream.of(s.get("CapabilityBoundingSet").getFirst().split(" "))
-                .filter(c -> !c.isEmpty()).collect(Collectors.toSet());
-        Set<String> ambient = Stream.of(s.get("AmbientCapabilities").getFirst().split(" "))
-                .filter(c -> !c.isEmpty()).collect(Collectors.toSet());
+        Set<String> bounding =
+                Stream.of(s.get("CapabilityBoundingSet").getFirst().split(" "))
+                        .filter(c -> !c.isEmpty())
+                        .collect(Collectors.toSet());
+        Set<String> ambient =
+                Stream.of(s.get("AmbientCapabilities").getFirst().split(" "))
+                        .filter(c -> !c.isEmpty())
+                        .collect(Collectors.toSet());
         assertEquals(CAPABILITIES.get(role), bounding, role);
         assertEquals(CAPABILITIES.get(role), ambient, role);
         assertEquals(List.of("yes"), s.get("NoNewPrivileges"), role);
-        assertEquals(role.equals("agent") ? null : List.of("yes"), s.get("ProtectClock"), "only the agent may set the clock");
+        assertEquals(
+                role.equals("agent") ? null : List.of("yes"),
+                s.get("ProtectClock"),
+                "only the agent may set the clock");
 
         Path conf = UNITS.resolve("etc").resolve(role + ".conf");
-        Config config = switch (Config.parse(conf.toString(), Files.readString(conf))) {
-            case ConfigResult.Parsed p -> p.config();
-            case ConfigResult.Invalid i -> throw new AssertionError(i.errors().toString());
-        };
+        Config config =
+                switch (Config.parse(conf.toString(), Files.readString(conf))) {
+                    case ConfigResult.Parsed p -> p.config();
+                    case ConfigResult.Invalid i -> throw new AssertionError(i.errors().toString());
+                };
         assertEquals(List.of(), ValidateCommand.problems(config, false), conf.toString());
-        assertTrue(config.has("pidfile") && config.last("pidfile").get().args().getFirst().startsWith("/run/ntsfarm-" + role + "/"),
+        assertTrue(
+                config.has("pidfile")
+                        && config.last("pidfile")
+                                .get()
+                                .args()
+                                .getFirst()
+                                .startsWith("/run/ntsfarm-" + role + "/"),
                 "the pid file in the unit's RuntimeDirectory");
         assertTrue(config.has("metricsport"), "a metrics port of its own: the roles share a host");
     }

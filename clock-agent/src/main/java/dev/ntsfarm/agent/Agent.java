@@ -43,19 +43,19 @@ import java.util.function.Consumer;
 
 /**
  * The clock agent: nts-core's {@link SystemProcess} (its sources, their selection, the discipline)
- * and the things that process asks for: a UDP socket per source ({@link SourceChannel}: the kernel's
- * receive time of each reply is T4, its transmit time of each request T1, as chronyd takes them;
- * where the kernel gives none the agent says so once and takes its own), timers, NTS-KE over TLS,
- * the drift file and the NTS dumps on a worker, the clock ({@link ClockControl}: the kernel's, or a
- * software one with {@code -x}, onto which kernel timestamps are brought). The daemon and {@code -Q}/{@code -q} are the same agent in different
- * {@link Discipline.Mode}s. Everything the core does runs on the agent's one event-loop context,
- * under the agent's lock, so reports may be read from any thread.
+ * and the things that process asks for: a UDP socket per source ({@link SourceChannel}: the
+ * kernel's receive time of each reply is T4, its transmit time of each request T1, as chronyd takes
+ * them; where the kernel gives none the agent says so once and takes its own), timers, NTS-KE over
+ * TLS, the drift file and the NTS dumps on a worker, the clock ({@link ClockControl}: the kernel's,
+ * or a software one with {@code -x}, onto which kernel timestamps are brought). The daemon and
+ * {@code -Q}/{@code -q} are the same agent in different {@link Discipline.Mode}s. Everything the
+ * core does runs on the agent's one event-loop context, under the agent's lock, so reports may be
+ * read from any thread.
  */
 public final class Agent {
 
     /** A request sent, and the tag its kernel transmit time will come with. */
-    private record Sent(long tag, byte[] packet) {
-    }
+    private record Sent(long tag, byte[] packet) {}
 
     /** Addresses a {@code pool} directive expands to (chrony's {@code maxsources} default). */
     public static final int DEFAULT_POOL_SOURCES = 4;
@@ -69,8 +69,10 @@ public final class Agent {
     private final SystemProcess system;
     private final Map<NtpSource, SourceChannel> channels = new LinkedHashMap<>();
     private final Map<NtpSource, Long> timers = new HashMap<>();
+
     /** The last request sent to each source and the tag its kernel transmit time will come with. */
     private final Map<NtpSource, Sent> lastSent = new HashMap<>();
+
     private final Promise<Action.OneShotDone> oneShot = Promise.promise();
     private final Promise<String> exit = Promise.promise();
     private long slewTimer = -1;
@@ -86,20 +88,36 @@ public final class Agent {
 
     /**
      * @param clock the clock to discipline: {@link dev.ntsfarm.agent.kernel.KernelClock}, or a
-     *              {@link dev.ntsfarm.agent.kernel.ReadOnlyClock} that never touches the machine's
-     * @param mode  the daemon, {@code -Q} or {@code -q}
+     *     {@link dev.ntsfarm.agent.kernel.ReadOnlyClock} that never touches the machine's
+     * @param mode the daemon, {@code -Q} or {@code -q}
      */
-    public Agent(Vertx vertx, AgentConfig config, Consumer<String> log, ClockControl clock, Discipline.Mode mode) {
+    public Agent(
+            Vertx vertx,
+            AgentConfig config,
+            Consumer<String> log,
+            ClockControl clock,
+            Discipline.Mode mode) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.config = config;
         this.log = log;
         this.clock = clock;
         this.mode = mode;
-        Driftfile.Content drift = mode == Discipline.Mode.NORMAL ? readDriftfile() : new Driftfile.Invalid("one-shot");
-        this.system = new SystemProcess(clock, new Discipline(mode, config.makeStep().orElse(null),
-                config.maxChange().orElse(null), config.maxUpdateSkew(), drift), config.selectOptions(),
-                NonceSource.of(new SecureRandom()));
+        Driftfile.Content drift =
+                mode == Discipline.Mode.NORMAL
+                        ? readDriftfile()
+                        : new Driftfile.Invalid("one-shot");
+        this.system =
+                new SystemProcess(
+                        clock,
+                        new Discipline(
+                                mode,
+                                config.makeStep().orElse(null),
+                                config.maxChange().orElse(null),
+                                config.maxUpdateSkew(),
+                                drift),
+                        config.selectOptions(),
+                        NonceSource.of(new SecureRandom()));
     }
 
     private Driftfile.Content readDriftfile() {
@@ -116,33 +134,42 @@ public final class Agent {
     // ---- start and stop ----
 
     /**
-     * Checks that the clock may be adjusted (unless this is {@code -Q}), reads keys and certificates,
-     * then starts every source; the future fails with a message on a mistake.
+     * Checks that the clock may be adjusted (unless this is {@code -Q}), reads keys and
+     * certificates, then starts every source; the future fails with a message on a mistake.
      */
     public Future<Void> start() {
-        return vertx.<Void>executeBlocking(() -> {
-            if (mode != Discipline.Mode.PRINT_ONCE) {
-                try {
-                    clock.checkAdjustable();
-                } catch (ClockControl.ClockException e) {
-                    throw new IllegalStateException(e.getMessage()
-                            + ": run with CAP_SYS_TIME (as root), or with -x to leave the clock alone", e);
-                }
-            }
-            readKeysAndTrust();
-            return null;
-        }).compose(v -> onContext(() -> {
-            synchronized (this) {
-                carryOut(system.startClock());
-            }
-            return null;
-        })).compose(v -> {
-            List<Future<Void>> started = new ArrayList<>();
-            for (SourceDirective d : config.sources()) {
-                started.add(addSource(d));
-            }
-            return Future.all(started).mapEmpty();
-        });
+        return vertx.<Void>executeBlocking(
+                        () -> {
+                            if (mode != Discipline.Mode.PRINT_ONCE) {
+                                try {
+                                    clock.checkAdjustable();
+                                } catch (ClockControl.ClockException e) {
+                                    throw new IllegalStateException(
+                                            e.getMessage()
+                                                    + ": run with CAP_SYS_TIME (as root), or with -x to leave the clock alone",
+                                            e);
+                                }
+                            }
+                            readKeysAndTrust();
+                            return null;
+                        })
+                .compose(
+                        v ->
+                                onContext(
+                                        () -> {
+                                            synchronized (this) {
+                                                carryOut(system.startClock());
+                                            }
+                                            return null;
+                                        }))
+                .compose(
+                        v -> {
+                            List<Future<Void>> started = new ArrayList<>();
+                            for (SourceDirective d : config.sources()) {
+                                started.add(addSource(d));
+                            }
+                            return Future.all(started).mapEmpty();
+                        });
     }
 
     private void readKeysAndTrust() throws Exception {
@@ -151,13 +178,19 @@ public final class Agent {
             KeyFileResult r = KeyFile.parse(f.toString(), Files.readString(f));
             switch (r) {
                 case KeyFileResult.Parsed p -> keys = p.keyFile();
-                case KeyFileResult.Invalid inv -> throw new IllegalArgumentException(String.join("\n",
-                        inv.errors().stream().map(Object::toString).toList()));
+                case KeyFileResult.Invalid inv ->
+                        throw new IllegalArgumentException(
+                                String.join(
+                                        "\n",
+                                        inv.errors().stream().map(Object::toString).toList()));
             }
         }
         if (config.usesNts()) {
-            NtsTrust trust = NtsTrust.of(config.trustedCerts(), config.systemCerts(),
-                    () -> clockUpdates() >= config.noCertTimeCheck());
+            NtsTrust trust =
+                    NtsTrust.of(
+                            config.trustedCerts(),
+                            config.systemCerts(),
+                            () -> clockUpdates() >= config.noCertTimeCheck());
             keClient = new NtsKeClient(trust, NtsKeClient.DEFAULT_TIMEOUT_MILLIS);
         }
     }
@@ -173,14 +206,29 @@ public final class Agent {
             return Future.succeededFuture("no keyfile to reload");
         }
         Path f = config.keyFile().get();
-        return vertx.<KeyFileResult>executeBlocking(() -> KeyFile.parse(f.toString(), Files.readString(f)), false)
-                .compose(r -> onContext(() -> switch (r) {
-                    case KeyFileResult.Invalid inv -> "key file " + f + " not reloaded, the keys in use stay: "
-                            + inv.errors().getFirst();
-                    case KeyFileResult.Parsed p -> useKeys(f, p.keyFile());
-                }))
-                .recover(e -> Future.succeededFuture("key file " + f + " not reloaded: cannot read it ("
-                        + e.getClass().getSimpleName() + ")"));
+        return vertx.<KeyFileResult>executeBlocking(
+                        () -> KeyFile.parse(f.toString(), Files.readString(f)), false)
+                .compose(
+                        r ->
+                                onContext(
+                                        () ->
+                                                switch (r) {
+                                                    case KeyFileResult.Invalid inv ->
+                                                            "key file "
+                                                                    + f
+                                                                    + " not reloaded, the keys in use stay: "
+                                                                    + inv.errors().getFirst();
+                                                    case KeyFileResult.Parsed p ->
+                                                            useKeys(f, p.keyFile());
+                                                }))
+                .recover(
+                        e ->
+                                Future.succeededFuture(
+                                        "key file "
+                                                + f
+                                                + " not reloaded: cannot read it ("
+                                                + e.getClass().getSimpleName()
+                                                + ")"));
     }
 
     private synchronized String useKeys(Path file, KeyFile fresh) {
@@ -197,8 +245,16 @@ public final class Agent {
                 }
             }
         }
-        return "key file " + file + " reloaded: " + fresh.keys().size() + " keys, " + using + " sources use them"
-                + (gone.isEmpty() ? "" : "; not in it, kept as they were: " + String.join(", ", gone));
+        return "key file "
+                + file
+                + " reloaded: "
+                + fresh.keys().size()
+                + " keys, "
+                + using
+                + " sources use them"
+                + (gone.isEmpty()
+                        ? ""
+                        : "; not in it, kept as they were: " + String.join(", ", gone));
     }
 
     private synchronized long clockUpdates() {
@@ -227,18 +283,22 @@ public final class Agent {
             }
             channels.clear();
             lastSent.clear();
-            drift = mode == Discipline.Mode.NORMAL && system.discipline().updates() > 0
-                    ? system.discipline().driftfile() : null;
+            drift =
+                    mode == Discipline.Mode.NORMAL && system.discipline().updates() > 0
+                            ? system.discipline().driftfile()
+                            : null;
         }
-        Future<Void> saved = vertx.executeBlocking(() -> {
-            if (drift != null && config.driftFile().isPresent()) {
-                writeDriftfile(drift);
-            }
-            for (NtsDump d : dumps) {
-                saveDump(d);
-            }
-            return null;
-        });
+        Future<Void> saved =
+                vertx.executeBlocking(
+                        () -> {
+                            if (drift != null && config.driftFile().isPresent()) {
+                                writeDriftfile(drift);
+                            }
+                            for (NtsDump d : dumps) {
+                                saveDump(d);
+                            }
+                            return null;
+                        });
         return Future.join(Future.join(closing), saved).mapEmpty();
     }
 
@@ -249,30 +309,51 @@ public final class Agent {
         if (d.kind() != SourceDirective.Kind.POOL) {
             return startSource(d);
         }
-        return vertx.<InetAddress[]>executeBlocking(() -> InetAddress.getAllByName(d.host())).compose(addrs -> {
-            List<Future<Void>> started = new ArrayList<>();
-            for (int i = 0; i < Math.min(DEFAULT_POOL_SOURCES, addrs.length); i++) {
-                started.add(startSource(d.serverAt(addrs[i].getHostAddress())));
-            }
-            return Future.all(started).mapEmpty();
-        });
+        return vertx.<InetAddress[]>executeBlocking(() -> InetAddress.getAllByName(d.host()))
+                .compose(
+                        addrs -> {
+                            List<Future<Void>> started = new ArrayList<>();
+                            for (int i = 0; i < Math.min(DEFAULT_POOL_SOURCES, addrs.length); i++) {
+                                started.add(startSource(d.serverAt(addrs[i].getHostAddress())));
+                            }
+                            return Future.all(started).mapEmpty();
+                        });
     }
 
     private SourceAuth authOf(SourceDirective d) {
         if (d.nts()) {
             if (keClient == null) {
-                throw new IllegalArgumentException(d.kind().directiveName() + " " + d.host()
-                        + ": nts needs trusted certificates (ntstrustedcerts, or the system's)");
+                throw new IllegalArgumentException(
+                        d.kind().directiveName()
+                                + " "
+                                + d.host()
+                                + ": nts needs trusted certificates (ntstrustedcerts, or the system's)");
             }
-            return new SourceAuth.Nts(new NtsAssociation(d.host(), d.ntsPort(), d.port(), config.ntsRefreshSeconds()));
+            return new SourceAuth.Nts(
+                    new NtsAssociation(
+                            d.host(), d.ntsPort(), d.port(), config.ntsRefreshSeconds()));
         }
         if (d.hasKey()) {
             if (keys == null) {
-                throw new IllegalArgumentException(d.kind().directiveName() + " " + d.host() + ": key " + d.keyId()
-                        + " given but no keyfile is configured");
+                throw new IllegalArgumentException(
+                        d.kind().directiveName()
+                                + " "
+                                + d.host()
+                                + ": key "
+                                + d.keyId()
+                                + " given but no keyfile is configured");
             }
-            SymmetricKey key = keys.get(d.keyId()).orElseThrow(() -> new IllegalArgumentException(
-                    d.kind().directiveName() + " " + d.host() + ": key " + d.keyId() + " is not in the keyfile"));
+            SymmetricKey key =
+                    keys.get(d.keyId())
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    d.kind().directiveName()
+                                                            + " "
+                                                            + d.host()
+                                                            + ": key "
+                                                            + d.keyId()
+                                                            + " is not in the keyfile"));
             return new SourceAuth.Symmetric(key);
         }
         return SourceAuth.NONE;
@@ -285,50 +366,98 @@ public final class Agent {
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
-        return vertx.<InetAddress>executeBlocking(() -> {
-            if (auth instanceof SourceAuth.Nts(NtsAssociation nts) && config.ntsDumpDir().isPresent()) {
-                NtsDump.load(config.ntsDumpDir().get(), nts.keHost(), nts.kePort())
-                        .ifPresent(dump -> nts.restore(dump.session(), dump.contextId(), dump.keUnixSeconds()));
-            }
-            String host = auth instanceof SourceAuth.Nts(NtsAssociation nts) ? nts.ntpServer() : d.host();
-            return InetAddress.getByName(host);
-        }).<Void>compose(address -> onContext(() -> {
-            NtpSource source;
-            synchronized (this) {
-                source = system.add(d, NtpSource.referenceId(address.getAddress()), auth);
-            }
-            int localPort = d.kind() == SourceDirective.Kind.PEER ? config.peerPort() : 0;
-            SourceChannel channel;
-            try {
-                channel = new SourceChannel(address, source.ntpPort(), localPort, new SourceChannel.Receiver() {
-                    @Override
-                    public void onDatagram(byte[] data, long kernelRx) {
-                        context.runOnContext(v -> onPacket(source, data, kernelRx));
-                    }
+        return vertx.<InetAddress>executeBlocking(
+                        () -> {
+                            if (auth instanceof SourceAuth.Nts(NtsAssociation nts)
+                                    && config.ntsDumpDir().isPresent()) {
+                                NtsDump.load(config.ntsDumpDir().get(), nts.keHost(), nts.kePort())
+                                        .ifPresent(
+                                                dump ->
+                                                        nts.restore(
+                                                                dump.session(),
+                                                                dump.contextId(),
+                                                                dump.keUnixSeconds()));
+                            }
+                            String host =
+                                    auth instanceof SourceAuth.Nts(NtsAssociation nts)
+                                            ? nts.ntpServer()
+                                            : d.host();
+                            return InetAddress.getByName(host);
+                        })
+                .<Void>compose(
+                        address ->
+                                onContext(
+                                        () -> {
+                                            NtpSource source;
+                                            synchronized (this) {
+                                                source =
+                                                        system.add(
+                                                                d,
+                                                                NtpSource.referenceId(
+                                                                        address.getAddress()),
+                                                                auth);
+                                            }
+                                            int localPort =
+                                                    d.kind() == SourceDirective.Kind.PEER
+                                                            ? config.peerPort()
+                                                            : 0;
+                                            SourceChannel channel;
+                                            try {
+                                                channel =
+                                                        new SourceChannel(
+                                                                address,
+                                                                source.ntpPort(),
+                                                                localPort,
+                                                                new SourceChannel.Receiver() {
+                                                                    @Override
+                                                                    public void onDatagram(
+                                                                            byte[] data,
+                                                                            long kernelRx) {
+                                                                        context.runOnContext(
+                                                                                v ->
+                                                                                        onPacket(
+                                                                                                source,
+                                                                                                data,
+                                                                                                kernelRx));
+                                                                    }
 
-                    @Override
-                    public void onTransmitted(long tag, long kernelTx) {
-                        context.runOnContext(v -> Agent.this.onTransmitted(source, tag, kernelTx));
-                    }
-                });
-            } catch (SocketException e) {
-                synchronized (this) {
-                    carryOut(system.remove(source));
-                }
-                throw new IllegalStateException(d.kind().directiveName() + " " + d.host() + ": " + e.getMessage(), e);
-            }
-            synchronized (this) {
-                if (stopped) {
-                    closeLater(channel);
-                    carryOut(system.remove(source));
-                    return null;
-                }
-                channels.put(source, channel);
-                carryOut(system.start(source));
-            }
-            tellTimestampFallback(channel);
-            return null;
-        }));
+                                                                    @Override
+                                                                    public void onTransmitted(
+                                                                            long tag,
+                                                                            long kernelTx) {
+                                                                        context.runOnContext(
+                                                                                v ->
+                                                                                        Agent.this
+                                                                                                .onTransmitted(
+                                                                                                        source,
+                                                                                                        tag,
+                                                                                                        kernelTx));
+                                                                    }
+                                                                });
+                                            } catch (SocketException e) {
+                                                synchronized (this) {
+                                                    carryOut(system.remove(source));
+                                                }
+                                                throw new IllegalStateException(
+                                                        d.kind().directiveName()
+                                                                + " "
+                                                                + d.host()
+                                                                + ": "
+                                                                + e.getMessage(),
+                                                        e);
+                                            }
+                                            synchronized (this) {
+                                                if (stopped) {
+                                                    closeLater(channel);
+                                                    carryOut(system.remove(source));
+                                                    return null;
+                                                }
+                                                channels.put(source, channel);
+                                                carryOut(system.start(source));
+                                            }
+                                            tellTimestampFallback(channel);
+                                            return null;
+                                        }));
     }
 
     /** Says once, for the first socket without them, that the kernel gives no timestamps. */
@@ -340,14 +469,19 @@ public final class Agent {
         }
         toldTimestampFallback = true;
         String which = !rx && !tx ? "receive or transmit" : !rx ? "receive" : "transmit";
-        log.accept("No kernel " + which + " timestamps (first for " + channel.addressText()
-                + "): packets are timestamped when the agent sends or reads them, less exactly");
+        log.accept(
+                "No kernel "
+                        + which
+                        + " timestamps (first for "
+                        + channel.addressText()
+                        + "): packets are timestamped when the agent sends or reads them, less exactly");
     }
 
     private void onPacket(NtpSource source, byte[] packet, long kernelRx) {
         synchronized (this) {
             if (channels.containsKey(source)) {
-                long rx = kernelRx == DatagramBatch.NO_TIMESTAMP ? NtpSource.NO_TIMESTAMP : kernelRx;
+                long rx =
+                        kernelRx == DatagramBatch.NO_TIMESTAMP ? NtpSource.NO_TIMESTAMP : kernelRx;
                 carryOut(system.onPacket(source, packet, 0, packet.length, rx));
             }
         }
@@ -363,10 +497,12 @@ public final class Agent {
 
     /** Closes {@code channel} on a worker: closing waits for the channel's thread. */
     private Future<Void> closeLater(SourceChannel channel) {
-        return vertx.executeBlocking(() -> {
-            channel.close();
-            return null;
-        }, false);
+        return vertx.executeBlocking(
+                () -> {
+                    channel.close();
+                    return null;
+                },
+                false);
     }
 
     private synchronized void remove(NtpSource source) {
@@ -384,42 +520,55 @@ public final class Agent {
 
     /** Removes the sources polled at {@code address} (or named so); false when there is none. */
     public Future<Boolean> deleteSource(String address) {
-        return onContext(() -> {
-            List<NtpSource> gone = select(address);
-            gone.forEach(this::remove);
-            return !gone.isEmpty();
-        });
+        return onContext(
+                () -> {
+                    List<NtpSource> gone = select(address);
+                    gone.forEach(this::remove);
+                    return !gone.isEmpty();
+                });
     }
 
     private synchronized List<NtpSource> select(String selector) {
         List<NtpSource> out = new ArrayList<>();
         for (Map.Entry<NtpSource, SourceChannel> e : channels.entrySet()) {
-            if (selector.isEmpty() || e.getKey().name().equals(selector) || e.getValue().addressText().equals(selector)) {
+            if (selector.isEmpty()
+                    || e.getKey().name().equals(selector)
+                    || e.getValue().addressText().equals(selector)) {
                 out.add(e.getKey());
             }
         }
         return out;
     }
 
-    /** chronyc's {@code burst} on the sources named or at {@code selector} (empty: all); how many. */
+    /**
+     * chronyc's {@code burst} on the sources named or at {@code selector} (empty: all); how many.
+     */
     public int burst(String selector) {
         List<NtpSource> sel = select(selector);
-        context.runOnContext(v -> {
-            synchronized (this) {
-                sel.forEach(s -> carryOut(system.burst(s, NtpSource.DEFAULT_BURST_GOOD, NtpSource.DEFAULT_BURST_TOTAL)));
-            }
-        });
+        context.runOnContext(
+                v -> {
+                    synchronized (this) {
+                        sel.forEach(
+                                s ->
+                                        carryOut(
+                                                system.burst(
+                                                        s,
+                                                        NtpSource.DEFAULT_BURST_GOOD,
+                                                        NtpSource.DEFAULT_BURST_TOTAL)));
+                    }
+                });
         return sel.size();
     }
 
     /** chronyc's {@code online}/{@code offline}, selected as {@link #burst}; how many. */
     public int setOnline(String selector, boolean online) {
         List<NtpSource> sel = select(selector);
-        context.runOnContext(v -> {
-            synchronized (this) {
-                sel.forEach(s -> carryOut(system.setOnline(s, online)));
-            }
-        });
+        context.runOnContext(
+                v -> {
+                    synchronized (this) {
+                        sel.forEach(s -> carryOut(system.setOnline(s, online)));
+                    }
+                });
         return sel.size();
     }
 
@@ -432,13 +581,14 @@ public final class Agent {
 
     private <T> Future<T> onContext(java.util.concurrent.Callable<T> task) {
         Promise<T> p = Promise.promise();
-        context.runOnContext(v -> {
-            try {
-                p.complete(task.call());
-            } catch (Exception e) {
-                p.fail(e);
-            }
-        });
+        context.runOnContext(
+                v -> {
+                    try {
+                        p.complete(task.call());
+                    } catch (Exception e) {
+                        p.fail(e);
+                    }
+                });
         return p.future();
     }
 
@@ -458,14 +608,19 @@ public final class Agent {
                     if (slewTimer >= 0) {
                         vertx.cancelTimer(slewTimer);
                     }
-                    slewTimer = stopped ? -1 : vertx.setTimer(millis(t.seconds()), id -> {
-                        synchronized (this) {
-                            slewTimer = -1;
-                            if (!stopped) {
-                                carryOut(system.onSlewTimer());
-                            }
-                        }
-                    });
+                    slewTimer =
+                            stopped
+                                    ? -1
+                                    : vertx.setTimer(
+                                            millis(t.seconds()),
+                                            id -> {
+                                                synchronized (this) {
+                                                    slewTimer = -1;
+                                                    if (!stopped) {
+                                                        carryOut(system.onSlewTimer());
+                                                    }
+                                                }
+                                            });
                 }
                 case Action.StartKeyEstablishment k -> keyEstablishment(k.source());
                 case Action.Demobilize d -> {
@@ -475,20 +630,30 @@ public final class Agent {
                 case Action.Notice n -> log.accept(n.message());
                 case Action.SaveDriftfile s -> {
                     if (config.driftFile().isPresent()) {
-                        vertx.executeBlocking(() -> {
-                            writeDriftfile(s.content());
-                            return null;
-                        }, false).onFailure(e -> log.accept("Could not write the drift file: " + e.getMessage()));
+                        vertx.executeBlocking(
+                                        () -> {
+                                            writeDriftfile(s.content());
+                                            return null;
+                                        },
+                                        false)
+                                .onFailure(
+                                        e ->
+                                                log.accept(
+                                                        "Could not write the drift file: "
+                                                                + e.getMessage()));
                     }
                 }
                 case Action.SaveNtsState s -> {
                     NtsAssociation nts = s.source().nts();
-                    NtsDump d = nts == null || config.ntsDumpDir().isEmpty() ? null : NtsDump.of(nts);
+                    NtsDump d =
+                            nts == null || config.ntsDumpDir().isEmpty() ? null : NtsDump.of(nts);
                     if (d != null) {
-                        vertx.executeBlocking(() -> {
-                            saveDump(d);
-                            return null;
-                        }, false);
+                        vertx.executeBlocking(
+                                () -> {
+                                    saveDump(d);
+                                    return null;
+                                },
+                                false);
                     }
                 }
                 case Action.OneShotDone o -> oneShot.tryComplete(o);
@@ -510,14 +675,17 @@ public final class Agent {
             return;
         }
         long[] id = new long[1];
-        id[0] = vertx.setTimer(millis(seconds), t -> {
-            synchronized (this) {
-                if (timers.get(source) != null && timers.get(source) == id[0]) {
-                    timers.remove(source);
-                    carryOut(system.onTimer(source));
-                }
-            }
-        });
+        id[0] =
+                vertx.setTimer(
+                        millis(seconds),
+                        t -> {
+                            synchronized (this) {
+                                if (timers.get(source) != null && timers.get(source) == id[0]) {
+                                    timers.remove(source);
+                                    carryOut(system.onTimer(source));
+                                }
+                            }
+                        });
         timers.put(source, id[0]);
     }
 
@@ -539,27 +707,42 @@ public final class Agent {
         if (nts == null || keClient == null) {
             return;
         }
-        vertx.<Object[]>executeBlocking(() -> {
-            NtsAssociation.Session s = keClient.negotiate(nts.keHost(), nts.kePort(), config.aeads(), nts.configuredNtpPort());
-            return new Object[] {s, InetAddress.getByName(s.ntpServer())};
-        }, false).onComplete(ar -> {
-            synchronized (this) {
-                SourceChannel c = channels.get(source);
-                if (c == null) {
-                    return;
-                }
-                if (ar.succeeded()) {
-                    NtsAssociation.Session s = (NtsAssociation.Session) ar.result()[0];
-                    c.redirect((InetAddress) ar.result()[1], s.ntpPort());
-                    carryOut(system.onKeyEstablished(source, s));
-                } else {
-                    carryOut(system.onKeyEstablishmentFailed(source, ar.cause().getMessage()));
-                }
-            }
-        });
+        vertx.<Object[]>executeBlocking(
+                        () -> {
+                            NtsAssociation.Session s =
+                                    keClient.negotiate(
+                                            nts.keHost(),
+                                            nts.kePort(),
+                                            config.aeads(),
+                                            nts.configuredNtpPort());
+                            return new Object[] {s, InetAddress.getByName(s.ntpServer())};
+                        },
+                        false)
+                .onComplete(
+                        ar -> {
+                            synchronized (this) {
+                                SourceChannel c = channels.get(source);
+                                if (c == null) {
+                                    return;
+                                }
+                                if (ar.succeeded()) {
+                                    NtsAssociation.Session s =
+                                            (NtsAssociation.Session) ar.result()[0];
+                                    c.redirect((InetAddress) ar.result()[1], s.ntpPort());
+                                    carryOut(system.onKeyEstablished(source, s));
+                                } else {
+                                    carryOut(
+                                            system.onKeyEstablishmentFailed(
+                                                    source, ar.cause().getMessage()));
+                                }
+                            }
+                        });
     }
 
-    /** Files are written by workers: a write on the event loop would hold every source's packets behind it. */
+    /**
+     * Files are written by workers: a write on the event loop would hold every source's packets
+     * behind it.
+     */
     private static void requireWorker(String what) {
         if (Context.isOnEventLoopThread()) {
             throw new IllegalStateException(what + " written on the event loop");
@@ -596,37 +779,56 @@ public final class Agent {
     /**
      * One source as chronyc's reports show it.
      *
-     * @param name      the name on its line (a pool member's address)
-     * @param address   the address polled
-     * @param report    its {@code sources} line
-     * @param stats     its {@code sourcestats} line
-     * @param key       its symmetric key, or null
-     * @param nts       its NTS state, or null
-     * @param online    chronyc's online
-     * @param bursting  a burst is under way
+     * @param name the name on its line (a pool member's address)
+     * @param address the address polled
+     * @param report its {@code sources} line
+     * @param stats its {@code sourcestats} line
+     * @param key its symmetric key, or null
+     * @param nts its NTS state, or null
+     * @param online chronyc's online
+     * @param bursting a burst is under way
      */
-    public record SourceView(String name, String address, SourceReport report, SourceStatsReport stats,
-                             SymmetricKey key, NtsView nts, boolean online, boolean bursting) {
-    }
+    public record SourceView(
+            String name,
+            String address,
+            SourceReport report,
+            SourceStatsReport stats,
+            SymmetricKey key,
+            NtsView nts,
+            boolean online,
+            boolean bursting) {}
 
     /**
      * A source's NTS state as chronyc's {@code authdata} shows it.
      *
-     * @param contextId     KeyID: NTS-KE sessions so far
-     * @param aead          Type: the AEAD's id, 0 before NTS-KE
-     * @param keyBits       KLen
+     * @param contextId KeyID: NTS-KE sessions so far
+     * @param aead Type: the AEAD's id, 0 before NTS-KE
+     * @param keyBits KLen
      * @param keUnixSeconds when the keys were made, or {@link NtsAssociation#NEVER}
-     * @param attempts      NTS-KE failures in a row
-     * @param naks          NAKs received
-     * @param cookies       cookies held
-     * @param cookieLength  length of the newest
+     * @param attempts NTS-KE failures in a row
+     * @param naks NAKs received
+     * @param cookies cookies held
+     * @param cookieLength length of the newest
      */
-    public record NtsView(long contextId, int aead, int keyBits, long keUnixSeconds, int attempts, long naks,
-                          int cookies, int cookieLength) {
+    public record NtsView(
+            long contextId,
+            int aead,
+            int keyBits,
+            long keUnixSeconds,
+            int attempts,
+            long naks,
+            int cookies,
+            int cookieLength) {
         static NtsView of(NtsAssociation n) {
-            return new NtsView(n.contextId(), n.keys() == null ? 0 : n.keys().algorithm().id(),
-                    n.keys() == null ? 0 : n.keys().algorithm().keyLength() * 8, n.keUnixSeconds(),
-                    n.failedAttempts(), n.naks(), n.cookies(), n.cookieLength());
+            return new NtsView(
+                    n.contextId(),
+                    n.keys() == null ? 0 : n.keys().algorithm().id(),
+                    n.keys() == null ? 0 : n.keys().algorithm().keyLength() * 8,
+                    n.keUnixSeconds(),
+                    n.failedAttempts(),
+                    n.naks(),
+                    n.cookies(),
+                    n.cookieLength());
         }
     }
 
@@ -637,8 +839,16 @@ public final class Agent {
         for (Map.Entry<NtpSource, SourceChannel> e : channels.entrySet()) {
             NtpSource s = e.getKey();
             SymmetricKey key = s.auth() instanceof SourceAuth.Symmetric(SymmetricKey k) ? k : null;
-            out.add(new SourceView(s.name(), e.getValue().addressText(), s.report(now), s.source().statsReport(now),
-                    key, s.nts() == null ? null : NtsView.of(s.nts()), s.online(), s.bursting()));
+            out.add(
+                    new SourceView(
+                            s.name(),
+                            e.getValue().addressText(),
+                            s.report(now),
+                            s.source().statsReport(now),
+                            key,
+                            s.nts() == null ? null : NtsView.of(s.nts()),
+                            s.online(),
+                            s.bursting()));
         }
         return out;
     }
@@ -654,8 +864,8 @@ public final class Agent {
     }
 
     /**
-     * What the local responder serves: the tracking state as of the last clock update (the responder
-     * grows the root dispersion itself), unsynchronised before one.
+     * What the local responder serves: the tracking state as of the last clock update (the
+     * responder grows the root dispersion itself), unsynchronised before one.
      */
     public synchronized Tracking trackingAtUpdate() {
         return system.discipline().trackingAtUpdate();

@@ -1,10 +1,10 @@
 package dev.ntsfarm.agent;
 
+import dev.ntsfarm.agent.kernel.KernelClock;
+import dev.ntsfarm.agent.kernel.ReadOnlyClock;
 import dev.ntsfarm.core.clock.Action;
 import dev.ntsfarm.core.clock.ClockControl;
 import dev.ntsfarm.core.clock.Discipline;
-import dev.ntsfarm.agent.kernel.KernelClock;
-import dev.ntsfarm.agent.kernel.ReadOnlyClock;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigException;
 import dev.ntsfarm.core.config.ConfigResult;
@@ -25,16 +25,18 @@ import java.util.function.Consumer;
 
 /**
  * {@code ntsfarm agent [-f FILE] [-x] [-Q|-q] [-t SECONDS] [DIRECTIVE ...]}, with chronyd's habits:
- * directives on the command line replace the configuration file; {@code -x} never touches the clock;
- * {@code -Q} measures once and prints {@code System clock wrong by S seconds (ignored)}; {@code -q} also
- * steps the clock once. Like chronyd, messages go to standard error, each prefixed with the UTC time.
+ * directives on the command line replace the configuration file; {@code -x} never touches the
+ * clock; {@code -Q} measures once and prints {@code System clock wrong by S seconds (ignored)};
+ * {@code -q} also steps the clock once. Like chronyd, messages go to standard error, each prefixed
+ * with the UTC time.
  */
 public final class AgentCommand {
 
     /** Where the configuration is read from when neither {@code -f} nor directives are given. */
     public static final String DEFAULT_CONFIG_FILE = "/etc/ntsfarm/agent.conf";
 
-    static final String HELP = """
+    static final String HELP =
+            """
             usage: ntsfarm agent [-f FILE] [-x] [-Q|-q] [-t SECONDS] [DIRECTIVE ...]
 
             The clock agent: an NTS (and plain or symmetric-key NTP) client that keeps this host's clock,
@@ -61,23 +63,27 @@ public final class AgentCommand {
             key) or root on a Unix socket (bindcmdaddress /run/ntsfarm/agent.sock).
             """;
 
-    private AgentCommand() {
-    }
+    private AgentCommand() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs the agent with nothing attached; returns the exit status (0 success, 1 failure or timeout, 2 usage). */
+    /**
+     * Runs the agent with nothing attached; returns the exit status (0 success, 1 failure or
+     * timeout, 2 usage).
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         return run(args, out, err, AgentDaemon.Attachments.NONE);
     }
 
     /**
      * Runs the agent; as a daemon with what {@code attachments} makes from the configuration (the
-     * application's control endpoint). Returns the exit status (0 success, 1 failure or timeout, 2 usage).
+     * application's control endpoint). Returns the exit status (0 success, 1 failure or timeout, 2
+     * usage).
      */
-    public static int run(String[] args, PrintStream out, PrintStream err, AgentDaemon.Attachments attachments) {
+    public static int run(
+            String[] args, PrintStream out, PrintStream err, AgentDaemon.Attachments attachments) {
         String file = null;
         boolean noClock = false;
         int oneShot = 0; // 'Q' or 'q'
@@ -114,15 +120,18 @@ public final class AgentCommand {
                 }
                 default -> {
                     if (a.startsWith("-") && a.length() > 1) {
-                        err.println("agent: unknown option " + a
-                                + " (expected: -f FILE, -x, -Q, -q, -t SECONDS, -d, or directives)");
+                        err.println(
+                                "agent: unknown option "
+                                        + a
+                                        + " (expected: -f FILE, -x, -Q, -q, -t SECONDS, -d, or directives)");
                         return 2;
                     }
                     directives.add(a);
                 }
             }
         }
-        Consumer<String> log = line -> err.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + line);
+        Consumer<String> log =
+                line -> err.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + line);
 
         Config raw;
         AgentConfig config;
@@ -139,14 +148,19 @@ public final class AgentCommand {
             return 1;
         }
         if (oneShot != 0) {
-            // -Q never touches the clock; -q -x goes through the motions on a clock kept in software, as chronyd does
-            ClockControl clock = oneShot == 'q' && !noClock ? KernelClock.system() : new ReadOnlyClock();
+            // -Q never touches the clock; -q -x goes through the motions on a clock kept in
+            // software, as chronyd does
+            ClockControl clock =
+                    oneShot == 'q' && !noClock ? KernelClock.system() : new ReadOnlyClock();
             return oneShot(config, oneShot == 'q', clock, timeout, log);
         }
         return daemon(config, noClock, log, attachment);
     }
 
-    /** Directives on the command line replace the file, as with chronyd; null when it cannot be read. */
+    /**
+     * Directives on the command line replace the file, as with chronyd; null when it cannot be
+     * read.
+     */
     static Config readConfig(String file, List<String> directives, PrintStream err) {
         ConfigResult r;
         if (!directives.isEmpty()) {
@@ -174,26 +188,44 @@ public final class AgentCommand {
     }
 
     /**
-     * {@code -Q}/{@code -q}: start the sources, wait for the first clock update (at most
-     * {@code timeout} seconds when positive), print the offset as chronyd does; {@code -q} steps the
-     * clock by it, unless that is beyond {@code maxchange}.
+     * {@code -Q}/{@code -q}: start the sources, wait for the first clock update (at most {@code
+     * timeout} seconds when positive), print the offset as chronyd does; {@code -q} steps the clock
+     * by it, unless that is beyond {@code maxchange}.
      */
-    static int oneShot(AgentConfig config, boolean correct, ClockControl clock, double timeout,
-                       Consumer<String> log) {
+    static int oneShot(
+            AgentConfig config,
+            boolean correct,
+            ClockControl clock,
+            double timeout,
+            Consumer<String> log) {
         Vertx vertx = Vertx.vertx();
-        Agent agent = new Agent(vertx, config, log, clock,
-                correct ? Discipline.Mode.UPDATE_ONCE : Discipline.Mode.PRINT_ONCE);
+        Agent agent =
+                new Agent(
+                        vertx,
+                        config,
+                        log,
+                        clock,
+                        correct ? Discipline.Mode.UPDATE_ONCE : Discipline.Mode.PRINT_ONCE);
         try {
-            CompletableFuture<Action.OneShotDone> result = agent.start().compose(v -> agent.oneShot())
-                    .toCompletionStage().toCompletableFuture();
-            Action.OneShotDone done = timeout > 0 ? result.get((long) (timeout * 1000), TimeUnit.MILLISECONDS)
-                    : result.get();
+            CompletableFuture<Action.OneShotDone> result =
+                    agent.start()
+                            .compose(v -> agent.oneShot())
+                            .toCompletionStage()
+                            .toCompletableFuture();
+            Action.OneShotDone done =
+                    timeout > 0
+                            ? result.get((long) (timeout * 1000), TimeUnit.MILLISECONDS)
+                            : result.get();
             if (done.failure() != null && Double.isNaN(done.wrongBy())) {
                 log.accept(done.failure());
                 return 1;
             }
-            log.accept(String.format(Locale.ROOT, "System clock wrong by %.6f seconds (%s)", done.wrongBy(),
-                    correct ? "step" : "ignored"));
+            log.accept(
+                    String.format(
+                            Locale.ROOT,
+                            "System clock wrong by %.6f seconds (%s)",
+                            done.wrongBy(),
+                            correct ? "step" : "ignored"));
             if (done.failure() != null) {
                 log.accept(done.failure());
                 return 1;
@@ -207,13 +239,27 @@ public final class AgentCommand {
             log.accept("Fatal error : " + c.getMessage());
             return 1;
         } finally {
-            agent.stop().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(x -> null).join();
-            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(x -> null).join();
+            agent.stop()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .orTimeout(5, TimeUnit.SECONDS)
+                    .exceptionally(x -> null)
+                    .join();
+            vertx.close()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .orTimeout(5, TimeUnit.SECONDS)
+                    .exceptionally(x -> null)
+                    .join();
         }
     }
 
     /** The daemon in the foreground until the JVM is asked to stop. */
-    static int daemon(AgentConfig config, boolean noClock, Consumer<String> log, AgentDaemon.Attachment attachment) {
+    static int daemon(
+            AgentConfig config,
+            boolean noClock,
+            Consumer<String> log,
+            AgentDaemon.Attachment attachment) {
         AgentDaemon d = new AgentDaemon(config, noClock, log, attachment);
         try {
             d.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -224,16 +270,21 @@ public final class AgentCommand {
             return 1;
         }
         CompletableFuture<Integer> done = new CompletableFuture<>();
-        Thread hook = new Thread(() -> {
-            d.stop();
-            done.complete(0);
-        });
+        Thread hook =
+                new Thread(
+                        () -> {
+                            d.stop();
+                            done.complete(0);
+                        });
         Runtime.getRuntime().addShutdownHook(hook);
         // maxchange exceeded once too often: chronyd exits, and so does the agent
-        d.agent().exited().onSuccess(message -> {
-            log.accept("Fatal error : " + message);
-            done.complete(1);
-        });
+        d.agent()
+                .exited()
+                .onSuccess(
+                        message -> {
+                            log.accept("Fatal error : " + message);
+                            done.complete(1);
+                        });
         int status = done.join();
         if (status != 0) {
             Runtime.getRuntime().removeShutdownHook(hook);

@@ -16,21 +16,32 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The clock agent's settings, read from chrony's directives. Every mistake is a {@link ConfigException}
- * naming the file, the line and what was expected. The control endpoint's directives ({@code cmdport},
- * {@code bindcmdaddress}, {@code cmdallow}, {@code commandkey}) are the control plane's to read.
+ * The clock agent's settings, read from chrony's directives. Every mistake is a {@link
+ * ConfigException} naming the file, the line and what was expected. The control endpoint's
+ * directives ({@code cmdport}, {@code bindcmdaddress}, {@code cmdallow}, {@code commandkey}) are
+ * the control plane's to read.
  *
- * @param peerPort         {@code port}: the local port of symmetric peers, 0 for an ephemeral one
- * @param noCertTimeCheck  {@code nocerttimecheck}: clock updates before certificate dates count
- * @param maxChange        {@code maxchange}: the largest correction, and what to do beyond it
- * @param selectOptions    {@code maxdistance}, {@code maxjitter}, {@code minsources}
- * @param maxUpdateSkew    {@code maxupdateskew}, seconds per second (the directive is in ppm)
+ * @param peerPort {@code port}: the local port of symmetric peers, 0 for an ephemeral one
+ * @param noCertTimeCheck {@code nocerttimecheck}: clock updates before certificate dates count
+ * @param maxChange {@code maxchange}: the largest correction, and what to do beyond it
+ * @param selectOptions {@code maxdistance}, {@code maxjitter}, {@code minsources}
+ * @param maxUpdateSkew {@code maxupdateskew}, seconds per second (the directive is in ppm)
  */
-public record AgentConfig(List<SourceDirective> sources, List<Path> trustedCerts, boolean systemCerts,
-                          int noCertTimeCheck, long ntsRefreshSeconds, Optional<Path> ntsDumpDir,
-                          Optional<Path> keyFile, int peerPort,
-                          Optional<MakeStep> makeStep, Optional<Path> driftFile, List<AeadAlgorithm> aeads,
-                          Optional<MaxChange> maxChange, SelectOptions selectOptions, double maxUpdateSkew) {
+public record AgentConfig(
+        List<SourceDirective> sources,
+        List<Path> trustedCerts,
+        boolean systemCerts,
+        int noCertTimeCheck,
+        long ntsRefreshSeconds,
+        Optional<Path> ntsDumpDir,
+        Optional<Path> keyFile,
+        int peerPort,
+        Optional<MakeStep> makeStep,
+        Optional<Path> driftFile,
+        List<AeadAlgorithm> aeads,
+        Optional<MaxChange> maxChange,
+        SelectOptions selectOptions,
+        double maxUpdateSkew) {
 
     /** AES-SIV-CMAC-256 first: every NTS server has it; GCM-SIV second. */
     public static final List<AeadAlgorithm> DEFAULT_AEADS =
@@ -74,7 +85,11 @@ public record AgentConfig(List<SourceDirective> sources, List<Path> trustedCerts
             for (int i = 0; i < d.get().size(); i++) {
                 AeadAlgorithm a = AeadAlgorithm.fromId(d.get().integer(i, "an AEAD id", 0, 65535));
                 if (a == null) {
-                    throw d.get().fail("expected an AEAD id of 15, 16, 17 or 30, got \"" + d.get().word(i) + "\"");
+                    throw d.get()
+                            .fail(
+                                    "expected an AEAD id of 15, 16, 17 or 30, got \""
+                                            + d.get().word(i)
+                                            + "\"");
                 }
                 if (!list.contains(a)) {
                     list.add(a);
@@ -82,19 +97,35 @@ public record AgentConfig(List<SourceDirective> sources, List<Path> trustedCerts
             }
             aeads = list;
         }
-        Optional<MakeStep> makeStep = c.last("makestep").isPresent()
-                ? Optional.of(MakeStep.from(c.last("makestep").get())) : Optional.empty();
-        Optional<MaxChange> maxChange = c.last("maxchange").isPresent()
-                ? Optional.of(MaxChange.from(c.last("maxchange").get())) : Optional.empty();
+        Optional<MakeStep> makeStep =
+                c.last("makestep").isPresent()
+                        ? Optional.of(MakeStep.from(c.last("makestep").get()))
+                        : Optional.empty();
+        Optional<MaxChange> maxChange =
+                c.last("maxchange").isPresent()
+                        ? Optional.of(MaxChange.from(c.last("maxchange").get()))
+                        : Optional.empty();
         double maxUpdateSkew = Discipline.DEFAULT_MAX_UPDATE_SKEW;
         d = c.last("maxupdateskew");
         if (d.isPresent()) {
             d.get().expectArgs(1, 1);
             maxUpdateSkew = d.get().decimal(0, "a skew in ppm", 0, Double.MAX_VALUE) * 1e-6;
         }
-        return new AgentConfig(c.sources(), certs, !c.has("nosystemcert"), noCertTimeCheck, refresh,
-                path(c, "ntsdumpdir", "a directory"), path(c, "keyfile", "a key file"), port, makeStep,
-                path(c, "driftfile", "a drift file"), aeads, maxChange, SelectOptions.from(c), maxUpdateSkew);
+        return new AgentConfig(
+                c.sources(),
+                certs,
+                !c.has("nosystemcert"),
+                noCertTimeCheck,
+                refresh,
+                path(c, "ntsdumpdir", "a directory"),
+                path(c, "keyfile", "a key file"),
+                port,
+                makeStep,
+                path(c, "driftfile", "a drift file"),
+                aeads,
+                maxChange,
+                SelectOptions.from(c),
+                maxUpdateSkew);
     }
 
     private static Optional<Path> path(Config c, String name, String what) throws ConfigException {

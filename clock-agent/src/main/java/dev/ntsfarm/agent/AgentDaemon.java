@@ -1,8 +1,8 @@
 package dev.ntsfarm.agent;
 
-import dev.ntsfarm.core.clock.ClockControl;
 import dev.ntsfarm.agent.kernel.KernelClock;
 import dev.ntsfarm.agent.kernel.ReadOnlyClock;
+import dev.ntsfarm.core.clock.ClockControl;
 import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.config.ConfigException;
 import io.vertx.core.Future;
@@ -24,7 +24,10 @@ public final class AgentDaemon {
         Future<Void> stop();
     }
 
-    /** Makes the attachment from the daemon's configuration; a mistake names file, line and what was expected. */
+    /**
+     * Makes the attachment from the daemon's configuration; a mistake names file, line and what was
+     * expected.
+     */
     @FunctionalInterface
     public interface Attachments {
         Attachment create(Config config, Consumer<String> log) throws ConfigException;
@@ -44,8 +47,11 @@ public final class AgentDaemon {
         this(config, noClock, log, null);
     }
 
-    /** @param attachment started after the agent, stopped before it; null for none */
-    public AgentDaemon(AgentConfig config, boolean noClock, Consumer<String> log, Attachment attachment) {
+    /**
+     * @param attachment started after the agent, stopped before it; null for none
+     */
+    public AgentDaemon(
+            AgentConfig config, boolean noClock, Consumer<String> log, Attachment attachment) {
         this.config = config;
         this.log = log;
         this.clock = noClock ? new ReadOnlyClock() : KernelClock.system();
@@ -56,12 +62,18 @@ public final class AgentDaemon {
         // the native transport where it is on the class path: a Unix socket endpoint needs it
         vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         agent = new Agent(vertx, config, log, clock);
-        return agent.start().compose(v -> attachment == null ? Future.<Void>succeededFuture()
-                : attachment.start(vertx, agent, clock)).onSuccess(v -> {
-                    if (clock instanceof ReadOnlyClock) {
-                        log.accept("Disabled control of system clock");
-                    }
-                });
+        return agent.start()
+                .compose(
+                        v ->
+                                attachment == null
+                                        ? Future.<Void>succeededFuture()
+                                        : attachment.start(vertx, agent, clock))
+                .onSuccess(
+                        v -> {
+                            if (clock instanceof ReadOnlyClock) {
+                                log.accept("Disabled control of system clock");
+                            }
+                        });
     }
 
     public Agent agent() {
@@ -72,9 +84,15 @@ public final class AgentDaemon {
         if (vertx == null) {
             return;
         }
-        Future<Void> f = (attachment == null ? Future.<Void>succeededFuture() : attachment.stop())
-                .eventually(() -> agent.stop()).eventually(() -> vertx.close());
-        f.toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
+        Future<Void> f =
+                (attachment == null ? Future.<Void>succeededFuture() : attachment.stop())
+                        .eventually(() -> agent.stop())
+                        .eventually(() -> vertx.close());
+        f.toCompletionStage()
+                .toCompletableFuture()
+                .orTimeout(10, TimeUnit.SECONDS)
+                .exceptionally(x -> null)
+                .join();
         vertx = null;
     }
 }

@@ -34,18 +34,28 @@ class AgentConfigTest {
 
     @Test
     void readsTheNtsDirectives() throws Exception {
-        AgentConfig c = of("ntstrustedcerts /a.pem", "ntstrustedcerts /b.pem", "nosystemcert", "nocerttimecheck 2",
-                "ntsrefresh 3600", "ntsdumpdir /var/lib/agent", "ntsaeads 30 15", "cmdport 0");
+        AgentConfig c =
+                of(
+                        "ntstrustedcerts /a.pem",
+                        "ntstrustedcerts /b.pem",
+                        "nosystemcert",
+                        "nocerttimecheck 2",
+                        "ntsrefresh 3600",
+                        "ntsdumpdir /var/lib/agent",
+                        "ntsaeads 30 15",
+                        "cmdport 0");
         assertEquals(2, c.trustedCerts().size());
         assertFalse(c.systemCerts());
         assertEquals(2, c.noCertTimeCheck());
         assertEquals(3600, c.ntsRefreshSeconds());
-        assertEquals(List.of(AeadAlgorithm.AES_128_GCM_SIV, AeadAlgorithm.AES_SIV_CMAC_256), c.aeads());
+        assertEquals(
+                List.of(AeadAlgorithm.AES_128_GCM_SIV, AeadAlgorithm.AES_SIV_CMAC_256), c.aeads());
     }
 
     @Test
     void mistakesNameFileLineAndExpectation() {
-        ConfigException e = assertThrows(ConfigException.class, () -> of("server a", "nocerttimecheck x"));
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> of("server a", "nocerttimecheck x"));
         assertTrue(e.getMessage().startsWith("agent.conf:2: nocerttimecheck"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> of("ntsaeads 15 99"));
         assertTrue(e.getMessage().contains("expected an AEAD id"), e.getMessage());
@@ -54,13 +64,20 @@ class AgentConfigTest {
     @Test
     void commandLineErrorsAreMessagesNotStackTraces() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = AgentCommand.run(new String[] {"-Q", "server a minpoll zz"}, new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int rc =
+                AgentCommand.run(
+                        new String[] {"-Q", "server a minpoll zz"},
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
         String text = err.toString(StandardCharsets.UTF_8);
         assertEquals(1, rc);
         assertTrue(text.startsWith("command line:1: server"), text);
         assertFalse(text.contains("Exception"), text);
-        assertEquals(2, AgentCommand.run(new String[] {"-z"}, new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(new ByteArrayOutputStream())));
+        assertEquals(
+                2,
+                AgentCommand.run(
+                        new String[] {"-z"},
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(new ByteArrayOutputStream())));
     }
 }

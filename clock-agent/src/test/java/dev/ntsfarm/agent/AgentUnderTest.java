@@ -41,7 +41,11 @@ final class AgentUnderTest implements AfterEachCallback {
 
     /** Starts the daemon with {@code directives}; its agent once every source runs. */
     Agent start(List<String> directives) throws Exception {
-        daemon = new AgentDaemon(config(directives), true, new PrintStream(log, true, StandardCharsets.UTF_8)::println);
+        daemon =
+                new AgentDaemon(
+                        config(directives),
+                        true,
+                        new PrintStream(log, true, StandardCharsets.UTF_8)::println);
         daemon.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         return daemon.agent();
     }
@@ -64,7 +68,10 @@ final class AgentUnderTest implements AfterEachCallback {
         return chronyd;
     }
 
-    /** Stops the daemon (drift file and NTS dumps written), then chronyd; what was not started is skipped. */
+    /**
+     * Stops the daemon (drift file and NTS dumps written), then chronyd; what was not started is
+     * skipped.
+     */
     void stop() {
         if (daemon != null) {
             daemon.stop();
@@ -94,8 +101,11 @@ final class AgentUnderTest implements AfterEachCallback {
         }
     }
 
-    /** Polls the agent's own state (or another process's) until {@code done}, up to {@code timeout}. */
-    static void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
+    /**
+     * Polls the agent's own state (or another process's) until {@code done}, up to {@code timeout}.
+     */
+    static void await(String what, Duration timeout, BooleanSupplier done)
+            throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (!done.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {

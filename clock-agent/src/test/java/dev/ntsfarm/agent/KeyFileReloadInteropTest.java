@@ -20,13 +20,14 @@ class KeyFileReloadInteropTest {
 
     static final String CHRONYD_KEY = "1 SHA1 HEX:0123456789ABCDEF0123456789ABCDEF01234567\n";
 
-    @TempDir
-    Path dir;
-    @RegisterExtension
-    final AgentUnderTest agent = new AgentUnderTest();
+    @TempDir Path dir;
+    @RegisterExtension final AgentUnderTest agent = new AgentUnderTest();
 
     private String reload(Agent a) throws Exception {
-        return a.reloadKeyFile().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return a.reloadKeyFile()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -34,11 +35,22 @@ class KeyFileReloadInteropTest {
     void aReloadedKeyFileReplacesTheKeyInUseAndABrokenOneChangesNothing() throws Exception {
         Path chronyKeys = Files.writeString(dir.resolve("chrony.keys"), CHRONYD_KEY);
         Chronyd chronyd = agent.chronydServer(dir, "keyfile " + chronyKeys);
-        Path keys = Files.writeString(dir.resolve("agent.keys"), "1 SHA1 HEX:1123456789ABCDEF0123456789ABCDEF01234567\n");
-        Agent a = agent.start("server 127.0.0.1 port " + chronyd.ntpPort() + " key 1 iburst minpoll -2 maxpoll -2",
-                "keyfile " + keys);
-        await("four polls under the wrong key", Duration.ofSeconds(30), () -> agent.read(NtpSource::requestsSent) >= 4);
-        assertEquals(0L, agent.read(NtpSource::goodResponses), "a reply under the wrong key was used");
+        Path keys =
+                Files.writeString(
+                        dir.resolve("agent.keys"),
+                        "1 SHA1 HEX:1123456789ABCDEF0123456789ABCDEF01234567\n");
+        Agent a =
+                agent.start(
+                        "server 127.0.0.1 port "
+                                + chronyd.ntpPort()
+                                + " key 1 iburst minpoll -2 maxpoll -2",
+                        "keyfile " + keys);
+        await(
+                "four polls under the wrong key",
+                Duration.ofSeconds(30),
+                () -> agent.read(NtpSource::requestsSent) >= 4);
+        assertEquals(
+                0L, agent.read(NtpSource::goodResponses), "a reply under the wrong key was used");
 
         Files.writeString(keys, "1 SHA1 HEX:not-hex\n");
         String refused = reload(a);
@@ -47,12 +59,18 @@ class KeyFileReloadInteropTest {
         Files.writeString(keys, CHRONYD_KEY + "2 SHA256 ASCII:another\n");
         String done = reload(a);
         assertTrue(done.endsWith("reloaded: 2 keys, 1 sources use them"), done);
-        await("a good reply under the new key", Duration.ofSeconds(30), () -> agent.read(NtpSource::goodResponses) > 0);
+        await(
+                "a good reply under the new key",
+                Duration.ofSeconds(30),
+                () -> agent.read(NtpSource::goodResponses) > 0);
 
         Files.delete(keys);
         String unread = reload(a);
         assertTrue(unread.contains("not reloaded: cannot read it"), unread);
         long good = agent.read(NtpSource::goodResponses);
-        await("polls going on under the key in use", Duration.ofSeconds(30), () -> agent.read(NtpSource::goodResponses) > good);
+        await(
+                "polls going on under the key in use",
+                Duration.ofSeconds(30),
+                () -> agent.read(NtpSource::goodResponses) > good);
     }
 }

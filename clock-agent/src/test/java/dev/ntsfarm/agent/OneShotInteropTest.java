@@ -20,11 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 class OneShotInteropTest {
 
     /** chronyd 4.3's line, with its UTC time prefix. */
-    private static final Pattern WRONG_BY = Pattern.compile(
-            "(?m)^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ System clock wrong by -?\\d+\\.\\d{6} seconds \\(ignored\\)$");
+    private static final Pattern WRONG_BY =
+            Pattern.compile(
+                    "(?m)^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ System clock wrong by -?\\d+\\.\\d{6} seconds \\(ignored\\)$");
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     private Chronyd chronyd;
 
     @AfterEach
@@ -40,14 +40,27 @@ class OneShotInteropTest {
         chronyd = Chronyd.in(dir).startServer();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = AgentCommand.run(new String[] {"-Q", "-t", "15",
-            "server 127.0.0.1 port " + chronyd.ntpPort() + " ntsport " + chronyd.ntsPort() + " iburst nts maxsamples 1",
-            "ntstrustedcerts " + chronyd.certificate().cert()}, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int rc =
+                AgentCommand.run(
+                        new String[] {
+                            "-Q",
+                            "-t",
+                            "15",
+                            "server 127.0.0.1 port "
+                                    + chronyd.ntpPort()
+                                    + " ntsport "
+                                    + chronyd.ntsPort()
+                                    + " iburst nts maxsamples 1",
+                            "ntstrustedcerts " + chronyd.certificate().cert()
+                        },
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
         String text = err.toString(StandardCharsets.UTF_8);
         assertEquals(0, rc, () -> "agent -Q failed:\n" + text + "\nchronyd:\n" + log());
         assertTrue(WRONG_BY.matcher(text).find(), () -> "no chronyd-style line in:\n" + text);
-        assertTrue(chronyd.serverstat("NTS-KE connections accepted") >= 1, "chronyd saw no NTS-KE connection");
+        assertTrue(
+                chronyd.serverstat("NTS-KE connections accepted") >= 1,
+                "chronyd saw no NTS-KE connection");
     }
 
     @Test
@@ -56,10 +69,22 @@ class OneShotInteropTest {
         chronyd = Chronyd.in(dir).startServer();
         Path other = TestCertificate.create(dir, "other").cert();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = AgentCommand.run(new String[] {"-Q", "-t", "3",
-            "server 127.0.0.1 port " + chronyd.ntpPort() + " ntsport " + chronyd.ntsPort() + " iburst nts maxsamples 1",
-            "ntstrustedcerts " + other, "nosystemcert"}, new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int rc =
+                AgentCommand.run(
+                        new String[] {
+                            "-Q",
+                            "-t",
+                            "3",
+                            "server 127.0.0.1 port "
+                                    + chronyd.ntpPort()
+                                    + " ntsport "
+                                    + chronyd.ntsPort()
+                                    + " iburst nts maxsamples 1",
+                            "ntstrustedcerts " + other,
+                            "nosystemcert"
+                        },
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
         String text = err.toString(StandardCharsets.UTF_8);
         assertEquals(1, rc, text);
         assertTrue(text.contains("Timeout reached"), text);

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The agent in a child JVM whose capability bounding set lacks CAP_SYS_TIME (setpriv, from
  * util-linux): without {@code -x} it refuses to start and says why; with {@code -x} it runs. The
- * machine's clock is never touched: the child cannot adjust it, and the check writes back what it read.
+ * machine's clock is never touched: the child cannot adjust it, and the check writes back what it
+ * read.
  */
 class PrivilegeTest {
     static final Path SETPRIV = Path.of("/usr/bin/setpriv");
@@ -28,10 +29,18 @@ class PrivilegeTest {
     }
 
     private static Process agent(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(SETPRIV.toString(), "--bounding-set=-sys_time",
-                "--inh-caps=-sys_time", "--", ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                AgentCommand.class.getName()));
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                SETPRIV.toString(),
+                                "--bounding-set=-sys_time",
+                                "--inh-caps=-sys_time",
+                                "--",
+                                ProcessHandle.current().info().command().orElse("java"),
+                                "--enable-native-access=ALL-UNNAMED",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                AgentCommand.class.getName()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
@@ -42,7 +51,10 @@ class PrivilegeTest {
         Process p = agent("server 127.0.0.1 port 9 iburst", "cmdport 0");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(1, p.waitFor(), out);
-        assertTrue(out.contains("Fatal error : Not allowed to adjust the system clock (clock_adjtime: EPERM"), out);
+        assertTrue(
+                out.contains(
+                        "Fatal error : Not allowed to adjust the system clock (clock_adjtime: EPERM"),
+                out);
         assertTrue(out.contains("or with -x to leave the clock alone"), out);
     }
 
@@ -51,10 +63,14 @@ class PrivilegeTest {
     void withoutCapSysTimeMinusXRuns() throws Exception {
         Process p = agent("-x", "server 127.0.0.1 port 9 iburst", "cmdport 0");
         try {
-            var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            var in =
+                    new java.io.BufferedReader(
+                            new java.io.InputStreamReader(
+                                    p.getInputStream(), StandardCharsets.UTF_8));
             String line;
             StringBuilder seen = new StringBuilder();
-            while ((line = in.readLine()) != null && !line.contains("Disabled control of system clock")) {
+            while ((line = in.readLine()) != null
+                    && !line.contains("Disabled control of system clock")) {
                 seen.append(line).append('\n');
             }
             assertTrue(line != null, "the -x agent did not start: " + seen);

@@ -21,15 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class XleaveInteropTest {
 
-    @TempDir
-    Path dir;
-    @RegisterExtension
-    final AgentUnderTest agent = new AgentUnderTest();
+    @TempDir Path dir;
+    @RegisterExtension final AgentUnderTest agent = new AgentUnderTest();
 
     private void checkInterleaved(Chronyd chronyd) throws Exception {
-        await("three interleaved replies used", Duration.ofSeconds(40),
+        await(
+                "three interleaved replies used",
+                Duration.ofSeconds(40),
                 () -> agent.read(NtpSource::interleavedResponses) >= 3);
-        assertTrue(agent.read(NtpSource::goodResponses) > agent.read(NtpSource::interleavedResponses),
+        assertTrue(
+                agent.read(NtpSource::goodResponses) > agent.read(NtpSource::interleavedResponses),
                 "the first replies are basic, the later ones interleaved");
         assertTrue(chronyd.serverstat("Interleaved NTP packets") >= 3, "chronyd's serverstats");
         assertFalse(agent.log().contains("No kernel"), agent.log());
@@ -39,7 +40,10 @@ class XleaveInteropTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void plainNtpInterleaved() throws Exception {
         Chronyd chronyd = agent.chronydServer(dir);
-        agent.start("server 127.0.0.1 port " + chronyd.ntpPort() + " xleave iburst minpoll -2 maxpoll -2");
+        agent.start(
+                "server 127.0.0.1 port "
+                        + chronyd.ntpPort()
+                        + " xleave iburst minpoll -2 maxpoll -2");
         checkInterleaved(chronyd);
     }
 
@@ -47,9 +51,15 @@ class XleaveInteropTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void ntsInterleaved() throws Exception {
         Chronyd chronyd = agent.chronydServer(dir);
-        agent.start("server 127.0.0.1 port " + chronyd.ntpPort() + " ntsport " + chronyd.ntsPort()
-                + " nts xleave iburst minpoll -2 maxpoll -2", "ntstrustedcerts " + chronyd.certificate().cert());
+        agent.start(
+                "server 127.0.0.1 port "
+                        + chronyd.ntpPort()
+                        + " ntsport "
+                        + chronyd.ntsPort()
+                        + " nts xleave iburst minpoll -2 maxpoll -2",
+                "ntstrustedcerts " + chronyd.certificate().cert());
         checkInterleaved(chronyd);
-        assertTrue(chronyd.serverstat("Authenticated NTP packets") >= 3, "every reply authenticated");
+        assertTrue(
+                chronyd.serverstat("Authenticated NTP packets") >= 3, "every reply authenticated");
     }
 }

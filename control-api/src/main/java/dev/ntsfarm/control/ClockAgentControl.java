@@ -9,10 +9,10 @@ import java.util.List;
 
 /**
  * What the clock agent's control endpoint ({@code ntsfarm.control.v1.ClockAgent}) serves, as plain
- * values: the reports chronyc prints and the operations it runs. The application adapts the agent to
- * it; the endpoint adds the transport, the access checks and the authentication. Reports are read
- * from memory and may be called from any thread. An operation that cannot do what was asked fails
- * its future with {@link ControlException} (its message is shown to the user).
+ * values: the reports chronyc prints and the operations it runs. The application adapts the agent
+ * to it; the endpoint adds the transport, the access checks and the authentication. Reports are
+ * read from memory and may be called from any thread. An operation that cannot do what was asked
+ * fails its future with {@link ControlException} (its message is shown to the user).
  */
 public interface ClockAgentControl {
 
@@ -35,14 +35,17 @@ public interface ClockAgentControl {
     Future<Void> makeStep();
 
     /**
-     * chronyc {@code burst}: a burst of polls on the sources whose address or name is {@code selector}
-     * (empty: every source).
+     * chronyc {@code burst}: a burst of polls on the sources whose address or name is {@code
+     * selector} (empty: every source).
      *
      * @return how many sources were selected; 0 when none matched
      */
     int burst(String selector);
 
-    /** chronyc {@code online} and {@code offline}, selected as {@link #burst}; how many were selected. */
+    /**
+     * chronyc {@code online} and {@code offline}, selected as {@link #burst}; how many were
+     * selected.
+     */
     int setOnline(String selector, boolean online);
 
     /** chronyc {@code add server|pool|peer ...}: one source directive, as in the configuration. */

@@ -22,11 +22,11 @@ import java.util.Optional;
  */
 public final class CommandKeys {
 
-    private CommandKeys() {
-    }
+    private CommandKeys() {}
 
     /** The key {@code id} of {@code file}; empty when the file or the key is missing. */
-    public static Optional<SymmetricKey> read(Path file, long id) throws IOException, ConfigException {
+    public static Optional<SymmetricKey> read(Path file, long id)
+            throws IOException, ConfigException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.US_ASCII);
@@ -37,10 +37,11 @@ public final class CommandKeys {
     }
 
     /**
-     * The key {@code id} of {@code file}, made and written first when the file or the key is missing
-     * (the file's other keys are kept).
+     * The key {@code id} of {@code file}, made and written first when the file or the key is
+     * missing (the file's other keys are kept).
      */
-    public static SymmetricKey ensure(Path file, long id, SecureRandom random) throws IOException, ConfigException {
+    public static SymmetricKey ensure(Path file, long id, SecureRandom random)
+            throws IOException, ConfigException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.US_ASCII);
@@ -59,10 +60,18 @@ public final class CommandKeys {
         return key;
     }
 
-    /** A key from chronyc's {@code authhash} and {@code password} ({@code ASCII:}, {@code HEX:} or plain text). */
-    public static SymmetricKey fromPassword(long id, String hash, String password) throws ConfigException {
-        return parse(Path.of("password"), id + " " + hash + " " + password).get(id)
-                .orElseThrow(() -> new ConfigException(new ConfigError("password", 1, "expected a password")));
+    /**
+     * A key from chronyc's {@code authhash} and {@code password} ({@code ASCII:}, {@code HEX:} or
+     * plain text).
+     */
+    public static SymmetricKey fromPassword(long id, String hash, String password)
+            throws ConfigException {
+        return parse(Path.of("password"), id + " " + hash + " " + password)
+                .get(id)
+                .orElseThrow(
+                        () ->
+                                new ConfigException(
+                                        new ConfigError("password", 1, "expected a password")));
     }
 
     private static KeyFile parse(Path file, String text) throws ConfigException {

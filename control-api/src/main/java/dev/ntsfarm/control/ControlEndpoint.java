@@ -16,27 +16,38 @@ import java.util.function.Consumer;
 public interface ControlEndpoint {
 
     /**
-     * The clock agent's endpoint: {@code ntsfarm.control.v1.ClockAgent} and the responder's read-only
-     * feed {@code ntsfarm.control.v1.ClockSyncState}.
+     * The clock agent's endpoint: {@code ntsfarm.control.v1.ClockAgent} and the responder's
+     * read-only feed {@code ntsfarm.control.v1.ClockSyncState}.
      *
      * @param log where accepted operational calls are logged, with peer and command
      */
-    static ControlEndpoint agent(Vertx vertx, ControlOptions options, ClockAgentControl agent, ClockSyncFeed feed,
-                                 Consumer<String> log) {
+    static ControlEndpoint agent(
+            Vertx vertx,
+            ControlOptions options,
+            ClockAgentControl agent,
+            ClockSyncFeed feed,
+            Consumer<String> log) {
         return ControlEndpointImpl.agent(vertx, options, agent, feed, log);
     }
 
     /**
      * The farm's endpoint: {@code ntsfarm.control.v1.FarmControl}.
      *
-     * @param agentPort where this host's clock agent listens (named when an agent command comes here)
+     * @param agentPort where this host's clock agent listens (named when an agent command comes
+     *     here)
      */
-    static ControlEndpoint farm(Vertx vertx, ControlOptions options, FarmControl farm, int agentPort,
-                                Consumer<String> log) {
+    static ControlEndpoint farm(
+            Vertx vertx,
+            ControlOptions options,
+            FarmControl farm,
+            int agentPort,
+            Consumer<String> log) {
         return ControlEndpointImpl.farm(vertx, options, farm, agentPort, log);
     }
 
-    /** Binds every address; completes when all listen, fails (and closes what opened) if one cannot. */
+    /**
+     * Binds every address; completes when all listen, fails (and closes what opened) if one cannot.
+     */
     Future<Void> start();
 
     /** Closes what {@link #start()} opened. */
@@ -45,6 +56,8 @@ public interface ControlEndpoint {
     /** The TCP port listened on (the one chosen when the options asked for 0); -1 before start. */
     int actualPort();
 
-    /** What listens, for the operator: "127.0.0.1:9323", "[::1]:9323", "/run/ntsfarm/ntsfarm.sock". */
+    /**
+     * What listens, for the operator: "127.0.0.1:9323", "[::1]:9323", "/run/ntsfarm/ntsfarm.sock".
+     */
     List<String> listening();
 }

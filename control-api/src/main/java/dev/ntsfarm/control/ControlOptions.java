@@ -14,33 +14,54 @@ import java.util.regex.Pattern;
 
 /**
  * Where a control endpoint listens and whom it serves (DESIGN 4 and 6), read from chrony's
- * directives: {@code cmdport}, {@code bindcmdaddress} (IP literals and a Unix socket path),
- * {@code cmdallow}/{@code cmddeny}, {@code keyfile} and {@code commandkey}.
+ * directives: {@code cmdport}, {@code bindcmdaddress} (IP literals and a Unix socket path), {@code
+ * cmdallow}/{@code cmddeny}, {@code keyfile} and {@code commandkey}.
  *
- * @param port       the TCP port; 0 picks a free one (read it back from {@link ControlEndpoint#actualPort()})
- * @param addresses  the IP addresses listened on, all on one port; loopback by default
- * @param socket     a Unix domain socket to listen on as well, when configured
- * @param access     {@code cmdallow}/{@code cmddeny} in configuration order; loopback is always allowed
- *                   first, as chronyd allows 127.0.0.1 and ::1
- * @param keyFile    the chrony key file holding the command key; from a configuration always present
- *                   ({@code keyfile}, else {@link #defaultKeyFile})
+ * @param port the TCP port; 0 picks a free one (read it back from {@link
+ *     ControlEndpoint#actualPort()})
+ * @param addresses the IP addresses listened on, all on one port; loopback by default
+ * @param socket a Unix domain socket to listen on as well, when configured
+ * @param access {@code cmdallow}/{@code cmddeny} in configuration order; loopback is always allowed
+ *     first, as chronyd allows 127.0.0.1 and ::1
+ * @param keyFile the chrony key file holding the command key; from a configuration always present
+ *     ({@code keyfile}, else {@link #defaultKeyFile})
  * @param commandKey the command key's id ({@code commandkey}, default 1)
  */
-public record ControlOptions(int port, List<String> addresses, Optional<Path> socket, List<AccessRule> access,
-                             Optional<Path> keyFile, long commandKey) {
+public record ControlOptions(
+        int port,
+        List<String> addresses,
+        Optional<Path> socket,
+        List<AccessRule> access,
+        Optional<Path> keyFile,
+        long commandKey) {
 
     /** The farm control port: chrony's 323 with 9000 added, so both fit on one host. */
     public static final int DEFAULT_FARM_PORT = 9323;
+
     /** The clock agent's control port: chrony's command port. */
     public static final int DEFAULT_AGENT_PORT = 323;
-    /** Loopback only, as chronyd binds its command port unless {@code bindcmdaddress} says otherwise. */
+
+    /**
+     * Loopback only, as chronyd binds its command port unless {@code bindcmdaddress} says
+     * otherwise.
+     */
     public static final List<String> DEFAULT_ADDRESSES = List.of("127.0.0.1", "::1");
+
     /** chronyc's habit: the command key is key 1 unless {@code commandkey} names another. */
     public static final long DEFAULT_COMMAND_KEY = 1;
-    /** The state directory when {@code ntsdumpdir} names none: {@code var/} in the working directory. */
+
+    /**
+     * The state directory when {@code ntsdumpdir} names none: {@code var/} in the working
+     * directory.
+     */
     public static final String DEFAULT_STATE_DIR = "var";
-    /** The state directory of a service run from the root directory (systemd's, init's): as installed. */
+
+    /**
+     * The state directory of a service run from the root directory (systemd's, init's): as
+     * installed.
+     */
     public static final Path INSTALLED_STATE_DIR = Path.of("/var/lib/ntsfarm");
+
     /** The key file made in the state directory when no {@code keyfile} is configured. */
     public static final String DEFAULT_KEY_FILE_NAME = "ntsfarm.keys";
 
@@ -61,7 +82,12 @@ public record ControlOptions(int port, List<String> addresses, Optional<Path> so
 
     /** {@code port} on 127.0.0.1 and ::1, nothing else configured. */
     public static ControlOptions loopback(int port) {
-        return new ControlOptions(port, DEFAULT_ADDRESSES, Optional.empty(), List.of(), Optional.empty(),
+        return new ControlOptions(
+                port,
+                DEFAULT_ADDRESSES,
+                Optional.empty(),
+                List.of(),
+                Optional.empty(),
                 DEFAULT_COMMAND_KEY);
     }
 
@@ -76,10 +102,11 @@ public record ControlOptions(int port, List<String> addresses, Optional<Path> so
     }
 
     /**
-     * Reads {@code cmdport PORT} (the last one counts; 0 binds an ephemeral port, where chronyd would
-     * disable its command port), {@code bindcmdaddress ADDRESS|PATH} (one IPv4 and one IPv6 address at
-     * most, as in chronyd, each replacing the loopback default of its family, and one Unix socket path),
-     * {@code cmdallow}/{@code cmddeny} ({@code [all] [SUBNET]}), {@code keyfile} and {@code commandkey}.
+     * Reads {@code cmdport PORT} (the last one counts; 0 binds an ephemeral port, where chronyd
+     * would disable its command port), {@code bindcmdaddress ADDRESS|PATH} (one IPv4 and one IPv6
+     * address at most, as in chronyd, each replacing the loopback default of its family, and one
+     * Unix socket path), {@code cmdallow}/{@code cmddeny} ({@code [all] [SUBNET]}), {@code keyfile}
+     * and {@code commandkey}.
      */
     public static ControlOptions fromConfig(Config config, int defaultPort) throws ConfigException {
         int port = defaultPort;
@@ -97,7 +124,10 @@ public record ControlOptions(int port, List<String> addresses, Optional<Path> so
             if (address.startsWith("/")) {
                 Path p = Path.of(address);
                 if (p.getFileName() == null || p.getParent() == null) {
-                    throw d.fail("expected a Unix socket path such as /run/ntsfarm/ntsfarm.sock, got \"" + address + "\"");
+                    throw d.fail(
+                            "expected a Unix socket path such as /run/ntsfarm/ntsfarm.sock, got \""
+                                    + address
+                                    + "\"");
                 }
                 socket = p;
             } else if (IPV4.matcher(address).matches() && isAddress(address)) {
@@ -105,8 +135,10 @@ public record ControlOptions(int port, List<String> addresses, Optional<Path> so
             } else if (address.indexOf(':') >= 0 && isAddress(address)) {
                 v6 = address;
             } else {
-                throw d.fail("expected an IP address (host names are not resolved) or a Unix socket path, got \""
-                        + address + "\"");
+                throw d.fail(
+                        "expected an IP address (host names are not resolved) or a Unix socket path, got \""
+                                + address
+                                + "\"");
             }
         }
         List<AccessRule> access = new ArrayList<>();
@@ -127,13 +159,15 @@ public record ControlOptions(int port, List<String> addresses, Optional<Path> so
             ck.get().expectArgs(1, 1);
             commandKey = ck.get().unsigned32(0, "a key number");
         }
-        return new ControlOptions(port, List.of(v4, v6), Optional.ofNullable(socket), access, keyFile, commandKey);
+        return new ControlOptions(
+                port, List.of(v4, v6), Optional.ofNullable(socket), access, keyFile, commandKey);
     }
 
     /**
-     * Where the command key lives when no {@code keyfile} is configured: {@value #DEFAULT_KEY_FILE_NAME}
-     * in the {@linkplain #stateDirectory state directory}. The endpoint makes the file (0600) with a
-     * random command key at its first start, and {@code ntsctl -a} finds it there.
+     * Where the command key lives when no {@code keyfile} is configured: {@value
+     * #DEFAULT_KEY_FILE_NAME} in the {@linkplain #stateDirectory state directory}. The endpoint
+     * makes the file (0600) with a random command key at its first start, and {@code ntsctl -a}
+     * finds it there.
      *
      * @param workingDir the directory the service runs in; the empty path is the current one
      */
@@ -143,10 +177,10 @@ public record ControlOptions(int port, List<String> addresses, Optional<Path> so
 
     /**
      * Where a service keeps what it makes on first start ({@code up}: its certificate, farm secret,
-     * key file and seeds; any control endpoint: its command key): {@code ntsdumpdir} when configured
-     * (a relative one in {@code workingDir}), else {@value #DEFAULT_STATE_DIR}/ in {@code workingDir},
-     * or {@code /var/lib/ntsfarm} when the working directory is the root directory (a service started
-     * by systemd or init, where {@code /var} itself is not ours).
+     * key file and seeds; any control endpoint: its command key): {@code ntsdumpdir} when
+     * configured (a relative one in {@code workingDir}), else {@value #DEFAULT_STATE_DIR}/ in
+     * {@code workingDir}, or {@code /var/lib/ntsfarm} when the working directory is the root
+     * directory (a service started by systemd or init, where {@code /var} itself is not ours).
      *
      * @param workingDir the directory the service runs in; the empty path is the current one
      */

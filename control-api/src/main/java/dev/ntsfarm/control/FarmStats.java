@@ -16,7 +16,8 @@ public record FarmStats(List<MemberStats> members, int ignoredEntries) {
     }
 
     /** One process's counters. */
-    public record MemberStats(String member, boolean local, long ageMillis, Map<ServerCounter, Long> counters) {
+    public record MemberStats(
+            String member, boolean local, long ageMillis, Map<ServerCounter, Long> counters) {
         public MemberStats {
             counters = Map.copyOf(counters);
         }

@@ -13,10 +13,9 @@ public record KeysReport(List<Slot> slots, long damagedEntries) {
     }
 
     /**
-     * @param slot       the slot number (the cookie's key id)
+     * @param slot the slot number (the cookie's key id)
      * @param ageSeconds since the slot's start; negative for one still to come
-     * @param current    new cookies are sealed under it
+     * @param current new cookies are sealed under it
      */
-    public record Slot(long slot, long ageSeconds, boolean current) {
-    }
+    public record Slot(long slot, long ageSeconds, boolean current) {}
 }

@@ -1,6 +1,5 @@
 package dev.ntsfarm.control;
 
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,8 +26,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class FarmControlServerTest {
 
-    /** chronyc 4.3's serverstats, captured from chronyd 4.3 on its Unix socket, then our two lines. */
-    private static final String EXPECTED = """
+    /**
+     * chronyc 4.3's serverstats, captured from chronyd 4.3 on its Unix socket, then our two lines.
+     */
+    private static final String EXPECTED =
+            """
             NTP packets received       : 1001
             NTP packets dropped        : 2
             Command packets received   : 1
@@ -58,19 +60,28 @@ class FarmControlServerTest {
         stats.add(ServerCounter.AUTHENTICATED_NTP_PACKETS, 999);
         stats.add(ServerCounter.NTS_NAKS_SENT, 5);
         stats.add(ServerCounter.KISS_RATE_SENT, 4);
-        FarmControl farm = new FarmControl() {
-            @Override
-            public Map<ServerCounter, Long> serverStats() {
-                return stats.snapshot();
-            }
+        FarmControl farm =
+                new FarmControl() {
+                    @Override
+                    public Map<ServerCounter, Long> serverStats() {
+                        return stats.snapshot();
+                    }
 
-            @Override
-            public void countCommand(boolean refused) {
-                stats.increment(refused ? ServerCounter.COMMAND_PACKETS_DROPPED : ServerCounter.COMMAND_PACKETS_RECEIVED);
-            }
-        };
-        server = ControlEndpoint.farm(vertx, ControlOptions.loopback(0), farm, ControlOptions.DEFAULT_AGENT_PORT,
-                line -> { });
+                    @Override
+                    public void countCommand(boolean refused) {
+                        stats.increment(
+                                refused
+                                        ? ServerCounter.COMMAND_PACKETS_DROPPED
+                                        : ServerCounter.COMMAND_PACKETS_RECEIVED);
+                    }
+                };
+        server =
+                ControlEndpoint.farm(
+                        vertx,
+                        ControlOptions.loopback(0),
+                        farm,
+                        ControlOptions.DEFAULT_AGENT_PORT,
+                        line -> {});
         server.start().onComplete(ctx.succeedingThenComplete());
     }
 
@@ -84,8 +95,11 @@ class FarmControlServerTest {
     }
 
     private int ctlWithInput(String stdin, String... args) {
-        return Ntsctl.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return Ntsctl.run(
+                args,
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private String out() {
@@ -105,7 +119,10 @@ class FarmControlServerTest {
 
     @Test
     void serverstatsOverIpv6Loopback() {
-        assertEquals(0, ctl("-h", "::1", "-p", String.valueOf(server.actualPort()), "-n", "serverstats"), err());
+        assertEquals(
+                0,
+                ctl("-h", "::1", "-p", String.valueOf(server.actualPort()), "-n", "serverstats"),
+                err());
         assertEquals(EXPECTED, out());
     }
 
@@ -114,21 +131,31 @@ class FarmControlServerTest {
         String[] hosts = {"::1", "[::1]"};
         for (int i = 0; i < hosts.length; i++) {
             out.reset();
-            assertEquals(0, ctl("-h", hosts[i], "-p", String.valueOf(server.actualPort()), "serverstats"),
+            assertEquals(
+                    0,
+                    ctl("-h", hosts[i], "-p", String.valueOf(server.actualPort()), "serverstats"),
                     hosts[i] + ": " + err());
             // each call counts as one more command packet
-            assertEquals(EXPECTED.replace("Command packets received   : 1", "Command packets received   : " + (i + 1)),
-                    out(), hosts[i]);
+            assertEquals(
+                    EXPECTED.replace(
+                            "Command packets received   : 1",
+                            "Command packets received   : " + (i + 1)),
+                    out(),
+                    hosts[i]);
         }
     }
 
     @Test
     void anAgentCommandAtTheFarmPortSaysWhereTheAgentListens() {
         assertEquals(1, ctl("-p", String.valueOf(server.actualPort()), "authdata"));
-        assertEquals("505 Not served here (127.0.0.1:" + server.actualPort() + "): this is the farm control endpoint; "
-                + "tracking, sources, sourcestats, authdata, activity, waitsync, makestep, burst, online, offline, "
-                + "add and delete are clock-agent commands: this host's clock agent listens on port 323 "
-                + "(ntsctl -p 323 COMMAND)\n", err().replace(System.lineSeparator(), "\n"));
+        assertEquals(
+                "505 Not served here (127.0.0.1:"
+                        + server.actualPort()
+                        + "): this is the farm control endpoint; "
+                        + "tracking, sources, sourcestats, authdata, activity, waitsync, makestep, burst, online, offline, "
+                        + "add and delete are clock-agent commands: this host's clock agent listens on port 323 "
+                        + "(ntsctl -p 323 COMMAND)\n",
+                err().replace(System.lineSeparator(), "\n"));
         assertTrue(!err().contains("UNIMPLEMENTED"), err());
     }
 
@@ -139,9 +166,13 @@ class FarmControlServerTest {
         assertEquals(1, ctl("-p", port, "rekey"), "refused: no key");
         out.reset();
         assertEquals(0, ctl("-c", "-p", port, "clients"), err());
-        // NTP columns empty (no responder here); commands: serverstats served, rekey refused, clients itself
-        String row = out().lines().filter(l -> l.startsWith("127.0.0.1,")).findFirst().orElseThrow(() ->
-                new AssertionError(out()));
+        // NTP columns empty (no responder here); commands: serverstats served, rekey refused,
+        // clients itself
+        String row =
+                out().lines()
+                        .filter(l -> l.startsWith("127.0.0.1,"))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError(out()));
         String[] f = row.split(",");
         assertEquals("0", f[1], row);
         assertEquals("2", f[6], "served: serverstats and clients: " + row);
@@ -166,7 +197,9 @@ class FarmControlServerTest {
     @Test
     void promptReadsCommandsUntilQuit() {
         String port = String.valueOf(server.actualPort());
-        assertEquals(0, ctlWithInput("serverstats\n\nserverstats\nquit\nserverstats\n", "-c", "-p", port));
+        assertEquals(
+                0,
+                ctlWithInput("serverstats\n\nserverstats\nquit\nserverstats\n", "-c", "-p", port));
         assertEquals("1001,2,1,0,0,37,3,999,0,0,0,5,4\n1001,2,2,0,0,37,3,999,0,0,0,5,4\n", out());
     }
 
@@ -192,8 +225,11 @@ class FarmControlServerTest {
             closed = s.getLocalPort();
         }
         assertEquals(1, ctl("-p", String.valueOf(closed), "serverstats"));
-        assertEquals("506 Cannot talk to daemon: the farm control endpoint at 127.0.0.1:" + closed
-                + ": connection refused\n", err().replace(System.lineSeparator(), "\n"));
+        assertEquals(
+                "506 Cannot talk to daemon: the farm control endpoint at 127.0.0.1:"
+                        + closed
+                        + ": connection refused\n",
+                err().replace(System.lineSeparator(), "\n"));
         assertTrue(!err().contains("Exception") && !err().contains("\tat "), err());
     }
 
@@ -205,7 +241,9 @@ class FarmControlServerTest {
 
     @Test
     void bothLoopbackAddressesListenOnOnePort() {
-        assertEquals(java.util.List.of("127.0.0.1:" + server.actualPort(), "[::1]:" + server.actualPort()),
+        assertEquals(
+                java.util.List.of(
+                        "127.0.0.1:" + server.actualPort(), "[::1]:" + server.actualPort()),
                 server.listening());
     }
 }

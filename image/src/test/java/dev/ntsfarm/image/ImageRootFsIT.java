@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The built image without Docker: its OCI tarball's layers unpacked in order into a root file system,
- * and its own entrypoint (read from the image config) run there as the image's user, in a mount and
- * pid namespace of its own whose root it is (pivot_root), with {@code /proc}, {@code /dev} and
- * {@code /etc/hosts} as a container runtime provides them; the host's root stays reachable under
- * {@code /.host} for the one {@code chroot} that sets the user. It answers {@code --help}, and a short {@code up} from it gives chronyd NTS
- * time.
+ * The built image without Docker: its OCI tarball's layers unpacked in order into a root file
+ * system, and its own entrypoint (read from the image config) run there as the image's user, in a
+ * mount and pid namespace of its own whose root it is (pivot_root), with {@code /proc}, {@code
+ * /dev} and {@code /etc/hosts} as a container runtime provides them; the host's root stays
+ * reachable under {@code /.host} for the one {@code chroot} that sets the user. It answers {@code
+ * --help}, and a short {@code up} from it gives chronyd NTS time.
  */
 @Timeout(300)
 class ImageRootFsIT {
@@ -35,15 +35,16 @@ class ImageRootFsIT {
     static final Path TARBALL = Path.of("target/ntsfarm-image.tar");
     private static final Pattern DIGEST = Pattern.compile("\"digest\":\"sha256:([0-9a-f]{64})\"");
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
     static Path root;
     static List<String> entrypoint;
     static String config;
 
     @BeforeAll
     static void unpack() throws Exception {
-        assertTrue(Files.isRegularFile(TARBALL), TARBALL.toAbsolutePath() + " (built by the package phase)");
+        assertTrue(
+                Files.isRegularFile(TARBALL),
+                TARBALL.toAbsolutePath() + " (built by the package phase)");
         Path oci = Files.createDirectories(dir.resolve("oci"));
         run(List.of("tar", "-xf", TARBALL.toAbsolutePath().toString(), "-C", oci.toString()));
         String index = Files.readString(oci.resolve("index.json"));
@@ -90,11 +91,24 @@ class ImageRootFsIT {
 
     /** The image's entrypoint with {@code args}, as the image's user, inside the unpacked root. */
     private static ProcessBuilder inImage(String user, List<String> args) {
-        // the root becomes the namespace's root (pivot_root), so /proc/self/mounts reads as in a container
-        List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child=SIGTERM",
-                "sh", "-c", "mount --make-rprivate / && mount --bind \"$0\" \"$0\" && mount -t proc proc \"$0/proc\""
-                        + " && mount --rbind /dev \"$0/dev\" && cd \"$0\" && pivot_root . .host"
-                        + " && exec /.host/usr/sbin/chroot --userspec=" + user + " / \"$@\"", root.toString()));
+        // the root becomes the namespace's root (pivot_root), so /proc/self/mounts reads as in a
+        // container
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                "unshare",
+                                "--mount",
+                                "--pid",
+                                "--fork",
+                                "--kill-child=SIGTERM",
+                                "sh",
+                                "-c",
+                                "mount --make-rprivate / && mount --bind \"$0\" \"$0\" && mount -t proc proc \"$0/proc\""
+                                        + " && mount --rbind /dev \"$0/dev\" && cd \"$0\" && pivot_root . .host"
+                                        + " && exec /.host/usr/sbin/chroot --userspec="
+                                        + user
+                                        + " / \"$@\"",
+                                root.toString()));
         cmd.addAll(entrypoint);
         cmd.addAll(args);
         return new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -109,7 +123,9 @@ class ImageRootFsIT {
     @Test
     void isScratchWithItsOwnRuntimeAndANonRootUser() {
         assertTrue(Files.isExecutable(root.resolve("opt/java/bin/java")), "the jlink-made runtime");
-        assertFalse(Files.exists(root.resolve("bin/sh")), "nothing but the runtime and the app: no shell");
+        assertFalse(
+                Files.exists(root.resolve("bin/sh")),
+                "nothing but the runtime and the app: no shell");
         assertEquals("65532:65532", user());
         assertEquals("/opt/java/bin/java", entrypoint.getFirst());
     }
@@ -128,21 +144,44 @@ class ImageRootFsIT {
         int ntp = Ports.freeUdp();
         int ke = Ports.freeTcp();
         Path log = dir.resolve("up.log");
-        Process up = inImage(user(), List.of("up", "port " + ntp, "ntsport " + ke, "cmdport 0",
-                "ntsdumpdir /var/lib/ntsfarm/state", "cluster name farm-image-" + ProcessHandle.current().pid(),
-                "cluster bind 127.0.0.1:" + Ports.freeTcp())).redirectOutput(log.toFile()).start();
+        Process up =
+                inImage(
+                                user(),
+                                List.of(
+                                        "up",
+                                        "port " + ntp,
+                                        "ntsport " + ke,
+                                        "cmdport 0",
+                                        "ntsdumpdir /var/lib/ntsfarm/state",
+                                        "cluster name farm-image-" + ProcessHandle.current().pid(),
+                                        "cluster bind 127.0.0.1:" + Ports.freeTcp()))
+                        .redirectOutput(log.toFile())
+                        .start();
         try {
-            String text = Await.until(Duration.ofSeconds(120), Duration.ofMillis(250), () -> Files.readString(log),
-                    t -> t.contains(": running") || !up.isAlive());
+            String text =
+                    Await.until(
+                            Duration.ofSeconds(120),
+                            Duration.ofMillis(250),
+                            () -> Files.readString(log),
+                            t -> t.contains(": running") || !up.isAlive());
             assertTrue(text.contains(": running"), text);
             Path cert = root.resolve("var/lib/ntsfarm/state/cert.pem");
             try (Chronyd chronyd = Chronyd.in(dir)) {
-                String out = chronyd.measureOnce(15, "server 127.0.0.1 port " + ntp + " ntsport " + ke
-                        + " iburst nts maxsamples 1", "ntstrustedcerts " + cert);
-                assertTrue(out.contains("System clock wrong by"), out + "\n" + Files.readString(log));
+                String out =
+                        chronyd.measureOnce(
+                                15,
+                                "server 127.0.0.1 port "
+                                        + ntp
+                                        + " ntsport "
+                                        + ke
+                                        + " iburst nts maxsamples 1",
+                                "ntstrustedcerts " + cert);
+                assertTrue(
+                        out.contains("System clock wrong by"), out + "\n" + Files.readString(log));
             }
         } finally {
-            // the image's process is pid 1 of its own namespace: SIGTERM it directly, SIGKILL what stays
+            // the image's process is pid 1 of its own namespace: SIGTERM it directly, SIGKILL what
+            // stays
             List<ProcessHandle> inside = up.descendants().toList();
             inside.forEach(ProcessHandle::destroy);
             up.destroy();
@@ -156,7 +195,9 @@ class ImageRootFsIT {
             if (!up.waitFor(10, TimeUnit.SECONDS)) {
                 up.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-            assertFalse(inside.stream().anyMatch(ProcessHandle::isAlive), "the image's processes are gone");
+            assertFalse(
+                    inside.stream().anyMatch(ProcessHandle::isAlive),
+                    "the image's processes are gone");
         }
     }
 }

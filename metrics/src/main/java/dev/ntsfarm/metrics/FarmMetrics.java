@@ -16,14 +16,19 @@ import java.util.function.LongSupplier;
 
 /**
  * The farm's families (DESIGN section 9): every {@code serverstats} counter, the NTS-KE session
- * histogram, the key ring and the cluster, registered on a process's {@link ProcessMetrics} with the
- * status page's series and plots that go with them. Every value is read from the service's own
+ * histogram, the key ring and the cluster, registered on a process's {@link ProcessMetrics} with
+ * the status page's series and plots that go with them. Every value is read from the service's own
  * counters when scraped or sampled.
  */
 public final class FarmMetrics {
 
-    /** Buckets of {@code nts_ke_session_seconds}: a loopback session takes about a millisecond, the timeout is 2 s. */
-    static final double[] SESSION_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+    /**
+     * Buckets of {@code nts_ke_session_seconds}: a loopback session takes about a millisecond, the
+     * timeout is 2 s.
+     */
+    static final double[] SESSION_BUCKETS = {
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
+    };
 
     /** The key ring as a process holds it, read without any network call. */
     public interface KeyRingView {
@@ -40,21 +45,25 @@ public final class FarmMetrics {
     /**
      * What one process has to show.
      *
-     * @param stats          the counters every service of the process shares (never null)
+     * @param stats the counters every service of the process shares (never null)
      * @param openKeSessions NTS-KE sessions open now; null without an NTS-KE service
-     * @param keyRing        the key ring; null where the process holds none
-     * @param damaged        cluster entries ignored as damaged or forged; null until the key store counts them
-     * @param members        members of the farm's cluster; null without a cluster
+     * @param keyRing the key ring; null where the process holds none
+     * @param damaged cluster entries ignored as damaged or forged; null until the key store counts
+     *     them
+     * @param members members of the farm's cluster; null without a cluster
      */
-    public record Sources(ServerStats stats, IntSupplier openKeSessions, KeyRingView keyRing, LongSupplier damaged,
-                          IntSupplier members) {
+    public record Sources(
+            ServerStats stats,
+            IntSupplier openKeSessions,
+            KeyRingView keyRing,
+            LongSupplier damaged,
+            IntSupplier members) {
         public Sources {
             Objects.requireNonNull(stats, "stats");
         }
     }
 
-    private FarmMetrics() {
-    }
+    private FarmMetrics() {}
 
     /** The family name of a {@code serverstats} counter. */
     public static String familyName(ServerCounter c) {
@@ -93,68 +102,104 @@ public final class FarmMetrics {
             String name = familyName(c);
             String help = "chronyc serverstats: " + c.label();
             if (isCounter(c)) {
-                CounterWithCallback.builder().name(name).help(help)
-                        .callback(cb -> cb.call(stats.get(c))).register(m.registry());
+                CounterWithCallback.builder()
+                        .name(name)
+                        .help(help)
+                        .callback(cb -> cb.call(stats.get(c)))
+                        .register(m.registry());
             } else {
-                GaugeWithCallback.builder().name(name).help(help)
-                        .callback(cb -> cb.call(stats.get(c))).register(m.registry());
+                GaugeWithCallback.builder()
+                        .name(name)
+                        .help(help)
+                        .callback(cb -> cb.call(stats.get(c)))
+                        .register(m.registry());
             }
         }
-        CounterWithCallback.builder().name("ntp_server_dropped_by_reason_packets_total")
-                .help("NTP requests dropped without an answer, by reason (the responder's closed list)")
+        CounterWithCallback.builder()
+                .name("ntp_server_dropped_by_reason_packets_total")
+                .help(
+                        "NTP requests dropped without an answer, by reason (the responder's closed list)")
                 .labelNames("reason")
-                .callback(cb -> {
-                    for (DropReason r : DropReason.values()) {
-                        cb.call(stats.dropped(r), r.name().toLowerCase(Locale.ROOT));
-                    }
-                }).register(m.registry());
-        CounterWithCallback.builder().name("ntp_server_nts_nak_by_reason_packets_total")
+                .callback(
+                        cb -> {
+                            for (DropReason r : DropReason.values()) {
+                                cb.call(stats.dropped(r), r.name().toLowerCase(Locale.ROOT));
+                            }
+                        })
+                .register(m.registry());
+        CounterWithCallback.builder()
+                .name("ntp_server_nts_nak_by_reason_packets_total")
                 .help("NTS NAKs sent, by reason")
                 .labelNames("reason")
-                .callback(cb -> {
-                    for (NakReason r : NakReason.values()) {
-                        cb.call(stats.naks(r), r.name().toLowerCase(Locale.ROOT));
-                    }
-                }).register(m.registry());
-        Histogram sessions = Histogram.builder().name("nts_ke_session_seconds")
-                .help("NTS-KE sessions from the TLS handshake's end to the connection's close")
-                .classicOnly().classicUpperBounds(SESSION_BUCKETS).register(m.registry());
+                .callback(
+                        cb -> {
+                            for (NakReason r : NakReason.values()) {
+                                cb.call(stats.naks(r), r.name().toLowerCase(Locale.ROOT));
+                            }
+                        })
+                .register(m.registry());
+        Histogram sessions =
+                Histogram.builder()
+                        .name("nts_ke_session_seconds")
+                        .help(
+                                "NTS-KE sessions from the TLS handshake's end to the connection's close")
+                        .classicOnly()
+                        .classicUpperBounds(SESSION_BUCKETS)
+                        .register(m.registry());
         if (src.openKeSessions() != null) {
             IntSupplier open = src.openKeSessions();
-            GaugeWithCallback.builder().name("nts_ke_open_sessions").help("NTS-KE sessions open now")
-                    .callback(cb -> cb.call(open.getAsInt())).register(m.registry());
+            GaugeWithCallback.builder()
+                    .name("nts_ke_open_sessions")
+                    .help("NTS-KE sessions open now")
+                    .callback(cb -> cb.call(open.getAsInt()))
+                    .register(m.registry());
         }
         if (src.keyRing() != null) {
             KeyRingView ring = src.keyRing();
-            GaugeWithCallback.builder().name("nts_key_ring_current_slot")
+            GaugeWithCallback.builder()
+                    .name("nts_key_ring_current_slot")
                     .help("The master key slot new cookies are sealed under (the cookies' key id)")
-                    .callback(cb -> cb.call(ring.currentSlot())).register(m.registry());
-            GaugeWithCallback.builder().name("nts_key_ring_current_slot_age_seconds")
+                    .callback(cb -> cb.call(ring.currentSlot()))
+                    .register(m.registry());
+            GaugeWithCallback.builder()
+                    .name("nts_key_ring_current_slot_age_seconds")
                     .help("Seconds since the current master key slot began")
-                    .callback(cb -> cb.call(ring.currentSlotAgeSeconds())).register(m.registry());
-            GaugeWithCallback.builder().name("nts_key_ring_slots")
+                    .callback(cb -> cb.call(ring.currentSlotAgeSeconds()))
+                    .register(m.registry());
+            GaugeWithCallback.builder()
+                    .name("nts_key_ring_slots")
                     .help("Master key slots the ring holds (current, next and past)")
-                    .callback(cb -> cb.call(ring.slotsHeld())).register(m.registry());
+                    .callback(cb -> cb.call(ring.slotsHeld()))
+                    .register(m.registry());
         }
         if (src.damaged() != null) {
             LongSupplier damaged = src.damaged();
-            CounterWithCallback.builder().name("nts_key_ring_damaged_entries_total")
-                    .help("Cluster entries ignored because they failed their MAC, type, length or range check")
-                    .callback(cb -> cb.call(damaged.getAsLong())).register(m.registry());
+            CounterWithCallback.builder()
+                    .name("nts_key_ring_damaged_entries_total")
+                    .help(
+                            "Cluster entries ignored because they failed their MAC, type, length or range check")
+                    .callback(cb -> cb.call(damaged.getAsLong()))
+                    .register(m.registry());
         }
         if (src.members() != null) {
             IntSupplier members = src.members();
-            GaugeWithCallback.builder().name("ntsfarm_cluster_members").help("Members of the farm's cluster")
-                    .callback(cb -> cb.call(members.getAsInt())).register(m.registry());
+            GaugeWithCallback.builder()
+                    .name("ntsfarm_cluster_members")
+                    .help("Members of the farm's cluster")
+                    .callback(cb -> cb.call(members.getAsInt()))
+                    .register(m.registry());
         }
         track(m, stats, sessions, src);
         return nanos -> sessions.observe(nanos / 1e9);
     }
 
-    private static void track(ProcessMetrics m, ServerStats stats, Histogram sessions, Sources src) {
+    private static void track(
+            ProcessMetrics m, ServerStats stats, Histogram sessions, Sources src) {
         History h = m.history();
         h.track("ntp_received", () -> stats.get(ServerCounter.NTP_PACKETS_RECEIVED))
-                .track("ntp_authenticated", () -> stats.get(ServerCounter.AUTHENTICATED_NTP_PACKETS))
+                .track(
+                        "ntp_authenticated",
+                        () -> stats.get(ServerCounter.AUTHENTICATED_NTP_PACKETS))
                 .track("ntp_dropped", () -> stats.get(ServerCounter.NTP_PACKETS_DROPPED))
                 .track("nts_naks", () -> stats.get(ServerCounter.NTS_NAKS_SENT))
                 .track("rate_kod", () -> stats.get(ServerCounter.KISS_RATE_SENT))
@@ -173,19 +218,50 @@ public final class FarmMetrics {
             p.count("Current key slot", src.keyRing()::currentSlot);
             p.count("Key slots held", src.keyRing()::slotsHeld);
         }
-        p.plot(new Plot("ntp-requests", "NTP requests", "/s", List.of(
-                        new Plot.Line.Rate("received", "ntp_received"),
-                        new Plot.Line.Rate("NTS authenticated", "ntp_authenticated"),
-                        new Plot.Line.Rate("dropped", "ntp_dropped"))))
-                .plot(new Plot("nts-share", "NTS share of requests", "%", List.of(
-                        new Plot.Line.Share("NTS", "ntp_authenticated", "ntp_received"))))
-                .plot(new Plot("naks", "NTS NAKs and rate kiss-o'-death", "/s", List.of(
-                        new Plot.Line.Rate("NTS NAKs", "nts_naks"),
-                        new Plot.Line.Rate("RATE KoD", "rate_kod"))))
-                .plot(new Plot("ke-sessions", "NTS-KE sessions", "/s", List.of(
-                        new Plot.Line.Rate("accepted", "ke_accepted"),
-                        new Plot.Line.Rate("dropped", "ke_dropped"))))
-                .plot(new Plot("ke-latency", "NTS-KE session time (mean)", "ms", List.of(
-                        new Plot.Line.Mean("mean", "ke_seconds_sum", "ke_seconds_count", 1000.0))));
+        p.plot(
+                        new Plot(
+                                "ntp-requests",
+                                "NTP requests",
+                                "/s",
+                                List.of(
+                                        new Plot.Line.Rate("received", "ntp_received"),
+                                        new Plot.Line.Rate(
+                                                "NTS authenticated", "ntp_authenticated"),
+                                        new Plot.Line.Rate("dropped", "ntp_dropped"))))
+                .plot(
+                        new Plot(
+                                "nts-share",
+                                "NTS share of requests",
+                                "%",
+                                List.of(
+                                        new Plot.Line.Share(
+                                                "NTS", "ntp_authenticated", "ntp_received"))))
+                .plot(
+                        new Plot(
+                                "naks",
+                                "NTS NAKs and rate kiss-o'-death",
+                                "/s",
+                                List.of(
+                                        new Plot.Line.Rate("NTS NAKs", "nts_naks"),
+                                        new Plot.Line.Rate("RATE KoD", "rate_kod"))))
+                .plot(
+                        new Plot(
+                                "ke-sessions",
+                                "NTS-KE sessions",
+                                "/s",
+                                List.of(
+                                        new Plot.Line.Rate("accepted", "ke_accepted"),
+                                        new Plot.Line.Rate("dropped", "ke_dropped"))))
+                .plot(
+                        new Plot(
+                                "ke-latency",
+                                "NTS-KE session time (mean)",
+                                "ms",
+                                List.of(
+                                        new Plot.Line.Mean(
+                                                "mean",
+                                                "ke_seconds_sum",
+                                                "ke_seconds_count",
+                                                1000.0))));
     }
 }

@@ -24,7 +24,9 @@ public final class History {
     private int next;
     private int size;
 
-    /** @param capacity how many samples are kept; older ones are overwritten */
+    /**
+     * @param capacity how many samples are kept; older ones are overwritten
+     */
     public History(int capacity) {
         if (capacity < 2) {
             throw new IllegalArgumentException("capacity " + capacity + " (expected: >= 2)");
@@ -93,7 +95,10 @@ public final class History {
         return new ArrayList<>(sources.keySet());
     }
 
-    /** A copy of the held samples: times in Unix milliseconds and each series' values at those times. */
+    /**
+     * A copy of the held samples: times in Unix milliseconds and each series' values at those
+     * times.
+     */
     public record Samples(long[] times, Map<String, double[]> series) {
 
         /** The values of {@code name}; NaN everywhere when it is not tracked. */

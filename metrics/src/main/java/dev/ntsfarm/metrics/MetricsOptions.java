@@ -12,25 +12,30 @@ import java.util.Optional;
 
 /**
  * Where a process serves its metrics and status page, from the farm's directives:
+ *
  * <pre>
  *   metricsport N             TCP port (9975, as ntpd-rs's exporter); 0 for any free port
  *   bindmetricsaddress ADDR   listen there (repeatable); default 127.0.0.1 and ::1
  * </pre>
  *
- * @param port            the port to bind, 0 for an ephemeral one
- * @param portGiven       whether {@code metricsport} was in the configuration: only then is a port in
- *                        use an error, since several processes of one host share the default
- * @param addresses       the addresses to bind, in order
+ * @param port the port to bind, 0 for an ephemeral one
+ * @param portGiven whether {@code metricsport} was in the configuration: only then is a port in use
+ *     an error, since several processes of one host share the default
+ * @param addresses the addresses to bind, in order
  * @param historyInterval how often the status page's history takes a sample
  */
-public record MetricsOptions(int port, boolean portGiven, List<String> addresses, Duration historyInterval) {
+public record MetricsOptions(
+        int port, boolean portGiven, List<String> addresses, Duration historyInterval) {
 
     /** The default port: ntpd-rs's Prometheus exporter's. */
     public static final int DEFAULT_PORT = 9975;
+
     /** Loopback only, IPv4 and IPv6, as chronyd's command port. */
     public static final List<String> DEFAULT_ADDRESSES = List.of("127.0.0.1", "::1");
+
     /** One sample every 10 s: an hour of history is 360 samples. */
     public static final Duration DEFAULT_HISTORY_INTERVAL = Duration.ofSeconds(10);
+
     /** How far back the status page looks. */
     public static final Duration HISTORY_SPAN = Duration.ofHours(1);
 
@@ -44,7 +49,8 @@ public record MetricsOptions(int port, boolean portGiven, List<String> addresses
         }
         Objects.requireNonNull(historyInterval, "historyInterval");
         if (historyInterval.isNegative() || historyInterval.isZero()) {
-            throw new IllegalArgumentException("history interval " + historyInterval + " (expected: > 0)");
+            throw new IllegalArgumentException(
+                    "history interval " + historyInterval + " (expected: > 0)");
         }
     }
 
@@ -52,7 +58,10 @@ public record MetricsOptions(int port, boolean portGiven, List<String> addresses
         return new MetricsOptions(DEFAULT_PORT, false, DEFAULT_ADDRESSES, DEFAULT_HISTORY_INTERVAL);
     }
 
-    /** Reads {@code metricsport} and {@code bindmetricsaddress}; a mistake names file, line and what was expected. */
+    /**
+     * Reads {@code metricsport} and {@code bindmetricsaddress}; a mistake names file, line and what
+     * was expected.
+     */
     public static MetricsOptions fromConfig(Config config) throws ConfigException {
         int port = DEFAULT_PORT;
         Optional<Directive> portLine = config.last("metricsport");
@@ -69,7 +78,10 @@ public record MetricsOptions(int port, boolean portGiven, List<String> addresses
             }
             addresses.add(a);
         }
-        return new MetricsOptions(port, portLine.isPresent(), addresses.isEmpty() ? DEFAULT_ADDRESSES : addresses,
+        return new MetricsOptions(
+                port,
+                portLine.isPresent(),
+                addresses.isEmpty() ? DEFAULT_ADDRESSES : addresses,
                 DEFAULT_HISTORY_INTERVAL);
     }
 

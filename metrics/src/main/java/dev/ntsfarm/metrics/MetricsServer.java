@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Serves a process's {@link ProcessMetrics} over HTTP: {@code GET /metrics} in the Prometheus text
- * format and {@code GET /} the status page, on {@code metricsport} at each {@code bindmetricsaddress}
- * (loopback by default). Also takes the history's samples on a timer.
+ * format and {@code GET /} the status page, on {@code metricsport} at each {@code
+ * bindmetricsaddress} (loopback by default). Also takes the history's samples on a timer.
  *
  * <p>When {@code metricsport} was not configured and the default port is taken (another ntsfarm
  * process of the same host has it), the process runs on without metrics and says so: the services
@@ -39,49 +39,80 @@ public final class MetricsServer {
         this.metrics = metrics;
     }
 
-    /** Binds every address (on one port), starts the history; completes with the bound port, -1 when skipped. */
+    /**
+     * Binds every address (on one port), starts the history; completes with the bound port, -1 when
+     * skipped.
+     */
     public Future<Integer> start() {
         metrics.history().sample(System.currentTimeMillis());
-        timer = vertx.setPeriodic(options.historyInterval().toMillis(),
-                id -> metrics.history().sample(System.currentTimeMillis()));
+        timer =
+                vertx.setPeriodic(
+                        options.historyInterval().toMillis(),
+                        id -> metrics.history().sample(System.currentTimeMillis()));
         Future<Void> chain = Future.succeededFuture();
         List<String> addresses = options.addresses();
         for (int i = 0; i < addresses.size(); i++) {
             String host = addresses.get(i);
             boolean first = i == 0;
-            chain = chain.compose(v -> listen(host, first ? options.port() : port).recover(e -> {
-                if (!first && !options.addresses().isEmpty() && host.equals("::1")
-                        && MetricsOptions.DEFAULT_ADDRESSES.equals(addresses)) {
-                    // a host without IPv6 loopback still serves on 127.0.0.1
-                    return Future.succeededFuture();
-                }
-                return Future.failedFuture(e);
-            }));
+            chain =
+                    chain.compose(
+                            v ->
+                                    listen(host, first ? options.port() : port)
+                                            .recover(
+                                                    e -> {
+                                                        if (!first
+                                                                && !options.addresses().isEmpty()
+                                                                && host.equals("::1")
+                                                                && MetricsOptions.DEFAULT_ADDRESSES
+                                                                        .equals(addresses)) {
+                                                            // a host without IPv6 loopback still
+                                                            // serves on 127.0.0.1
+                                                            return Future.succeededFuture();
+                                                        }
+                                                        return Future.failedFuture(e);
+                                                    }));
         }
-        return chain.map(v -> port).recover(e -> {
-            servers.forEach(HttpServer::close);
-            servers.clear();
-            if (!options.portGiven() && isAddressInUse(e)) {
-                notServing = "port " + options.port() + " is in use (set metricsport to serve metrics)";
-                LOG.log(System.Logger.Level.WARNING, "metrics not served: " + notServing);
-                port = -1;
-                return Future.succeededFuture(-1);
-            }
-            return Future.failedFuture(new IllegalStateException("metrics could not listen on "
-                    + String.join(", ", addresses) + " port " + options.port() + ": " + e.getMessage(), e));
-        });
+        return chain.map(v -> port)
+                .recover(
+                        e -> {
+                            servers.forEach(HttpServer::close);
+                            servers.clear();
+                            if (!options.portGiven() && isAddressInUse(e)) {
+                                notServing =
+                                        "port "
+                                                + options.port()
+                                                + " is in use (set metricsport to serve metrics)";
+                                LOG.log(
+                                        System.Logger.Level.WARNING,
+                                        "metrics not served: " + notServing);
+                                port = -1;
+                                return Future.succeededFuture(-1);
+                            }
+                            return Future.failedFuture(
+                                    new IllegalStateException(
+                                            "metrics could not listen on "
+                                                    + String.join(", ", addresses)
+                                                    + " port "
+                                                    + options.port()
+                                                    + ": "
+                                                    + e.getMessage(),
+                                            e));
+                        });
     }
 
     private Future<Void> listen(String host, int onPort) {
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(onPort));
+        HttpServer server =
+                vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(onPort));
         server.requestHandler(this::handle);
-        return server.listen().map(s -> {
-            servers.add(s);
-            if (port < 0 || port == 0) {
-                port = s.actualPort();
-            }
-            return null;
-        });
+        return server.listen()
+                .map(
+                        s -> {
+                            servers.add(s);
+                            if (port < 0 || port == 0) {
+                                port = s.actualPort();
+                            }
+                            return null;
+                        });
     }
 
     private void handle(HttpServerRequest req) {
@@ -93,19 +124,32 @@ public final class MetricsServer {
         switch (path) {
             case "/metrics" -> {
                 byte[] body = metrics.exposition();
-                req.response().putHeader("Content-Type", metrics.contentType()).end(Buffer.buffer(body));
+                req.response()
+                        .putHeader("Content-Type", metrics.contentType())
+                        .end(Buffer.buffer(body));
             }
-            case "/", "/index.html" -> req.response().putHeader("Content-Type", "text/html; charset=utf-8")
-                    .putHeader("Cache-Control", "no-store")
-                    .end(Buffer.buffer(metrics.page().render().getBytes(StandardCharsets.UTF_8)));
-            default -> req.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
-                    .end("not found: " + path + " (this server has /metrics and /)\n");
+            case "/", "/index.html" ->
+                    req.response()
+                            .putHeader("Content-Type", "text/html; charset=utf-8")
+                            .putHeader("Cache-Control", "no-store")
+                            .end(
+                                    Buffer.buffer(
+                                            metrics.page()
+                                                    .render()
+                                                    .getBytes(StandardCharsets.UTF_8)));
+            default ->
+                    req.response()
+                            .setStatusCode(404)
+                            .putHeader("Content-Type", "text/plain; charset=utf-8")
+                            .end("not found: " + path + " (this server has /metrics and /)\n");
         }
     }
 
     private static boolean isAddressInUse(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException || (t.getMessage() != null && t.getMessage().contains("Address already in use"))) {
+            if (t instanceof BindException
+                    || (t.getMessage() != null
+                            && t.getMessage().contains("Address already in use"))) {
                 return true;
             }
         }

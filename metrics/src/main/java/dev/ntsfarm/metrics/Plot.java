@@ -7,9 +7,9 @@ import java.util.Objects;
  * One plot of the status page: a title, a unit and the lines drawn in it, each derived from the
  * {@link History}'s samples. Every line has one point per interval between two samples.
  *
- * @param id    an HTML id, unique on the page
+ * @param id an HTML id, unique on the page
  * @param title what the plot shows
- * @param unit  the unit of its values, shown beside the latest value
+ * @param unit the unit of its values, shown beside the latest value
  * @param lines what is drawn, in order
  */
 public record Plot(String id, String title, String unit, List<Line> lines) {
@@ -48,10 +48,12 @@ public record Plot(String id, String title, String unit, List<Line> lines) {
             @Override
             public double[] points(History.Samples s) {
                 double[] v = s.of(series);
-                return per(s, (i, dt) -> {
-                    double d = v[i] - v[i - 1];
-                    return d < 0 ? Double.NaN : d / dt;
-                });
+                return per(
+                        s,
+                        (i, dt) -> {
+                            double d = v[i] - v[i - 1];
+                            return d < 0 ? Double.NaN : d / dt;
+                        });
             }
         }
 
@@ -64,30 +66,42 @@ public record Plot(String id, String title, String unit, List<Line> lines) {
             }
         }
 
-        /** The percentage of one counter's increase in another's (for example NTS among all requests). */
+        /**
+         * The percentage of one counter's increase in another's (for example NTS among all
+         * requests).
+         */
         record Share(String label, String part, String whole) implements Line {
             @Override
             public double[] points(History.Samples s) {
                 double[] p = s.of(part);
                 double[] w = s.of(whole);
-                return per(s, (i, dt) -> {
-                    double dw = w[i] - w[i - 1];
-                    double dp = p[i] - p[i - 1];
-                    return dw > 0 && dp >= 0 ? Math.min(100.0, 100.0 * dp / dw) : Double.NaN;
-                });
+                return per(
+                        s,
+                        (i, dt) -> {
+                            double dw = w[i] - w[i - 1];
+                            double dp = p[i] - p[i - 1];
+                            return dw > 0 && dp >= 0
+                                    ? Math.min(100.0, 100.0 * dp / dw)
+                                    : Double.NaN;
+                        });
             }
         }
 
-        /** A histogram's mean over each interval: its sum's increase over its count's, times {@code scale}. */
+        /**
+         * A histogram's mean over each interval: its sum's increase over its count's, times {@code
+         * scale}.
+         */
         record Mean(String label, String sum, String count, double scale) implements Line {
             @Override
             public double[] points(History.Samples s) {
                 double[] su = s.of(sum);
                 double[] c = s.of(count);
-                return per(s, (i, dt) -> {
-                    double dc = c[i] - c[i - 1];
-                    return dc > 0 ? (su[i] - su[i - 1]) / dc * scale : Double.NaN;
-                });
+                return per(
+                        s,
+                        (i, dt) -> {
+                            double dc = c[i] - c[i - 1];
+                            return dc > 0 ? (su[i] - su[i - 1]) / dc * scale : Double.NaN;
+                        });
             }
         }
 

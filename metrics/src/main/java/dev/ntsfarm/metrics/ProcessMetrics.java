@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * One process's metrics: the Prometheus registry that {@code /metrics} exposes, the history the status
- * page plots, and the page. Families are read at scrape time through callbacks over the counters the
- * services keep anyway, so serving metrics adds nothing to any packet's path.
+ * One process's metrics: the Prometheus registry that {@code /metrics} exposes, the history the
+ * status page plots, and the page. Families are read at scrape time through callbacks over the
+ * counters the services keep anyway, so serving metrics adds nothing to any packet's path.
  */
 public final class ProcessMetrics {
 
@@ -18,7 +18,9 @@ public final class ProcessMetrics {
     private final StatusPage page;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    /** @param title the status page's heading, e.g. "ntsfarm up on host" */
+    /**
+     * @param title the status page's heading, e.g. "ntsfarm up on host"
+     */
     public ProcessMetrics(String title, MetricsOptions options) {
         this.history = new History(options.historySamples());
         this.page = new StatusPage(title, history);

@@ -10,9 +10,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.DoubleSupplier;
 
 /**
- * The page served at {@code /} beside {@code /metrics}: the counts as text, and plots of the process's
- * own {@link History}, drawn as SVG by a script in the page itself. Nothing is fetched from elsewhere
- * (no fonts, styles or scripts from outside), so it works on a host cut off from the internet.
+ * The page served at {@code /} beside {@code /metrics}: the counts as text, and plots of the
+ * process's own {@link History}, drawn as SVG by a script in the page itself. Nothing is fetched
+ * from elsewhere (no fonts, styles or scripts from outside), so it works on a host cut off from the
+ * internet.
  */
 public final class StatusPage {
 
@@ -68,8 +69,12 @@ public final class StatusPage {
                     ys.add(Double.isFinite(y) ? y : null);
                 }
                 lines.add(new JsonObject().put("label", line.label()).put("points", ys));
-                legend.append("<li><span class=\"swatch\"></span>").append(escape(line.label())).append(": ")
-                        .append(latest(points)).append(' ').append(escape(p.unit()));
+                legend.append("<li><span class=\"swatch\"></span>")
+                        .append(escape(line.label()))
+                        .append(": ")
+                        .append(latest(points))
+                        .append(' ')
+                        .append(escape(p.unit()));
                 if (line.total() != null) {
                     double[] raw = s.of(line.total());
                     if (raw.length > 0 && Double.isFinite(raw[raw.length - 1])) {
@@ -79,9 +84,14 @@ public final class StatusPage {
                 legend.append("</li>");
             }
             data.add(new JsonObject().put("id", p.id()).put("unit", p.unit()).put("lines", lines));
-            figures.append("<figure class=\"plot\" id=\"").append(escape(p.id())).append("\"><figcaption>")
-                    .append(escape(p.title())).append("</figcaption><svg viewBox=\"0 0 640 180\" role=\"img\" aria-label=\"")
-                    .append(escape(p.title())).append("\"></svg><ul class=\"legend\">").append(legend)
+            figures.append("<figure class=\"plot\" id=\"")
+                    .append(escape(p.id()))
+                    .append("\"><figcaption>")
+                    .append(escape(p.title()))
+                    .append("</figcaption><svg viewBox=\"0 0 640 180\" role=\"img\" aria-label=\"")
+                    .append(escape(p.title()))
+                    .append("\"></svg><ul class=\"legend\">")
+                    .append(legend)
                     .append("</ul></figure>\n");
         }
         StringBuilder table = new StringBuilder();
@@ -93,11 +103,20 @@ public final class StatusPage {
                 } catch (RuntimeException e) {
                     v = Double.NaN;
                 }
-                table.append("<tr><th>").append(escape(c.getKey())).append("</th><td>").append(number(v))
+                table.append("<tr><th>")
+                        .append(escape(c.getKey()))
+                        .append("</th><td>")
+                        .append(number(v))
                         .append("</td></tr>\n");
             }
         }
-        String json = new JsonObject().put("start", t.length > 0 ? t[0] : 0).put("times", times).put("plots", data).encode().replace("</", "<\\/");
+        String json =
+                new JsonObject()
+                        .put("start", t.length > 0 ? t[0] : 0)
+                        .put("times", times)
+                        .put("plots", data)
+                        .encode()
+                        .replace("</", "<\\/");
         return TEMPLATE.replace("@TITLE@", escape(title))
                 .replace("@REFRESH@", String.valueOf(REFRESH_SECONDS))
                 .replace("@SAMPLES@", String.valueOf(s.size()))
@@ -123,7 +142,8 @@ public final class StatusPage {
             return String.valueOf((long) v);
         }
         double a = Math.abs(v);
-        return a != 0 && (a < 0.001 || a >= 1e6) ? String.format(Locale.ROOT, "%.3e", v)
+        return a != 0 && (a < 0.001 || a >= 1e6)
+                ? String.format(Locale.ROOT, "%.3e", v)
                 : String.format(Locale.ROOT, "%.3f", v);
     }
 
@@ -142,7 +162,8 @@ public final class StatusPage {
         return sb.toString();
     }
 
-    private static final String TEMPLATE = """
+    private static final String TEMPLATE =
+            """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
             <meta http-equiv="refresh" content="@REFRESH@">

@@ -29,8 +29,12 @@ class HistoryAndPlotTest {
         AtomicLong nts = new AtomicLong();
         AtomicLong sum = new AtomicLong();
         AtomicLong count = new AtomicLong();
-        History h = new History(10).track("all", all::get).track("nts", nts::get)
-                .track("sum", sum::get).track("count", count::get);
+        History h =
+                new History(10)
+                        .track("all", all::get)
+                        .track("nts", nts::get)
+                        .track("sum", sum::get)
+                        .track("count", count::get);
         h.sample(0);
         all.set(100);
         nts.set(25);
@@ -52,9 +56,13 @@ class HistoryAndPlotTest {
 
     @Test
     void aFailingSourceLeavesAGap() {
-        History h = new History(2).track("bad", () -> {
-            throw new IllegalStateException("not now");
-        });
+        History h =
+                new History(2)
+                        .track(
+                                "bad",
+                                () -> {
+                                    throw new IllegalStateException("not now");
+                                });
         h.sample(1);
         assertTrue(Double.isNaN(h.samples().of("bad")[0]));
     }

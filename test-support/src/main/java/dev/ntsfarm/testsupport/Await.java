@@ -5,14 +5,13 @@ import java.time.Instant;
 import java.util.function.Predicate;
 
 /**
- * Waiting on another process (chronyd's reach register, a farm in another JVM), which offers nothing
- * to wait on but its answers: ask, and ask again after a pause, until the answer is the one expected
- * or the deadline passes. Within one JVM, wait on futures and latches instead.
+ * Waiting on another process (chronyd's reach register, a farm in another JVM), which offers
+ * nothing to wait on but its answers: ask, and ask again after a pause, until the answer is the one
+ * expected or the deadline passes. Within one JVM, wait on futures and latches instead.
  */
 public final class Await {
 
-    private Await() {
-    }
+    private Await() {}
 
     /** Something to ask that may fail. */
     @FunctionalInterface
@@ -21,10 +20,12 @@ public final class Await {
     }
 
     /**
-     * Asks {@code query} every {@code every} until {@code done} holds or {@code timeout} passes, and
-     * returns the last answer either way: the caller asserts on it, so a failure shows what was seen.
+     * Asks {@code query} every {@code every} until {@code done} holds or {@code timeout} passes,
+     * and returns the last answer either way: the caller asserts on it, so a failure shows what was
+     * seen.
      */
-    public static <T> T until(Duration timeout, Duration every, Query<T> query, Predicate<T> done) throws Exception {
+    public static <T> T until(Duration timeout, Duration every, Query<T> query, Predicate<T> done)
+            throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         T answer = query.get();
         while (!done.test(answer) && Instant.now().isBefore(deadline)) {

@@ -20,14 +20,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One instance owns one 0700 directory for its configuration, logs, pid file, dumps and command
  * socket, and every process it starts; {@link #close()} stops them all. chronyd never touches this
- * machine's clock here: a daemon runs with {@code -x}, a measurement with {@code -Q}. It runs as root
- * ({@code -u root}) so it can read the test's files, without its seccomp filter ({@code -F 0}).
+ * machine's clock here: a daemon runs with {@code -x}, a measurement with {@code -Q}. It runs as
+ * root ({@code -u root}) so it can read the test's files, without its seccomp filter ({@code -F
+ * 0}).
  *
  * <ul>
- *   <li>{@link #measureOnce}: {@code chronyd -Q}, a client that measures once and prints
- *       "System clock wrong by";</li>
- *   <li>{@link #startDaemon}: a client (or peer) daemon with a UDP command port and a Unix socket;</li>
- *   <li>{@link #startServer}: an NTS and NTP server with its own self-signed certificate.</li>
+ *   <li>{@link #measureOnce}: {@code chronyd -Q}, a client that measures once and prints "System
+ *       clock wrong by";
+ *   <li>{@link #startDaemon}: a client (or peer) daemon with a UDP command port and a Unix socket;
+ *   <li>{@link #startServer}: an NTS and NTP server with its own self-signed certificate.
  * </ul>
  */
 public final class Chronyd implements AutoCloseable {
@@ -37,15 +38,19 @@ public final class Chronyd implements AutoCloseable {
 
     /** How long a started server may take to listen on its NTS-KE port. */
     static final Duration SERVER_START = Duration.ofSeconds(10);
+
     /** How long one chronyc command may take. */
     static final Duration CHRONYC_TIMEOUT = Duration.ofSeconds(10);
+
     /** How long a stopped daemon may take to exit before it is killed. */
     static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     /** This instance's directory (0700). */
     public final Path dir;
+
     /** What every command runs under: nothing, or {@code ip netns exec NAMESPACE}. */
     private final List<String> prefix;
+
     private final List<Process> processes = new ArrayList<>();
     private Process daemon;
     private Path daemonLog;
@@ -68,19 +73,28 @@ public final class Chronyd implements AutoCloseable {
     }
 
     /**
-     * The same, with chronyd and chronyc run inside the network namespace {@code namespace}
-     * ({@code ip netns exec}; null: here), where {@code 127.0.0.1} is that namespace's loopback.
+     * The same, with chronyd and chronyc run inside the network namespace {@code namespace} ({@code
+     * ip netns exec}; null: here), where {@code 127.0.0.1} is that namespace's loopback.
      */
     public static Chronyd in(Path parent, String namespace) throws IOException {
         Requirements.chronyd();
-        Path dir = Files.createTempDirectory(parent, "chronyd",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path dir =
+                Files.createTempDirectory(
+                        parent,
+                        "chronyd",
+                        PosixFilePermissions.asFileAttribute(
+                                PosixFilePermissions.fromString("rwx------")));
         Files.createDirectories(dir.resolve("run"));
-        Files.setPosixFilePermissions(dir.resolve("run"), PosixFilePermissions.fromString("rwx------"));
-        return new Chronyd(dir, namespace == null ? List.of() : List.of("ip", "netns", "exec", namespace));
+        Files.setPosixFilePermissions(
+                dir.resolve("run"), PosixFilePermissions.fromString("rwx------"));
+        return new Chronyd(
+                dir, namespace == null ? List.of() : List.of("ip", "netns", "exec", namespace));
     }
 
-    /** chronyd's command socket, where it answers {@code authdata}, {@code serverstats} and {@code clients}. */
+    /**
+     * chronyd's command socket, where it answers {@code authdata}, {@code serverstats} and {@code
+     * clients}.
+     */
     public Path socket() {
         return dir.resolve("run/chronyd.sock");
     }
@@ -89,12 +103,25 @@ public final class Chronyd implements AutoCloseable {
      * Runs {@code chronyd -Q -t SECONDS} with the directives (and its own pid file) and returns all
      * it printed; "System clock wrong by" in it means it got time.
      */
-    public String measureOnce(int seconds, String... directives) throws IOException, InterruptedException {
+    public String measureOnce(int seconds, String... directives)
+            throws IOException, InterruptedException {
         List<String> all = new ArrayList<>(List.of(directives));
         all.add("pidfile " + dir.resolve("q.pid"));
         Path log = dir.resolve("q.log");
-        Process p = start(List.of(CHRONYD.toString(), "-Q", "-t", String.valueOf(seconds), "-u", "root", "-F", "0",
-                "-f", writeConfig("q.conf", all).toString()), log);
+        Process p =
+                start(
+                        List.of(
+                                CHRONYD.toString(),
+                                "-Q",
+                                "-t",
+                                String.valueOf(seconds),
+                                "-u",
+                                "root",
+                                "-F",
+                                "0",
+                                "-f",
+                                writeConfig("q.conf", all).toString()),
+                        log);
         if (!p.waitFor(seconds + 10L, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
         }
@@ -102,9 +129,10 @@ public final class Chronyd implements AutoCloseable {
     }
 
     /**
-     * Starts a chronyd daemon in the foreground ({@code -x -d}) with the directives plus its own pid
-     * file, drift file, command socket and a UDP command port on 127.0.0.1; returns that port. Without
-     * a {@code port} directive it serves no NTP ({@code port 0} in chronyd disables the server).
+     * Starts a chronyd daemon in the foreground ({@code -x -d}) with the directives plus its own
+     * pid file, drift file, command socket and a UDP command port on 127.0.0.1; returns that port.
+     * Without a {@code port} directive it serves no NTP ({@code port 0} in chronyd disables the
+     * server).
      */
     public int startDaemon(String... directives) throws IOException {
         int cmdport = Ports.freeUdp();
@@ -123,10 +151,10 @@ public final class Chronyd implements AutoCloseable {
     }
 
     /**
-     * Starts chronyd as an NTS and NTP server on loopback ({@link #ntpPort()}, {@link #ntsPort()}) with
-     * a self-signed certificate for 127.0.0.1 ({@link #certificate()}), {@code local stratum 1},
-     * {@code allow 127.0.0.1}, its server keys in {@code ntsdumpdir}, and the {@code extra} directives;
-     * returns once it listens on its NTS-KE port.
+     * Starts chronyd as an NTS and NTP server on loopback ({@link #ntpPort()}, {@link #ntsPort()})
+     * with a self-signed certificate for 127.0.0.1 ({@link #certificate()}), {@code local stratum
+     * 1}, {@code allow 127.0.0.1}, its server keys in {@code ntsdumpdir}, and the {@code extra}
+     * directives; returns once it listens on its NTS-KE port.
      */
     public Chronyd startServer(String... extra) throws Exception {
         if (certificate == null) {
@@ -135,17 +163,26 @@ public final class Chronyd implements AutoCloseable {
             certificate = TestCertificate.create(dir, "server");
         }
         serverDirectives = List.of(extra);
-        List<String> conf = new ArrayList<>(List.of(
-                "port " + ntpPort, "ntsport " + ntsPort,
-                "ntsserverkey " + certificate.key(), "ntsservercert " + certificate.cert(),
-                "allow 127.0.0.1", "local stratum 1", "ntsdumpdir " + dir.resolve("ntsdump")));
+        List<String> conf =
+                new ArrayList<>(
+                        List.of(
+                                "port " + ntpPort,
+                                "ntsport " + ntsPort,
+                                "ntsserverkey " + certificate.key(),
+                                "ntsservercert " + certificate.cert(),
+                                "allow 127.0.0.1",
+                                "local stratum 1",
+                                "ntsdumpdir " + dir.resolve("ntsdump")));
         conf.addAll(serverDirectives);
         startDaemon(conf.toArray(String[]::new));
         awaitListening(ntsPort);
         return this;
     }
 
-    /** Stops the server and starts it again on the same ports, certificate and files with {@code extra}. */
+    /**
+     * Stops the server and starts it again on the same ports, certificate and files with {@code
+     * extra}.
+     */
     public Chronyd restartServer(String... extra) throws Exception {
         stopDaemon();
         return startServer(extra);
@@ -161,12 +198,17 @@ public final class Chronyd implements AutoCloseable {
         return ntsPort;
     }
 
-    /** The server's certificate and key ({@link #startServer}): what a client names in {@code ntstrustedcerts}. */
+    /**
+     * The server's certificate and key ({@link #startServer}): what a client names in {@code
+     * ntstrustedcerts}.
+     */
     public TestCertificate certificate() {
         return certificate;
     }
 
-    /** Runs chronyc with exactly these arguments; returns its standard output and error together. */
+    /**
+     * Runs chronyc with exactly these arguments; returns its standard output and error together.
+     */
     public String chronyc(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(CHRONYC.toString());
@@ -184,7 +226,8 @@ public final class Chronyd implements AutoCloseable {
 
     /**
      * chronyc over the daemon's Unix socket with numeric addresses ({@code -h SOCKET -n}), where
-     * chronyd answers every report, {@code authdata}, {@code serverstats} and {@code clients} included.
+     * chronyd answers every report, {@code authdata}, {@code serverstats} and {@code clients}
+     * included.
      */
     public String chronycLocal(String... args) throws IOException, InterruptedException {
         List<String> all = new ArrayList<>(List.of("-h", socket().toString(), "-n"));
@@ -192,7 +235,10 @@ public final class Chronyd implements AutoCloseable {
         return chronyc(all.toArray(String[]::new));
     }
 
-    /** One counter of chronyd's {@code serverstats}, by its label ("NTS-KE connections accepted", ...). */
+    /**
+     * One counter of chronyd's {@code serverstats}, by its label ("NTS-KE connections accepted",
+     * ...).
+     */
     public long serverstat(String label) throws IOException, InterruptedException {
         String report = chronycLocal("serverstats");
         for (String line : report.split("\n")) {
@@ -205,13 +251,20 @@ public final class Chronyd implements AutoCloseable {
         return -1;
     }
 
-    /** Runs a shell command line (one printed for operators) in this directory; its whole output. */
-    public String shell(String commandLine, int timeoutSeconds) throws IOException, InterruptedException {
+    /**
+     * Runs a shell command line (one printed for operators) in this directory; its whole output.
+     */
+    public String shell(String commandLine, int timeoutSeconds)
+            throws IOException, InterruptedException {
         Path log = dir.resolve("sh.log");
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of("sh", "-c", commandLine));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p =
+                new ProcessBuilder(cmd)
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
         processes.add(p);
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -242,8 +295,19 @@ public final class Chronyd implements AutoCloseable {
             throw new IllegalStateException("a chronyd daemon already runs in " + dir);
         }
         daemonLog = dir.resolve("chronyd.log");
-        daemon = start(List.of(CHRONYD.toString(), "-x", "-d", "-u", "root", "-F", "0",
-                "-f", writeConfig("chronyd.conf", directives).toString()), daemonLog);
+        daemon =
+                start(
+                        List.of(
+                                CHRONYD.toString(),
+                                "-x",
+                                "-d",
+                                "-u",
+                                "root",
+                                "-F",
+                                "0",
+                                "-f",
+                                writeConfig("chronyd.conf", directives).toString()),
+                        daemonLog);
     }
 
     private void awaitListening(int tcpPort) throws Exception {
@@ -260,7 +324,13 @@ public final class Chronyd implements AutoCloseable {
                 daemon.waitFor(50, TimeUnit.MILLISECONDS);
             }
         }
-        fail("chronyd did not listen on port " + tcpPort + " within " + SERVER_START.toSeconds() + " s: " + log());
+        fail(
+                "chronyd did not listen on port "
+                        + tcpPort
+                        + " within "
+                        + SERVER_START.toSeconds()
+                        + " s: "
+                        + log());
     }
 
     private Path writeConfig(String name, List<String> directives) throws IOException {
@@ -270,7 +340,11 @@ public final class Chronyd implements AutoCloseable {
     private Process start(List<String> command, Path log) throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(command);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p =
+                new ProcessBuilder(cmd)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
         processes.add(p);
         return p;
     }

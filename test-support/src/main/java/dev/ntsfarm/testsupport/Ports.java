@@ -7,15 +7,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /**
- * Free loopback ports, picked right before use, for processes that cannot bind port 0 themselves and
- * report it back (chronyd, a farm in another JVM). Services of ours take port 0 instead.
+ * Free loopback ports, picked right before use, for processes that cannot bind port 0 themselves
+ * and report it back (chronyd, a farm in another JVM). Services of ours take port 0 instead.
  */
 public final class Ports {
 
     private static final int ATTEMPTS = 50;
 
-    private Ports() {
-    }
+    private Ports() {}
 
     /** A UDP port free on loopback. */
     public static int freeUdp() {
@@ -45,6 +44,7 @@ public final class Ports {
                 // that one is taken for TCP: try another
             }
         }
-        throw new IllegalStateException("no port free for UDP and TCP on loopback after " + ATTEMPTS + " tries");
+        throw new IllegalStateException(
+                "no port free for UDP and TCP on loopback after " + ATTEMPTS + " tries");
     }
 }

@@ -7,14 +7,13 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * What a test needs from the machine: a missing program fails the test when the environment variable
- * {@code CI} is set (CI installs every one through {@code ./ntsfarm setup}, so a missing one is a
- * broken set-up) and skips it elsewhere, saying which Debian package brings it.
+ * What a test needs from the machine: a missing program fails the test when the environment
+ * variable {@code CI} is set (CI installs every one through {@code ./ntsfarm setup}, so a missing
+ * one is a broken set-up) and skips it elsewhere, saying which Debian package brings it.
  */
 public final class Requirements {
 
-    private Requirements() {
-    }
+    private Requirements() {}
 
     /** chronyd and chronyc 4.3 or newer (Debian package {@code chrony}). */
     public static void chronyd() {
@@ -29,7 +28,10 @@ public final class Requirements {
         }
     }
 
-    /** The file {@code file} (a shared library, a module), from the Debian package {@code debianPackage}. */
+    /**
+     * The file {@code file} (a shared library, a module), from the Debian package {@code
+     * debianPackage}.
+     */
     public static void file(Path file, String debianPackage) {
         if (!Files.isRegularFile(file)) {
             missing(file, debianPackage);
@@ -37,7 +39,11 @@ public final class Requirements {
     }
 
     private static void missing(Path program, String debianPackage) {
-        String why = program + " is missing (Debian package " + debianPackage + "; ./ntsfarm setup installs it)";
+        String why =
+                program
+                        + " is missing (Debian package "
+                        + debianPackage
+                        + "; ./ntsfarm setup installs it)";
         if (underCi()) {
             fail(why + " and CI is set");
         }

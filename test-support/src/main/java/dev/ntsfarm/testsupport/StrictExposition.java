@@ -10,30 +10,37 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * A strict reader of the Prometheus text format 0.0.4: it rejects, with the line, anything a scraper
- * could read two ways. Every sample belongs to a family declared by {@code # TYPE} before it; a family's
- * lines are contiguous and declared once; names and label names follow the grammar; label values use
- * only the three escapes; a counter's family ends in {@code _total}; a histogram's buckets are
- * cumulative, end in {@code le="+Inf"} and that bucket equals {@code _count}; no series repeats; the
- * text ends with a newline.
+ * A strict reader of the Prometheus text format 0.0.4: it rejects, with the line, anything a
+ * scraper could read two ways. Every sample belongs to a family declared by {@code # TYPE} before
+ * it; a family's lines are contiguous and declared once; names and label names follow the grammar;
+ * label values use only the three escapes; a counter's family ends in {@code _total}; a histogram's
+ * buckets are cumulative, end in {@code le="+Inf"} and that bucket equals {@code _count}; no series
+ * repeats; the text ends with a newline.
  */
 public final class StrictExposition {
 
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-    private static final Pattern VALUE = Pattern.compile("[+-]?(Inf|NaN|[0-9]*\\.?[0-9]+([eE][+-]?[0-9]+)?|[0-9]+\\.)");
-    private static final Set<String> TYPES = Set.of("counter", "gauge", "histogram", "summary", "untyped");
+    private static final Pattern VALUE =
+            Pattern.compile("[+-]?(Inf|NaN|[0-9]*\\.?[0-9]+([eE][+-]?[0-9]+)?|[0-9]+\\.)");
+    private static final Set<String> TYPES =
+            Set.of("counter", "gauge", "histogram", "summary", "untyped");
 
     /** One sample line. */
-    public record Sample(String name, Map<String, String> labels, double value) { }
+    public record Sample(String name, Map<String, String> labels, double value) {}
 
     /** One family: its declared type and help, and its samples in order. */
     public record Family(String name, String type, String help, List<Sample> samples) {
 
         /** The value of the sample named {@code name} with exactly {@code labels}. */
         public double value(String sampleName, Map<String, String> labels) {
-            return samples.stream().filter(s -> s.name().equals(sampleName) && s.labels().equals(labels))
-                    .findFirst().orElseThrow(() -> new AssertionError("no sample " + sampleName + labels + " in " + name))
+            return samples.stream()
+                    .filter(s -> s.name().equals(sampleName) && s.labels().equals(labels))
+                    .findFirst()
+                    .orElseThrow(
+                            () ->
+                                    new AssertionError(
+                                            "no sample " + sampleName + labels + " in " + name))
                     .value();
         }
 
@@ -49,8 +56,7 @@ public final class StrictExposition {
         }
     }
 
-    private StrictExposition() {
-    }
+    private StrictExposition() {}
 
     /** Reads a whole exposition. */
     public static Map<String, Family> parse(String text) throws Invalid {
@@ -76,7 +82,8 @@ public final class StrictExposition {
                     if (!NAME.matcher(name).matches()) {
                         throw new Invalid(no, "bad metric name", line);
                     }
-                    if (closed.contains(name) || (families.containsKey(name) && !name.equals(open))) {
+                    if (closed.contains(name)
+                            || (families.containsKey(name) && !name.equals(open))) {
                         throw new Invalid(no, "family declared again after its samples", line);
                     }
                     if (open != null && !open.equals(name)) {
@@ -98,7 +105,13 @@ public final class StrictExposition {
                         if (w[3].equals("counter") && !name.endsWith("_total")) {
                             throw new Invalid(no, "counter family not ending in _total", line);
                         }
-                        families.put(name, new Family(name, w[3], help.getOrDefault(name, ""), new ArrayList<>()));
+                        families.put(
+                                name,
+                                new Family(
+                                        name,
+                                        w[3],
+                                        help.getOrDefault(name, ""),
+                                        new ArrayList<>()));
                     }
                 }
                 continue;
@@ -120,16 +133,30 @@ public final class StrictExposition {
             }
         }
         Map<String, Family> withHelp = new LinkedHashMap<>();
-        families.forEach((k, f) -> withHelp.put(k, new Family(k, f.type(), help.getOrDefault(k, ""), List.copyOf(f.samples()))));
+        families.forEach(
+                (k, f) ->
+                        withHelp.put(
+                                k,
+                                new Family(
+                                        k,
+                                        f.type(),
+                                        help.getOrDefault(k, ""),
+                                        List.copyOf(f.samples()))));
         return withHelp;
     }
 
     private static boolean belongs(String sample, Family f) {
         return switch (f.type()) {
-            case "histogram" -> sample.equals(f.name() + "_bucket") || sample.equals(f.name() + "_sum")
-                    || sample.equals(f.name() + "_count") || sample.equals(f.name() + "_created");
-            case "summary" -> sample.equals(f.name()) || sample.equals(f.name() + "_sum")
-                    || sample.equals(f.name() + "_count") || sample.equals(f.name() + "_created");
+            case "histogram" ->
+                    sample.equals(f.name() + "_bucket")
+                            || sample.equals(f.name() + "_sum")
+                            || sample.equals(f.name() + "_count")
+                            || sample.equals(f.name() + "_created");
+            case "summary" ->
+                    sample.equals(f.name())
+                            || sample.equals(f.name() + "_sum")
+                            || sample.equals(f.name() + "_count")
+                            || sample.equals(f.name() + "_created");
             default -> sample.equals(f.name());
         };
     }
@@ -145,9 +172,11 @@ public final class StrictExposition {
                 if (le == null) {
                     throw new Invalid(0, "bucket without le", f.name());
                 }
-                double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                double bound =
+                        le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
                 if (bound <= lastBound || s.value() < last) {
-                    throw new Invalid(0, "buckets not cumulative in ascending le", f.name() + " le=" + le);
+                    throw new Invalid(
+                            0, "buckets not cumulative in ascending le", f.name() + " le=" + le);
                 }
                 lastBound = bound;
                 last = s.value();
@@ -159,7 +188,8 @@ public final class StrictExposition {
             }
         }
         if (inf == null || count == null || !inf.equals(count)) {
-            throw new Invalid(0, "histogram's +Inf bucket missing or not equal to its _count", f.name());
+            throw new Invalid(
+                    0, "histogram's +Inf bucket missing or not equal to its _count", f.name());
         }
     }
 
@@ -233,8 +263,10 @@ public final class StrictExposition {
             throw new Invalid(no, "bad timestamp", line);
         }
         String v = rest[0];
-        double value = v.endsWith("Inf") ? (v.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY)
-                : v.equals("NaN") ? Double.NaN : Double.parseDouble(v);
+        double value =
+                v.endsWith("Inf")
+                        ? (v.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY)
+                        : v.equals("NaN") ? Double.NaN : Double.parseDouble(v);
         return new Sample(name, Map.copyOf(labels), value);
     }
 }

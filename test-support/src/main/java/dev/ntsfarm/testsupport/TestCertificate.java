@@ -42,25 +42,35 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * <p>{@link #create} makes the usual one: self-signed, for {@code localhost}, {@code 127.0.0.1} and
  * {@code ::1}, valid from a day ago for 30 days. {@link #authority} and {@link #issue} make chains.
  *
- * @param key         the PKCS#8 key file
- * @param cert        the certificate file (chain without the root)
+ * @param key the PKCS#8 key file
+ * @param cert the certificate file (chain without the root)
  * @param certificate this certificate
- * @param keys        its key pair
- * @param chain       this certificate, then its intermediates (what {@link #cert()} holds)
+ * @param keys its key pair
+ * @param chain this certificate, then its intermediates (what {@link #cert()} holds)
  */
-public record TestCertificate(Path key, Path cert, X509Certificate certificate, KeyPair keys,
-                              List<X509Certificate> chain) {
+public record TestCertificate(
+        Path key,
+        Path cert,
+        X509Certificate certificate,
+        KeyPair keys,
+        List<X509Certificate> chain) {
 
     /** The names every default certificate carries (a DNS name, then IP addresses). */
     public static final List<String> LOOPBACK_NAMES = List.of("localhost", "127.0.0.1", "::1");
+
     static final Duration DEFAULT_VALIDITY = Duration.ofDays(30);
 
-    // Bouncy Castle's EC key encoding carries the curve and the public key, which GnuTLS (chronyd) needs
+    // Bouncy Castle's EC key encoding carries the curve and the public key, which GnuTLS (chronyd)
+    // needs
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A self-signed certificate {@code CN=name} for the loopback names, as {@code dir/name.key} and {@code .crt}. */
-    public static TestCertificate create(Path dir, String name) throws IOException, GeneralSecurityException {
+    /**
+     * A self-signed certificate {@code CN=name} for the loopback names, as {@code dir/name.key} and
+     * {@code .crt}.
+     */
+    public static TestCertificate create(Path dir, String name)
+            throws IOException, GeneralSecurityException {
         Instant now = Instant.now();
         return create(dir, name, now.minus(Duration.ofDays(1)), now.plus(DEFAULT_VALIDITY));
     }
@@ -72,9 +82,17 @@ public record TestCertificate(Path key, Path cert, X509Certificate certificate, 
     }
 
     /** A self-signed certificate authority {@code CN=name}, to {@link #issue} others. */
-    public static TestCertificate authority(Path dir, String name) throws IOException, GeneralSecurityException {
+    public static TestCertificate authority(Path dir, String name)
+            throws IOException, GeneralSecurityException {
         Instant now = Instant.now();
-        return make(dir, name, null, true, now.minus(Duration.ofDays(1)), now.plus(DEFAULT_VALIDITY), List.of());
+        return make(
+                dir,
+                name,
+                null,
+                true,
+                now.minus(Duration.ofDays(1)),
+                now.plus(DEFAULT_VALIDITY),
+                List.of());
     }
 
     /**
@@ -84,7 +102,14 @@ public record TestCertificate(Path key, Path cert, X509Certificate certificate, 
     public TestCertificate issue(Path dir, String name, boolean ca, String... names)
             throws IOException, GeneralSecurityException {
         Instant now = Instant.now();
-        return make(dir, name, this, ca, now.minus(Duration.ofDays(1)), now.plus(DEFAULT_VALIDITY), List.of(names));
+        return make(
+                dir,
+                name,
+                this,
+                ca,
+                now.minus(Duration.ofDays(1)),
+                now.plus(DEFAULT_VALIDITY),
+                List.of(names));
     }
 
     /** Trust managers that trust this certificate alone (as a root). */
@@ -92,7 +117,8 @@ public record TestCertificate(Path key, Path cert, X509Certificate certificate, 
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setCertificateEntry("test", certificate);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory tmf =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
         return tmf;
     }
@@ -101,31 +127,60 @@ public record TestCertificate(Path key, Path cert, X509Certificate certificate, 
         return certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal());
     }
 
-    private static TestCertificate make(Path dir, String name, TestCertificate issuer, boolean ca,
-                                        Instant notBefore, Instant notAfter, List<String> names)
+    private static TestCertificate make(
+            Path dir,
+            String name,
+            TestCertificate issuer,
+            boolean ca,
+            Instant notBefore,
+            Instant notAfter,
+            List<String> names)
             throws IOException, GeneralSecurityException {
         KeyPairGenerator gen = KeyPairGenerator.getInstance("EC", BC);
         gen.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
         KeyPair keys = gen.generateKeyPair();
         X500Name subject = new X500Name("CN=" + name);
-        X500Name issuerName = issuer == null ? subject
-                : X500Name.getInstance(issuer.certificate.getSubjectX500Principal().getEncoded());
-        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerName,
-                new BigInteger(64, RANDOM).add(BigInteger.ONE), Date.from(notBefore), Date.from(notAfter),
-                subject, keys.getPublic());
+        X500Name issuerName =
+                issuer == null
+                        ? subject
+                        : X500Name.getInstance(
+                                issuer.certificate.getSubjectX500Principal().getEncoded());
+        JcaX509v3CertificateBuilder b =
+                new JcaX509v3CertificateBuilder(
+                        issuerName,
+                        new BigInteger(64, RANDOM).add(BigInteger.ONE),
+                        Date.from(notBefore),
+                        Date.from(notAfter),
+                        subject,
+                        keys.getPublic());
         X509Certificate certificate;
         try {
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca || issuer == null));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(ca
-                    ? KeyUsage.keyCertSign | KeyUsage.cRLSign
-                    : KeyUsage.digitalSignature | (issuer == null ? KeyUsage.keyCertSign : 0)));
+            b.addExtension(
+                    Extension.basicConstraints, true, new BasicConstraints(ca || issuer == null));
+            b.addExtension(
+                    Extension.keyUsage,
+                    true,
+                    new KeyUsage(
+                            ca
+                                    ? KeyUsage.keyCertSign | KeyUsage.cRLSign
+                                    : KeyUsage.digitalSignature
+                                            | (issuer == null ? KeyUsage.keyCertSign : 0)));
             if (!names.isEmpty()) {
-                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
-                        names.stream().map(TestCertificate::generalName).toArray(GeneralName[]::new)));
+                b.addExtension(
+                        Extension.subjectAlternativeName,
+                        false,
+                        new GeneralNames(
+                                names.stream()
+                                        .map(TestCertificate::generalName)
+                                        .toArray(GeneralName[]::new)));
             }
             PrivateKey signer = issuer == null ? keys.getPrivate() : issuer.keys.getPrivate();
-            certificate = new JcaX509CertificateConverter()
-                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
+            certificate =
+                    new JcaX509CertificateConverter()
+                            .getCertificate(
+                                    b.build(
+                                            new JcaContentSignerBuilder("SHA256withECDSA")
+                                                    .build(signer)));
         } catch (CertIOException | OperatorCreationException e) {
             throw new GeneralSecurityException("cannot make the test certificate " + name, e);
         }
@@ -142,7 +197,8 @@ public record TestCertificate(Path key, Path cert, X509Certificate certificate, 
     }
 
     private static GeneralName generalName(String name) {
-        boolean ip = name.contains(":") || name.chars().allMatch(c -> c == '.' || Character.isDigit(c));
+        boolean ip =
+                name.contains(":") || name.chars().allMatch(c -> c == '.' || Character.isDigit(c));
         return new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, name);
     }
 

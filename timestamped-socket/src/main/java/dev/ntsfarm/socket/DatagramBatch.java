@@ -5,11 +5,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One thread's native buffers for a {@link TimestampedSocket}: a batch of datagrams received with one
- * {@code recvmmsg} (each with its sender and kernel receive time), a batch of datagrams queued to be
- * sent with one {@code sendmmsg} (each may ask for its kernel transmit time), and the reading of
- * those transmit times from the error queue. Everything is allocated once; receiving, replying and
- * reading timestamps allocate nothing. Not thread-safe.
+ * One thread's native buffers for a {@link TimestampedSocket}: a batch of datagrams received with
+ * one {@code recvmmsg} (each with its sender and kernel receive time), a batch of datagrams queued
+ * to be sent with one {@code sendmmsg} (each may ask for its kernel transmit time), and the reading
+ * of those transmit times from the error queue. Everything is allocated once; receiving, replying
+ * and reading timestamps allocate nothing. Not thread-safe.
  */
 public final class DatagramBatch implements AutoCloseable {
 
@@ -20,7 +20,7 @@ public final class DatagramBatch implements AutoCloseable {
     @FunctionalInterface
     public interface TransmitTimestampSink {
         /**
-         * @param tag       what the sender passed with the datagram ({@link #queueReply})
+         * @param tag what the sender passed with the datagram ({@link #queueReply})
          * @param unixNanos the kernel's transmit time, nanoseconds since 1970 (CLOCK_REALTIME)
          */
         void onTransmitTimestamp(long tag, long unixNanos);
@@ -28,8 +28,10 @@ public final class DatagramBatch implements AutoCloseable {
 
     private static final long NAME = 32;
     private static final long RX_CONTROL = 128;
+
     /** One SO_TIMESTAMPING control message of a u32: CMSG_SPACE(4). */
     private static final long TX_CONTROL = 24;
+
     private static final long ERR_CONTROL = 192;
     private static final int ERR_BATCH = 32;
     private static final long ERR_DATA = 64;
@@ -65,14 +67,18 @@ public final class DatagramBatch implements AutoCloseable {
     private final MemorySegment errControl;
 
     /**
-     * @param capacity    datagrams per receive and per send batch (16 is a good size)
-     * @param maxDatagram the longest datagram kept whole; a longer one reads as {@code maxDatagram + 1}
-     *                    bytes, so it shows as too long rather than silently cut
+     * @param capacity datagrams per receive and per send batch (16 is a good size)
+     * @param maxDatagram the longest datagram kept whole; a longer one reads as {@code maxDatagram
+     *     + 1} bytes, so it shows as too long rather than silently cut
      */
     public DatagramBatch(int capacity, int maxDatagram) {
         if (capacity < 1 || capacity > 1024 || maxDatagram < 1 || maxDatagram > 65507) {
-            throw new IllegalArgumentException("batch of " + capacity + " datagrams of " + maxDatagram
-                    + " bytes (expected: 1..1024 datagrams of 1..65507 bytes)");
+            throw new IllegalArgumentException(
+                    "batch of "
+                            + capacity
+                            + " datagrams of "
+                            + maxDatagram
+                            + " bytes (expected: 1..1024 datagrams of 1..65507 bytes)");
         }
         this.capacity = capacity;
         this.maxDatagram = maxDatagram;
@@ -101,7 +107,8 @@ public final class DatagramBatch implements AutoCloseable {
             rxHeaders.set(Native.LONG, h + Native.MSG_NAME, rxNames.address() + NAME * i);
             rxHeaders.set(Native.LONG, h + Native.MSG_IOV, rxIov.address() + Native.IOVEC_SIZE * i);
             rxHeaders.set(Native.LONG, h + Native.MSG_IOVLEN, 1);
-            rxHeaders.set(Native.LONG, h + Native.MSG_CONTROL, rxControl.address() + RX_CONTROL * i);
+            rxHeaders.set(
+                    Native.LONG, h + Native.MSG_CONTROL, rxControl.address() + RX_CONTROL * i);
             txIov.set(Native.LONG, Native.IOVEC_SIZE * i, txData.address() + slot * i);
             txHeaders.set(Native.LONG, h + Native.MSG_NAME, txNames.address() + NAME * i);
             txHeaders.set(Native.LONG, h + Native.MSG_IOV, txIov.address() + Native.IOVEC_SIZE * i);
@@ -117,9 +124,11 @@ public final class DatagramBatch implements AutoCloseable {
             long h = Native.MMSGHDR_SIZE * i;
             errIov.set(Native.LONG, Native.IOVEC_SIZE * i, errData.address() + ERR_DATA * i);
             errIov.set(Native.LONG, Native.IOVEC_SIZE * i + 8, ERR_DATA);
-            errHeaders.set(Native.LONG, h + Native.MSG_IOV, errIov.address() + Native.IOVEC_SIZE * i);
+            errHeaders.set(
+                    Native.LONG, h + Native.MSG_IOV, errIov.address() + Native.IOVEC_SIZE * i);
             errHeaders.set(Native.LONG, h + Native.MSG_IOVLEN, 1);
-            errHeaders.set(Native.LONG, h + Native.MSG_CONTROL, errControl.address() + ERR_CONTROL * i);
+            errHeaders.set(
+                    Native.LONG, h + Native.MSG_CONTROL, errControl.address() + ERR_CONTROL * i);
         }
     }
 
@@ -129,11 +138,11 @@ public final class DatagramBatch implements AutoCloseable {
     }
 
     /**
-     * Waits until at least one datagram is there (or the socket's receive timeout passes) and reads up
-     * to {@link #capacity()} of them.
+     * Waits until at least one datagram is there (or the socket's receive timeout passes) and reads
+     * up to {@link #capacity()} of them.
      *
      * @return the number read (0 after a timeout or an interrupted wait), or -1 once the socket was
-     *         woken up to stop ({@link TimestampedSocket#wakeUp()}) or closed
+     *     woken up to stop ({@link TimestampedSocket#wakeUp()}) or closed
      * @throws IOException on any other receive error (the socket stays usable)
      */
     public int receive(TimestampedSocket socket) throws IOException {
@@ -149,8 +158,15 @@ public final class DatagramBatch implements AutoCloseable {
         }
         int n;
         try {
-            n = (int) Native.RECVMMSG.invokeExact(callState, socket.fd, rxHeaders, capacity, Native.MSG_WAITFORONE,
-                    MemorySegment.NULL);
+            n =
+                    (int)
+                            Native.RECVMMSG.invokeExact(
+                                    callState,
+                                    socket.fd,
+                                    rxHeaders,
+                                    capacity,
+                                    Native.MSG_WAITFORONE,
+                                    MemorySegment.NULL);
         } catch (Throwable t) {
             throw new IOException("recvmmsg: " + t, t);
         }
@@ -162,7 +178,9 @@ public final class DatagramBatch implements AutoCloseable {
             throw TimestampedSocket.failure("recvmmsg", errno);
         }
         // a shut-down socket reads as empty datagrams without a sender
-        if (n > 0 && rxHeaders.get(Native.INT, Native.MSG_NAMELEN) == 0 && rxHeaders.get(Native.INT, Native.MMSG_LEN) == 0) {
+        if (n > 0
+                && rxHeaders.get(Native.INT, Native.MSG_NAMELEN) == 0
+                && rxHeaders.get(Native.INT, Native.MMSG_LEN) == 0) {
             return -1;
         }
         for (int i = 0; i < n; i++) {
@@ -175,7 +193,10 @@ public final class DatagramBatch implements AutoCloseable {
     /** The kernel's receive time of datagram {@code i} from its control messages. */
     private long receiveTime(int i) {
         long h = Native.MMSGHDR_SIZE * i;
-        long end = RX_CONTROL * i + Math.min(RX_CONTROL, rxHeaders.get(Native.LONG, h + Native.MSG_CONTROLLEN));
+        long end =
+                RX_CONTROL * i
+                        + Math.min(
+                                RX_CONTROL, rxHeaders.get(Native.LONG, h + Native.MSG_CONTROLLEN));
         long c = RX_CONTROL * i;
         while (c + Native.CMSG_HEADER <= end) {
             long len = rxControl.get(Native.LONG, c);
@@ -184,7 +205,8 @@ public final class DatagramBatch implements AutoCloseable {
             }
             int level = rxControl.get(Native.INT, c + 8);
             int type = rxControl.get(Native.INT, c + 12);
-            if (level == Native.SOL_SOCKET && (type == Native.SCM_TIMESTAMPING || type == Native.SCM_TIMESTAMPNS)
+            if (level == Native.SOL_SOCKET
+                    && (type == Native.SCM_TIMESTAMPING || type == Native.SCM_TIMESTAMPNS)
                     && len >= Native.CMSG_HEADER + 16) {
                 // scm_timestamping: ts[0] is the software time; SCM_TIMESTAMPNS is one timespec
                 long sec = rxControl.get(Native.LONG, c + Native.CMSG_HEADER);
@@ -203,19 +225,27 @@ public final class DatagramBatch implements AutoCloseable {
         return received;
     }
 
-    /** The length of datagram {@code i}: more than {@code maxDatagram} means it was longer and cut. */
+    /**
+     * The length of datagram {@code i}: more than {@code maxDatagram} means it was longer and cut.
+     */
     public int length(int i) {
         check(i);
         return rxHeaders.get(Native.INT, Native.MMSGHDR_SIZE * i + Native.MMSG_LEN);
     }
 
-    /** The kernel's receive time of datagram {@code i} in nanoseconds since 1970, or {@link #NO_TIMESTAMP}. */
+    /**
+     * The kernel's receive time of datagram {@code i} in nanoseconds since 1970, or {@link
+     * #NO_TIMESTAMP}.
+     */
     public long receiveTimeNanos(int i) {
         check(i);
         return rxTimes[i];
     }
 
-    /** Copies datagram {@code i} (at most {@code maxDatagram + 1} bytes) to {@code dst[0]}; returns its length. */
+    /**
+     * Copies datagram {@code i} (at most {@code maxDatagram + 1} bytes) to {@code dst[0]}; returns
+     * its length.
+     */
     public int copy(int i, byte[] dst) {
         int len = Math.min(length(i), Math.min(maxDatagram + 1, dst.length));
         MemorySegment.copy(rxData, Native.BYTE, slot * i, dst, 0, len);
@@ -243,7 +273,8 @@ public final class DatagramBatch implements AutoCloseable {
     /** Whether datagram {@code i} came with a sender address the kernel filled in. */
     public boolean hasSender(int i) {
         check(i);
-        return rxHeaders.get(Native.INT, Native.MMSGHDR_SIZE * i + Native.MSG_NAMELEN) >= Native.SOCKADDR_IN_LENGTH;
+        return rxHeaders.get(Native.INT, Native.MMSGHDR_SIZE * i + Native.MSG_NAMELEN)
+                >= Native.SOCKADDR_IN_LENGTH;
     }
 
     private void check(int i) {
@@ -255,8 +286,8 @@ public final class DatagramBatch implements AutoCloseable {
     /**
      * Queues {@code data[0, length)} to the sender of received datagram {@code i}.
      *
-     * @param transmitTimestamp whether to read this datagram's kernel transmit time back
-     *                          ({@link #readTransmitTimestamps}), reported with {@code tag}
+     * @param transmitTimestamp whether to read this datagram's kernel transmit time back ({@link
+     *     #readTransmitTimestamps}), reported with {@code tag}
      * @return false when the send batch is full (send it first)
      */
     public boolean queueReply(int i, byte[] data, int length, boolean transmitTimestamp, long tag) {
@@ -276,8 +307,15 @@ public final class DatagramBatch implements AutoCloseable {
      *
      * @return false when the send batch is full
      */
-    public boolean queueTo(TimestampedSocket socket, long high, long low, int port, byte[] data, int length,
-                           boolean transmitTimestamp, long tag) {
+    public boolean queueTo(
+            TimestampedSocket socket,
+            long high,
+            long low,
+            int port,
+            byte[] data,
+            int length,
+            boolean transmitTimestamp,
+            long tag) {
         if (queued == capacity) {
             return false;
         }
@@ -305,7 +343,8 @@ public final class DatagramBatch implements AutoCloseable {
 
     private void queue(byte[] data, int length, int nameLen, boolean transmitTimestamp, long tag) {
         if (length < 0 || length > maxDatagram) {
-            throw new IllegalArgumentException("datagram of " + length + " bytes (expected: 0.." + maxDatagram + ")");
+            throw new IllegalArgumentException(
+                    "datagram of " + length + " bytes (expected: 0.." + maxDatagram + ")");
         }
         int j = queued;
         long h = Native.MMSGHDR_SIZE * j;
@@ -313,7 +352,8 @@ public final class DatagramBatch implements AutoCloseable {
         txIov.set(Native.LONG, Native.IOVEC_SIZE * j + 8, length);
         txHeaders.set(Native.INT, h + Native.MSG_NAMELEN, nameLen);
         if (transmitTimestamp) {
-            txHeaders.set(Native.LONG, h + Native.MSG_CONTROL, txControl.address() + TX_CONTROL * j);
+            txHeaders.set(
+                    Native.LONG, h + Native.MSG_CONTROL, txControl.address() + TX_CONTROL * j);
             txHeaders.set(Native.LONG, h + Native.MSG_CONTROLLEN, TX_CONTROL);
         } else {
             txHeaders.set(Native.LONG, h + Native.MSG_CONTROL, 0);
@@ -331,8 +371,8 @@ public final class DatagramBatch implements AutoCloseable {
     }
 
     /**
-     * Sends every queued datagram ({@code sendmmsg}, as few calls as the kernel allows). A datagram the
-     * kernel refuses (no route, buffer full) is skipped and counted; the rest still go.
+     * Sends every queued datagram ({@code sendmmsg}, as few calls as the kernel allows). A datagram
+     * the kernel refuses (no route, buffer full) is skipped and counted; the rest still go.
      *
      * @return the number sent
      */
@@ -343,7 +383,8 @@ public final class DatagramBatch implements AutoCloseable {
         boolean stamps = socket.transmitTimestamps();
         while (done < total) {
             int n;
-            MemorySegment from = done == 0 ? txHeaders : txHeaders.asSlice(Native.MMSGHDR_SIZE * done);
+            MemorySegment from =
+                    done == 0 ? txHeaders : txHeaders.asSlice(Native.MMSGHDR_SIZE * done);
             try {
                 n = (int) Native.SENDMMSG.invokeExact(callState, socket.fd, from, total - done, 0);
             } catch (Throwable t) {
@@ -407,8 +448,15 @@ public final class DatagramBatch implements AutoCloseable {
             }
             int n;
             try {
-                n = (int) Native.RECVMMSG.invokeExact(callState, socket.fd, errHeaders, ERR_BATCH,
-                        Native.MSG_ERRQUEUE | Native.MSG_DONTWAIT, MemorySegment.NULL);
+                n =
+                        (int)
+                                Native.RECVMMSG.invokeExact(
+                                        callState,
+                                        socket.fd,
+                                        errHeaders,
+                                        ERR_BATCH,
+                                        Native.MSG_ERRQUEUE | Native.MSG_DONTWAIT,
+                                        MemorySegment.NULL);
             } catch (Throwable t) {
                 throw new IllegalStateException("recvmmsg(MSG_ERRQUEUE): " + t, t);
             }
@@ -427,7 +475,8 @@ public final class DatagramBatch implements AutoCloseable {
     private int transmitTimestamp(TimestampedSocket socket, int i, TransmitTimestampSink sink) {
         long h = Native.MMSGHDR_SIZE * i;
         long c = ERR_CONTROL * i;
-        long end = c + Math.min(ERR_CONTROL, errHeaders.get(Native.LONG, h + Native.MSG_CONTROLLEN));
+        long end =
+                c + Math.min(ERR_CONTROL, errHeaders.get(Native.LONG, h + Native.MSG_CONTROLLEN));
         long nanos = NO_TIMESTAMP;
         long id = -1;
         while (c + Native.CMSG_HEADER <= end) {
@@ -438,15 +487,19 @@ public final class DatagramBatch implements AutoCloseable {
             int level = errControl.get(Native.INT, c + 8);
             int type = errControl.get(Native.INT, c + 12);
             long data = c + Native.CMSG_HEADER;
-            if (level == Native.SOL_SOCKET && type == Native.SCM_TIMESTAMPING && len >= Native.CMSG_HEADER + 16) {
+            if (level == Native.SOL_SOCKET
+                    && type == Native.SCM_TIMESTAMPING
+                    && len >= Native.CMSG_HEADER + 16) {
                 long sec = errControl.get(Native.LONG, data);
                 long nsec = errControl.get(Native.LONG, data + 8);
                 if (sec != 0 || nsec != 0) {
                     nanos = sec * 1_000_000_000L + nsec;
                 }
             } else if (((level == Native.IPPROTO_IP && type == Native.IP_RECVERR)
-                    || (level == Native.IPPROTO_IPV6 && type == Native.IPV6_RECVERR)) && len >= Native.CMSG_HEADER + 16) {
-                // struct sock_extended_err: errno u32, origin u8, type u8, code u8, pad u8, info u32, data u32
+                            || (level == Native.IPPROTO_IPV6 && type == Native.IPV6_RECVERR))
+                    && len >= Native.CMSG_HEADER + 16) {
+                // struct sock_extended_err: errno u32, origin u8, type u8, code u8, pad u8, info
+                // u32, data u32
                 int origin = Byte.toUnsignedInt(errControl.get(Native.BYTE, data + 4));
                 int info = errControl.get(Native.INT, data + 8);
                 if (origin == Native.SO_EE_ORIGIN_TIMESTAMPING && info == Native.SCM_TSTAMP_SND) {

@@ -11,14 +11,13 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The Linux system calls and constants the sockets use, through Java's FFM (x86_64 and aarch64 Linux
- * share every number and layout here). Each call captures errno into a per-thread segment the caller
- * owns, so no call allocates.
+ * The Linux system calls and constants the sockets use, through Java's FFM (x86_64 and aarch64
+ * Linux share every number and layout here). Each call captures errno into a per-thread segment the
+ * caller owns, so no call allocates.
  */
 final class Native {
 
-    private Native() {
-    }
+    private Native() {}
 
     // <sys/socket.h>, <netinet/in.h>
     static final int AF_INET = 2;
@@ -82,30 +81,41 @@ final class Native {
     static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
-    static final ValueLayout.OfShort SHORT_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
-    static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
-    static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    static final ValueLayout.OfShort SHORT_BE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    static final ValueLayout.OfLong LONG_BE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    static final ValueLayout.OfInt INT_BE =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
     static final ValueLayout.OfLong LONG_U = ValueLayout.JAVA_LONG_UNALIGNED;
     static final ValueLayout.OfInt INT_U = ValueLayout.JAVA_INT_UNALIGNED;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final VarHandle ERRNO =
+            CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
     private static final java.lang.foreign.AddressLayout ADDRESS = ValueLayout.ADDRESS;
 
-    static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(INT, INT, INT, INT));
-    static final MethodHandle SETSOCKOPT = downcall("setsockopt",
-            FunctionDescriptor.of(INT, INT, INT, INT, ADDRESS, INT));
-    static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(INT, INT, ADDRESS, INT));
-    static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(INT, INT, ADDRESS, ADDRESS));
-    static final MethodHandle RECVMMSG = downcall("recvmmsg",
-            FunctionDescriptor.of(INT, INT, ADDRESS, INT, INT, ADDRESS));
-    static final MethodHandle SENDMMSG = downcall("sendmmsg", FunctionDescriptor.of(INT, INT, ADDRESS, INT, INT));
+    static final MethodHandle SOCKET =
+            downcall("socket", FunctionDescriptor.of(INT, INT, INT, INT));
+    static final MethodHandle SETSOCKOPT =
+            downcall("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, ADDRESS, INT));
+    static final MethodHandle BIND =
+            downcall("bind", FunctionDescriptor.of(INT, INT, ADDRESS, INT));
+    static final MethodHandle GETSOCKNAME =
+            downcall("getsockname", FunctionDescriptor.of(INT, INT, ADDRESS, ADDRESS));
+    static final MethodHandle RECVMMSG =
+            downcall("recvmmsg", FunctionDescriptor.of(INT, INT, ADDRESS, INT, INT, ADDRESS));
+    static final MethodHandle SENDMMSG =
+            downcall("sendmmsg", FunctionDescriptor.of(INT, INT, ADDRESS, INT, INT));
     static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(INT, INT, INT));
     static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(INT, INT));
-    static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("strerror"),
-            FunctionDescriptor.of(ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, BYTE)), INT));
+    static final MethodHandle STRERROR =
+            LINKER.downcallHandle(
+                    LINKER.defaultLookup().findOrThrow("strerror"),
+                    FunctionDescriptor.of(
+                            ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, BYTE)), INT));
 
     private static MethodHandle downcall(String name, FunctionDescriptor fd) {
         return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), fd, CAPTURE_ERRNO);

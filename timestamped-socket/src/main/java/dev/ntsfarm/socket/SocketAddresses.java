@@ -7,24 +7,28 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * struct sockaddr_in / sockaddr_in6 in native memory, and a peer's address as two longs: the 128-bit
- * IPv6 address, an IPv4 one as IPv4-mapped ({@code ::ffff:a.b.c.d}), so a hot path can key tables on
- * it without an {@link InetAddress}.
+ * struct sockaddr_in / sockaddr_in6 in native memory, and a peer's address as two longs: the
+ * 128-bit IPv6 address, an IPv4 one as IPv4-mapped ({@code ::ffff:a.b.c.d}), so a hot path can key
+ * tables on it without an {@link InetAddress}.
  */
 public final class SocketAddresses {
 
-    /** The high word of every IPv4-mapped address is zero; the low word starts {@code 0000 ffff}. */
+    /**
+     * The high word of every IPv4-mapped address is zero; the low word starts {@code 0000 ffff}.
+     */
     public static final long IPV4_MAPPED_LOW_PREFIX = 0xFFFF_0000_0000L;
 
-    private SocketAddresses() {
-    }
+    private SocketAddresses() {}
 
     /** Writes {@code address:port} at {@code name[0]}; returns the struct's length. */
     static int write(MemorySegment name, InetAddress address, int port) {
         name.fill((byte) 0);
         byte[] a = address.getAddress();
         if (address instanceof Inet4Address) {
-            name.set(Native.SHORT_BE, 0, Short.reverseBytes((short) Native.AF_INET)); // host order family
+            name.set(
+                    Native.SHORT_BE,
+                    0,
+                    Short.reverseBytes((short) Native.AF_INET)); // host order family
             name.set(Native.SHORT_BE, 2, (short) port);
             MemorySegment.copy(a, 0, name, Native.BYTE, 4, 4);
             return Native.SOCKADDR_IN_LENGTH;
@@ -67,7 +71,10 @@ public final class SocketAddresses {
     public static InetAddress toInetAddress(long high, long low) {
         byte[] b;
         if (isIpv4(high, low)) {
-            b = new byte[] {(byte) (low >>> 24), (byte) (low >>> 16), (byte) (low >>> 8), (byte) low};
+            b =
+                    new byte[] {
+                        (byte) (low >>> 24), (byte) (low >>> 16), (byte) (low >>> 8), (byte) low
+                    };
         } else {
             b = new byte[16];
             for (int i = 0; i < 8; i++) {
@@ -86,7 +93,11 @@ public final class SocketAddresses {
     public static long[] toLongs(InetAddress address) {
         byte[] a = address.getAddress();
         if (a.length == 4) {
-            long v4 = ((a[0] & 0xFFL) << 24) | ((a[1] & 0xFF) << 16) | ((a[2] & 0xFF) << 8) | (a[3] & 0xFF);
+            long v4 =
+                    ((a[0] & 0xFFL) << 24)
+                            | ((a[1] & 0xFF) << 16)
+                            | ((a[2] & 0xFF) << 8)
+                            | (a[3] & 0xFF);
             return new long[] {0, IPV4_MAPPED_LOW_PREFIX | v4};
         }
         long h = 0;
@@ -99,7 +110,10 @@ public final class SocketAddresses {
     }
 
     static String format(InetAddress address, int port) {
-        return (address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress())
-                + ":" + port;
+        return (address instanceof Inet6Address
+                        ? "[" + address.getHostAddress() + "]"
+                        : address.getHostAddress())
+                + ":"
+                + port;
     }
 }

@@ -27,7 +27,8 @@ class TimestampedSocketTest {
     }
 
     /** Sends from a plain JDK socket and reads one batch; returns the batch. */
-    static DatagramBatch receiveFrom(TimestampedSocket s, DatagramSocket client, InetAddress to, byte[]... datagrams)
+    static DatagramBatch receiveFrom(
+            TimestampedSocket s, DatagramSocket client, InetAddress to, byte[]... datagrams)
             throws Exception {
         for (byte[] d : datagrams) {
             client.send(new DatagramPacket(d, d.length, new InetSocketAddress(to, s.port())));
@@ -50,11 +51,14 @@ class TimestampedSocketTest {
 
     @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
-    void ipv4DatagramCarriesItsKernelReceiveTimeAndSenderAndReplyGetsTransmitTime() throws Exception {
+    void ipv4DatagramCarriesItsKernelReceiveTimeAndSenderAndReplyGetsTransmitTime()
+            throws Exception {
         InetAddress lo = InetAddress.ofLiteral("127.0.0.1");
-        try (TimestampedSocket s = TimestampedSocket.bind(lo, 0, TimestampedSocket.Options.DEFAULT);
-             DatagramSocket client = new DatagramSocket(new InetSocketAddress(lo, 0))) {
-            assertEquals(TimestampedSocket.ReceiveTimestamps.SO_TIMESTAMPING, s.receiveTimestamps());
+        try (TimestampedSocket s =
+                        TimestampedSocket.bind(lo, 0, TimestampedSocket.Options.DEFAULT);
+                DatagramSocket client = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            assertEquals(
+                    TimestampedSocket.ReceiveTimestamps.SO_TIMESTAMPING, s.receiveTimestamps());
             assertTrue(s.transmitTimestamps());
             client.setSoTimeout(5000);
             // the kernel turns receive timestamps on for the whole stack a moment after the first
@@ -69,7 +73,9 @@ class TimestampedSocketTest {
             assertEquals(request.length, b.copy(0, copy));
             assertArrayEquals(request, Arrays.copyOf(copy, request.length));
             long rx = b.receiveTimeNanos(0);
-            assertTrue(rx >= before && rx <= after, "kernel receive time " + rx + " within [" + before + ", " + after + "]");
+            assertTrue(
+                    rx >= before && rx <= after,
+                    "kernel receive time " + rx + " within [" + before + ", " + after + "]");
             assertEquals(0, b.senderHigh(0));
             assertEquals(SocketAddresses.toLongs(lo)[1], b.senderLow(0));
             assertEquals(client.getLocalPort(), b.senderPort(0));
@@ -81,20 +87,32 @@ class TimestampedSocketTest {
             long sendBefore = nowNanos();
             assertEquals(2, b.send(s));
             long sendAfter = nowNanos();
-            assertEquals(1, s.transmitTimestampsAwaited(), "one of the two asked for its transmit time");
+            assertEquals(
+                    1, s.transmitTimestampsAwaited(), "one of the two asked for its transmit time");
             for (int i = 0; i < 2; i++) {
                 DatagramPacket p = new DatagramPacket(new byte[64], 64);
                 client.receive(p);
                 assertEquals("now", new String(p.getData(), 0, p.getLength()));
             }
             List<long[]> stamps = new ArrayList<>();
-            assertEquals(1, b.readTransmitTimestamps(s, (tag, nanos) -> stamps.add(new long[] {tag, nanos})));
+            assertEquals(
+                    1,
+                    b.readTransmitTimestamps(
+                            s, (tag, nanos) -> stamps.add(new long[] {tag, nanos})));
             assertEquals(42, stamps.getFirst()[0]);
             long tx = stamps.getFirst()[1];
-            assertTrue(tx >= sendBefore && tx <= sendAfter, "kernel transmit time within the send call");
-            assertEquals(0, b.readTransmitTimestamps(s, (tag, nanos) -> stamps.add(new long[] {tag, nanos})),
+            assertTrue(
+                    tx >= sendBefore && tx <= sendAfter,
+                    "kernel transmit time within the send call");
+            assertEquals(
+                    0,
+                    b.readTransmitTimestamps(
+                            s, (tag, nanos) -> stamps.add(new long[] {tag, nanos})),
                     "each timestamp is read once");
-            assertEquals(0, s.transmitTimestampsAwaited(), "none awaited once read: the next read makes no call");
+            assertEquals(
+                    0,
+                    s.transmitTimestampsAwaited(),
+                    "none awaited once read: the next read makes no call");
 
             // the numbering stays in step: the next timestamped reply reports its own tag
             b.receive(sendAgain(s, client, lo));
@@ -102,14 +120,17 @@ class TimestampedSocketTest {
             b.send(s);
             client.receive(new DatagramPacket(new byte[64], 64));
             stamps.clear();
-            assertEquals(1, b.readTransmitTimestamps(s, (tag, nanos) -> stamps.add(new long[] {tag, nanos})));
+            assertEquals(
+                    1,
+                    b.readTransmitTimestamps(
+                            s, (tag, nanos) -> stamps.add(new long[] {tag, nanos})));
             assertEquals(43, stamps.getFirst()[0]);
             b.close();
         }
     }
 
-    private static TimestampedSocket sendAgain(TimestampedSocket s, DatagramSocket client, InetAddress to)
-            throws Exception {
+    private static TimestampedSocket sendAgain(
+            TimestampedSocket s, DatagramSocket client, InetAddress to) throws Exception {
         client.send(new DatagramPacket(new byte[48], 48, new InetSocketAddress(to, s.port())));
         return s;
     }
@@ -120,13 +141,15 @@ class TimestampedSocketTest {
         InetAddress any = InetAddress.ofLiteral("::");
         InetAddress lo6 = InetAddress.ofLiteral("::1");
         InetAddress lo4 = InetAddress.ofLiteral("127.0.0.1");
-        try (TimestampedSocket s = TimestampedSocket.bind(any, 0, TimestampedSocket.Options.DEFAULT);
-             DatagramSocket c6 = new DatagramSocket(new InetSocketAddress(lo6, 0));
-             DatagramSocket c4 = new DatagramSocket(new InetSocketAddress(lo4, 0))) {
+        try (TimestampedSocket s =
+                        TimestampedSocket.bind(any, 0, TimestampedSocket.Options.DEFAULT);
+                DatagramSocket c6 = new DatagramSocket(new InetSocketAddress(lo6, 0));
+                DatagramSocket c4 = new DatagramSocket(new InetSocketAddress(lo4, 0))) {
             assertTrue(s.ipv6());
             c6.setSoTimeout(5000);
             c4.setSoTimeout(5000);
-            receiveFrom(s, c6, lo6, "prime".getBytes()).close(); // see the IPv4 test: the kernel's deferred switch
+            receiveFrom(s, c6, lo6, "prime".getBytes())
+                    .close(); // see the IPv4 test: the kernel's deferred switch
             for (DatagramSocket c : List.of(c6, c4)) {
                 long before = nowNanos();
                 DatagramBatch b = receiveFrom(s, c, c == c6 ? lo6 : lo4, new byte[48]);
@@ -135,7 +158,9 @@ class TimestampedSocketTest {
                 long[] expected = SocketAddresses.toLongs(c == c6 ? lo6 : lo4);
                 assertEquals(expected[0], b.senderHigh(0));
                 assertEquals(expected[1], b.senderLow(0));
-                assertEquals(c == c6 ? lo6 : lo4, SocketAddresses.toInetAddress(b.senderHigh(0), b.senderLow(0)));
+                assertEquals(
+                        c == c6 ? lo6 : lo4,
+                        SocketAddresses.toInetAddress(b.senderHigh(0), b.senderLow(0)));
                 byte[] reply = {1, 2, 3};
                 b.queueReply(0, reply, 3, true, 7);
                 assertEquals(1, b.send(s));
@@ -154,13 +179,18 @@ class TimestampedSocketTest {
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void reusePortSocketsShareOnePortAndBatchesReadSeveral() throws Exception {
         InetAddress lo = InetAddress.ofLiteral("127.0.0.1");
-        try (TimestampedSocket a = TimestampedSocket.bind(lo, 0, TimestampedSocket.Options.DEFAULT);
-             TimestampedSocket b = TimestampedSocket.bind(lo, a.port(), TimestampedSocket.Options.DEFAULT);
-             DatagramSocket client = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+        try (TimestampedSocket a =
+                        TimestampedSocket.bind(lo, 0, TimestampedSocket.Options.DEFAULT);
+                TimestampedSocket b =
+                        TimestampedSocket.bind(lo, a.port(), TimestampedSocket.Options.DEFAULT);
+                DatagramSocket client = new DatagramSocket(new InetSocketAddress(lo, 0))) {
             assertEquals(a.port(), b.port());
-            // one client's datagrams all go to one of the two sockets (SO_REUSEPORT hashes the 4-tuple)
+            // one client's datagrams all go to one of the two sockets (SO_REUSEPORT hashes the
+            // 4-tuple)
             for (int i = 0; i < 5; i++) {
-                client.send(new DatagramPacket(new byte[] {(byte) i}, 1, new InetSocketAddress(lo, a.port())));
+                client.send(
+                        new DatagramPacket(
+                                new byte[] {(byte) i}, 1, new InetSocketAddress(lo, a.port())));
             }
             DatagramBatch batch = new DatagramBatch(16, 2048);
             int total = 0;
@@ -176,16 +206,22 @@ class TimestampedSocketTest {
     @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void wakeUpEndsAWaitingReceive() throws Exception {
-        try (TimestampedSocket s = TimestampedSocket.bind(InetAddress.ofLiteral("127.0.0.1"), 0,
-                TimestampedSocket.Options.DEFAULT.withReceiveTimeoutMillis(10_000));
-             DatagramBatch b = new DatagramBatch(4, 512)) {
-            CompletableFuture<Integer> r = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return b.receive(s);
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
+        try (TimestampedSocket s =
+                        TimestampedSocket.bind(
+                                InetAddress.ofLiteral("127.0.0.1"),
+                                0,
+                                TimestampedSocket.Options.DEFAULT.withReceiveTimeoutMillis(
+                                        10_000));
+                DatagramBatch b = new DatagramBatch(4, 512)) {
+            CompletableFuture<Integer> r =
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return b.receive(s);
+                                } catch (Exception e) {
+                                    throw new RuntimeException(e);
+                                }
+                            });
             // whether the receive is already waiting or not, it ends at once, not after 10 s
             s.wakeUp();
             assertEquals(-1, r.get(5, TimeUnit.SECONDS), "woken, well before the 10 s timeout");
@@ -196,9 +232,11 @@ class TimestampedSocketTest {
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void tooLongDatagramShowsAsLongerThanTheBatchKeeps() throws Exception {
         InetAddress lo = InetAddress.ofLiteral("127.0.0.1");
-        try (TimestampedSocket s = TimestampedSocket.bind(lo, 0, TimestampedSocket.Options.DEFAULT);
-             DatagramSocket client = new DatagramSocket(new InetSocketAddress(lo, 0))) {
-            client.send(new DatagramPacket(new byte[600], 600, new InetSocketAddress(lo, s.port())));
+        try (TimestampedSocket s =
+                        TimestampedSocket.bind(lo, 0, TimestampedSocket.Options.DEFAULT);
+                DatagramSocket client = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            client.send(
+                    new DatagramPacket(new byte[600], 600, new InetSocketAddress(lo, s.port())));
             DatagramBatch b = new DatagramBatch(2, 512);
             assertEquals(1, b.receive(s));
             assertEquals(513, b.length(0));

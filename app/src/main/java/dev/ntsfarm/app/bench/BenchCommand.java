@@ -1,9 +1,9 @@
 package dev.ntsfarm.app.bench;
 
 import dev.ntsfarm.agent.nts.NtsKeClient;
-import dev.ntsfarm.core.clock.NtsAssociation;
 import dev.ntsfarm.agent.nts.NtsTrust;
 import dev.ntsfarm.core.aead.AeadAlgorithm;
+import dev.ntsfarm.core.clock.NtsAssociation;
 import dev.ntsfarm.core.ke.KeProtocol;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -15,30 +15,34 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code ntsfarm bench}: a load generator for any NTP or NTS (RFC 8915) server, ours or chronyd.
  * Mode {@code ntp} sends plain mode 3 requests; mode {@code nts} does one NTS-KE (JDK TLS 1.3, ALPN
- * {@code ntske/1}) and then sends NTS requests with the 8 cookies it got, reused round-robin. Bounded
- * by {@code --count} and {@code --duration} (at most {@value #MAX_DURATION_SECONDS} s); open loop with
- * {@code --rate}, otherwise closed loop with {@code --window} requests outstanding. Reports sent,
- * received, loss, requests per second and latency percentiles.
+ * {@code ntske/1}) and then sends NTS requests with the 8 cookies it got, reused round-robin.
+ * Bounded by {@code --count} and {@code --duration} (at most {@value #MAX_DURATION_SECONDS} s);
+ * open loop with {@code --rate}, otherwise closed loop with {@code --window} requests outstanding.
+ * Reports sent, received, loss, requests per second and latency percentiles.
  */
 public final class BenchCommand {
 
     /** Exit status for a command line that could not be understood. */
     public static final int EXIT_USAGE = 2;
+
     /** Exit status when the run could not be made (NTS-KE refused, socket error). */
     public static final int EXIT_FAILURE = 1;
+
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 123;
     public static final long DEFAULT_COUNT = 100_000;
     public static final double DEFAULT_DURATION_SECONDS = 10;
+
     /** The hard cap on a run, whatever is asked. */
     public static final double MAX_DURATION_SECONDS = 60;
+
     public static final int DEFAULT_WINDOW = 32;
     public static final long DEFAULT_TIMEOUT_MILLIS = 1000;
 
-    private BenchCommand() {
-    }
+    private BenchCommand() {}
 
-    static final String USAGE = """
+    static final String USAGE =
+            """
             usage: ntsfarm bench [OPTIONS]
 
             Load generator for an NTP or NTS server (ours or chronyd). Every run is bounded by
@@ -86,7 +90,8 @@ public final class BenchCommand {
                     case "--mode" -> {
                         mode = value(args, ++i, a);
                         if (!mode.equals("ntp") && !mode.equals("nts")) {
-                            throw new IllegalArgumentException("--mode: expected ntp or nts, got \"" + mode + "\"");
+                            throw new IllegalArgumentException(
+                                    "--mode: expected ntp or nts, got \"" + mode + "\"");
                         }
                     }
                     case "--host" -> host = value(args, ++i, a);
@@ -96,17 +101,21 @@ public final class BenchCommand {
                         int id = (int) number(args, ++i, a, 0, 65535);
                         aead = AeadAlgorithm.fromId(id);
                         if (aead == null) {
-                            throw new IllegalArgumentException("--aead: expected 15, 16, 17 or 30, got " + id);
+                            throw new IllegalArgumentException(
+                                    "--aead: expected 15, 16, 17 or 30, got " + id);
                         }
                     }
                     case "--cacert" -> caCert = Path.of(value(args, ++i, a));
                     case "--count" -> count = number(args, ++i, a, 1, Long.MAX_VALUE);
-                    case "--duration" -> duration = decimal(args, ++i, a, 0.001, MAX_DURATION_SECONDS);
+                    case "--duration" ->
+                            duration = decimal(args, ++i, a, 0.001, MAX_DURATION_SECONDS);
                     case "--rate" -> rate = decimal(args, ++i, a, 1, 1e8);
                     case "--window" -> window = (int) number(args, ++i, a, 1, 1 << 16);
                     case "--timeout" -> timeout = number(args, ++i, a, 1, 60_000);
                     case "--server-pid" -> serverPid = number(args, ++i, a, 1, Integer.MAX_VALUE);
-                    default -> throw new IllegalArgumentException("unknown option \"" + a + "\" (see --help)");
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "unknown option \"" + a + "\" (see --help)");
                 }
             }
             if (mode.equals("nts") && caCert == null) {
@@ -122,11 +131,21 @@ public final class BenchCommand {
         InetSocketAddress target;
         try {
             if (mode.equals("nts")) {
-                // the clock agent's NTS-KE client: JDK TLS 1.3, ALPN ntske/1, keys from the exporter
-                NtsAssociation.Session ke = new NtsKeClient(NtsTrust.of(List.of(caCert), false, () -> true), (int) timeout * 5)
-                        .negotiate(host, ntsPort, List.of(aead), port);
-                NtsSession session = new NtsSession(ke.keys().algorithm(), ke.keys().c2s(), ke.keys().s2c(),
-                        ke.cookies(), ke.ntpServer(), ke.ntpPort());
+                // the clock agent's NTS-KE client: JDK TLS 1.3, ALPN ntske/1, keys from the
+                // exporter
+                NtsAssociation.Session ke =
+                        new NtsKeClient(
+                                        NtsTrust.of(List.of(caCert), false, () -> true),
+                                        (int) timeout * 5)
+                                .negotiate(host, ntsPort, List.of(aead), port);
+                NtsSession session =
+                        new NtsSession(
+                                ke.keys().algorithm(),
+                                ke.keys().c2s(),
+                                ke.keys().s2c(),
+                                ke.cookies(),
+                                ke.ntpServer(),
+                                ke.ntpPort());
                 out.println("NTS-KE " + host + ":" + ntsPort + ": " + session);
                 requests = RequestSource.nts(session);
                 target = new InetSocketAddress(session.ntpHost(), session.ntpPort());
@@ -138,17 +157,27 @@ public final class BenchCommand {
                 err.println("ntsfarm bench: cannot resolve " + target.getHostString());
                 return EXIT_FAILURE;
             }
-            LoadGenerator.Settings settings = new LoadGenerator.Settings(target, count,
-                    (long) (duration * 1e9), rate, window, TimeUnit.MILLISECONDS.toNanos(timeout),
-                    TimeUnit.MILLISECONDS.toNanos(timeout));
+            LoadGenerator.Settings settings =
+                    new LoadGenerator.Settings(
+                            target,
+                            count,
+                            (long) (duration * 1e9),
+                            rate,
+                            window,
+                            TimeUnit.MILLISECONDS.toNanos(timeout),
+                            TimeUnit.MILLISECONDS.toNanos(timeout));
             ProcessCpu cpu = serverPid > 0 ? ProcessCpu.of(serverPid) : null;
             long cpuBefore = cpu != null ? cpu.nanos() : 0;
             LoadGenerator.Result result = new LoadGenerator(settings, requests).run();
             report(out, target, requests, settings, result);
             if (cpu != null) {
                 long spent = cpu.nanos() - cpuBefore;
-                out.printf(Locale.ROOT, "server cpu  %.2f us per answered request (%.3f s of CPU, pid %d, %d threads)%n",
-                        result.received() == 0 ? 0 : spent / 1e3 / result.received(), spent / 1e9, serverPid,
+                out.printf(
+                        Locale.ROOT,
+                        "server cpu  %.2f us per answered request (%.3f s of CPU, pid %d, %d threads)%n",
+                        result.received() == 0 ? 0 : spent / 1e3 / result.received(),
+                        spent / 1e9,
+                        serverPid,
                         cpu.threads());
             }
             return 0;
@@ -159,20 +188,50 @@ public final class BenchCommand {
     }
 
     /** Prints one run's figures. */
-    static void report(PrintStream out, InetSocketAddress target, RequestSource requests,
-                       LoadGenerator.Settings settings, LoadGenerator.Result r) {
-        out.println("target      " + target.getHostString() + ":" + target.getPort() + ", " + requests.describe());
-        out.println("load        " + (settings.rate() > 0
-                ? String.format(Locale.ROOT, "open loop at %.0f requests/s", settings.rate())
-                : "closed loop, window " + settings.window()));
-        out.printf(Locale.ROOT, "sent        %d in %.3f s (%.0f/s)%n", r.sent(), r.elapsedNanos() / 1e9, r.sentPerSecond());
+    static void report(
+            PrintStream out,
+            InetSocketAddress target,
+            RequestSource requests,
+            LoadGenerator.Settings settings,
+            LoadGenerator.Result r) {
+        out.println(
+                "target      "
+                        + target.getHostString()
+                        + ":"
+                        + target.getPort()
+                        + ", "
+                        + requests.describe());
+        out.println(
+                "load        "
+                        + (settings.rate() > 0
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "open loop at %.0f requests/s",
+                                        settings.rate())
+                                : "closed loop, window " + settings.window()));
+        out.printf(
+                Locale.ROOT,
+                "sent        %d in %.3f s (%.0f/s)%n",
+                r.sent(),
+                r.elapsedNanos() / 1e9,
+                r.sentPerSecond());
         out.printf(Locale.ROOT, "received    %d (%.0f/s)%n", r.received(), r.receivedPerSecond());
-        out.printf(Locale.ROOT, "kisses      %d (NTS NAK %d, RATE %d)%n", r.kisses(), r.naks(), r.rateKisses());
+        out.printf(
+                Locale.ROOT,
+                "kisses      %d (NTS NAK %d, RATE %d)%n",
+                r.kisses(),
+                r.naks(),
+                r.rateKisses());
         out.printf(Locale.ROOT, "loss        %.3f %%%n", r.lossPercent());
         LatencyHistogram h = r.latency();
-        out.printf(Locale.ROOT, "latency us  p50 %d  p90 %d  p99 %d  p99.9 %d  max %d%n",
-                h.percentileMicros(0.50), h.percentileMicros(0.90), h.percentileMicros(0.99),
-                h.percentileMicros(0.999), h.maxMicros());
+        out.printf(
+                Locale.ROOT,
+                "latency us  p50 %d  p90 %d  p99 %d  p99.9 %d  max %d%n",
+                h.percentileMicros(0.50),
+                h.percentileMicros(0.90),
+                h.percentileMicros(0.99),
+                h.percentileMicros(0.999),
+                h.maxMicros());
     }
 
     private static String value(String[] args, int i, String option) {
@@ -192,8 +251,15 @@ public final class BenchCommand {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(option + ": expected a whole number from " + min + " to " + max
-                + ", got \"" + v + "\"");
+        throw new IllegalArgumentException(
+                option
+                        + ": expected a whole number from "
+                        + min
+                        + " to "
+                        + max
+                        + ", got \""
+                        + v
+                        + "\"");
     }
 
     private static double decimal(String[] args, int i, String option, double min, double max) {
@@ -206,7 +272,7 @@ public final class BenchCommand {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(option + ": expected a number from " + min + " to " + max
-                + ", got \"" + v + "\"");
+        throw new IllegalArgumentException(
+                option + ": expected a number from " + min + " to " + max + ", got \"" + v + "\"");
     }
 }

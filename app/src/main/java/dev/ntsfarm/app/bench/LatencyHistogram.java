@@ -1,6 +1,8 @@
 package dev.ntsfarm.app.bench;
 
-/** Round-trip times in microsecond buckets up to 1 s (slower ones in the last bucket); one writer. */
+/**
+ * Round-trip times in microsecond buckets up to 1 s (slower ones in the last bucket); one writer.
+ */
 final class LatencyHistogram {
 
     private static final int BUCKETS = 1_000_001;

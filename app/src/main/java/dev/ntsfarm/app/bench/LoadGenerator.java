@@ -23,13 +23,24 @@ import java.util.concurrent.locks.LockSupport;
 final class LoadGenerator {
 
     /** Settings of one run. */
-    record Settings(InetSocketAddress target, long count, long durationNanos, double rate, int window,
-                    long timeoutNanos, long drainNanos) {
-    }
+    record Settings(
+            InetSocketAddress target,
+            long count,
+            long durationNanos,
+            double rate,
+            int window,
+            long timeoutNanos,
+            long drainNanos) {}
 
     /** The outcome of one run. */
-    record Result(long sent, long received, long kisses, long naks, long rateKisses, long elapsedNanos,
-                  LatencyHistogram latency) {
+    record Result(
+            long sent,
+            long received,
+            long kisses,
+            long naks,
+            long rateKisses,
+            long elapsedNanos,
+            LatencyHistogram latency) {
 
         double lossPercent() {
             return sent == 0 ? 0 : 100.0 * (sent - received - kisses) / sent;
@@ -70,7 +81,8 @@ final class LoadGenerator {
             channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
             channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 << 20);
             channel.connect(settings.target());
-            Thread reader = Thread.ofPlatform().name("bench-receiver").start(() -> receive(channel));
+            Thread reader =
+                    Thread.ofPlatform().name("bench-receiver").start(() -> receive(channel));
             long start = System.nanoTime();
             lastAnswerNanos = start;
             send(channel, start);
@@ -83,7 +95,8 @@ final class LoadGenerator {
             channel.close();
             reader.join(TimeUnit.SECONDS.toMillis(5));
             synchronized (this) {
-                return new Result(sent.get(), received, kisses, naks, rateKisses, sendEnd - start, latency);
+                return new Result(
+                        sent.get(), received, kisses, naks, rateKisses, sendEnd - start, latency);
             }
         }
     }

@@ -7,7 +7,13 @@ import java.util.List;
  * What one NTS-KE gives a client: the AEAD, both keys and the cookies, and where to send NTP.
  * toString shows no key and no cookie.
  */
-public record NtsSession(AeadAlgorithm aead, byte[] c2s, byte[] s2c, List<byte[]> cookies, String ntpHost, int ntpPort) {
+public record NtsSession(
+        AeadAlgorithm aead,
+        byte[] c2s,
+        byte[] s2c,
+        List<byte[]> cookies,
+        String ntpHost,
+        int ntpPort) {
 
     public NtsSession {
         if (cookies.isEmpty()) {
@@ -20,6 +26,14 @@ public record NtsSession(AeadAlgorithm aead, byte[] c2s, byte[] s2c, List<byte[]
 
     @Override
     public String toString() {
-        return "NtsSession[aead=" + aead + ", cookies=" + cookies.size() + ", ntp=" + ntpHost + ":" + ntpPort + "]";
+        return "NtsSession[aead="
+                + aead
+                + ", cookies="
+                + cookies.size()
+                + ", ntp="
+                + ntpHost
+                + ":"
+                + ntpPort
+                + "]";
     }
 }

@@ -9,9 +9,9 @@ import java.util.stream.Stream;
 
 /**
  * The CPU time another process has used, summed over every thread it has now: each thread's time on
- * a CPU in nanoseconds, the first field of {@code /proc/PID/task/TID/schedstat} (finer than
- * {@code stat}'s clock ticks). A thread that ended between two readings takes its time with it, so
- * read before and after a run of a server whose threads live as long as it does.
+ * a CPU in nanoseconds, the first field of {@code /proc/PID/task/TID/schedstat} (finer than {@code
+ * stat}'s clock ticks). A thread that ended between two readings takes its time with it, so read
+ * before and after a run of a server whose threads live as long as it does.
  */
 final class ProcessCpu {
 
@@ -22,7 +22,9 @@ final class ProcessCpu {
         this.pid = pid;
     }
 
-    /** @throws IllegalArgumentException when there is no such process to read */
+    /**
+     * @throws IllegalArgumentException when there is no such process to read
+     */
     static ProcessCpu of(long pid) {
         if (!Files.isDirectory(Path.of("/proc", Long.toString(pid), "task"))) {
             throw new IllegalArgumentException("--server-pid: no process " + pid + " in /proc");

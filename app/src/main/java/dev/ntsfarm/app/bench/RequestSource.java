@@ -12,7 +12,10 @@ import java.util.SplittableRandom;
 /** Writes the next request of a run into the sender's buffer; one thread only. */
 interface RequestSource {
 
-    /** Writes the request whose transmit timestamp is {@code transmit} at {@code out[0]}; returns its length. */
+    /**
+     * Writes the request whose transmit timestamp is {@code transmit} at {@code out[0]}; returns
+     * its length.
+     */
     int write(long transmit, byte[] out);
 
     /** What the report says about the requests. */
@@ -37,9 +40,10 @@ interface RequestSource {
     }
 
     /**
-     * NTS requests (RFC 8915 section 5.7) with no placeholder: a fresh Unique Identifier and nonce each,
-     * the session's cookies used round-robin. RFC 8915 wants each cookie used once; servers accept reuse
-     * (they keep no state), and a benchmark cannot afford an NTS-KE per eight requests.
+     * NTS requests (RFC 8915 section 5.7) with no placeholder: a fresh Unique Identifier and nonce
+     * each, the session's cookies used round-robin. RFC 8915 wants each cookie used once; servers
+     * accept reuse (they keep no state), and a benchmark cannot afford an NTS-KE per eight
+     * requests.
      */
     static RequestSource nts(NtsSession session) {
         return new NtsRequests(session);
@@ -53,7 +57,8 @@ interface RequestSource {
         private final int[] authOffsets;
         private final byte[] uid = new byte[NtsFieldType.UNIQUE_IDENTIFIER_LENGTH];
         private final byte[] nonce;
-        private final SplittableRandom random = new SplittableRandom(new java.security.SecureRandom().nextLong());
+        private final SplittableRandom random =
+                new SplittableRandom(new java.security.SecureRandom().nextLong());
         private int next;
 
         NtsRequests(NtsSession session) {
@@ -66,13 +71,21 @@ interface RequestSource {
                 byte[] cookie = session.cookies().get(i);
                 int uidField = ExtensionField.fieldLength(uid.length, 0);
                 int cookieField = ExtensionField.fieldLength(cookie.length, 0);
-                int authField = AuthenticatorField.fieldLength(session.aead(), nonce.length, 0,
-                        ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
+                int authField =
+                        AuthenticatorField.fieldLength(
+                                session.aead(),
+                                nonce.length,
+                                0,
+                                ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
                 byte[] t = new byte[NtpHeader.LENGTH + uidField + cookieField + authField];
                 t[0] = 0x23;
                 int off = NtpHeader.LENGTH;
-                off += ExtensionFieldWriter.writeZeroed(t, off, NtsFieldType.UNIQUE_IDENTIFIER, uid.length, 0);
-                off += ExtensionFieldWriter.write(t, off, NtsFieldType.NTS_COOKIE, cookie, 0, cookie.length, 0);
+                off +=
+                        ExtensionFieldWriter.writeZeroed(
+                                t, off, NtsFieldType.UNIQUE_IDENTIFIER, uid.length, 0);
+                off +=
+                        ExtensionFieldWriter.write(
+                                t, off, NtsFieldType.NTS_COOKIE, cookie, 0, cookie.length, 0);
                 templates[i] = t;
                 authOffsets[i] = off;
             }
@@ -87,15 +100,30 @@ interface RequestSource {
             System.arraycopy(t, 0, out, 0, authOffset);
             NtpTimestamp.writeBits(transmit, out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
             random.nextBytes(uid);
-            System.arraycopy(uid, 0, out, NtpHeader.LENGTH + ExtensionField.HEADER_LENGTH, uid.length);
+            System.arraycopy(
+                    uid, 0, out, NtpHeader.LENGTH + ExtensionField.HEADER_LENGTH, uid.length);
             random.nextBytes(nonce);
-            return authOffset + AuthenticatorField.write(out, 0, authOffset, c2s, nonce, 0, nonce.length,
-                    out, 0, 0, ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
+            return authOffset
+                    + AuthenticatorField.write(
+                            out,
+                            0,
+                            authOffset,
+                            c2s,
+                            nonce,
+                            0,
+                            nonce.length,
+                            out,
+                            0,
+                            0,
+                            ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
         }
 
         @Override
         public String describe() {
-            return "NTS, AEAD " + session.aead() + ", " + templates.length
+            return "NTS, AEAD "
+                    + session.aead()
+                    + ", "
+                    + templates.length
                     + " cookies reused round-robin (each cookie is single-use per RFC 8915; servers accept reuse)";
         }
     }

@@ -21,8 +21,8 @@ import java.util.function.Consumer;
 
 /**
  * The clock agent daemon's control endpoint: the control plane's agent endpoint over this agent, on
- * the agent's {@code cmdport} (323 by default) and {@code bindcmdaddress}, guarded by its
- * {@code cmdallow}/{@code cmddeny} and command key.
+ * the agent's {@code cmdport} (323 by default) and {@code bindcmdaddress}, guarded by its {@code
+ * cmdallow}/{@code cmddeny} and command key.
  */
 public final class AgentEndpoint implements AgentDaemon.Attachment {
 
@@ -46,7 +46,8 @@ public final class AgentEndpoint implements AgentDaemon.Attachment {
      * {@code ntsfarm.keys} of the state directory ({@link ControlOptions#defaultKeyFile}).
      */
     public static AgentEndpoint from(Config config, Consumer<String> log) throws ConfigException {
-        ControlOptions options = ControlOptions.fromConfig(config, ControlOptions.DEFAULT_AGENT_PORT);
+        ControlOptions options =
+                ControlOptions.fromConfig(config, ControlOptions.DEFAULT_AGENT_PORT);
         if (options.keyFile().isPresent()) {
             Path file = options.keyFile().get();
             try {
@@ -54,12 +55,28 @@ public final class AgentEndpoint implements AgentDaemon.Attachment {
             } catch (IOException e) {
                 Optional<Directive> d = config.last("keyfile");
                 if (d.isPresent()) {
-                    throw d.get().fail("cannot write the command key to " + file + " (" + e.getMessage() + ")");
+                    throw d.get()
+                            .fail(
+                                    "cannot write the command key to "
+                                            + file
+                                            + " ("
+                                            + e.getMessage()
+                                            + ")");
                 }
-                String source = config.directives().isEmpty() ? "configuration" : config.directives().getLast().file();
-                throw new ConfigException(new ConfigError(source, 0, "cannot write the command key to " + file + " ("
-                        + e.getMessage() + "); with no keyfile it is kept in the state directory: name a writable one"
-                        + " with ntsdumpdir DIR, or the file with keyfile FILE"));
+                String source =
+                        config.directives().isEmpty()
+                                ? "configuration"
+                                : config.directives().getLast().file();
+                throw new ConfigException(
+                        new ConfigError(
+                                source,
+                                0,
+                                "cannot write the command key to "
+                                        + file
+                                        + " ("
+                                        + e.getMessage()
+                                        + "); with no keyfile it is kept in the state directory: name a writable one"
+                                        + " with ntsdumpdir DIR, or the file with keyfile FILE"));
             }
         }
         return new AgentEndpoint(options, log);

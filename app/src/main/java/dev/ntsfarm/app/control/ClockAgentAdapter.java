@@ -35,37 +35,61 @@ public final class ClockAgentAdapter implements ClockAgentControl, ClockSyncFeed
 
     @Override
     public List<SourceRow<SourceReport>> sources() {
-        return agent.sources().stream().map(s -> new SourceRow<>(s.name(), s.address(), s.report())).toList();
+        return agent.sources().stream()
+                .map(s -> new SourceRow<>(s.name(), s.address(), s.report()))
+                .toList();
     }
 
     @Override
     public List<SourceRow<SourceStatsReport>> sourceStats() {
-        return agent.sources().stream().map(s -> new SourceRow<>(s.name(), s.address(), s.stats())).toList();
+        return agent.sources().stream()
+                .map(s -> new SourceRow<>(s.name(), s.address(), s.stats()))
+                .toList();
     }
 
     @Override
     public List<SourceRow<AuthDataReport>> authData() {
         long nowSec = agent.clock().readTime() / 1_000_000_000L;
-        return agent.sources().stream().map(s -> new SourceRow<>(s.name(), s.address(), authData(s, nowSec))).toList();
+        return agent.sources().stream()
+                .map(s -> new SourceRow<>(s.name(), s.address(), authData(s, nowSec)))
+                .toList();
     }
 
     private static AuthDataReport authData(Agent.SourceView s, long nowSec) {
         if (s.nts() != null) {
             Agent.NtsView n = s.nts();
-            return new AuthDataReport(AuthDataReport.Mode.NTS, n.contextId(), n.aead(), n.keyBits(),
-                    n.keUnixSeconds() == NtsAssociation.NEVER ? -1 : nowSec - n.keUnixSeconds(), n.attempts(),
-                    n.naks(), n.cookies(), n.cookieLength());
+            return new AuthDataReport(
+                    AuthDataReport.Mode.NTS,
+                    n.contextId(),
+                    n.aead(),
+                    n.keyBits(),
+                    n.keUnixSeconds() == NtsAssociation.NEVER ? -1 : nowSec - n.keUnixSeconds(),
+                    n.attempts(),
+                    n.naks(),
+                    n.cookies(),
+                    n.cookieLength());
         }
         if (s.key() != null) {
             SymmetricKey k = s.key();
             MacAlgorithm alg = k.algorithm();
-            return new AuthDataReport(AuthDataReport.Mode.SYMMETRIC, k.id(), hashType(alg),
-                    (alg.isCmac() ? alg.cmacKeyLength() : k.keyLength()) * 8, -1, 0, 0, 0, 0);
+            return new AuthDataReport(
+                    AuthDataReport.Mode.SYMMETRIC,
+                    k.id(),
+                    hashType(alg),
+                    (alg.isCmac() ? alg.cmacKeyLength() : k.keyLength()) * 8,
+                    -1,
+                    0,
+                    0,
+                    0,
+                    0);
         }
         return AuthDataReport.NONE;
     }
 
-    /** chronyc's Type column for symmetric keys: chrony's hash numbering (HSH_MD5 = 1, ...), CMAC 13/14. */
+    /**
+     * chronyc's Type column for symmetric keys: chrony's hash numbering (HSH_MD5 = 1, ...), CMAC
+     * 13/14.
+     */
     static int hashType(MacAlgorithm alg) {
         return switch (alg) {
             case MD5 -> 1;
@@ -102,8 +126,10 @@ public final class ClockAgentAdapter implements ClockAgentControl, ClockSyncFeed
     @Override
     public Future<Void> makeStep() {
         String refused = agent.makestep();
-        return refused == null ? Future.succeededFuture()
-                : Future.failedFuture(new ControlException(ControlException.Reason.REFUSED, refused));
+        return refused == null
+                ? Future.succeededFuture()
+                : Future.failedFuture(
+                        new ControlException(ControlException.Reason.REFUSED, refused));
     }
 
     @Override
@@ -118,8 +144,12 @@ public final class ClockAgentAdapter implements ClockAgentControl, ClockSyncFeed
 
     @Override
     public Future<Void> addSource(SourceDirective directive) {
-        return agent.addSource(directive).recover(e -> Future.failedFuture(
-                new ControlException(ControlException.Reason.REFUSED, e.getMessage())));
+        return agent.addSource(directive)
+                .recover(
+                        e ->
+                                Future.failedFuture(
+                                        new ControlException(
+                                                ControlException.Reason.REFUSED, e.getMessage())));
     }
 
     @Override
@@ -138,6 +168,7 @@ public final class ClockAgentAdapter implements ClockAgentControl, ClockSyncFeed
         if (t.leap() == LeapIndicator.UNSYNCHRONIZED || t.stratum() == 0) {
             return ClockSyncState.UNSYNCHRONISED;
         }
-        return new ClockSyncState(t.stratum(), t.refId(), t.rootDelay(), t.rootDispersion(), t.leap(), t.refTime());
+        return new ClockSyncState(
+                t.stratum(), t.refId(), t.rootDelay(), t.rootDispersion(), t.leap(), t.refTime());
     }
 }

@@ -2,10 +2,10 @@ package dev.ntsfarm.app.control;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import dev.ntsfarm.farm.keys.FarmEntries;
 import dev.ntsfarm.control.FarmMember;
 import dev.ntsfarm.control.FarmStats;
 import dev.ntsfarm.core.stats.ServerCounter;
+import dev.ntsfarm.farm.keys.FarmEntries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayInputStream;
@@ -23,27 +23,35 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The farm's notice board in Hazelcast: every process publishes, each {@link #PUBLISH_INTERVAL_MILLIS},
- * its name, role, services and counters under its own name, with a time to live so a process that is
- * gone drops off. {@code serverstats} and {@code members} read the board. Every entry is sealed for
- * its key under the farm secret's MAC ({@link FarmEntries#board}, the scheme of the key entries), so a
- * peer that reaches the cluster port can junk or drop entries but cannot make one or move one to
- * another name; an entry that fails (forged, damaged, foreign, of another version) is ignored and
- * counted, never fatal. Counters are not secrets; the board carries no key material.
+ * The farm's notice board in Hazelcast: every process publishes, each {@link
+ * #PUBLISH_INTERVAL_MILLIS}, its name, role, services and counters under its own name, with a time
+ * to live so a process that is gone drops off. {@code serverstats} and {@code members} read the
+ * board. Every entry is sealed for its key under the farm secret's MAC ({@link FarmEntries#board},
+ * the scheme of the key entries), so a peer that reaches the cluster port can junk or drop entries
+ * but cannot make one or move one to another name; an entry that fails (forged, damaged, foreign,
+ * of another version) is ignored and counted, never fatal. Counters are not secrets; the board
+ * carries no key material.
  */
 public final class FarmBoard {
 
     /** The Hazelcast map of the board. */
     public static final String MAP = "ntsfarm-control-board";
+
     public static final long PUBLISH_INTERVAL_MILLIS = 1000;
+
     /** An entry not refreshed for this long is gone. */
     public static final long TTL_SECONDS = 15;
+
     static final int MAGIC = 0x4E46_5331; // "NFS1"
     static final int MAX_ENTRY = 4096;
 
     /** One process as it published itself. */
-    public record Entry(String name, String role, String services, long publishedMillis, Map<ServerCounter, Long> counters) {
-    }
+    public record Entry(
+            String name,
+            String role,
+            String services,
+            long publishedMillis,
+            Map<ServerCounter, Long> counters) {}
 
     private final Vertx vertx;
     private final HazelcastInstance cluster;
@@ -55,9 +63,16 @@ public final class FarmBoard {
     private final LongSupplier clock;
     private long timer = -1;
 
-    /** @param seal the farm secret's entries: what the board's entries are sealed and checked with */
-    public FarmBoard(Vertx vertx, HazelcastInstance cluster, FarmEntries seal, String role, String services,
-                     Supplier<Map<ServerCounter, Long>> counters) {
+    /**
+     * @param seal the farm secret's entries: what the board's entries are sealed and checked with
+     */
+    public FarmBoard(
+            Vertx vertx,
+            HazelcastInstance cluster,
+            FarmEntries seal,
+            String role,
+            String services,
+            Supplier<Map<ServerCounter, Long>> counters) {
         this.vertx = vertx;
         this.cluster = cluster;
         this.seal = seal;
@@ -86,17 +101,29 @@ public final class FarmBoard {
         return cluster.getMap(MAP);
     }
 
-    /** Publishes now and then every interval, off the event loop (Hazelcast may wait on the network). */
+    /**
+     * Publishes now and then every interval, off the event loop (Hazelcast may wait on the
+     * network).
+     */
     public Future<Void> start() {
-        Future<Void> first = vertx.executeBlocking(() -> {
-            publish();
-            return null;
-        }, false);
-        timer = vertx.setPeriodic(PUBLISH_INTERVAL_MILLIS, PUBLISH_INTERVAL_MILLIS,
-                id -> vertx.executeBlocking(() -> {
-                    publish();
-                    return null;
-                }, false));
+        Future<Void> first =
+                vertx.executeBlocking(
+                        () -> {
+                            publish();
+                            return null;
+                        },
+                        false);
+        timer =
+                vertx.setPeriodic(
+                        PUBLISH_INTERVAL_MILLIS,
+                        PUBLISH_INTERVAL_MILLIS,
+                        id ->
+                                vertx.executeBlocking(
+                                        () -> {
+                                            publish();
+                                            return null;
+                                        },
+                                        false));
         // a cluster that does not take the first entry is no reason not to serve
         return first.otherwiseEmpty().mapEmpty();
     }
@@ -106,36 +133,52 @@ public final class FarmBoard {
             vertx.cancelTimer(timer);
             timer = -1;
         }
-        return vertx.executeBlocking(() -> {
-            try {
-                map().remove(name);
-            } catch (RuntimeException e) {
-                // the entry expires by itself
-            }
-            return null;
-        }, false);
+        return vertx.executeBlocking(
+                () -> {
+                    try {
+                        map().remove(name);
+                    } catch (RuntimeException e) {
+                        // the entry expires by itself
+                    }
+                    return null;
+                },
+                false);
     }
 
     void publish() {
         try {
-            map().put(name, seal.board(name, encode(new Entry(name, role, services, clock.getAsLong(), counters.get()))),
-                    TTL_SECONDS, TimeUnit.SECONDS);
+            map().put(
+                            name,
+                            seal.board(
+                                    name,
+                                    encode(
+                                            new Entry(
+                                                    name,
+                                                    role,
+                                                    services,
+                                                    clock.getAsLong(),
+                                                    counters.get()))),
+                            TTL_SECONDS,
+                            TimeUnit.SECONDS);
         } catch (RuntimeException e) {
             // the cluster is away: the next publication tries again
         }
     }
 
     /** The board as it is: every readable entry, and how many were not readable. */
-    record Read(List<Entry> entries, int ignored) {
-    }
+    record Read(List<Entry> entries, int ignored) {}
 
     Read read() {
         List<Entry> entries = new ArrayList<>();
         int ignored = 0;
         try {
             for (Map.Entry<Object, Object> e : map().entrySet()) {
-                Entry decoded = e.getKey() instanceof String key
-                        && seal.openBoard(key, e.getValue()) instanceof FarmEntries.Valid<byte[]> v ? decode(v.value()) : null;
+                Entry decoded =
+                        e.getKey() instanceof String key
+                                        && seal.openBoard(key, e.getValue())
+                                                instanceof FarmEntries.Valid<byte[]> v
+                                ? decode(v.value())
+                                : null;
                 if (decoded == null || !decoded.name().equals(e.getKey())) {
                     ignored++;
                 } else {
@@ -143,7 +186,8 @@ public final class FarmBoard {
                 }
             }
         } catch (RuntimeException e) {
-            // an entry of a class this process cannot read spoils the whole listing: ignore the board
+            // an entry of a class this process cannot read spoils the whole listing: ignore the
+            // board
             ignored++;
         }
         return new Read(entries, ignored);
@@ -157,8 +201,12 @@ public final class FarmBoard {
         members.add(new FarmStats.MemberStats(name, true, 0, counters.get()));
         for (Entry e : r.entries()) {
             if (!e.name().equals(name)) {
-                members.add(new FarmStats.MemberStats(e.name(), false, Math.max(0, now - e.publishedMillis()),
-                        e.counters()));
+                members.add(
+                        new FarmStats.MemberStats(
+                                e.name(),
+                                false,
+                                Math.max(0, now - e.publishedMillis()),
+                                e.counters()));
             }
         }
         members.sort((a, b) -> a.member().compareTo(b.member()));
@@ -172,8 +220,14 @@ public final class FarmBoard {
         Map<String, FarmMember> byName = new TreeMap<>();
         byName.put(name, new FarmMember(name, role, true, 0, services));
         for (Entry e : r.entries()) {
-            byName.putIfAbsent(e.name(), new FarmMember(e.name(), e.role(), false,
-                    Math.max(0, now - e.publishedMillis()), e.services()));
+            byName.putIfAbsent(
+                    e.name(),
+                    new FarmMember(
+                            e.name(),
+                            e.role(),
+                            false,
+                            Math.max(0, now - e.publishedMillis()),
+                            e.services()));
         }
         for (var m : cluster.getCluster().getMembers()) {
             String n = m.getAddress().getHost() + ":" + m.getAddress().getPort();
@@ -203,7 +257,10 @@ public final class FarmBoard {
         }
     }
 
-    /** The entry a board entry's body holds, or null when the bytes are not one (of another version). */
+    /**
+     * The entry a board entry's body holds, or null when the bytes are not one (of another
+     * version).
+     */
     static Entry decode(byte[] b) {
         if (b.length > MAX_ENTRY) {
             return null;

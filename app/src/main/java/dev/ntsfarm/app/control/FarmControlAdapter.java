@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The farm's services as the control plane sees them: counters, the cluster's board, the key ring. */
+/**
+ * The farm's services as the control plane sees them: counters, the cluster's board, the key ring.
+ */
 public final class FarmControlAdapter implements FarmControl {
 
     private final ServerStats stats;
@@ -25,11 +27,15 @@ public final class FarmControlAdapter implements FarmControl {
     private final Supplier<List<ClientReport>> clients;
 
     /**
-     * @param board   the cluster's board, null for a process on its own
-     * @param keys    the key ring, null for a process without one
+     * @param board the cluster's board, null for a process on its own
+     * @param keys the key ring, null for a process without one
      * @param clients the responder's per-client records (NTP columns), empty without a responder
      */
-    public FarmControlAdapter(ServerStats stats, FarmBoard board, FarmKeys keys, Supplier<List<ClientReport>> clients) {
+    public FarmControlAdapter(
+            ServerStats stats,
+            FarmBoard board,
+            FarmKeys keys,
+            Supplier<List<ClientReport>> clients) {
         this.stats = stats;
         this.board = board;
         this.keys = keys;
@@ -48,7 +54,8 @@ public final class FarmControlAdapter implements FarmControl {
 
     @Override
     public void countCommand(boolean refused) {
-        // as chronyd counts its command packets: every one received, and the refused ones again as dropped
+        // as chronyd counts its command packets: every one received, and the refused ones again as
+        // dropped
         stats.increment(ServerCounter.COMMAND_PACKETS_RECEIVED);
         if (refused) {
             stats.increment(ServerCounter.COMMAND_PACKETS_DROPPED);
@@ -86,7 +93,12 @@ public final class FarmControlAdapter implements FarmControl {
         if (keys == null || keys.role() != FarmKeys.Role.MEMBER) {
             return FarmControl.super.rekey();
         }
-        return keys.rekey().recover(e -> Future.failedFuture(
-                new ControlException(ControlException.Reason.REFUSED, "rekey failed: " + e.getMessage())));
+        return keys.rekey()
+                .recover(
+                        e ->
+                                Future.failedFuture(
+                                        new ControlException(
+                                                ControlException.Reason.REFUSED,
+                                                "rekey failed: " + e.getMessage())));
     }
 }

@@ -15,25 +15,29 @@ import java.util.Optional;
 import java.util.logging.Level;
 
 /**
- * Where and how a service logs, from its command line as chronyd's ({@code -L LEVEL}, {@code -l FILE})
- * and its configuration ({@code logdir DIR}: the log is {@code DIR/ntsfarm-COMMAND.log};
+ * Where and how a service logs, from its command line as chronyd's ({@code -L LEVEL}, {@code -l
+ * FILE}) and its configuration ({@code logdir DIR}: the log is {@code DIR/ntsfarm-COMMAND.log};
  * {@code logformat text|json}). {@code -l} wins over {@code logdir}.
  *
- * @param level  the lowest level written
- * @param file   the log file; empty for standard error
+ * @param level the lowest level written
+ * @param file the log file; empty for standard error
  * @param format text lines or JSON lines
- * @param rest   the arguments left for the command
+ * @param rest the arguments left for the command
  */
-public record LogSettings(Level level, Optional<Path> file, Logging.Format format, List<String> rest) {
+public record LogSettings(
+        Level level, Optional<Path> file, Logging.Format format, List<String> rest) {
 
     /** What the command line asks of logging, or the mistake in it. */
     public sealed interface Parsed {
-        record Ok(LogSettings settings) implements Parsed { }
+        record Ok(LogSettings settings) implements Parsed {}
 
-        record Mistake(String message) implements Parsed { }
+        record Mistake(String message) implements Parsed {}
     }
 
-    /** Takes {@code -L} and {@code -l} out of a service's arguments and reads the configuration it names. */
+    /**
+     * Takes {@code -L} and {@code -l} out of a service's arguments and reads the configuration it
+     * names.
+     */
     public static Parsed from(String command, List<String> args) {
         Level level = Level.INFO;
         Path file = null;
@@ -42,14 +46,21 @@ public record LogSettings(Level level, Optional<Path> file, Logging.Format forma
             String a = args.get(i);
             if (a.equals("-L") || a.equals("-l")) {
                 if (i + 1 >= args.size()) {
-                    return new Parsed.Mistake("option " + a + " needs " + (a.equals("-L") ? "a level" : "a file name"));
+                    return new Parsed.Mistake(
+                            "option "
+                                    + a
+                                    + " needs "
+                                    + (a.equals("-L") ? "a level" : "a file name"));
                 }
                 String v = args.get(++i);
                 if (a.equals("-L")) {
                     Optional<Level> l = Logging.level(v);
                     if (l.isEmpty()) {
-                        return new Parsed.Mistake("option -L: expected a level (-1 debug, 0 info, 1 warning, 2 error,"
-                                + " or the name), got \"" + v + "\"");
+                        return new Parsed.Mistake(
+                                "option -L: expected a level (-1 debug, 0 info, 1 warning, 2 error,"
+                                        + " or the name), got \""
+                                        + v
+                                        + "\"");
                     }
                     level = l.get();
                 } else {
@@ -72,7 +83,8 @@ public record LogSettings(Level level, Optional<Path> file, Logging.Format forma
         } catch (ConfigException e) {
             // the command reads the same configuration and reports the mistake with its line
         }
-        return new Parsed.Ok(new LogSettings(level, Optional.ofNullable(file), format, List.copyOf(rest)));
+        return new Parsed.Ok(
+                new LogSettings(level, Optional.ofNullable(file), format, List.copyOf(rest)));
     }
 
     /** {@code logformat text|json}. */
@@ -85,7 +97,12 @@ public record LogSettings(Level level, Optional<Path> file, Logging.Format forma
         return switch (d.get().args().getFirst().toLowerCase(Locale.ROOT)) {
             case "text" -> Logging.Format.TEXT;
             case "json" -> Logging.Format.JSON;
-            default -> throw d.get().fail("expected text or json, got \"" + d.get().args().getFirst() + "\"");
+            default ->
+                    throw d.get()
+                            .fail(
+                                    "expected text or json, got \""
+                                            + d.get().args().getFirst()
+                                            + "\"");
         };
     }
 

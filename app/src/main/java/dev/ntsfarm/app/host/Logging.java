@@ -29,14 +29,16 @@ import java.util.logging.Logger;
 public final class Logging {
 
     /** How records are written. */
-    public enum Format { TEXT, JSON }
+    public enum Format {
+        TEXT,
+        JSON
+    }
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static volatile LineHandler handler;
 
-    private Logging() {
-    }
+    private Logging() {}
 
     /**
      * chronyd's {@code -L}: 0 informational, 1 warning, 2 error, 3 fatal, -1 debug; or a name
@@ -45,17 +47,22 @@ public final class Logging {
      * @return the level, empty when {@code word} is neither
      */
     public static Optional<Level> level(String word) {
-        return Optional.ofNullable(switch (word.toLowerCase(Locale.ROOT)) {
-            case "-1", "debug" -> Level.FINE;
-            case "0", "info" -> Level.INFO;
-            case "1", "warning", "warn" -> Level.WARNING;
-            case "2", "3", "error", "fatal" -> Level.SEVERE;
-            default -> null;
-        });
+        return Optional.ofNullable(
+                switch (word.toLowerCase(Locale.ROOT)) {
+                    case "-1", "debug" -> Level.FINE;
+                    case "0", "info" -> Level.INFO;
+                    case "1", "warning", "warn" -> Level.WARNING;
+                    case "2", "3", "error", "fatal" -> Level.SEVERE;
+                    default -> null;
+                });
     }
 
-    /** Sends every record of this process at {@code level} or above to {@code file} (standard error when empty). */
-    public static synchronized void configure(Level level, Optional<Path> file, Format format) throws IOException {
+    /**
+     * Sends every record of this process at {@code level} or above to {@code file} (standard error
+     * when empty).
+     */
+    public static synchronized void configure(Level level, Optional<Path> file, Format format)
+            throws IOException {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
         LineHandler h = new LineHandler(file, format);
@@ -64,7 +71,8 @@ public final class Logging {
         root.addHandler(h);
         // the libraries' chatter stays at warning unless debugging
         for (String noisy : new String[] {"com.hazelcast", "io.netty", "io.vertx"}) {
-            Logger.getLogger(noisy).setLevel(level.intValue() <= Level.FINE.intValue() ? level : Level.WARNING);
+            Logger.getLogger(noisy)
+                    .setLevel(level.intValue() <= Level.FINE.intValue() ? level : Level.WARNING);
         }
         LineHandler old = handler;
         handler = h;
@@ -73,7 +81,9 @@ public final class Logging {
         }
     }
 
-    /** Opens the log file again (SIGHUP, after logrotate moved it); nothing to do on standard error. */
+    /**
+     * Opens the log file again (SIGHUP, after logrotate moved it); nothing to do on standard error.
+     */
     public static void reopen() {
         LineHandler h = handler;
         if (h != null) {
@@ -83,23 +93,35 @@ public final class Logging {
 
     /** One record, one line. */
     public static String line(LogRecord r, Format format) {
-        String message = new Formatter() {
-            @Override
-            public String format(LogRecord record) {
-                return formatMessage(record);
-            }
-        }.format(r);
+        String message =
+                new Formatter() {
+                    @Override
+                    public String format(LogRecord record) {
+                        return formatMessage(record);
+                    }
+                }.format(r);
         Throwable t = r.getThrown();
         if (t != null) {
-            message = message + " (" + t.getClass().getSimpleName() + (t.getMessage() != null ? ": " + t.getMessage() : "") + ")";
+            message =
+                    message
+                            + " ("
+                            + t.getClass().getSimpleName()
+                            + (t.getMessage() != null ? ": " + t.getMessage() : "")
+                            + ")";
         }
         message = message.replace("\r", " ").replace("\n", " | ");
         String logger = r.getLoggerName() == null ? "" : r.getLoggerName();
         String time = TIME.format(Instant.ofEpochMilli(r.getMillis()));
         return switch (format) {
             case TEXT -> time + " " + name(r.getLevel()) + " " + shortName(logger) + ": " + message;
-            case JSON -> new JsonObject().put("time", time).put("level", name(r.getLevel()).strip())
-                    .put("logger", logger).put("thread", Thread.currentThread().getName()).put("message", message).encode();
+            case JSON ->
+                    new JsonObject()
+                            .put("time", time)
+                            .put("level", name(r.getLevel()).strip())
+                            .put("logger", logger)
+                            .put("thread", Thread.currentThread().getName())
+                            .put("message", message)
+                            .encode();
         };
     }
 
@@ -140,8 +162,12 @@ public final class Logging {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            OutputStream o = Files.newOutputStream(file.get(), StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE);
+            OutputStream o =
+                    Files.newOutputStream(
+                            file.get(),
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND,
+                            StandardOpenOption.WRITE);
             return new PrintStream(o, true, StandardCharsets.UTF_8);
         }
 
@@ -155,8 +181,15 @@ public final class Logging {
                 out = fresh;
                 old.close();
             } catch (IOException e) {
-                out.println(line(new LogRecord(Level.WARNING, "cannot reopen the log " + file.get() + ": "
-                        + e.getMessage()), format));
+                out.println(
+                        line(
+                                new LogRecord(
+                                        Level.WARNING,
+                                        "cannot reopen the log "
+                                                + file.get()
+                                                + ": "
+                                                + e.getMessage()),
+                                format));
             }
         }
 

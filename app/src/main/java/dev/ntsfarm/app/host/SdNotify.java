@@ -11,10 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * systemd's readiness protocol ({@code sd_notify(3)}): one datagram of {@code KEY=VALUE} lines to the
- * Unix socket that {@code NOTIFY_SOCKET} names, so a {@code Type=notify} unit is "started" only once
- * the service listens. Without {@code NOTIFY_SOCKET} (not run by systemd) it does nothing. Java has no
- * Unix datagram sockets, so the three system calls go through the foreign function interface.
+ * systemd's readiness protocol ({@code sd_notify(3)}): one datagram of {@code KEY=VALUE} lines to
+ * the Unix socket that {@code NOTIFY_SOCKET} names, so a {@code Type=notify} unit is "started" only
+ * once the service listens. Without {@code NOTIFY_SOCKET} (not run by systemd) it does nothing.
+ * Java has no Unix datagram sockets, so the three system calls go through the foreign function
+ * interface.
  */
 public final class SdNotify {
 
@@ -22,8 +23,10 @@ public final class SdNotify {
     private static final int AF_UNIX = 1;
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_CLOEXEC = 0x80000;
+
     /** {@code sizeof(struct sockaddr_un)} on Linux: a 2-byte family and 108 bytes of path. */
     private static final int SOCKADDR_UN_SIZE = 110;
+
     private static final int MAX_PATH = 107;
 
     private final String socket;
@@ -49,7 +52,12 @@ public final class SdNotify {
 
     /** {@code READY=1} with a status line for {@code systemctl status}. */
     public void ready(String status) {
-        send("READY=1\nSTATUS=" + status.replace('\n', ' ') + "\nMAINPID=" + ProcessHandle.current().pid() + "\n");
+        send(
+                "READY=1\nSTATUS="
+                        + status.replace('\n', ' ')
+                        + "\nMAINPID="
+                        + ProcessHandle.current().pid()
+                        + "\n");
     }
 
     /** {@code STOPPING=1}: the service drains and stops. */
@@ -74,7 +82,9 @@ public final class SdNotify {
         }
         byte[] path = socket.getBytes(StandardCharsets.UTF_8);
         if (path.length > MAX_PATH || !(path[0] == '/' || path[0] == '@')) {
-            LOG.log(System.Logger.Level.WARNING, "NOTIFY_SOCKET is not a Unix socket path: " + socket);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "NOTIFY_SOCKET is not a Unix socket path: " + socket);
             return false;
         }
         if (path[0] == '@') {
@@ -83,13 +93,29 @@ public final class SdNotify {
         try (Arena arena = Arena.ofConfined()) {
             Linker linker = Linker.nativeLinker();
             SymbolLookup libc = linker.defaultLookup();
-            MethodHandle socketCall = linker.downcallHandle(libc.find("socket").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            MethodHandle sendto = linker.downcallHandle(libc.find("sendto").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-            MethodHandle close = linker.downcallHandle(libc.find("close").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+            MethodHandle socketCall =
+                    linker.downcallHandle(
+                            libc.find("socket").orElseThrow(),
+                            FunctionDescriptor.of(
+                                    ValueLayout.JAVA_INT,
+                                    ValueLayout.JAVA_INT,
+                                    ValueLayout.JAVA_INT,
+                                    ValueLayout.JAVA_INT));
+            MethodHandle sendto =
+                    linker.downcallHandle(
+                            libc.find("sendto").orElseThrow(),
+                            FunctionDescriptor.of(
+                                    ValueLayout.JAVA_LONG,
+                                    ValueLayout.JAVA_INT,
+                                    ValueLayout.ADDRESS,
+                                    ValueLayout.JAVA_LONG,
+                                    ValueLayout.JAVA_INT,
+                                    ValueLayout.ADDRESS,
+                                    ValueLayout.JAVA_INT));
+            MethodHandle close =
+                    linker.downcallHandle(
+                            libc.find("close").orElseThrow(),
+                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
             int fd = (int) socketCall.invokeExact(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
             if (fd < 0) {
                 LOG.log(System.Logger.Level.WARNING, "sd_notify: no Unix datagram socket");

@@ -48,8 +48,14 @@ class BenchCommandTest {
 
     /** Our responder on an ephemeral loopback port, serving the cookies of {@code ring}. */
     int startResponder(MasterKeyRing ring) throws Exception {
-        Config c = ((ConfigResult.Parsed) Config.parse("bench.conf", "allow 127.0.0.1\nlocal stratum 1\n")).config();
-        NtpOptions o = NtpOptions.fromConfig(c).withPort(0).withBindAddresses(List.of(InetAddress.ofLiteral("127.0.0.1")));
+        Config c =
+                ((ConfigResult.Parsed)
+                                Config.parse("bench.conf", "allow 127.0.0.1\nlocal stratum 1\n"))
+                        .config();
+        NtpOptions o =
+                NtpOptions.fromConfig(c)
+                        .withPort(0)
+                        .withBindAddresses(List.of(InetAddress.ofLiteral("127.0.0.1")));
         vertx = Vertx.vertx();
         responder = NtpResponder.create(vertx, o, stats, KeyRingSource.of(ring), null);
         return await(responder.start());
@@ -74,7 +80,9 @@ class BenchCommandTest {
         return MasterKeyRing.of(FarmSecret.of(secret), 1, Map.of(1L, seed));
     }
 
-    /** What an NTS-KE with our farm would hand out: keys and 8 cookies sealed under {@code ring}. */
+    /**
+     * What an NTS-KE with our farm would hand out: keys and 8 cookies sealed under {@code ring}.
+     */
     static NtsSession session(MasterKeyRing ring, AeadAlgorithm alg, int port) {
         SecureRandom r = new SecureRandom();
         byte[] c2s = new byte[alg.keyLength()];
@@ -99,13 +107,24 @@ class BenchCommandTest {
 
     @Test
     void badArgumentsSayWhatWasExpected() {
-        assertEquals(BenchCommand.EXIT_USAGE, BenchCommand.run(new String[] {"--mode", "sntp"}, out, err));
-        assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("--mode: expected ntp or nts"));
+        assertEquals(
+                BenchCommand.EXIT_USAGE,
+                BenchCommand.run(new String[] {"--mode", "sntp"}, out, err));
+        assertTrue(
+                errBytes.toString(StandardCharsets.UTF_8).contains("--mode: expected ntp or nts"));
         // NTS-KE trusts only what it is told to: no certificate accepted blindly
-        assertEquals(BenchCommand.EXIT_USAGE, BenchCommand.run(new String[] {"--mode", "nts"}, out, err));
-        assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("--mode nts needs --cacert FILE"));
-        assertEquals(BenchCommand.EXIT_USAGE, BenchCommand.run(new String[] {"--duration", "600"}, out, err));
-        assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("--duration: expected a number from 0.001 to 60.0"));
+        assertEquals(
+                BenchCommand.EXIT_USAGE,
+                BenchCommand.run(new String[] {"--mode", "nts"}, out, err));
+        assertTrue(
+                errBytes.toString(StandardCharsets.UTF_8)
+                        .contains("--mode nts needs --cacert FILE"));
+        assertEquals(
+                BenchCommand.EXIT_USAGE,
+                BenchCommand.run(new String[] {"--duration", "600"}, out, err));
+        assertTrue(
+                errBytes.toString(StandardCharsets.UTF_8)
+                        .contains("--duration: expected a number from 0.001 to 60.0"));
         assertEquals(BenchCommand.EXIT_USAGE, BenchCommand.run(new String[] {"--count"}, out, err));
     }
 
@@ -113,8 +132,24 @@ class BenchCommandTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void plainNtpClosedLoopAgainstOurResponder() throws Exception {
         int port = startResponder(ring());
-        int code = BenchCommand.run(new String[] {"--mode", "ntp", "--host", "127.0.0.1", "--port", "" + port,
-                "--count", "3000", "--window", "8", "--duration", "20"}, out, err);
+        int code =
+                BenchCommand.run(
+                        new String[] {
+                            "--mode",
+                            "ntp",
+                            "--host",
+                            "127.0.0.1",
+                            "--port",
+                            "" + port,
+                            "--count",
+                            "3000",
+                            "--window",
+                            "8",
+                            "--duration",
+                            "20"
+                        },
+                        out,
+                        err);
         String text = outBytes.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, errBytes.toString(StandardCharsets.UTF_8));
         assertTrue(text.contains("sent        3000 "), text);
@@ -127,17 +162,43 @@ class BenchCommandTest {
     void fixedRateRunReportsTheServersCpuPerAnsweredRequest() throws Exception {
         // the responder runs in this JVM: its threads are this process's
         int port = startResponder(ring());
-        int code = BenchCommand.run(new String[] {"--mode", "ntp", "--host", "127.0.0.1", "--port", "" + port,
-                "--rate", "2000", "--count", "2000", "--duration", "20",
-                "--server-pid", "" + ProcessHandle.current().pid()}, out, err);
+        int code =
+                BenchCommand.run(
+                        new String[] {
+                            "--mode",
+                            "ntp",
+                            "--host",
+                            "127.0.0.1",
+                            "--port",
+                            "" + port,
+                            "--rate",
+                            "2000",
+                            "--count",
+                            "2000",
+                            "--duration",
+                            "20",
+                            "--server-pid",
+                            "" + ProcessHandle.current().pid()
+                        },
+                        out,
+                        err);
         String text = outBytes.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, errBytes.toString(StandardCharsets.UTF_8));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                "server cpu  ([0-9.]+) us per answered request \\(([0-9.]+) s of CPU").matcher(text);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile(
+                                "server cpu  ([0-9.]+) us per answered request \\(([0-9.]+) s of CPU")
+                        .matcher(text);
         assertTrue(m.find(), text);
         assertTrue(Double.parseDouble(m.group(1)) > 0 && Double.parseDouble(m.group(2)) > 0, text);
-        assertEquals(BenchCommand.EXIT_FAILURE, BenchCommand.run(new String[] {"--port", "" + port, "--count", "1",
-                "--server-pid", "999999999"}, out, err), "no such process");
+        assertEquals(
+                BenchCommand.EXIT_FAILURE,
+                BenchCommand.run(
+                        new String[] {
+                            "--port", "" + port, "--count", "1", "--server-pid", "999999999"
+                        },
+                        out,
+                        err),
+                "no such process");
     }
 
     @Test
@@ -145,10 +206,21 @@ class BenchCommandTest {
     void ntsOpenLoopWithReusedCookiesIsAnsweredAuthenticated() throws Exception {
         MasterKeyRing ring = ring();
         int port = startResponder(ring);
-        LoadGenerator.Settings settings = new LoadGenerator.Settings(new InetSocketAddress("127.0.0.1", port), 2000,
-                TimeUnit.SECONDS.toNanos(20), 2000, 0, TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(1));
-        LoadGenerator.Result r = new LoadGenerator(settings,
-                RequestSource.nts(session(ring, AeadAlgorithm.AES_SIV_CMAC_256, port))).run();
+        LoadGenerator.Settings settings =
+                new LoadGenerator.Settings(
+                        new InetSocketAddress("127.0.0.1", port),
+                        2000,
+                        TimeUnit.SECONDS.toNanos(20),
+                        2000,
+                        0,
+                        TimeUnit.SECONDS.toNanos(1),
+                        TimeUnit.SECONDS.toNanos(1));
+        LoadGenerator.Result r =
+                new LoadGenerator(
+                                settings,
+                                RequestSource.nts(
+                                        session(ring, AeadAlgorithm.AES_SIV_CMAC_256, port)))
+                        .run();
         assertEquals(2000, r.sent());
         assertEquals(0, r.naks());
         assertTrue(r.received() >= 1980, "received " + r.received());
@@ -159,10 +231,21 @@ class BenchCommandTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void cookiesOfAnotherFarmAreCountedAsNaks() throws Exception {
         int port = startResponder(ring());
-        LoadGenerator.Settings settings = new LoadGenerator.Settings(new InetSocketAddress("127.0.0.1", port), 100,
-                TimeUnit.SECONDS.toNanos(20), 0, 4, TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(1));
-        LoadGenerator.Result r = new LoadGenerator(settings,
-                RequestSource.nts(session(ring(), AeadAlgorithm.AES_128_GCM_SIV, port))).run();
+        LoadGenerator.Settings settings =
+                new LoadGenerator.Settings(
+                        new InetSocketAddress("127.0.0.1", port),
+                        100,
+                        TimeUnit.SECONDS.toNanos(20),
+                        0,
+                        4,
+                        TimeUnit.SECONDS.toNanos(1),
+                        TimeUnit.SECONDS.toNanos(1));
+        LoadGenerator.Result r =
+                new LoadGenerator(
+                                settings,
+                                RequestSource.nts(
+                                        session(ring(), AeadAlgorithm.AES_128_GCM_SIV, port)))
+                        .run();
         assertEquals(0, r.received());
         assertTrue(r.naks() >= 95, "naks " + r.naks());
     }

@@ -21,12 +21,12 @@ import java.util.concurrent.TimeUnit;
  * Against chronyd NTS goes through a real NTS-KE; against ours, whose NTS-KE service is another
  * module, the session's 8 cookies are sealed here under the responder's key ring.
  *
- * <p>{@code java -cp ... dev.ntsfarm.app.bench.BenchSideBySide CHRONY_NTP_PORT CHRONY_NTSKE_PORT CERT COUNT WINDOW [LOOPS]}
+ * <p>{@code java -cp ... dev.ntsfarm.app.bench.BenchSideBySide CHRONY_NTP_PORT CHRONY_NTSKE_PORT
+ * CERT COUNT WINDOW [LOOPS]}
  */
 public final class BenchSideBySide {
 
-    private BenchSideBySide() {
-    }
+    private BenchSideBySide() {}
 
     public static void main(String[] args) throws Exception {
         int chronyPort = Integer.parseInt(args[0]);
@@ -34,28 +34,59 @@ public final class BenchSideBySide {
         Path cert = Path.of(args[2]);
         long count = Long.parseLong(args[3]);
         int window = Integer.parseInt(args[4]);
-        int loops = args.length > 5 ? Integer.parseInt(args[5]) : Runtime.getRuntime().availableProcessors();
+        int loops =
+                args.length > 5
+                        ? Integer.parseInt(args[5])
+                        : Runtime.getRuntime().availableProcessors();
 
-        Config c = ((ConfigResult.Parsed) Config.parse("bench.conf", "allow 127.0.0.1\nlocal stratum 1\n")).config();
-        NtpOptions o = NtpOptions.fromConfig(c).withPort(0).withEventLoops(loops)
-                .withBindAddresses(List.of(InetAddress.ofLiteral("127.0.0.1")));
+        Config c =
+                ((ConfigResult.Parsed)
+                                Config.parse("bench.conf", "allow 127.0.0.1\nlocal stratum 1\n"))
+                        .config();
+        NtpOptions o =
+                NtpOptions.fromConfig(c)
+                        .withPort(0)
+                        .withEventLoops(loops)
+                        .withBindAddresses(List.of(InetAddress.ofLiteral("127.0.0.1")));
         Vertx vertx = Vertx.vertx();
         MasterKeyRing ring = BenchCommandTest.ring();
-        NtpResponder ours = NtpResponder.create(vertx, o, new ServerStats(), KeyRingSource.of(ring), null);
+        NtpResponder ours =
+                NtpResponder.create(vertx, o, new ServerStats(), KeyRingSource.of(ring), null);
         int port = ours.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         System.out.println("ours: " + ours);
         try {
             for (String mode : List.of("ntp", "nts")) {
                 System.out.println("=== " + mode + " ours (127.0.0.1:" + port + ")");
-                LoadGenerator.Settings s = settings(new InetSocketAddress("127.0.0.1", port), count, window);
-                RequestSource src = mode.equals("ntp") ? RequestSource.plain()
-                        : RequestSource.nts(BenchCommandTest.session(ring, AeadAlgorithm.AES_SIV_CMAC_256, port));
-                BenchCommand.report(System.out, s.target(), src, s, new LoadGenerator(s, src).run());
+                LoadGenerator.Settings s =
+                        settings(new InetSocketAddress("127.0.0.1", port), count, window);
+                RequestSource src =
+                        mode.equals("ntp")
+                                ? RequestSource.plain()
+                                : RequestSource.nts(
+                                        BenchCommandTest.session(
+                                                ring, AeadAlgorithm.AES_SIV_CMAC_256, port));
+                BenchCommand.report(
+                        System.out, s.target(), src, s, new LoadGenerator(s, src).run());
 
                 System.out.println("=== " + mode + " chronyd (127.0.0.1:" + chronyPort + ")");
-                String[] a = {"--mode", mode, "--host", "127.0.0.1", "--port", "" + chronyPort, "--ntsport",
-                        "" + chronyKePort, "--cacert", cert.toString(), "--count", "" + count, "--window",
-                        "" + window, "--duration", "60"};
+                String[] a = {
+                    "--mode",
+                    mode,
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "" + chronyPort,
+                    "--ntsport",
+                    "" + chronyKePort,
+                    "--cacert",
+                    cert.toString(),
+                    "--count",
+                    "" + count,
+                    "--window",
+                    "" + window,
+                    "--duration",
+                    "60"
+                };
                 BenchCommand.run(a, System.out, System.err);
             }
         } finally {
@@ -65,7 +96,13 @@ public final class BenchSideBySide {
     }
 
     static LoadGenerator.Settings settings(InetSocketAddress target, long count, int window) {
-        return new LoadGenerator.Settings(target, count, TimeUnit.SECONDS.toNanos(60), 0, window,
-                TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(1));
+        return new LoadGenerator.Settings(
+                target,
+                count,
+                TimeUnit.SECONDS.toNanos(60),
+                0,
+                window,
+                TimeUnit.SECONDS.toNanos(1),
+                TimeUnit.SECONDS.toNanos(1));
     }
 }

@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LoggingTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @AfterEach
     void restore() throws Exception {
@@ -36,12 +35,16 @@ class LoggingTest {
         r.setThrown(new IllegalStateException("broken\nbadly"));
         String text = Logging.line(r, Logging.Format.TEXT);
         assertFalse(text.contains("\n"), text);
-        assertTrue(text.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z WARN  NtsKeServer: first line \\| second line 42"
-                + " \\(IllegalStateException: broken \\| badly\\)"), text);
+        assertTrue(
+                text.matches(
+                        "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z WARN  NtsKeServer: first line \\| second line 42"
+                                + " \\(IllegalStateException: broken \\| badly\\)"),
+                text);
         JsonObject json = new JsonObject(Logging.line(r, Logging.Format.JSON));
         assertEquals("WARN", json.getString("level"));
         assertEquals("dev.ntsfarm.ke.service.NtsKeServer", json.getString("logger"));
-        assertTrue(json.getString("message").startsWith("first line | second line 42"), json.encode());
+        assertTrue(
+                json.getString("message").startsWith("first line | second line 42"), json.encode());
     }
 
     @Test
@@ -52,14 +55,21 @@ class LoggingTest {
         assertEquals(Optional.of(Level.SEVERE), Logging.level("2"));
         assertEquals(Optional.of(Level.WARNING), Logging.level("warning"));
         assertEquals(Optional.empty(), Logging.level("loud"));
-        assertInstanceOf(LogSettings.Parsed.Mistake.class, LogSettings.from("up", List.of("-L", "loud")));
+        assertInstanceOf(
+                LogSettings.Parsed.Mistake.class, LogSettings.from("up", List.of("-L", "loud")));
         assertInstanceOf(LogSettings.Parsed.Mistake.class, LogSettings.from("up", List.of("-l")));
     }
 
     @Test
     void theFileIsFilteredByLevelAndOpenedAgainAfterLogrotateMovedIt() throws Exception {
-        Path conf = Files.writeString(dir.resolve("up.conf"), "logdir " + dir.resolve("log") + "\nlogformat json\nport 0\n");
-        LogSettings s = ((LogSettings.Parsed.Ok) LogSettings.from("up", List.of("-L", "1", "-f", conf.toString()))).settings();
+        Path conf =
+                Files.writeString(
+                        dir.resolve("up.conf"),
+                        "logdir " + dir.resolve("log") + "\nlogformat json\nport 0\n");
+        LogSettings s =
+                ((LogSettings.Parsed.Ok)
+                                LogSettings.from("up", List.of("-L", "1", "-f", conf.toString())))
+                        .settings();
         assertEquals(List.of("-f", conf.toString()), s.rest());
         assertEquals(Optional.of(dir.resolve("log").resolve("ntsfarm-up.log")), s.file());
         assertEquals(Logging.Format.JSON, s.format());

@@ -4,16 +4,15 @@ import dev.ntsfarm.core.clock.ClockControl;
 import java.time.Instant;
 
 /**
- * The machine's clock through {@link Timex}: really adjusts it, which needs CAP_SYS_TIME. Offsets are
- * slewed by frequency (the core's {@link dev.ntsfarm.core.clock.FrequencySlew}), so this clock only
- * reads, sets the frequency and steps.
+ * The machine's clock through {@link Timex}: really adjusts it, which needs CAP_SYS_TIME. Offsets
+ * are slewed by frequency (the core's {@link dev.ntsfarm.core.clock.FrequencySlew}), so this clock
+ * only reads, sets the frequency and steps.
  */
 public final class KernelClock implements ClockControl {
 
     private static final KernelClock SYSTEM = new KernelClock();
 
-    private KernelClock() {
-    }
+    private KernelClock() {}
 
     public static KernelClock system() {
         return SYSTEM;
@@ -39,18 +38,22 @@ public final class KernelClock implements ClockControl {
         try {
             Timex.setFrequency(Timex.read().freq());
         } catch (Timex.TimexException e) {
-            throw new ClockException(e.errno() == Timex.EPERM
-                    ? "Not allowed to adjust the system clock (clock_adjtime: EPERM, no CAP_SYS_TIME)"
-                    : e.getMessage(), e);
+            throw new ClockException(
+                    e.errno() == Timex.EPERM
+                            ? "Not allowed to adjust the system clock (clock_adjtime: EPERM, no CAP_SYS_TIME)"
+                            : e.getMessage(),
+                    e);
         }
     }
 
     @Override
     public double frequencyPpm() {
         try {
-            return Timex.read().frequencyPpm(); // as the kernel applies it: positive speeds the clock up
+            return Timex.read()
+                    .frequencyPpm(); // as the kernel applies it: positive speeds the clock up
         } catch (Timex.TimexException e) {
-            return 0.0; // reading needs no privilege; a kernel without it has no frequency to report
+            return 0.0; // reading needs no privilege; a kernel without it has no frequency to
+            // report
         }
     }
 

@@ -28,6 +28,7 @@ public final class Timex {
     public static final int ADJ_SETOFFSET = 0x0100;
     public static final int ADJ_NANO = 0x2000;
     public static final int ADJ_OFFSET_SINGLESHOT = 0x8001;
+
     /** Reads what an adjtime()-style slew has left; needs no privilege. */
     public static final int ADJ_OFFSET_SS_READ = 0xa001;
 
@@ -38,6 +39,7 @@ public final class Timex {
 
     /** The kernel's frequency unit: ppm with a 16-bit binary fraction. */
     public static final double FREQ_SCALE = 65536.0;
+
     public static final int EPERM = 1;
 
     // byte offsets in struct timex (x86_64)
@@ -58,13 +60,25 @@ public final class Timex {
     private static final StructLayoutHolder NATIVE = new StructLayoutHolder();
 
     /**
-     * A snapshot of the kernel's state (units as the kernel gives them: offset in ns when
-     * {@code STA_NANO}, else µs; freq scaled ppm; errors in µs; tick in µs).
+     * A snapshot of the kernel's state (units as the kernel gives them: offset in ns when {@code
+     * STA_NANO}, else µs; freq scaled ppm; errors in µs; tick in µs).
      *
      * @param state the call's return value: TIME_OK (0) .. TIME_ERROR (5)
      */
-    public record State(int state, long offset, long freq, long maxError, long estError, int status, long constant,
-                        long precision, long tolerance, long timeSec, long timeUsec, long tick, int tai) {
+    public record State(
+            int state,
+            long offset,
+            long freq,
+            long maxError,
+            long estError,
+            int status,
+            long constant,
+            long precision,
+            long tolerance,
+            long timeSec,
+            long timeUsec,
+            long tick,
+            int tai) {
 
         public double frequencyPpm() {
             return freq / FREQ_SCALE;
@@ -80,7 +94,10 @@ public final class Timex {
         private final int errno;
 
         public TimexException(int errno) {
-            super("clock_adjtime failed, errno " + errno + (errno == EPERM ? " (EPERM: not allowed to adjust the clock)" : ""));
+            super(
+                    "clock_adjtime failed, errno "
+                            + errno
+                            + (errno == EPERM ? " (EPERM: not allowed to adjust the clock)" : ""));
             this.errno = errno;
         }
 
@@ -89,8 +106,7 @@ public final class Timex {
         }
     }
 
-    private Timex() {
-    }
+    private Timex() {}
 
     /** Reads the state (modes 0): changes nothing. */
     public static State read() throws TimexException {
@@ -119,7 +135,8 @@ public final class Timex {
         return call(ADJ_SETOFFSET | ADJ_NANO, 0, 0, sec, ns);
     }
 
-    private static State call(int modes, long offset, long freq, long sec, long usec) throws TimexException {
+    private static State call(int modes, long offset, long freq, long sec, long usec)
+            throws TimexException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment tx = arena.allocate(STRUCT_SIZE, 8);
             tx.set(ValueLayout.JAVA_INT, MODES, modes);
@@ -132,12 +149,20 @@ public final class Timex {
             if (rc < 0) {
                 throw new TimexException((int) NATIVE.errno.get(callState, 0L));
             }
-            return new State(rc, tx.get(ValueLayout.JAVA_LONG, OFFSET), tx.get(ValueLayout.JAVA_LONG, FREQ),
-                    tx.get(ValueLayout.JAVA_LONG, MAXERROR), tx.get(ValueLayout.JAVA_LONG, ESTERROR),
-                    tx.get(ValueLayout.JAVA_INT, STATUS), tx.get(ValueLayout.JAVA_LONG, CONSTANT),
-                    tx.get(ValueLayout.JAVA_LONG, PRECISION), tx.get(ValueLayout.JAVA_LONG, TOLERANCE),
-                    tx.get(ValueLayout.JAVA_LONG, TIME_SEC), tx.get(ValueLayout.JAVA_LONG, TIME_USEC),
-                    tx.get(ValueLayout.JAVA_LONG, TICK), tx.get(ValueLayout.JAVA_INT, TAI));
+            return new State(
+                    rc,
+                    tx.get(ValueLayout.JAVA_LONG, OFFSET),
+                    tx.get(ValueLayout.JAVA_LONG, FREQ),
+                    tx.get(ValueLayout.JAVA_LONG, MAXERROR),
+                    tx.get(ValueLayout.JAVA_LONG, ESTERROR),
+                    tx.get(ValueLayout.JAVA_INT, STATUS),
+                    tx.get(ValueLayout.JAVA_LONG, CONSTANT),
+                    tx.get(ValueLayout.JAVA_LONG, PRECISION),
+                    tx.get(ValueLayout.JAVA_LONG, TOLERANCE),
+                    tx.get(ValueLayout.JAVA_LONG, TIME_SEC),
+                    tx.get(ValueLayout.JAVA_LONG, TIME_USEC),
+                    tx.get(ValueLayout.JAVA_LONG, TICK),
+                    tx.get(ValueLayout.JAVA_INT, TAI));
         } catch (TimexException e) {
             throw e;
         } catch (Throwable t) {
@@ -155,10 +180,21 @@ public final class Timex {
             Linker.Option ccs = Linker.Option.captureCallState("errno");
             callStateLayout = Linker.Option.captureStateLayout();
             errno = callStateLayout.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-            MemorySegment fn = linker.defaultLookup().find("clock_adjtime")
-                    .orElseThrow(() -> new IllegalStateException("clock_adjtime not found in the C library"));
-            clockAdjtime = linker.downcallHandle(fn,
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS), ccs);
+            MemorySegment fn =
+                    linker.defaultLookup()
+                            .find("clock_adjtime")
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalStateException(
+                                                    "clock_adjtime not found in the C library"));
+            clockAdjtime =
+                    linker.downcallHandle(
+                            fn,
+                            FunctionDescriptor.of(
+                                    ValueLayout.JAVA_INT,
+                                    ValueLayout.JAVA_INT,
+                                    ValueLayout.ADDRESS),
+                            ccs);
         }
     }
 }

@@ -29,7 +29,12 @@ import java.util.Optional;
  * end COOKIE_COUNT                (so a truncated file is refused, not half used)
  * </pre>
  */
-public record NtsDump(String keHost, int kePort, long contextId, long keUnixSeconds, NtsAssociation.Session session) {
+public record NtsDump(
+        String keHost,
+        int kePort,
+        long contextId,
+        long keUnixSeconds,
+        NtsAssociation.Session session) {
 
     public static final String MAGIC = "ntsfarm-nts-client";
     public static final int VERSION = 1;
@@ -38,7 +43,9 @@ public record NtsDump(String keHost, int kePort, long contextId, long keUnixSeco
     /** What {@code nts} holds now, or null when it has nothing to poll with. */
     public static NtsDump of(NtsAssociation nts) {
         NtsAssociation.Session s = nts.snapshot();
-        return s == null ? null : new NtsDump(nts.keHost(), nts.kePort(), nts.contextId(), nts.keUnixSeconds(), s);
+        return s == null
+                ? null
+                : new NtsDump(nts.keHost(), nts.kePort(), nts.contextId(), nts.keUnixSeconds(), s);
     }
 
     /** The file for an NTS-KE server in {@code dir}. */
@@ -53,16 +60,20 @@ public record NtsDump(String keHost, int kePort, long contextId, long keUnixSeco
         sb.append(keHost).append(' ').append(kePort).append('\n');
         sb.append(contextId).append(' ').append(keUnixSeconds).append('\n');
         sb.append(keysLine(session.keys())).append('\n');
-        sb.append(session.alternateKeys() == null ? "-" : keysLine(session.alternateKeys())).append('\n');
+        sb.append(session.alternateKeys() == null ? "-" : keysLine(session.alternateKeys()))
+                .append('\n');
         sb.append(session.ntpServer()).append(' ').append(session.ntpPort()).append('\n');
         for (byte[] c : session.cookies()) {
             sb.append(HEX.formatHex(c)).append('\n');
         }
         sb.append("end ").append(session.cookies().size()).append('\n');
-        PrivateFile.write(file(dir, keHost, kePort), sb.toString().getBytes(StandardCharsets.US_ASCII));
+        PrivateFile.write(
+                file(dir, keHost, kePort), sb.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** The saved association for that server, or empty when there is none or it does not check out. */
+    /**
+     * The saved association for that server, or empty when there is none or it does not check out.
+     */
     public static Optional<NtsDump> load(Path dir, String keHost, int kePort) {
         Path f = file(dir, keHost, kePort);
         if (!Files.isRegularFile(f)) {
@@ -85,12 +96,22 @@ public record NtsDump(String keHost, int kePort, long contextId, long keUnixSeco
             for (String line : lines.subList(6, lines.size() - 1)) {
                 cookies.add(HEX.parseHex(line.strip()));
             }
-            if (!lines.getLast().equals("end " + cookies.size()) || keys == null || ctx.length != 2 || ntp.length != 2
-                    || cookies.isEmpty() || cookies.size() > CookieJar.CAPACITY) {
+            if (!lines.getLast().equals("end " + cookies.size())
+                    || keys == null
+                    || ctx.length != 2
+                    || ntp.length != 2
+                    || cookies.isEmpty()
+                    || cookies.size() > CookieJar.CAPACITY) {
                 return Optional.empty();
             }
-            return Optional.of(new NtsDump(keHost, kePort, Long.parseLong(ctx[0]), Long.parseLong(ctx[1]),
-                    new NtsAssociation.Session(keys, alt, cookies, ntp[0], Integer.parseInt(ntp[1]))));
+            return Optional.of(
+                    new NtsDump(
+                            keHost,
+                            kePort,
+                            Long.parseLong(ctx[0]),
+                            Long.parseLong(ctx[1]),
+                            new NtsAssociation.Session(
+                                    keys, alt, cookies, ntp[0], Integer.parseInt(ntp[1]))));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -55,7 +55,8 @@ public final class NtsKeClient {
      * @param defaultNtpPort the NTP port when the server sends no Port Negotiation
      * @throws NtsKeException with what went wrong, never with key material
      */
-    public NtsAssociation.Session negotiate(String host, int ntsPort, List<AeadAlgorithm> aeads, int defaultNtpPort)
+    public NtsAssociation.Session negotiate(
+            String host, int ntsPort, List<AeadAlgorithm> aeads, int defaultNtpPort)
             throws NtsKeException {
         sessions.incrementAndGet();
         KeClientRequest request = KeClientRequest.builder().aeads(aeads).build();
@@ -65,7 +66,8 @@ public final class NtsKeClient {
             try (Socket raw = new Socket()) {
                 raw.connect(new InetSocketAddress(host, ntsPort), timeoutMillis);
                 raw.setSoTimeout(timeoutMillis);
-                try (SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(raw, host, ntsPort, true)) {
+                try (SSLSocket tls =
+                        (SSLSocket) ctx.getSocketFactory().createSocket(raw, host, ntsPort, true)) {
                     SSLParameters p = tls.getSSLParameters();
                     p.setProtocols(new String[] {"TLSv1.3"});
                     p.setApplicationProtocols(new String[] {KeProtocol.ALPN});
@@ -78,15 +80,22 @@ public final class NtsKeClient {
                     OutputStream out = tls.getOutputStream();
                     out.write(request.encode());
                     out.flush();
-                    KeResponseResult result = KeResponseParser.parse(readResponse(tls.getInputStream()), request);
+                    KeResponseResult result =
+                            KeResponseParser.parse(readResponse(tls.getInputStream()), request);
                     if (!(result instanceof KeResponseResult.Accepted a)) {
                         throw new NtsKeException("server refused: " + result);
                     }
                     ExtendedSSLSession session = (ExtendedSSLSession) tls.getSession();
                     SessionKeys keys = export(session, a.aead(), a.compliantGcmSiv());
-                    SessionKeys alternate = NtsExporter.clientNeedsAlternateKeys(a.aead(), a.compliantGcmSiv())
-                            ? export(session, a.aead(), true) : null;
-                    return new NtsAssociation.Session(keys, alternate, a.cookies(), a.server().orElse(host),
+                    SessionKeys alternate =
+                            NtsExporter.clientNeedsAlternateKeys(a.aead(), a.compliantGcmSiv())
+                                    ? export(session, a.aead(), true)
+                                    : null;
+                    return new NtsAssociation.Session(
+                            keys,
+                            alternate,
+                            a.cookies(),
+                            a.server().orElse(host),
                             a.port().orElse(defaultNtpPort));
                 }
             }
@@ -97,12 +106,19 @@ public final class NtsKeClient {
         }
     }
 
-    private static SessionKeys export(ExtendedSSLSession session, AeadAlgorithm aead, boolean compliant)
+    private static SessionKeys export(
+            ExtendedSSLSession session, AeadAlgorithm aead, boolean compliant)
             throws javax.net.ssl.SSLKeyException {
-        byte[] c2s = session.exportKeyingMaterialData(NtsExporter.LABEL,
-                NtsExporter.context(aead, false, compliant), aead.keyLength());
-        byte[] s2c = session.exportKeyingMaterialData(NtsExporter.LABEL,
-                NtsExporter.context(aead, true, compliant), aead.keyLength());
+        byte[] c2s =
+                session.exportKeyingMaterialData(
+                        NtsExporter.LABEL,
+                        NtsExporter.context(aead, false, compliant),
+                        aead.keyLength());
+        byte[] s2c =
+                session.exportKeyingMaterialData(
+                        NtsExporter.LABEL,
+                        NtsExporter.context(aead, true, compliant),
+                        aead.keyLength());
         try {
             return SessionKeys.of(aead, c2s, s2c);
         } finally {
@@ -111,7 +127,8 @@ public final class NtsKeClient {
         }
     }
 
-    private List<dev.ntsfarm.core.ke.KeRecord> readResponse(InputStream in) throws IOException, NtsKeException {
+    private List<dev.ntsfarm.core.ke.KeRecord> readResponse(InputStream in)
+            throws IOException, NtsKeException {
         byte[] buf = new byte[4096];
         int n = 0;
         while (true) {
@@ -120,14 +137,21 @@ public final class NtsKeClient {
                 case KeFrame.Complete c -> {
                     return c.records();
                 }
-                case KeFrame.Malformed m -> throw new NtsKeException("malformed response: " + m.reason());
+                case KeFrame.Malformed m ->
+                        throw new NtsKeException("malformed response: " + m.reason());
                 case KeFrame.NeedsMoreData ignored -> {
                     if (n == buf.length) {
-                        buf = Arrays.copyOf(buf, Math.min(buf.length * 2, KeLimits.MIN_ACCEPTED_RESPONSE_LENGTH));
+                        buf =
+                                Arrays.copyOf(
+                                        buf,
+                                        Math.min(
+                                                buf.length * 2,
+                                                KeLimits.MIN_ACCEPTED_RESPONSE_LENGTH));
                     }
                     int r = in.read(buf, n, buf.length - n);
                     if (r < 0) {
-                        throw new NtsKeException("server closed the connection before End of Message");
+                        throw new NtsKeException(
+                                "server closed the connection before End of Message");
                     }
                     n += r;
                 }

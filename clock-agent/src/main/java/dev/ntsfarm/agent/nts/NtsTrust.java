@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import javax.net.ssl.CertPathTrustManagerParameters;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -19,6 +18,7 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.CertPathTrustManagerParameters;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -26,9 +26,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The certificates an NTS-KE server may present: those of {@code ntstrustedcerts} files plus the
- * system's store unless {@code nosystemcert}. With {@code nocerttimecheck N} the validity dates are not
- * checked until the clock has been updated N times (chrony's rule: a wrong clock must not lock the
- * client out of the time that would correct it).
+ * system's store unless {@code nosystemcert}. With {@code nocerttimecheck N} the validity dates are
+ * not checked until the clock has been updated N times (chrony's rule: a wrong clock must not lock
+ * the client out of the time that would correct it).
  */
 public final class NtsTrust {
 
@@ -42,10 +42,11 @@ public final class NtsTrust {
 
     /**
      * @param trustedCertFiles PEM files of trusted certificates ({@code ntstrustedcerts})
-     * @param systemStore      also trust the JDK's default store (no {@code nosystemcert})
-     * @param checkTime        whether certificate validity dates are checked right now
+     * @param systemStore also trust the JDK's default store (no {@code nosystemcert})
+     * @param checkTime whether certificate validity dates are checked right now
      */
-    public static NtsTrust of(List<Path> trustedCertFiles, boolean systemStore, BooleanSupplier checkTime)
+    public static NtsTrust of(
+            List<Path> trustedCertFiles, boolean systemStore, BooleanSupplier checkTime)
             throws IOException, GeneralSecurityException {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);
@@ -57,14 +58,16 @@ public final class NtsTrust {
                 certs = cf.generateCertificates(in);
             }
             if (certs.isEmpty()) {
-                throw new CertificateException(file + ": no certificate found (expected: PEM certificates)");
+                throw new CertificateException(
+                        file + ": no certificate found (expected: PEM certificates)");
             }
             for (Certificate c : certs) {
                 ks.setCertificateEntry("file-" + n++, c);
             }
         }
         if (systemStore) {
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory tmf =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init((KeyStore) null);
             for (TrustManager tm : tmf.getTrustManagers()) {
                 if (tm instanceof javax.net.ssl.X509TrustManager x) {
@@ -75,12 +78,16 @@ public final class NtsTrust {
             }
         }
         if (n == 0) {
-            throw new CertificateException("no trusted certificates (expected: ntstrustedcerts, or the system store)");
+            throw new CertificateException(
+                    "no trusted certificates (expected: ntstrustedcerts, or the system store)");
         }
         return new NtsTrust(ks, checkTime);
     }
 
-    /** A trust manager that checks chains against the anchors, dates only while {@code checkTime} says so. */
+    /**
+     * A trust manager that checks chains against the anchors, dates only while {@code checkTime}
+     * says so.
+     */
     public X509ExtendedTrustManager trustManager() {
         return new Checker();
     }
@@ -106,9 +113,9 @@ public final class NtsTrust {
     }
 
     /**
-     * With time checks on: every certificate of the chain must be valid now, the trusted one too (PKIX
-     * takes an anchor as it is, GnuTLS does not). Off: checking at a moment inside the certificates'
-     * validity makes the dates pass and everything else count.
+     * With time checks on: every certificate of the chain must be valid now, the trusted one too
+     * (PKIX takes an anchor as it is, GnuTLS does not). Off: checking at a moment inside the
+     * certificates' validity makes the dates pass and everything else count.
      */
     private Date checkDate(X509Certificate[] chain) throws CertificateException {
         if (checkTime.getAsBoolean()) {
@@ -143,7 +150,8 @@ public final class NtsTrust {
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        public void checkServerTrusted(X509Certificate[] chain, String authType)
+                throws CertificateException {
             delegate(checkDate(chain)).checkServerTrusted(chain, authType);
         }
 
@@ -160,7 +168,8 @@ public final class NtsTrust {
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        public void checkClientTrusted(X509Certificate[] chain, String authType)
+                throws CertificateException {
             throw new CertificateException("an NTS client does not accept clients");
         }
 
@@ -169,7 +178,8 @@ public final class NtsTrust {
             List<X509Certificate> out = new ArrayList<>();
             try {
                 for (var aliases = anchors.aliases(); aliases.hasMoreElements(); ) {
-                    if (anchors.getCertificate(aliases.nextElement()) instanceof X509Certificate x) {
+                    if (anchors.getCertificate(aliases.nextElement())
+                            instanceof X509Certificate x) {
                         out.add(x);
                     }
                 }

@@ -12,15 +12,19 @@ import java.net.SocketException;
  * One source's UDP socket, with the kernel's timestamps: every datagram from the source's address
  * comes with its receive time (T4), and every request sent with its transmit time (T1), both
  * CLOCK_REALTIME as SO_TIMESTAMPING gives them. Where the kernel gives none, the receive time is
- * {@link DatagramBatch#NO_TIMESTAMP} and no transmit time is reported: the caller then takes its own
- * (the time it reads the datagram, the time the send returned). A thread of its own waits on the
- * socket and calls the receiver; sends come from the caller's thread. Nothing here decides anything.
+ * {@link DatagramBatch#NO_TIMESTAMP} and no transmit time is reported: the caller then takes its
+ * own (the time it reads the datagram, the time the send returned). A thread of its own waits on
+ * the socket and calls the receiver; sends come from the caller's thread. Nothing here decides
+ * anything.
  */
 public final class SourceChannel implements AutoCloseable {
 
     /** What the channel hands back; called from the channel's thread. */
     public interface Receiver {
-        /** A datagram from the source, with its kernel receive time or {@link DatagramBatch#NO_TIMESTAMP}. */
+        /**
+         * A datagram from the source, with its kernel receive time or {@link
+         * DatagramBatch#NO_TIMESTAMP}.
+         */
         void onDatagram(byte[] data, long kernelRx);
 
         /** The request sent with {@code tag} left at {@code kernelTx}. */
@@ -42,17 +46,26 @@ public final class SourceChannel implements AutoCloseable {
     private volatile int port;
 
     /**
-     * Binds a socket for {@code address} ({@code localPort} 0 for an ephemeral one, a peer's
-     * {@code port} otherwise) and starts handing its datagrams from the address to {@code receiver}.
+     * Binds a socket for {@code address} ({@code localPort} 0 for an ephemeral one, a peer's {@code
+     * port} otherwise) and starts handing its datagrams from the address to {@code receiver}.
      *
      * @throws SocketException when the socket cannot be made or bound
      */
-    public SourceChannel(InetAddress address, int port, int localPort, Receiver receiver) throws SocketException {
-        InetAddress bind = address.isLoopbackAddress() ? address
-                : InetAddress.ofLiteral(address instanceof Inet6Address ? "::" : "0.0.0.0");
-        this.socket = TimestampedSocket.bind(bind, localPort, TimestampedSocket.Options.DEFAULT.withReusePort(false));
+    public SourceChannel(InetAddress address, int port, int localPort, Receiver receiver)
+            throws SocketException {
+        InetAddress bind =
+                address.isLoopbackAddress()
+                        ? address
+                        : InetAddress.ofLiteral(address instanceof Inet6Address ? "::" : "0.0.0.0");
+        this.socket =
+                TimestampedSocket.bind(
+                        bind, localPort, TimestampedSocket.Options.DEFAULT.withReusePort(false));
         redirect(address, port);
-        this.reader = Thread.ofPlatform().daemon().name("source " + address.getHostAddress()).start(() -> read(receiver));
+        this.reader =
+                Thread.ofPlatform()
+                        .daemon()
+                        .name("source " + address.getHostAddress())
+                        .start(() -> read(receiver));
     }
 
     private void read(Receiver receiver) {
@@ -73,7 +86,9 @@ public final class SourceChannel implements AutoCloseable {
             }
             long[] from = address;
             for (int i = 0; i < n; i++) {
-                if (in.senderHigh(i) != from[0] || in.senderLow(i) != from[1] || in.senderPort(i) != port) {
+                if (in.senderHigh(i) != from[0]
+                        || in.senderLow(i) != from[1]
+                        || in.senderPort(i) != port) {
                     continue;
                 }
                 byte[] data = new byte[in.length(i)];
@@ -94,7 +109,7 @@ public final class SourceChannel implements AutoCloseable {
      * Sends {@code packet}, asking for its kernel transmit time where the kernel gives one.
      *
      * @return the tag {@link Receiver#onTransmitted} will report its transmit time with, or -1 when
-     *         it could not be sent
+     *     it could not be sent
      */
     public synchronized long send(byte[] packet) {
         if (closed) {
@@ -103,7 +118,15 @@ public final class SourceChannel implements AutoCloseable {
         long tag = ++tags;
         long[] to = address;
         try {
-            if (!out.queueTo(socket, to[0], to[1], port, packet, packet.length, socket.transmitTimestamps(), tag)) {
+            if (!out.queueTo(
+                    socket,
+                    to[0],
+                    to[1],
+                    port,
+                    packet,
+                    packet.length,
+                    socket.transmitTimestamps(),
+                    tag)) {
                 return -1;
             }
         } catch (IllegalArgumentException e) {

@@ -7,27 +7,34 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The FFM path to clock_adjtime. Reads the kernel's state; proves the write path only by writing back
- * the frequency just read, which leaves the clock as it was. Never steps or slews the real clock.
+ * The FFM path to clock_adjtime. Reads the kernel's state; proves the write path only by writing
+ * back the frequency just read, which leaves the clock as it was. Never steps or slews the real
+ * clock.
  */
 class TimexTest {
 
     @Test
     void readsSaneKernelState() throws Exception {
         Timex.State s = Timex.read();
-        assertTrue(s.state() >= 0 && s.state() <= 5, "clock state " + s.state() + " (expected: TIME_OK..TIME_ERROR)");
+        assertTrue(
+                s.state() >= 0 && s.state() <= 5,
+                "clock state " + s.state() + " (expected: TIME_OK..TIME_ERROR)");
         // the kernel bounds the frequency to +/- 500 ppm (MAXFREQ)
         assertTrue(Math.abs(s.frequencyPpm()) <= 500.0, "frequency " + s.frequencyPpm() + " ppm");
         // USER_HZ ticks: 10000 us at 100 Hz, with the kernel's +/- 10% adjustment range
         assertTrue(s.tick() >= 9000 && s.tick() <= 11000, "tick " + s.tick() + " us");
-        assertTrue(s.maxError() >= 0 && s.estError() >= 0, "errors " + s.maxError() + ", " + s.estError());
+        assertTrue(
+                s.maxError() >= 0 && s.estError() >= 0,
+                "errors " + s.maxError() + ", " + s.estError());
         // chrony's MAXPHASE is 0.5 s; the kernel never holds a larger PLL offset
         long limit = s.nano() ? 500_000_000L : 500_000L;
         assertTrue(Math.abs(s.offset()) <= limit, "offset " + s.offset());
         assertTrue(s.constant() >= 0 && s.constant() <= 10, "time constant " + s.constant());
         // the time in the struct is the real time
-        long structNanos = s.timeSec() * 1_000_000_000L + (s.nano() ? s.timeUsec() : s.timeUsec() * 1000);
-        assertTrue(Math.abs(KernelClock.realtimeNanos() - structNanos) < 5_000_000_000L,
+        long structNanos =
+                s.timeSec() * 1_000_000_000L + (s.nano() ? s.timeUsec() : s.timeUsec() * 1000);
+        assertTrue(
+                Math.abs(KernelClock.realtimeNanos() - structNanos) < 5_000_000_000L,
                 "timex time " + structNanos + " far from now");
     }
 
@@ -55,13 +62,15 @@ class TimexTest {
         try {
             written = Timex.setFrequency(before.freq());
         } catch (Timex.TimexException e) {
-            Assumptions.assumeTrue(e.errno() != Timex.EPERM,
+            Assumptions.assumeTrue(
+                    e.errno() != Timex.EPERM,
                     "the kernel refuses ADJ_FREQUENCY here (EPERM: no CAP_SYS_TIME); write path not proven");
             throw e;
         }
         Timex.State after = Timex.read();
         assertEquals(before.freq(), written.freq(), "the call reported a different frequency");
-        assertEquals(before.freq(), after.freq(), "frequency read back differs from the value written");
+        assertEquals(
+                before.freq(), after.freq(), "frequency read back differs from the value written");
         assertTrue(written.state() >= 0);
     }
 
@@ -78,7 +87,8 @@ class TimexTest {
             try {
                 Timex.setFrequency(changed);
             } catch (Timex.TimexException e) {
-                Assumptions.assumeTrue(e.errno() != Timex.EPERM,
+                Assumptions.assumeTrue(
+                        e.errno() != Timex.EPERM,
                         "the kernel refuses ADJ_FREQUENCY here (EPERM: no CAP_SYS_TIME); write path not proven");
                 throw e;
             }
@@ -104,6 +114,10 @@ class TimexTest {
         assertEquals(1000.25, c.offset(), 0.01);
         assertEquals(1000.25, (c.readTime() - KernelClock.realtimeNanos()) / 1e9, 0.5);
         long k = KernelClock.realtimeNanos();
-        assertEquals(c.offset(), (c.fromKernel(k) - k) / 1e9, 0.01, "kernel timestamps join the software clock");
+        assertEquals(
+                c.offset(),
+                (c.fromKernel(k) - k) / 1e9,
+                0.01,
+                "kernel timestamps join the software clock");
     }
 }

@@ -1,16 +1,13 @@
 package dev.ntsfarm.agent.nts;
 
-import dev.ntsfarm.core.clock.NtsAssociation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ntsfarm.core.aead.AeadAlgorithm;
-import dev.ntsfarm.core.cookie.NonceSource;
+import dev.ntsfarm.core.clock.NtsAssociation;
 import dev.ntsfarm.core.cookie.SessionKeys;
-import dev.ntsfarm.core.nts.NtsClientRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The NTS dump file: round trip at 0600, and damaged or foreign files ignored. */
 class NtsDumpTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static List<byte[]> cookies(int n, int len) {
         List<byte[]> out = new ArrayList<>();
@@ -46,8 +42,14 @@ class NtsDumpTest {
 
     @Test
     void dumpRoundTripsAtMode0600() throws Exception {
-        NtsDump d = new NtsDump("ke.example", 4460, 3, 1_700_000_000L,
-                new NtsAssociation.Session(keys(), null, cookies(5, 100), "ntp.example", 123));
+        NtsDump d =
+                new NtsDump(
+                        "ke.example",
+                        4460,
+                        3,
+                        1_700_000_000L,
+                        new NtsAssociation.Session(
+                                keys(), null, cookies(5, 100), "ntp.example", 123));
         d.save(dir);
         Path f = NtsDump.file(dir, "ke.example", 4460);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
@@ -59,7 +61,9 @@ class NtsDumpTest {
         assertArrayEquals(keys().s2c(), back.session().keys().s2c());
         assertEquals(5, back.session().cookies().size());
         assertArrayEquals(cookies(5, 100).get(4), back.session().cookies().get(4));
-        assertFalse(d.toString().contains(java.util.HexFormat.of().formatHex(keys().c2s())), "keys in toString");
+        assertFalse(
+                d.toString().contains(java.util.HexFormat.of().formatHex(keys().c2s())),
+                "keys in toString");
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file left behind");
         }
@@ -67,7 +71,13 @@ class NtsDumpTest {
 
     @Test
     void damagedOrForeignDumpIsIgnored() throws Exception {
-        new NtsDump("a", 1, 1, 0, new NtsAssociation.Session(keys(), null, cookies(2, 50), "a", 123)).save(dir);
+        new NtsDump(
+                        "a",
+                        1,
+                        1,
+                        0,
+                        new NtsAssociation.Session(keys(), null, cookies(2, 50), "a", 123))
+                .save(dir);
         Path f = NtsDump.file(dir, "a", 1);
         assertTrue(NtsDump.load(dir, "a", 1).isPresent());
         assertTrue(NtsDump.load(dir, "a", 2).isEmpty(), "another port's association");

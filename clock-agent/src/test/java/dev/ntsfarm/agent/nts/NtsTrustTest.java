@@ -20,27 +20,35 @@ import org.junit.jupiter.api.io.TempDir;
 /** ntstrustedcerts, nosystemcert and nocerttimecheck. */
 class NtsTrustTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private X509Certificate cert(Path file) throws Exception {
         try (InputStream in = Files.newInputStream(file)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return (X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
     }
 
     @Test
     void expiredCertificatePassesOnlyWhileTimeChecksAreOff() throws Exception {
         Instant now = Instant.now();
-        Path expired = TestCertificate.create(dir, "expired", now.minus(Duration.ofDays(30)),
-                now.minus(Duration.ofDays(1))).cert();
+        Path expired =
+                TestCertificate.create(
+                                dir,
+                                "expired",
+                                now.minus(Duration.ofDays(30)),
+                                now.minus(Duration.ofDays(1)))
+                        .cert();
         AtomicBoolean checkTime = new AtomicBoolean(false);
         NtsTrust trust = NtsTrust.of(List.of(expired), false, checkTime::get);
         X509Certificate[] chain = {cert(expired)};
-        assertDoesNotThrow(() -> trust.trustManager().checkServerTrusted(chain, "ECDHE_ECDSA"),
+        assertDoesNotThrow(
+                () -> trust.trustManager().checkServerTrusted(chain, "ECDHE_ECDSA"),
                 "nocerttimecheck: dates ignored before the first clock updates");
         checkTime.set(true);
-        assertThrows(CertificateException.class, () -> trust.trustManager().checkServerTrusted(chain, "ECDHE_ECDSA"));
+        assertThrows(
+                CertificateException.class,
+                () -> trust.trustManager().checkServerTrusted(chain, "ECDHE_ECDSA"));
     }
 
     @Test
@@ -48,10 +56,20 @@ class NtsTrustTest {
         Path ours = TestCertificate.create(dir, "ours").cert();
         Path theirs = TestCertificate.create(dir, "theirs").cert();
         NtsTrust trust = NtsTrust.of(List.of(ours), false, () -> true);
-        assertDoesNotThrow(() -> trust.trustManager().checkServerTrusted(new X509Certificate[] {cert(ours)}, "ECDHE_ECDSA"));
-        assertThrows(CertificateException.class,
-                () -> trust.trustManager().checkServerTrusted(new X509Certificate[] {cert(theirs)}, "ECDHE_ECDSA"));
-        assertThrows(CertificateException.class, () -> NtsTrust.of(List.of(), false, () -> true),
+        assertDoesNotThrow(
+                () ->
+                        trust.trustManager()
+                                .checkServerTrusted(
+                                        new X509Certificate[] {cert(ours)}, "ECDHE_ECDSA"));
+        assertThrows(
+                CertificateException.class,
+                () ->
+                        trust.trustManager()
+                                .checkServerTrusted(
+                                        new X509Certificate[] {cert(theirs)}, "ECDHE_ECDSA"));
+        assertThrows(
+                CertificateException.class,
+                () -> NtsTrust.of(List.of(), false, () -> true),
                 "nosystemcert without ntstrustedcerts trusts nothing");
     }
 }

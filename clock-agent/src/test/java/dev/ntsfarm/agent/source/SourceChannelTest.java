@@ -19,11 +19,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A source's socket on loopback: what it sends leaves with a kernel transmit time, what comes back with a receive time. */
+/**
+ * A source's socket on loopback: what it sends leaves with a kernel transmit time, what comes back
+ * with a receive time.
+ */
 class SourceChannelTest {
 
-    record Received(byte[] data, long kernelRx) {
-    }
+    record Received(byte[] data, long kernelRx) {}
 
     @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
@@ -31,23 +33,33 @@ class SourceChannelTest {
         InetAddress lo = InetAddress.getLoopbackAddress();
         BlockingQueue<Received> received = new LinkedBlockingQueue<>();
         Map<Long, Long> transmitted = new ConcurrentHashMap<>();
-        try (DatagramSocket server = new DatagramSocket(0, lo); DatagramSocket stranger = new DatagramSocket(0, lo);
-             SourceChannel c = new SourceChannel(lo, server.getLocalPort(), 0, new SourceChannel.Receiver() {
-                 @Override
-                 public void onDatagram(byte[] data, long kernelRx) {
-                     received.add(new Received(data, kernelRx));
-                 }
+        try (DatagramSocket server = new DatagramSocket(0, lo);
+                DatagramSocket stranger = new DatagramSocket(0, lo);
+                SourceChannel c =
+                        new SourceChannel(
+                                lo,
+                                server.getLocalPort(),
+                                0,
+                                new SourceChannel.Receiver() {
+                                    @Override
+                                    public void onDatagram(byte[] data, long kernelRx) {
+                                        received.add(new Received(data, kernelRx));
+                                    }
 
-                 @Override
-                 public void onTransmitted(long tag, long kernelTx) {
-                     transmitted.put(tag, kernelTx);
-                 }
-             })) {
-            assertEquals(TimestampedSocket.ReceiveTimestamps.SO_TIMESTAMPING, c.receiveTimestamps(), "Linux timestamps what it receives");
+                                    @Override
+                                    public void onTransmitted(long tag, long kernelTx) {
+                                        transmitted.put(tag, kernelTx);
+                                    }
+                                })) {
+            assertEquals(
+                    TimestampedSocket.ReceiveTimestamps.SO_TIMESTAMPING,
+                    c.receiveTimestamps(),
+                    "Linux timestamps what it receives");
             assertTrue(c.transmitTimestamps(), "and what it sends");
             server.setSoTimeout(10_000);
             DatagramPacket p = new DatagramPacket(new byte[16], 16);
-            // the kernel turns receive timestamps on a moment after the first socket asks: one exchange first
+            // the kernel turns receive timestamps on a moment after the first socket asks: one
+            // exchange first
             c.send(new byte[] {0});
             server.receive(p);
             server.send(new DatagramPacket(new byte[] {0}, 1, p.getSocketAddress()));
@@ -66,7 +78,9 @@ class SourceChannelTest {
             assertNotNull(reply);
             assertArrayEquals(new byte[] {4, 5}, reply.data());
             long rx = reply.kernelRx();
-            assertTrue(rx != DatagramBatch.NO_TIMESTAMP && rx >= before && rx <= after, "receive time " + rx);
+            assertTrue(
+                    rx != DatagramBatch.NO_TIMESTAMP && rx >= before && rx <= after,
+                    "receive time " + rx);
             // the transmit time is read before the reply is handed over
             Long tx = transmitted.get(tag);
             assertNotNull(tx, "a kernel transmit time for the request");

@@ -41,15 +41,26 @@ final class ControlClient implements AutoCloseable {
     ControlClient(String host) {
         this.host = unbracket(host);
         // native transport for Unix sockets; Vert.x falls back to NIO where it is missing
-        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(1)
-                .setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
-        this.http = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false).setConnectTimeout((int) CONNECT_TIMEOUT.toMillis()));
+        this.vertx =
+                Vertx.vertx(
+                        new VertxOptions()
+                                .setPreferNativeTransport(true)
+                                .setEventLoopPoolSize(1)
+                                .setWorkerPoolSize(1)
+                                .setInternalBlockingPoolSize(1));
+        this.http =
+                vertx.createHttpClient(
+                        new HttpClientOptions()
+                                .setProtocolVersion(HttpVersion.HTTP_2)
+                                .setHttp2ClearTextUpgrade(false)
+                                .setConnectTimeout((int) CONNECT_TIMEOUT.toMillis()));
         this.grpc = GrpcClient.client(vertx, http);
     }
 
     static String unbracket(String host) {
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return host.startsWith("[") && host.endsWith("]")
+                ? host.substring(1, host.length() - 1)
+                : host;
     }
 
     boolean unixSocket() {
@@ -58,7 +69,9 @@ final class ControlClient implements AutoCloseable {
 
     /** "127.0.0.1:323", "[::1]:9323", "/run/ntsfarm/ntsfarm.sock". */
     String where(int port) {
-        return unixSocket() ? host : (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return unixSocket()
+                ? host
+                : (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
     /** A call failed: a gRPC status with the server's message, or no answer at all. */
@@ -76,26 +89,67 @@ final class ControlClient implements AutoCloseable {
      *
      * @param key the command key to authenticate with, or null
      */
-    <Req extends Message, Resp extends Message> Resp call(int port, ServiceName service, String method, Req request,
-                                                          Resp replyType, Duration deadline, SymmetricKey key,
-                                                          boolean sendKeyId) throws CallFailed {
+    <Req extends Message, Resp extends Message> Resp call(
+            int port,
+            ServiceName service,
+            String method,
+            Req request,
+            Resp replyType,
+            Duration deadline,
+            SymmetricKey key,
+            boolean sendKeyId)
+            throws CallFailed {
         // an IPv6 literal goes in brackets, or the request's :authority is not a valid host:port
-        SocketAddress address = unixSocket() ? SocketAddress.domainSocketAddress(host)
-                : SocketAddress.inetSocketAddress(port, host.indexOf(':') >= 0 ? "[" + host + "]" : host);
-        ServiceMethod<Resp, Req> m = ServiceMethod.client(service, method, GrpcMessageEncoder.encoder(),
-                GrpcMessageDecoder.decoder(replyType));
-        Future<Resp> reply = grpc.request(address, m).compose(req -> {
-            req.timeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
-            if (key != null) {
-                CommandAuthenticator.headers(key, sendKeyId, m.fullMethodName(), request.toByteArray(),
-                        System.currentTimeMillis(), random).forEach(req.headers()::set);
-            }
-            return req.send(request).compose(resp -> resp.last().recover(e -> Future.failedFuture(
-                    new CallFailed(resp.status(), resp.statusMessage() != null ? resp.statusMessage()
-                            : String.valueOf(resp.status())))));
-        });
+        SocketAddress address =
+                unixSocket()
+                        ? SocketAddress.domainSocketAddress(host)
+                        : SocketAddress.inetSocketAddress(
+                                port, host.indexOf(':') >= 0 ? "[" + host + "]" : host);
+        ServiceMethod<Resp, Req> m =
+                ServiceMethod.client(
+                        service,
+                        method,
+                        GrpcMessageEncoder.encoder(),
+                        GrpcMessageDecoder.decoder(replyType));
+        Future<Resp> reply =
+                grpc.request(address, m)
+                        .compose(
+                                req -> {
+                                    req.timeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
+                                    if (key != null) {
+                                        CommandAuthenticator.headers(
+                                                        key,
+                                                        sendKeyId,
+                                                        m.fullMethodName(),
+                                                        request.toByteArray(),
+                                                        System.currentTimeMillis(),
+                                                        random)
+                                                .forEach(req.headers()::set);
+                                    }
+                                    return req.send(request)
+                                            .compose(
+                                                    resp ->
+                                                            resp.last()
+                                                                    .recover(
+                                                                            e ->
+                                                                                    Future
+                                                                                            .failedFuture(
+                                                                                                    new CallFailed(
+                                                                                                            resp
+                                                                                                                    .status(),
+                                                                                                            resp
+                                                                                                                                    .statusMessage()
+                                                                                                                            != null
+                                                                                                                    ? resp
+                                                                                                                            .statusMessage()
+                                                                                                                    : String
+                                                                                                                            .valueOf(
+                                                                                                                                    resp
+                                                                                                                                            .status())))));
+                                });
         try {
-            return reply.toCompletionStage().toCompletableFuture()
+            return reply.toCompletionStage()
+                    .toCompletableFuture()
                     .get(deadline.toMillis() + CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof CallFailed f) {
@@ -103,8 +157,9 @@ final class ControlClient implements AutoCloseable {
             }
             throw new CallFailed(GrpcStatus.UNAVAILABLE, reason(e.getCause()));
         } catch (TimeoutException e) {
-            reply.onComplete(ar -> { });
-            throw new CallFailed(GrpcStatus.DEADLINE_EXCEEDED, "no reply within " + deadline.toSeconds() + " s");
+            reply.onComplete(ar -> {});
+            throw new CallFailed(
+                    GrpcStatus.DEADLINE_EXCEEDED, "no reply within " + deadline.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CallFailed(GrpcStatus.CANCELLED, "interrupted");
@@ -115,7 +170,8 @@ final class ControlClient implements AutoCloseable {
     static String reason(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             String m = c.getMessage();
-            if (c instanceof java.net.ConnectException || (m != null && m.contains("Connection refused"))) {
+            if (c instanceof java.net.ConnectException
+                    || (m != null && m.contains("Connection refused"))) {
                 return "connection refused";
             }
             if (c instanceof java.net.UnknownHostException) {
@@ -127,7 +183,8 @@ final class ControlClient implements AutoCloseable {
             if (m != null && m.contains("Permission denied")) {
                 return "permission denied (the socket's directory is root's only)";
             }
-            if (c instanceof io.vertx.core.http.StreamResetException || (m != null && m.contains("timed out"))) {
+            if (c instanceof io.vertx.core.http.StreamResetException
+                    || (m != null && m.contains("timed out"))) {
                 return m.contains("timed out") ? "connection timed out" : "stream reset";
             }
         }
@@ -143,8 +200,12 @@ final class ControlClient implements AutoCloseable {
     @Override
     public void close() {
         try {
-            // every call has its answer: no grace period for the connections (a graceful close waits seconds)
-            http.shutdown(0, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+            // every call has its answer: no grace period for the connections (a graceful close
+            // waits seconds)
+            http.shutdown(0, TimeUnit.SECONDS)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             // the process is leaving
         }

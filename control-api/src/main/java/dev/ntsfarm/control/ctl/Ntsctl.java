@@ -1,8 +1,8 @@
 package dev.ntsfarm.control.ctl;
 
 import com.google.protobuf.Message;
-import dev.ntsfarm.control.ControlOptions;
 import dev.ntsfarm.control.CommandKeys;
+import dev.ntsfarm.control.ControlOptions;
 import dev.ntsfarm.control.impl.ClockAgentRpcs;
 import dev.ntsfarm.control.wire.AgentMessages;
 import dev.ntsfarm.control.wire.FarmMessages;
@@ -54,34 +54,55 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code ntsctl}, the farm's chronyc: chronyc's options ({@link NtsctlOptions}), its commands and its
- * output ({@link ChronycReport}); with no command, commands read one a line until {@code quit},
+ * {@code ntsctl}, the farm's chronyc: chronyc's options ({@link NtsctlOptions}), its commands and
+ * its output ({@link ChronycReport}); with no command, commands read one a line until {@code quit},
  * {@code exit} or the end of input. Clock-agent commands go to port 323 and farm commands to 9323
  * unless {@code -p} names a port. Operational commands carry the command key's authenticator with
- * {@code -a} (read from the configuration's key file) or after {@code authhash} and {@code password}.
- * Exit status 0 when every command worked, 1 otherwise, as chronyc.
+ * {@code -a} (read from the configuration's key file) or after {@code authhash} and {@code
+ * password}. Exit status 0 when every command worked, 1 otherwise, as chronyc.
  */
 public final class Ntsctl {
 
     /** Where the endpoints are looked for unless {@code -h} says otherwise. */
     public static final String DEFAULT_HOST = "127.0.0.1";
+
     /** How long one command waits for its answer. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
     /** The configuration {@code -a} reads unless {@code -f} names another: the clock agent's. */
     public static final String DEFAULT_CONFIG_FILE = "/etc/ntsfarm/agent.conf";
+
     /**
-     * The key file a service run here without {@code keyfile} and {@code ntsdumpdir} makes ({@code up}'s
-     * too): {@code -a}'s choice when there is no configuration to read.
+     * The key file a service run here without {@code keyfile} and {@code ntsdumpdir} makes ({@code
+     * up}'s too): {@code -a}'s choice when there is no configuration to read.
      */
-    public static final Path UP_KEY_FILE = Path.of(ControlOptions.DEFAULT_STATE_DIR, ControlOptions.DEFAULT_KEY_FILE_NAME);
+    public static final Path UP_KEY_FILE =
+            Path.of(ControlOptions.DEFAULT_STATE_DIR, ControlOptions.DEFAULT_KEY_FILE_NAME);
+
     /** The same for a service run from the root directory, as systemd starts one. */
-    static final Path INSTALLED_KEY_FILE = ControlOptions.INSTALLED_STATE_DIR.resolve(ControlOptions.DEFAULT_KEY_FILE_NAME);
+    static final Path INSTALLED_KEY_FILE =
+            ControlOptions.INSTALLED_STATE_DIR.resolve(ControlOptions.DEFAULT_KEY_FILE_NAME);
 
-    static final Set<String> AGENT_COMMANDS = Set.of("tracking", "sources", "sourcestats", "authdata", "activity",
-            "waitsync", "makestep", "burst", "online", "offline", "add", "delete", "rtcdata");
-    static final Set<String> FARM_COMMANDS = Set.of("serverstats", "members", "keys", "rekey", "clients");
+    static final Set<String> AGENT_COMMANDS =
+            Set.of(
+                    "tracking",
+                    "sources",
+                    "sourcestats",
+                    "authdata",
+                    "activity",
+                    "waitsync",
+                    "makestep",
+                    "burst",
+                    "online",
+                    "offline",
+                    "add",
+                    "delete",
+                    "rtcdata");
+    static final Set<String> FARM_COMMANDS =
+            Set.of("serverstats", "members", "keys", "rekey", "clients");
 
-    static final String HELP = """
+    static final String HELP =
+            """
             Clock agent commands (default port 323):
               tracking                  display system time information
               sources                   display information about current sources
@@ -229,7 +250,7 @@ public final class Ntsctl {
         try {
             switch (name) {
                 case "help" -> out.print(HELP);
-                case "quit", "exit" -> { }
+                case "quit", "exit" -> {}
                 case "dns" -> out.println("200 OK");
                 case "authhash" -> authHash(args);
                 case "password" -> password(args);
@@ -257,7 +278,8 @@ public final class Ntsctl {
 
     private void authHash(List<String> args) throws Failed {
         if (args.size() != 1) {
-            throw new Failed("Invalid syntax for authhash command (expected: authhash MD5|SHA1|SHA256|...)");
+            throw new Failed(
+                    "Invalid syntax for authhash command (expected: authhash MD5|SHA1|SHA256|...)");
         }
         authHash = args.getFirst().toUpperCase(Locale.ROOT);
         out.println("200 OK");
@@ -301,7 +323,10 @@ public final class Ntsctl {
         }
     }
 
-    /** The key for an operational call: the password given, or with -a the configuration's command key. */
+    /**
+     * The key for an operational call: the password given, or with -a the configuration's command
+     * key.
+     */
     private SymmetricKey commandKey() throws Failed {
         if (key != null || !options.authenticate()) {
             return key;
@@ -319,8 +344,10 @@ public final class Ntsctl {
                 ControlOptions c = ControlOptions.fromConfig(config, 0);
                 // without keyfile, the service's state directory holds the key: the installed
                 // configuration's service runs from the root directory, -f CONF's from here
-                keyFile = config.has("keyfile") || options.configFile().isPresent() ? c.keyFile().orElseThrow()
-                        : ControlOptions.defaultKeyFile(config, Path.of("/"));
+                keyFile =
+                        config.has("keyfile") || options.configFile().isPresent()
+                                ? c.keyFile().orElseThrow()
+                                : ControlOptions.defaultKeyFile(config, Path.of("/"));
                 id = c.commandKey();
             } catch (IOException e) {
                 throw new Failed("ntsctl -a: cannot read " + conf + " (" + e.getMessage() + ")");
@@ -336,16 +363,33 @@ public final class Ntsctl {
             keyFile = INSTALLED_KEY_FILE;
             id = ControlOptions.DEFAULT_COMMAND_KEY;
         } else {
-            throw new Failed("ntsctl -a: no " + DEFAULT_CONFIG_FILE + ", no " + UP_KEY_FILE + " here and no "
-                    + INSTALLED_KEY_FILE + "; name the configuration with -f CONF");
+            throw new Failed(
+                    "ntsctl -a: no "
+                            + DEFAULT_CONFIG_FILE
+                            + ", no "
+                            + UP_KEY_FILE
+                            + " here and no "
+                            + INSTALLED_KEY_FILE
+                            + "; name the configuration with -f CONF");
         }
         try {
-            key = CommandKeys.read(keyFile, id).orElseThrow(() -> new Failed("ntsctl -a: " + keyFile
-                    + " has no command key " + id + " (the server writes it there at its first start)"));
+            key =
+                    CommandKeys.read(keyFile, id)
+                            .orElseThrow(
+                                    () ->
+                                            new Failed(
+                                                    "ntsctl -a: "
+                                                            + keyFile
+                                                            + " has no command key "
+                                                            + id
+                                                            + " (the server writes it there at its first start)"));
             keyIdKnown = true;
             return key;
         } catch (AccessDeniedException e) {
-            throw new Failed("ntsctl -a: cannot read " + keyFile + ": permission denied (it is 0600; run as its owner)");
+            throw new Failed(
+                    "ntsctl -a: cannot read "
+                            + keyFile
+                            + ": permission denied (it is 0600; run as its owner)");
         } catch (IOException e) {
             throw new Failed("ntsctl -a: cannot read " + keyFile + " (" + e.getMessage() + ")");
         } catch (ConfigException e) {
@@ -356,16 +400,26 @@ public final class Ntsctl {
     // ---- the clock agent's commands ----
 
     private int port(boolean agent) {
-        return options.port().orElse(agent ? ControlOptions.DEFAULT_AGENT_PORT : ControlOptions.DEFAULT_FARM_PORT);
+        return options.port()
+                .orElse(
+                        agent
+                                ? ControlOptions.DEFAULT_AGENT_PORT
+                                : ControlOptions.DEFAULT_FARM_PORT);
     }
 
-    private <Req extends Message, Resp extends Message> Resp call(boolean agent, String method, Req request,
-                                                                  Resp type, boolean operational, Duration deadline)
+    private <Req extends Message, Resp extends Message> Resp call(
+            boolean agent,
+            String method,
+            Req request,
+            Resp type,
+            boolean operational,
+            Duration deadline)
             throws Failed {
         if (client == null) {
             client = new ControlClient(options.host() != null ? options.host() : DEFAULT_HOST);
         }
-        ServiceName service = agent ? ClockAgentGrpcService.SERVICE_NAME : FarmControlGrpcService.SERVICE_NAME;
+        ServiceName service =
+                agent ? ClockAgentGrpcService.SERVICE_NAME : FarmControlGrpcService.SERVICE_NAME;
         SymmetricKey k = operational ? commandKey() : null;
         int port = port(agent);
         try {
@@ -375,8 +429,9 @@ public final class Ntsctl {
         }
     }
 
-    private <Req extends Message, Resp extends Message> Resp call(boolean agent, String method, Req request,
-                                                                  Resp type, boolean operational) throws Failed {
+    private <Req extends Message, Resp extends Message> Resp call(
+            boolean agent, String method, Req request, Resp type, boolean operational)
+            throws Failed {
         return call(agent, method, request, type, operational, DEFAULT_TIMEOUT);
     }
 
@@ -385,10 +440,18 @@ public final class Ntsctl {
         String what = agent ? "the clock agent" : "the farm control endpoint";
         String where = client.where(port);
         return switch (f.status) {
-            case UNAVAILABLE -> "506 Cannot talk to daemon: " + what + " at " + where + ": " + f.getMessage()
-                    + (options.port().isEmpty() && !client.unixSocket()
-                            ? " (is it running? its cmdport decides the port; ntsctl -p PORT)" : "");
-            case DEADLINE_EXCEEDED -> "506 Cannot talk to daemon: " + what + " at " + where + ": " + f.getMessage();
+            case UNAVAILABLE ->
+                    "506 Cannot talk to daemon: "
+                            + what
+                            + " at "
+                            + where
+                            + ": "
+                            + f.getMessage()
+                            + (options.port().isEmpty() && !client.unixSocket()
+                                    ? " (is it running? its cmdport decides the port; ntsctl -p PORT)"
+                                    : "");
+            case DEADLINE_EXCEEDED ->
+                    "506 Cannot talk to daemon: " + what + " at " + where + ": " + f.getMessage();
             case PERMISSION_DENIED, UNAUTHENTICATED -> "501 Not authorised: " + f.getMessage();
             case NOT_FOUND -> "503 No such source: " + f.getMessage();
             case UNIMPLEMENTED -> "505 Not served here (" + where + "): " + f.getMessage();
@@ -403,71 +466,150 @@ public final class Ntsctl {
         switch (name) {
             case "tracking" -> {
                 noArgs(name, args);
-                var t = AgentMessages.fromWire(call(true, "Tracking", AgentTrackingRequest.getDefaultInstance(),
-                        AgentTrackingReply.getDefaultInstance(), false));
+                var t =
+                        AgentMessages.fromWire(
+                                call(
+                                        true,
+                                        "Tracking",
+                                        AgentTrackingRequest.getDefaultInstance(),
+                                        AgentTrackingReply.getDefaultInstance(),
+                                        false));
                 out.print(csv ? ChronycReport.trackingCsv(t) : ChronycReport.tracking(t));
             }
             case "sources" -> {
                 noArgs(name, args);
-                var rows = AgentMessages.sourcesFromWire(call(true, "Sources", AgentSourcesRequest.getDefaultInstance(),
-                        AgentSourcesReply.getDefaultInstance(), false));
-                out.print(csv ? ChronycReport.sourcesCsv(rows, names) : ChronycReport.sources(rows, names));
+                var rows =
+                        AgentMessages.sourcesFromWire(
+                                call(
+                                        true,
+                                        "Sources",
+                                        AgentSourcesRequest.getDefaultInstance(),
+                                        AgentSourcesReply.getDefaultInstance(),
+                                        false));
+                out.print(
+                        csv
+                                ? ChronycReport.sourcesCsv(rows, names)
+                                : ChronycReport.sources(rows, names));
             }
             case "sourcestats" -> {
                 noArgs(name, args);
-                var rows = AgentMessages.sourceStatsFromWire(call(true, "SourceStats",
-                        AgentSourcesRequest.getDefaultInstance(), AgentSourceStatsReply.getDefaultInstance(), false));
-                out.print(csv ? ChronycReport.sourceStatsCsv(rows, names) : ChronycReport.sourceStats(rows, names));
+                var rows =
+                        AgentMessages.sourceStatsFromWire(
+                                call(
+                                        true,
+                                        "SourceStats",
+                                        AgentSourcesRequest.getDefaultInstance(),
+                                        AgentSourceStatsReply.getDefaultInstance(),
+                                        false));
+                out.print(
+                        csv
+                                ? ChronycReport.sourceStatsCsv(rows, names)
+                                : ChronycReport.sourceStats(rows, names));
             }
             case "authdata" -> {
                 noArgs(name, args);
-                var rows = AgentMessages.authDataFromWire(call(true, "AuthData",
-                        AgentSourcesRequest.getDefaultInstance(), AgentAuthDataReply.getDefaultInstance(), false));
-                out.print(csv ? ChronycReport.authDataCsv(rows, names) : ChronycReport.authData(rows, names));
+                var rows =
+                        AgentMessages.authDataFromWire(
+                                call(
+                                        true,
+                                        "AuthData",
+                                        AgentSourcesRequest.getDefaultInstance(),
+                                        AgentAuthDataReply.getDefaultInstance(),
+                                        false));
+                out.print(
+                        csv
+                                ? ChronycReport.authDataCsv(rows, names)
+                                : ChronycReport.authData(rows, names));
             }
             case "activity" -> {
                 noArgs(name, args);
-                out.print(ChronycReport.activity(AgentMessages.fromWire(call(true, "Activity",
-                        AgentActivityRequest.getDefaultInstance(), AgentActivityReply.getDefaultInstance(), false))));
+                out.print(
+                        ChronycReport.activity(
+                                AgentMessages.fromWire(
+                                        call(
+                                                true,
+                                                "Activity",
+                                                AgentActivityRequest.getDefaultInstance(),
+                                                AgentActivityReply.getDefaultInstance(),
+                                                false))));
             }
             case "waitsync" -> waitSync(args);
             case "makestep" -> {
                 if (!args.isEmpty() && args.size() != 2) {
-                    throw new Failed("Invalid syntax for makestep command (expected: makestep [THRESHOLD LIMIT])");
+                    throw new Failed(
+                            "Invalid syntax for makestep command (expected: makestep [THRESHOLD LIMIT])");
                 }
                 AgentMakeStepRequest.Builder b = AgentMakeStepRequest.newBuilder();
                 if (args.size() == 2) {
                     try {
-                        b.setThreshold(Double.parseDouble(args.get(0))).setLimit(Integer.parseInt(args.get(1)));
+                        b.setThreshold(Double.parseDouble(args.get(0)))
+                                .setLimit(Integer.parseInt(args.get(1)));
                     } catch (NumberFormatException e) {
                         throw new Failed("Invalid syntax for makestep command");
                     }
                 }
-                command(call(true, "MakeStep", b.build(), AgentCommandReply.getDefaultInstance(), true));
+                command(
+                        call(
+                                true,
+                                "MakeStep",
+                                b.build(),
+                                AgentCommandReply.getDefaultInstance(),
+                                true));
             }
             case "burst", "online", "offline" -> {
                 if (args.size() > 1) {
-                    throw new Failed("Invalid syntax for " + name + " command (expected: " + name + " [ADDRESS])");
+                    throw new Failed(
+                            "Invalid syntax for "
+                                    + name
+                                    + " command (expected: "
+                                    + name
+                                    + " [ADDRESS])");
                 }
                 String method = name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1);
-                command(call(true, method, AgentSourceSelector.newBuilder().setAddress(args.isEmpty() ? ""
-                        : args.getFirst()).build(), AgentCommandReply.getDefaultInstance(), true));
+                command(
+                        call(
+                                true,
+                                method,
+                                AgentSourceSelector.newBuilder()
+                                        .setAddress(args.isEmpty() ? "" : args.getFirst())
+                                        .build(),
+                                AgentCommandReply.getDefaultInstance(),
+                                true));
             }
             case "add" -> {
-                if (args.size() < 2 || !Set.of("server", "pool", "peer").contains(args.getFirst())) {
-                    throw new Failed("Invalid syntax for add command (expected: add server|pool|peer ADDRESS [OPTIONS])");
+                if (args.size() < 2
+                        || !Set.of("server", "pool", "peer").contains(args.getFirst())) {
+                    throw new Failed(
+                            "Invalid syntax for add command (expected: add server|pool|peer ADDRESS [OPTIONS])");
                 }
-                command(call(true, "AddSource", AgentAddSourceRequest.newBuilder().setDirective(String.join(" ", args))
-                        .build(), AgentCommandReply.getDefaultInstance(), true));
+                command(
+                        call(
+                                true,
+                                "AddSource",
+                                AgentAddSourceRequest.newBuilder()
+                                        .setDirective(String.join(" ", args))
+                                        .build(),
+                                AgentCommandReply.getDefaultInstance(),
+                                true));
             }
             case "delete" -> {
                 if (args.size() != 1) {
-                    throw new Failed("Invalid syntax for delete command (expected: delete ADDRESS)");
+                    throw new Failed(
+                            "Invalid syntax for delete command (expected: delete ADDRESS)");
                 }
-                command(call(true, "DeleteSource", AgentSourceSelector.newBuilder().setAddress(args.getFirst()).build(),
-                        AgentCommandReply.getDefaultInstance(), true));
+                command(
+                        call(
+                                true,
+                                "DeleteSource",
+                                AgentSourceSelector.newBuilder()
+                                        .setAddress(args.getFirst())
+                                        .build(),
+                                AgentCommandReply.getDefaultInstance(),
+                                true));
             }
-            case "rtcdata" -> throw new Failed("505 Facility not enabled in daemon: the clock agent keeps no RTC data");
+            case "rtcdata" ->
+                    throw new Failed(
+                            "505 Facility not enabled in daemon: the clock agent keeps no RTC data");
             default -> throw new Failed("Unrecognized command");
         }
     }
@@ -504,15 +646,28 @@ public final class Ntsctl {
             throw new Failed("Invalid syntax for waitsync command");
         }
         if (b.getInterval() != 0 && !(b.getInterval() >= ClockAgentRpcs.MIN_WAITSYNC_INTERVAL)) {
-            throw new Failed("Invalid syntax for waitsync command (the interval is at least "
-                    + ClockAgentRpcs.MIN_WAITSYNC_INTERVAL + " s)");
+            throw new Failed(
+                    "Invalid syntax for waitsync command (the interval is at least "
+                            + ClockAgentRpcs.MIN_WAITSYNC_INTERVAL
+                            + " s)");
         }
-        double interval = b.getInterval() > 0 ? b.getInterval() : ClockAgentRpcs.DEFAULT_WAITSYNC_INTERVAL;
-        long tries = b.getMaxTries() == 0 ? ClockAgentRpcs.MAX_WAITSYNC_TRIES
-                : Math.min(ClockAgentRpcs.MAX_WAITSYNC_TRIES, Integer.toUnsignedLong(b.getMaxTries()));
+        double interval =
+                b.getInterval() > 0 ? b.getInterval() : ClockAgentRpcs.DEFAULT_WAITSYNC_INTERVAL;
+        long tries =
+                b.getMaxTries() == 0
+                        ? ClockAgentRpcs.MAX_WAITSYNC_TRIES
+                        : Math.min(
+                                ClockAgentRpcs.MAX_WAITSYNC_TRIES,
+                                Integer.toUnsignedLong(b.getMaxTries()));
         Duration deadline = DEFAULT_TIMEOUT.plusMillis((long) (tries * interval * 1000));
-        AgentWaitSyncReply r = call(true, "WaitSync", b.build(), AgentWaitSyncReply.getDefaultInstance(), false,
-                deadline);
+        AgentWaitSyncReply r =
+                call(
+                        true,
+                        "WaitSync",
+                        b.build(),
+                        AgentWaitSyncReply.getDefaultInstance(),
+                        false,
+                        deadline);
         out.print(ChronycReport.waitSync(r.getTries(), AgentMessages.fromWire(r.getTracking())));
         if (!r.getSynchronised()) {
             throw new Failed("500 Failure: not synchronised after " + r.getTries() + " tries");
@@ -526,41 +681,83 @@ public final class Ntsctl {
         switch (name) {
             case "serverstats" -> {
                 if (args.size() > 1 || (args.size() == 1 && !args.getFirst().equals("local"))) {
-                    throw new Failed("Invalid syntax for serverstats command (expected: serverstats [local])");
+                    throw new Failed(
+                            "Invalid syntax for serverstats command (expected: serverstats [local])");
                 }
                 if (args.isEmpty()) {
-                    var stats = FarmMessages.fromWire(call(false, "FarmServerStats",
-                            ServerStatsRequest.getDefaultInstance(), FarmServerStatsReply.getDefaultInstance(), false));
-                    out.print(csv ? ChronycReport.farmServerStatsCsv(stats) : ChronycReport.farmServerStats(stats));
+                    var stats =
+                            FarmMessages.fromWire(
+                                    call(
+                                            false,
+                                            "FarmServerStats",
+                                            ServerStatsRequest.getDefaultInstance(),
+                                            FarmServerStatsReply.getDefaultInstance(),
+                                            false));
+                    out.print(
+                            csv
+                                    ? ChronycReport.farmServerStatsCsv(stats)
+                                    : ChronycReport.farmServerStats(stats));
                     return;
                 }
-                var counters = FarmMessages.fromReply(call(false, "ServerStats", ServerStatsRequest.getDefaultInstance(),
-                        ServerStatsReply.getDefaultInstance(), false));
-                out.print(csv ? ChronycReport.serverStatsCsv(counters) : ChronycReport.serverStats(counters));
+                var counters =
+                        FarmMessages.fromReply(
+                                call(
+                                        false,
+                                        "ServerStats",
+                                        ServerStatsRequest.getDefaultInstance(),
+                                        ServerStatsReply.getDefaultInstance(),
+                                        false));
+                out.print(
+                        csv
+                                ? ChronycReport.serverStatsCsv(counters)
+                                : ChronycReport.serverStats(counters));
             }
             case "members" -> {
                 noArgs(name, args);
-                var members = FarmMessages.membersFromWire(call(false, "Members", MembersRequest.getDefaultInstance(),
-                        MembersReply.getDefaultInstance(), false));
+                var members =
+                        FarmMessages.membersFromWire(
+                                call(
+                                        false,
+                                        "Members",
+                                        MembersRequest.getDefaultInstance(),
+                                        MembersReply.getDefaultInstance(),
+                                        false));
                 out.print(csv ? ChronycReport.membersCsv(members) : ChronycReport.members(members));
             }
             case "keys" -> {
                 noArgs(name, args);
-                var keys = FarmMessages.fromWire(call(false, "Keys", KeysRequest.getDefaultInstance(),
-                        KeysReply.getDefaultInstance(), false));
+                var keys =
+                        FarmMessages.fromWire(
+                                call(
+                                        false,
+                                        "Keys",
+                                        KeysRequest.getDefaultInstance(),
+                                        KeysReply.getDefaultInstance(),
+                                        false));
                 out.print(csv ? ChronycReport.keysCsv(keys) : ChronycReport.keys(keys));
             }
             case "rekey" -> {
                 noArgs(name, args);
-                RekeyReply r = call(false, "Rekey", RekeyRequest.getDefaultInstance(), RekeyReply.getDefaultInstance(),
-                        true);
+                RekeyReply r =
+                        call(
+                                false,
+                                "Rekey",
+                                RekeyRequest.getDefaultInstance(),
+                                RekeyReply.getDefaultInstance(),
+                                true);
                 out.println("200 OK");
                 out.println("current slot " + Integer.toUnsignedLong(r.getCurrentSlot()));
             }
             case "clients" -> {
                 noArgs(name, args);
-                var clients = FarmMessages.clientsFromWire(call(false, "Clients", ClientsRequest.getDefaultInstance(),
-                        ClientsReply.getDefaultInstance(), false));
+                var clients =
+                        FarmMessages.clientsFromWire(
+                                call(
+                                        false,
+                                        "Clients",
+                                        ClientsRequest.getDefaultInstance(),
+                                        ClientsReply.getDefaultInstance(),
+                                        false));
                 out.print(csv ? ChronycReport.clientsCsv(clients) : ChronycReport.clients(clients));
             }
             default -> throw new Failed("Unrecognized command");

@@ -7,8 +7,7 @@ import io.vertx.core.Future;
  * connection closed, it cancelled or its deadline passed), so a long call such as {@code waitsync}
  * stops working for nobody.
  *
- * @param peer   the caller, as logged ("127.0.0.1:40312", "unix socket uid 0")
- * @param gone   completes when the caller went away
+ * @param peer the caller, as logged ("127.0.0.1:40312", "unix socket uid 0")
+ * @param gone completes when the caller went away
  */
-public record CallContext(String peer, Future<Void> gone) {
-}
+public record CallContext(String peer, Future<Void> gone) {}

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The command columns of chronyc's {@code clients}: per caller address, the control calls served and
- * refused, their average interval and the time of the last. Bounded: the least recent caller goes first.
+ * The command columns of chronyc's {@code clients}: per caller address, the control calls served
+ * and refused, their average interval and the time of the last. Bounded: the least recent caller
+ * goes first.
  */
 final class CommandClients {
 
@@ -20,16 +21,20 @@ final class CommandClients {
         long hits;
         long drops;
         long lastMillis;
-        /** Exponential average of the interval between calls, seconds; negative until a second call. */
+
+        /**
+         * Exponential average of the interval between calls, seconds; negative until a second call.
+         */
         double interval = -1;
     }
 
-    private final LinkedHashMap<String, Caller> byAddress = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Caller> eldest) {
-            return size() > MAX_CLIENTS;
-        }
-    };
+    private final LinkedHashMap<String, Caller> byAddress =
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Caller> eldest) {
+                    return size() > MAX_CLIENTS;
+                }
+            };
 
     synchronized void record(String address, boolean refused, long nowMillis) {
         Caller e = byAddress.computeIfAbsent(address, a -> new Caller());
@@ -45,19 +50,44 @@ final class CommandClients {
         e.lastMillis = nowMillis;
     }
 
-    /** The rows of {@code ntp}, with the command columns filled in, and a row for every other caller. */
+    /**
+     * The rows of {@code ntp}, with the command columns filled in, and a row for every other
+     * caller.
+     */
     synchronized List<ClientReport> merge(List<ClientReport> ntp, long nowMillis) {
         Map<String, Caller> rest = new HashMap<>(byAddress);
         List<ClientReport> rows = new ArrayList<>();
         for (ClientReport r : ntp) {
             Caller e = rest.remove(r.address());
-            rows.add(e == null ? r : new ClientReport(r.address(), r.ntpHits(), r.ntpDrops(), r.ntpInterval(),
-                    r.ntpPenalty(), r.ntpLast(), e.hits, e.drops, log2(e.interval), (nowMillis - e.lastMillis) / 1000));
+            rows.add(
+                    e == null
+                            ? r
+                            : new ClientReport(
+                                    r.address(),
+                                    r.ntpHits(),
+                                    r.ntpDrops(),
+                                    r.ntpInterval(),
+                                    r.ntpPenalty(),
+                                    r.ntpLast(),
+                                    e.hits,
+                                    e.drops,
+                                    log2(e.interval),
+                                    (nowMillis - e.lastMillis) / 1000));
         }
         for (Map.Entry<String, Caller> m : rest.entrySet()) {
             Caller e = m.getValue();
-            rows.add(new ClientReport(m.getKey(), 0, 0, ClientReport.UNKNOWN, ClientReport.UNKNOWN, -1, e.hits, e.drops,
-                    log2(e.interval), (nowMillis - e.lastMillis) / 1000));
+            rows.add(
+                    new ClientReport(
+                            m.getKey(),
+                            0,
+                            0,
+                            ClientReport.UNKNOWN,
+                            ClientReport.UNKNOWN,
+                            -1,
+                            e.hits,
+                            e.drops,
+                            log2(e.interval),
+                            (nowMillis - e.lastMillis) / 1000));
         }
         return rows;
     }

@@ -26,16 +26,18 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The seed's chronyc security over gRPC (DESIGN 6). Every call: the caller's address must be allowed
- * ({@code cmdallow}/{@code cmddeny}; 127.0.0.1 and ::1 always are unless denied; a Unix socket caller
- * is local). A read-only call is then served. An operational call is served when it comes from root
- * over the Unix socket, or carries a fresh, unseen authenticator made with the command key; it is
- * logged with its peer and method. Anything else is refused with a status saying why, and nothing runs.
+ * The seed's chronyc security over gRPC (DESIGN 6). Every call: the caller's address must be
+ * allowed ({@code cmdallow}/{@code cmddeny}; 127.0.0.1 and ::1 always are unless denied; a Unix
+ * socket caller is local). A read-only call is then served. An operational call is served when it
+ * comes from root over the Unix socket, or carries a fresh, unseen authenticator made with the
+ * command key; it is logged with its peer and method. Anything else is refused with a status saying
+ * why, and nothing runs.
  */
 public final class CommandGate implements CallGate {
 
     /** How far the authenticator's time may be from the server's clock. */
     public static final long MAX_SKEW_MILLIS = 60_000;
+
     /** Nonces remembered for replay detection; beyond this, calls wait for old ones to expire. */
     public static final int MAX_NONCES = 100_000;
 
@@ -45,14 +47,19 @@ public final class CommandGate implements CallGate {
     private final Consumer<String> log;
     private final LongSupplier clock;
     private final CommandClients clients = new CommandClients();
+
     /**
      * nonce (hex) -> when its authenticator stops being fresh, in arrival order; guarded by itself
      * (calls come from several event loops).
      */
     private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>();
 
-    CommandGate(List<AccessRule> rules, Supplier<SymmetricKey> commandKey, Consumer<Boolean> count,
-                Consumer<String> log, LongSupplier clock) {
+    CommandGate(
+            List<AccessRule> rules,
+            Supplier<SymmetricKey> commandKey,
+            Consumer<Boolean> count,
+            Consumer<String> log,
+            LongSupplier clock) {
         List<AccessRule> all = new ArrayList<>();
         // chronyd allows its command port to localhost before reading cmdallow/cmddeny
         all.add(new AccessRule(true, false, InetAddress.ofLiteral("127.0.0.1"), 32));
@@ -71,8 +78,11 @@ public final class CommandGate implements CallGate {
      *
      * @param count told of every call: false when served, true when refused
      */
-    static CommandGate create(ControlOptions options, Supplier<SymmetricKey> commandKey, Consumer<Boolean> count,
-                              Consumer<String> log) {
+    static CommandGate create(
+            ControlOptions options,
+            Supplier<SymmetricKey> commandKey,
+            Consumer<Boolean> count,
+            Consumer<String> log) {
         return new CommandGate(options.access(), commandKey, count, log, System::currentTimeMillis);
     }
 
@@ -83,13 +93,25 @@ public final class CommandGate implements CallGate {
         SocketAddress remote = request.connection().remoteAddress();
         if (remote != null && !remote.isDomainSocket()) {
             InetAddress a = inet(remote.hostAddress());
-            clients.record(a != null ? a.getHostAddress() : remote.hostAddress(), v instanceof Verdict.Refused,
+            clients.record(
+                    a != null ? a.getHostAddress() : remote.hostAddress(),
+                    v instanceof Verdict.Refused,
                     clock.getAsLong());
         }
         if (v instanceof Verdict.Refused r) {
-            log.accept("Refused " + request.fullMethodName() + " from " + CallGate.peer(request) + ": " + r.message());
+            log.accept(
+                    "Refused "
+                            + request.fullMethodName()
+                            + " from "
+                            + CallGate.peer(request)
+                            + ": "
+                            + r.message());
         } else if (kind == Rpc.Access.OPERATIONAL) {
-            log.accept("Command " + request.methodName() + " accepted from " + ((Verdict.Admitted) v).peer());
+            log.accept(
+                    "Command "
+                            + request.methodName()
+                            + " accepted from "
+                            + ((Verdict.Admitted) v).peer());
         }
         return v;
     }
@@ -104,9 +126,11 @@ public final class CommandGate implements CallGate {
         } else {
             InetAddress address = remote == null ? null : inet(remote.hostAddress());
             if (address == null || !access.allows(address)) {
-                return new Verdict.Refused(GrpcStatus.PERMISSION_DENIED, "not allowed from this address ("
-                        + (remote == null ? "unknown" : remote.hostAddress())
-                        + " is not in cmdallow; the server's configuration decides who may connect)");
+                return new Verdict.Refused(
+                        GrpcStatus.PERMISSION_DENIED,
+                        "not allowed from this address ("
+                                + (remote == null ? "unknown" : remote.hostAddress())
+                                + " is not in cmdallow; the server's configuration decides who may connect)");
             }
         }
         if (kind == Rpc.Access.READ_ONLY) {
@@ -119,7 +143,8 @@ public final class CommandGate implements CallGate {
         return authenticate(request, peer, requestBytes);
     }
 
-    private Verdict authenticate(GrpcServerRequest<?, ?> request, String peer, byte[] requestBytes) {
+    private Verdict authenticate(
+            GrpcServerRequest<?, ?> request, String peer, byte[] requestBytes) {
         MultiMap h = request.headers();
         return authenticate(request.fullMethodName(), h::get, peer, requestBytes);
     }
@@ -128,21 +153,27 @@ public final class CommandGate implements CallGate {
      * The authenticator check alone: {@code header} gives the call's headers by name (null when
      * absent), {@code fullMethod} is "package.Service/Method".
      */
-    Verdict authenticate(String fullMethod, UnaryOperator<String> header, String peer, byte[] requestBytes) {
+    Verdict authenticate(
+            String fullMethod, UnaryOperator<String> header, String peer, byte[] requestBytes) {
         String keyId = header.apply(CommandAuthenticator.HEADER_KEY);
         String time = header.apply(CommandAuthenticator.HEADER_TIME);
         String nonceHex = header.apply(CommandAuthenticator.HEADER_NONCE);
         String macHex = header.apply(CommandAuthenticator.HEADER_MAC);
         String command = fullMethod.substring(fullMethod.lastIndexOf('/') + 1);
         if (time == null || nonceHex == null || macHex == null) {
-            return new Verdict.Refused(GrpcStatus.UNAUTHENTICATED, "authentication required: " + command
-                    + " is an operational command; run ntsctl -a (it reads the command key from the key file"
-                    + " of the configuration, -f FILE) or authhash and password first");
+            return new Verdict.Refused(
+                    GrpcStatus.UNAUTHENTICATED,
+                    "authentication required: "
+                            + command
+                            + " is an operational command; run ntsctl -a (it reads the command key from the key file"
+                            + " of the configuration, -f FILE) or authhash and password first");
         }
         SymmetricKey key = commandKey.get();
         if (key == null) {
-            return new Verdict.Refused(GrpcStatus.UNAUTHENTICATED, "authentication required, but this server has"
-                    + " no command key (configure keyfile FILE and commandkey N, or call as root on the Unix socket)");
+            return new Verdict.Refused(
+                    GrpcStatus.UNAUTHENTICATED,
+                    "authentication required, but this server has"
+                            + " no command key (configure keyfile FILE and commandkey N, or call as root on the Unix socket)");
         }
         long id;
         long millis;
@@ -164,8 +195,12 @@ public final class CommandGate implements CallGate {
         }
         long now = clock.getAsLong();
         if (Math.abs(now - millis) > MAX_SKEW_MILLIS) {
-            return bad("its time is " + Math.abs(now - millis) / 1000 + " s from the server's clock, more than "
-                    + MAX_SKEW_MILLIS / 1000 + " s");
+            return bad(
+                    "its time is "
+                            + Math.abs(now - millis) / 1000
+                            + " s from the server's clock, more than "
+                            + MAX_SKEW_MILLIS / 1000
+                            + " s");
         }
         byte[] expected = CommandAuthenticator.mac(key, fullMethod, millis, nonce, requestBytes);
         if (!MessageDigest.isEqual(expected, mac)) {
@@ -179,8 +214,11 @@ public final class CommandGate implements CallGate {
                 return bad("replayed: this authenticator was used before");
             }
             if (seen.size() >= MAX_NONCES) {
-                return new Verdict.Refused(GrpcStatus.RESOURCE_EXHAUSTED, "too many operational calls in the last "
-                        + MAX_SKEW_MILLIS / 1000 + " s; try again later");
+                return new Verdict.Refused(
+                        GrpcStatus.RESOURCE_EXHAUSTED,
+                        "too many operational calls in the last "
+                                + MAX_SKEW_MILLIS / 1000
+                                + " s; try again later");
             }
             seen.put(seenAs, millis + MAX_SKEW_MILLIS);
         }
@@ -199,7 +237,9 @@ public final class CommandGate implements CallGate {
         }
     }
 
-    /** chronyc's clients: the responder's rows with the command columns of the callers seen here. */
+    /**
+     * chronyc's clients: the responder's rows with the command columns of the callers seen here.
+     */
     List<ClientReport> clients(List<ClientReport> ntp) {
         return clients.merge(ntp, clock.getAsLong());
     }
@@ -216,7 +256,9 @@ public final class CommandGate implements CallGate {
         }
     }
 
-    /** The uid of the process at the other end of a Unix socket (SO_PEERCRED), null when unknown. */
+    /**
+     * The uid of the process at the other end of a Unix socket (SO_PEERCRED), null when unknown.
+     */
     static Integer peerUid(GrpcServerRequest<?, ?> request) {
         if (request.connection() instanceof ConnectionBase c) {
             Channel ch = c.channel();

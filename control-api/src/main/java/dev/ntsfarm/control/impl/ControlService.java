@@ -18,10 +18,10 @@ import io.vertx.grpc.server.Service;
 import java.util.List;
 
 /**
- * One gRPC service of a control endpoint, built from its {@link Rpc}s. Every call reaches its method
- * only through the {@link CallGate}, which sees the raw request bytes (the authenticator covers them);
- * a refusal or failure leaves as a gRPC status with a message, never as a reply. The service's
- * descriptor is the generated one, so reflection lists it as the .proto defines it.
+ * One gRPC service of a control endpoint, built from its {@link Rpc}s. Every call reaches its
+ * method only through the {@link CallGate}, which sees the raw request bytes (the authenticator
+ * covers them); a refusal or failure leaves as a gRPC status with a message, never as a reply. The
+ * service's descriptor is the generated one, so reflection lists it as the .proto defines it.
  */
 public final class ControlService implements Service {
 
@@ -30,8 +30,11 @@ public final class ControlService implements Service {
     private final List<Rpc<?, ?>> rpcs;
     private final CallGate gate;
 
-    public ControlService(ServiceName name, Descriptors.ServiceDescriptor descriptor, List<Rpc<?, ?>> rpcs,
-                          CallGate gate) {
+    public ControlService(
+            ServiceName name,
+            Descriptors.ServiceDescriptor descriptor,
+            List<Rpc<?, ?>> rpcs,
+            CallGate gate) {
         this.name = name;
         this.descriptor = descriptor;
         this.rpcs = List.copyOf(rpcs);
@@ -60,56 +63,77 @@ public final class ControlService implements Service {
         }
     }
 
-    private <Req extends Message, Resp extends Message> void bindOne(GrpcServer server, Rpc<Req, Resp> rpc) {
-        ServiceMethod<Buffer, Resp> method = ServiceMethod.server(name, rpc.method(), GrpcMessageEncoder.encoder(),
-                GrpcMessageDecoder.IDENTITY);
+    private <Req extends Message, Resp extends Message> void bindOne(
+            GrpcServer server, Rpc<Req, Resp> rpc) {
+        ServiceMethod<Buffer, Resp> method =
+                ServiceMethod.server(
+                        name,
+                        rpc.method(),
+                        GrpcMessageEncoder.encoder(),
+                        GrpcMessageDecoder.IDENTITY);
         server.callHandler(method, request -> handle(rpc, request));
     }
 
-    private <Req extends Message, Resp extends Message> void handle(Rpc<Req, Resp> rpc,
-                                                                    GrpcServerRequest<Buffer, Resp> request) {
+    private <Req extends Message, Resp extends Message> void handle(
+            Rpc<Req, Resp> rpc, GrpcServerRequest<Buffer, Resp> request) {
         Promise<Void> gone = Promise.promise();
         request.exceptionHandler(e -> gone.tryComplete());
         request.response().exceptionHandler(e -> gone.tryComplete());
         request.connection().closeHandler(v -> gone.tryComplete());
-        request.last().onComplete(ar -> {
-            if (ar.failed()) {
-                gone.tryComplete();
-                return;
-            }
-            byte[] raw = ar.result().getBytes();
-            CallGate.Verdict verdict = gate.admit(request, rpc.access(), raw);
-            if (verdict instanceof CallGate.Verdict.Refused refused) {
-                request.response().status(refused.status()).statusMessage(refused.message()).end();
-                return;
-            }
-            String peer = ((CallGate.Verdict.Admitted) verdict).peer();
-            Req parsed;
-            try {
-                parsed = rpc.parser().parseFrom(raw);
-            } catch (InvalidProtocolBufferException e) {
-                request.response().status(GrpcStatus.INVALID_ARGUMENT)
-                        .statusMessage("malformed " + rpc.method() + " request").end();
-                return;
-            }
-            Future<Resp> reply;
-            try {
-                reply = rpc.call().apply(parsed, new CallContext(peer, gone.future()));
-            } catch (ControlException e) {
-                reply = Future.failedFuture(e);
-            }
-            reply.onComplete(r -> {
-                if (gone.future().isComplete() && request.response() == null) {
-                    return;
-                }
-                if (r.succeeded()) {
-                    request.response().end(r.result());
-                } else {
-                    Throwable e = r.cause();
-                    request.response().status(status(e)).statusMessage(message(e)).end();
-                }
-            });
-        });
+        request.last()
+                .onComplete(
+                        ar -> {
+                            if (ar.failed()) {
+                                gone.tryComplete();
+                                return;
+                            }
+                            byte[] raw = ar.result().getBytes();
+                            CallGate.Verdict verdict = gate.admit(request, rpc.access(), raw);
+                            if (verdict instanceof CallGate.Verdict.Refused refused) {
+                                request.response()
+                                        .status(refused.status())
+                                        .statusMessage(refused.message())
+                                        .end();
+                                return;
+                            }
+                            String peer = ((CallGate.Verdict.Admitted) verdict).peer();
+                            Req parsed;
+                            try {
+                                parsed = rpc.parser().parseFrom(raw);
+                            } catch (InvalidProtocolBufferException e) {
+                                request.response()
+                                        .status(GrpcStatus.INVALID_ARGUMENT)
+                                        .statusMessage("malformed " + rpc.method() + " request")
+                                        .end();
+                                return;
+                            }
+                            Future<Resp> reply;
+                            try {
+                                reply =
+                                        rpc.call()
+                                                .apply(
+                                                        parsed,
+                                                        new CallContext(peer, gone.future()));
+                            } catch (ControlException e) {
+                                reply = Future.failedFuture(e);
+                            }
+                            reply.onComplete(
+                                    r -> {
+                                        if (gone.future().isComplete()
+                                                && request.response() == null) {
+                                            return;
+                                        }
+                                        if (r.succeeded()) {
+                                            request.response().end(r.result());
+                                        } else {
+                                            Throwable e = r.cause();
+                                            request.response()
+                                                    .status(status(e))
+                                                    .statusMessage(message(e))
+                                                    .end();
+                                        }
+                                    });
+                        });
     }
 
     static GrpcStatus status(Throwable e) {

@@ -10,11 +10,14 @@ import java.util.Objects;
  * (free, as the seed's list of chronyc commands) or operational (command key or root on the Unix
  * socket), and what it does.
  */
-public record Rpc<Req extends Message, Resp extends Message>(String method, Parser<Req> parser, Access access,
-                                                              Call<Req, Resp> call) {
+public record Rpc<Req extends Message, Resp extends Message>(
+        String method, Parser<Req> parser, Access access, Call<Req, Resp> call) {
 
     /** chronyc's two kinds of command. */
-    public enum Access { READ_ONLY, OPERATIONAL }
+    public enum Access {
+        READ_ONLY,
+        OPERATIONAL
+    }
 
     /** The method's work, given the parsed request and the call it serves. */
     @FunctionalInterface
@@ -29,14 +32,13 @@ public record Rpc<Req extends Message, Resp extends Message>(String method, Pars
         Objects.requireNonNull(call, "call");
     }
 
-    public static <Req extends Message, Resp extends Message> Rpc<Req, Resp> readOnly(String method, Parser<Req> parser,
-                                                                                     Call<Req, Resp> call) {
+    public static <Req extends Message, Resp extends Message> Rpc<Req, Resp> readOnly(
+            String method, Parser<Req> parser, Call<Req, Resp> call) {
         return new Rpc<>(method, parser, Access.READ_ONLY, call);
     }
 
-    public static <Req extends Message, Resp extends Message> Rpc<Req, Resp> operational(String method,
-                                                                                        Parser<Req> parser,
-                                                                                        Call<Req, Resp> call) {
+    public static <Req extends Message, Resp extends Message> Rpc<Req, Resp> operational(
+            String method, Parser<Req> parser, Call<Req, Resp> call) {
         return new Rpc<>(method, parser, Access.OPERATIONAL, call);
     }
 }

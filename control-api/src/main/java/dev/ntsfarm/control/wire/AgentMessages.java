@@ -33,39 +33,70 @@ import java.util.List;
  */
 public final class AgentMessages {
 
-    private AgentMessages() {
-    }
+    private AgentMessages() {}
 
     public static AgentTrackingReply toWire(Tracking t) {
-        return AgentTrackingReply.newBuilder().setReferenceId(t.refId()).setReferenceName(t.refName())
-                .setStratum(t.stratum()).setReferenceTimeUnixNanos(t.refTime())
-                .setSystemTime(t.systemTime()).setLastOffset(-t.lastOffset()).setRmsOffset(t.rmsOffset())
-                .setFrequencyPpm(t.frequencyPpm()).setResidualFrequencyPpm(t.residualFreqPpm())
-                .setSkewPpm(t.skewPpm()).setRootDelay(t.rootDelay()).setRootDispersion(t.rootDispersion())
-                .setUpdateInterval(t.updateInterval()).setLeapValue(t.leap().code()).build();
+        return AgentTrackingReply.newBuilder()
+                .setReferenceId(t.refId())
+                .setReferenceName(t.refName())
+                .setStratum(t.stratum())
+                .setReferenceTimeUnixNanos(t.refTime())
+                .setSystemTime(t.systemTime())
+                .setLastOffset(-t.lastOffset())
+                .setRmsOffset(t.rmsOffset())
+                .setFrequencyPpm(t.frequencyPpm())
+                .setResidualFrequencyPpm(t.residualFreqPpm())
+                .setSkewPpm(t.skewPpm())
+                .setRootDelay(t.rootDelay())
+                .setRootDispersion(t.rootDispersion())
+                .setUpdateInterval(t.updateInterval())
+                .setLeapValue(t.leap().code())
+                .build();
     }
 
     public static Tracking fromWire(AgentTrackingReply t) {
-        return new Tracking(t.getReferenceId(), t.getReferenceName(), t.getStratum(), t.getReferenceTimeUnixNanos(),
-                t.getSystemTime(), -t.getLastOffset(), t.getRmsOffset(), t.getFrequencyPpm(),
-                t.getResidualFrequencyPpm(), t.getSkewPpm(), t.getRootDelay(), t.getRootDispersion(),
-                t.getUpdateInterval(), LeapIndicator.of(t.getLeapValue()));
+        return new Tracking(
+                t.getReferenceId(),
+                t.getReferenceName(),
+                t.getStratum(),
+                t.getReferenceTimeUnixNanos(),
+                t.getSystemTime(),
+                -t.getLastOffset(),
+                t.getRmsOffset(),
+                t.getFrequencyPpm(),
+                t.getResidualFrequencyPpm(),
+                t.getSkewPpm(),
+                t.getRootDelay(),
+                t.getRootDispersion(),
+                t.getUpdateInterval(),
+                LeapIndicator.of(t.getLeapValue()));
     }
 
     public static AgentSourcesReply sourcesToWire(List<SourceRow<SourceReport>> rows) {
         AgentSourcesReply.Builder b = AgentSourcesReply.newBuilder();
         for (SourceRow<SourceReport> row : rows) {
             SourceReport r = row.report();
-            b.addSources(AgentSource.newBuilder().setName(row.name()).setAddress(row.address())
-                    .setMode(switch (r.mode()) {
-                        case SourceReport.MODE_PEER -> AgentSourceMode.AGENT_MODE_PEER;
-                        case SourceReport.MODE_REFCLOCK -> AgentSourceMode.AGENT_MODE_REFCLOCK;
-                        default -> AgentSourceMode.AGENT_MODE_SERVER;
-                    })
-                    .setState(toWire(r.state())).setStratum(r.stratum()).setPoll(r.poll()).setReach(r.reach().bits())
-                    .setLastRxSeconds(r.lastRx()).setHasSample(r.lastRx() >= 0)
-                    .setAdjustedOffset(-r.lastSample()).setMeasuredOffset(-r.lastSampleOriginal())
-                    .setErrorBound(r.lastSampleError()));
+            b.addSources(
+                    AgentSource.newBuilder()
+                            .setName(row.name())
+                            .setAddress(row.address())
+                            .setMode(
+                                    switch (r.mode()) {
+                                        case SourceReport.MODE_PEER ->
+                                                AgentSourceMode.AGENT_MODE_PEER;
+                                        case SourceReport.MODE_REFCLOCK ->
+                                                AgentSourceMode.AGENT_MODE_REFCLOCK;
+                                        default -> AgentSourceMode.AGENT_MODE_SERVER;
+                                    })
+                            .setState(toWire(r.state()))
+                            .setStratum(r.stratum())
+                            .setPoll(r.poll())
+                            .setReach(r.reach().bits())
+                            .setLastRxSeconds(r.lastRx())
+                            .setHasSample(r.lastRx() >= 0)
+                            .setAdjustedOffset(-r.lastSample())
+                            .setMeasuredOffset(-r.lastSampleOriginal())
+                            .setErrorBound(r.lastSampleError()));
         }
         return b.build();
     }
@@ -73,14 +104,27 @@ public final class AgentMessages {
     public static List<SourceRow<SourceReport>> sourcesFromWire(AgentSourcesReply reply) {
         List<SourceRow<SourceReport>> rows = new ArrayList<>();
         for (AgentSource s : reply.getSourcesList()) {
-            char mode = switch (s.getMode()) {
-                case AGENT_MODE_PEER -> SourceReport.MODE_PEER;
-                case AGENT_MODE_REFCLOCK -> SourceReport.MODE_REFCLOCK;
-                default -> SourceReport.MODE_SERVER;
-            };
-            rows.add(new SourceRow<>(s.getName(), s.getAddress(), new SourceReport(mode, fromWire(s.getState()),
-                    s.getAddress(), s.getStratum(), s.getPoll(), new Reach(s.getReach() & 0xFF), s.getLastRxSeconds(),
-                    -s.getAdjustedOffset(), -s.getMeasuredOffset(), s.getErrorBound())));
+            char mode =
+                    switch (s.getMode()) {
+                        case AGENT_MODE_PEER -> SourceReport.MODE_PEER;
+                        case AGENT_MODE_REFCLOCK -> SourceReport.MODE_REFCLOCK;
+                        default -> SourceReport.MODE_SERVER;
+                    };
+            rows.add(
+                    new SourceRow<>(
+                            s.getName(),
+                            s.getAddress(),
+                            new SourceReport(
+                                    mode,
+                                    fromWire(s.getState()),
+                                    s.getAddress(),
+                                    s.getStratum(),
+                                    s.getPoll(),
+                                    new Reach(s.getReach() & 0xFF),
+                                    s.getLastRxSeconds(),
+                                    -s.getAdjustedOffset(),
+                                    -s.getMeasuredOffset(),
+                                    s.getErrorBound())));
         }
         return rows;
     }
@@ -111,20 +155,38 @@ public final class AgentMessages {
         AgentSourceStatsReply.Builder b = AgentSourceStatsReply.newBuilder();
         for (SourceRow<SourceStatsReport> row : rows) {
             SourceStatsReport r = row.report();
-            b.addSources(AgentSourceStats.newBuilder().setName(row.name()).setAddress(row.address())
-                    .setSamples(r.samples()).setRuns(r.runs()).setSpanSeconds(r.span())
-                    .setFrequencyPpm(r.frequencyPpm()).setSkewPpm(r.skewPpm()).setOffset(r.offset())
-                    .setStdDev(r.stdDev()));
+            b.addSources(
+                    AgentSourceStats.newBuilder()
+                            .setName(row.name())
+                            .setAddress(row.address())
+                            .setSamples(r.samples())
+                            .setRuns(r.runs())
+                            .setSpanSeconds(r.span())
+                            .setFrequencyPpm(r.frequencyPpm())
+                            .setSkewPpm(r.skewPpm())
+                            .setOffset(r.offset())
+                            .setStdDev(r.stdDev()));
         }
         return b.build();
     }
 
-    public static List<SourceRow<SourceStatsReport>> sourceStatsFromWire(AgentSourceStatsReply reply) {
+    public static List<SourceRow<SourceStatsReport>> sourceStatsFromWire(
+            AgentSourceStatsReply reply) {
         List<SourceRow<SourceStatsReport>> rows = new ArrayList<>();
         for (AgentSourceStats s : reply.getSourcesList()) {
-            rows.add(new SourceRow<>(s.getName(), s.getAddress(), new SourceStatsReport(s.getAddress(),
-                    s.getSamples(), s.getRuns(), s.getSpanSeconds(), s.getFrequencyPpm(), s.getSkewPpm(),
-                    s.getOffset(), s.getStdDev())));
+            rows.add(
+                    new SourceRow<>(
+                            s.getName(),
+                            s.getAddress(),
+                            new SourceStatsReport(
+                                    s.getAddress(),
+                                    s.getSamples(),
+                                    s.getRuns(),
+                                    s.getSpanSeconds(),
+                                    s.getFrequencyPpm(),
+                                    s.getSkewPpm(),
+                                    s.getOffset(),
+                                    s.getStdDev())));
         }
         return rows;
     }
@@ -133,15 +195,24 @@ public final class AgentMessages {
         AgentAuthDataReply.Builder b = AgentAuthDataReply.newBuilder();
         for (SourceRow<AuthDataReport> row : rows) {
             AuthDataReport a = row.report();
-            b.addSources(AgentAuthData.newBuilder().setName(row.name()).setAddress(row.address())
-                    .setMode(switch (a.mode()) {
-                        case NONE -> AgentAuthMode.AGENT_AUTH_NONE;
-                        case SYMMETRIC -> AgentAuthMode.AGENT_AUTH_SYMMETRIC;
-                        case NTS -> AgentAuthMode.AGENT_AUTH_NTS;
-                    })
-                    .setKeyId(a.keyId()).setType(a.type()).setKeyLength(a.keyLength()).setLastSeconds(a.lastSeconds())
-                    .setAttempts(a.attempts()).setNaks(a.naks()).setCookies(a.cookies())
-                    .setCookieLength(a.cookieLength()));
+            b.addSources(
+                    AgentAuthData.newBuilder()
+                            .setName(row.name())
+                            .setAddress(row.address())
+                            .setMode(
+                                    switch (a.mode()) {
+                                        case NONE -> AgentAuthMode.AGENT_AUTH_NONE;
+                                        case SYMMETRIC -> AgentAuthMode.AGENT_AUTH_SYMMETRIC;
+                                        case NTS -> AgentAuthMode.AGENT_AUTH_NTS;
+                                    })
+                            .setKeyId(a.keyId())
+                            .setType(a.type())
+                            .setKeyLength(a.keyLength())
+                            .setLastSeconds(a.lastSeconds())
+                            .setAttempts(a.attempts())
+                            .setNaks(a.naks())
+                            .setCookies(a.cookies())
+                            .setCookieLength(a.cookieLength()));
         }
         return b.build();
     }
@@ -149,33 +220,57 @@ public final class AgentMessages {
     public static List<SourceRow<AuthDataReport>> authDataFromWire(AgentAuthDataReply reply) {
         List<SourceRow<AuthDataReport>> rows = new ArrayList<>();
         for (AgentAuthData a : reply.getSourcesList()) {
-            AuthDataReport.Mode mode = switch (a.getMode()) {
-                case AGENT_AUTH_NTS -> AuthDataReport.Mode.NTS;
-                case AGENT_AUTH_SYMMETRIC -> AuthDataReport.Mode.SYMMETRIC;
-                default -> AuthDataReport.Mode.NONE;
-            };
-            rows.add(new SourceRow<>(a.getName(), a.getAddress(), new AuthDataReport(mode, a.getKeyId(), a.getType(),
-                    a.getKeyLength(), a.getLastSeconds(), a.getAttempts(), a.getNaks(), a.getCookies(),
-                    a.getCookieLength())));
+            AuthDataReport.Mode mode =
+                    switch (a.getMode()) {
+                        case AGENT_AUTH_NTS -> AuthDataReport.Mode.NTS;
+                        case AGENT_AUTH_SYMMETRIC -> AuthDataReport.Mode.SYMMETRIC;
+                        default -> AuthDataReport.Mode.NONE;
+                    };
+            rows.add(
+                    new SourceRow<>(
+                            a.getName(),
+                            a.getAddress(),
+                            new AuthDataReport(
+                                    mode,
+                                    a.getKeyId(),
+                                    a.getType(),
+                                    a.getKeyLength(),
+                                    a.getLastSeconds(),
+                                    a.getAttempts(),
+                                    a.getNaks(),
+                                    a.getCookies(),
+                                    a.getCookieLength())));
         }
         return rows;
     }
 
     public static AgentActivityReply toWire(ActivityReport a) {
-        return AgentActivityReply.newBuilder().setOnline(a.online()).setOffline(a.offline())
-                .setBurstOnline(a.burstOnline()).setBurstOffline(a.burstOffline()).setUnresolved(a.unresolved())
+        return AgentActivityReply.newBuilder()
+                .setOnline(a.online())
+                .setOffline(a.offline())
+                .setBurstOnline(a.burstOnline())
+                .setBurstOffline(a.burstOffline())
+                .setUnresolved(a.unresolved())
                 .build();
     }
 
     public static ActivityReport fromWire(AgentActivityReply a) {
-        return new ActivityReport(a.getOnline(), a.getOffline(), a.getBurstOnline(), a.getBurstOffline(),
+        return new ActivityReport(
+                a.getOnline(),
+                a.getOffline(),
+                a.getBurstOnline(),
+                a.getBurstOffline(),
                 a.getUnresolved());
     }
 
     public static AgentSyncStateReply toWire(ClockSyncState s) {
-        return AgentSyncStateReply.newBuilder().setStratum(s.stratum()).setReferenceId(s.referenceId())
-                .setRootDelay(s.rootDelay()).setRootDispersion(s.rootDispersion())
+        return AgentSyncStateReply.newBuilder()
+                .setStratum(s.stratum())
+                .setReferenceId(s.referenceId())
+                .setRootDelay(s.rootDelay())
+                .setRootDispersion(s.rootDispersion())
                 .setLeap(AgentLeap.forNumber(s.leap().code()))
-                .setReferenceTimeUnixNanos(s.referenceTimeUnixNanos()).build();
+                .setReferenceTimeUnixNanos(s.referenceTimeUnixNanos())
+                .build();
     }
 }

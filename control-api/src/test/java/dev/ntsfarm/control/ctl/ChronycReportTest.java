@@ -63,69 +63,173 @@ class ChronycReportTest {
 
     @Test
     void sourcesLineFromTheDesignPage() {
-        var r = new SourceReport('^', SourceState.SELECTED, "127.0.0.1", 1, 0, new Reach(0377), 1,
-                2477e-9, 2448e-9, 6708e-9);
-        assertEquals("^* 127.0.0.1                     1   0   377     1  +2477ns[+2448ns] +/- 6708ns",
+        var r =
+                new SourceReport(
+                        '^',
+                        SourceState.SELECTED,
+                        "127.0.0.1",
+                        1,
+                        0,
+                        new Reach(0377),
+                        1,
+                        2477e-9,
+                        2448e-9,
+                        6708e-9);
+        assertEquals(
+                "^* 127.0.0.1                     1   0   377     1  +2477ns[+2448ns] +/- 6708ns",
                 ChronycReport.sourcesLine(r));
     }
 
     @Test
     void sourcesAsCaptured() throws IOException {
         String expected = resource("chronyc-sources-1.txt");
-        String actual = ChronycReport.header(ChronycReport.SOURCES_HEADER)
-                + ChronycReport.sourcesLine(new SourceReport('^', SourceState.SELECTED, "127.0.0.1", 1, 0,
-                        new Reach(0377), 1, 99e-9, 103e-9, 3567e-9)) + "\n"
-                + ChronycReport.sourcesLine(new SourceReport('^', SourceState.COMBINED, "127.0.0.2", 1, 1,
-                        new Reach(0377), 0, 481e-9, 481e-9, 3814e-9)) + "\n"
-                + ChronycReport.sourcesLine(new SourceReport('^', SourceState.UNUSABLE, "127.0.0.3", 0, 2,
-                        Reach.NONE, -1, 0.0, 0.0, 0.0)) + "\n";
+        String actual =
+                ChronycReport.header(ChronycReport.SOURCES_HEADER)
+                        + ChronycReport.sourcesLine(
+                                new SourceReport(
+                                        '^',
+                                        SourceState.SELECTED,
+                                        "127.0.0.1",
+                                        1,
+                                        0,
+                                        new Reach(0377),
+                                        1,
+                                        99e-9,
+                                        103e-9,
+                                        3567e-9))
+                        + "\n"
+                        + ChronycReport.sourcesLine(
+                                new SourceReport(
+                                        '^',
+                                        SourceState.COMBINED,
+                                        "127.0.0.2",
+                                        1,
+                                        1,
+                                        new Reach(0377),
+                                        0,
+                                        481e-9,
+                                        481e-9,
+                                        3814e-9))
+                        + "\n"
+                        + ChronycReport.sourcesLine(
+                                new SourceReport(
+                                        '^',
+                                        SourceState.UNUSABLE,
+                                        "127.0.0.3",
+                                        0,
+                                        2,
+                                        Reach.NONE,
+                                        -1,
+                                        0.0,
+                                        0.0,
+                                        0.0))
+                        + "\n";
         assertEquals(expected, actual);
         String expected3 = resource("chronyc-sources-3.txt");
-        String line3 = ChronycReport.sourcesLine(new SourceReport('^', SourceState.SELECTED, "127.0.0.1", 1, 0,
-                new Reach(0377), 1, 282e-9, 289e-9, 3709e-9));
+        String line3 =
+                ChronycReport.sourcesLine(
+                        new SourceReport(
+                                '^',
+                                SourceState.SELECTED,
+                                "127.0.0.1",
+                                1,
+                                0,
+                                new Reach(0377),
+                                1,
+                                282e-9,
+                                289e-9,
+                                3709e-9));
         assertEquals(expected3.lines().toList().get(2), line3);
     }
 
     @Test
     void sourcestatsAsCaptured() throws IOException {
         String expected = resource("chronyc-sourcestats-1.txt");
-        String actual = ChronycReport.header(ChronycReport.SOURCESTATS_HEADER)
-                + ChronycReport.sourcestatsLine(new SourceStatsReport("127.0.0.1", 64, 33, 66, 0.001, 0.003, -8e-9, 141e-9)) + "\n"
-                + ChronycReport.sourcestatsLine(new SourceStatsReport("127.0.0.2", 62, 28, 123, 0.0002, 0.002, 54e-9, 180e-9)) + "\n"
-                + ChronycReport.sourcestatsLine(new SourceStatsReport("127.0.0.3", 0, 0, 0, 0.0, 2000.0, 0.0, 4.0)) + "\n";
+        String actual =
+                ChronycReport.header(ChronycReport.SOURCESTATS_HEADER)
+                        + ChronycReport.sourcestatsLine(
+                                new SourceStatsReport(
+                                        "127.0.0.1", 64, 33, 66, 0.001, 0.003, -8e-9, 141e-9))
+                        + "\n"
+                        + ChronycReport.sourcestatsLine(
+                                new SourceStatsReport(
+                                        "127.0.0.2", 62, 28, 123, 0.0002, 0.002, 54e-9, 180e-9))
+                        + "\n"
+                        + ChronycReport.sourcestatsLine(
+                                new SourceStatsReport("127.0.0.3", 0, 0, 0, 0.0, 2000.0, 0.0, 4.0))
+                        + "\n";
         assertEquals(expected, actual);
-        assertEquals(resource("chronyc-sourcestats-3.txt").lines().toList().get(2),
-                ChronycReport.sourcestatsLine(new SourceStatsReport("127.0.0.1", 64, 34, 65, -0.0001, 0.004, -78e-9, 161e-9)));
+        assertEquals(
+                resource("chronyc-sourcestats-3.txt").lines().toList().get(2),
+                ChronycReport.sourcestatsLine(
+                        new SourceStatsReport(
+                                "127.0.0.1", 64, 34, 65, -0.0001, 0.004, -78e-9, 161e-9)));
     }
 
     @Test
     void trackingAsCaptured() throws IOException {
-        var t = new Tracking(0x7F000001, "127.0.0.1", 2, epochNanos("2026-11-22T02:31:36Z") + 123_456_789L,
-                -1.435e-6, 4e-9, 8e-9, -0.0001, 0.0001, 0.002, 6.821e-6, 1.881e-6, 1.0, LeapIndicator.NO_WARNING);
+        var t =
+                new Tracking(
+                        0x7F000001,
+                        "127.0.0.1",
+                        2,
+                        epochNanos("2026-11-22T02:31:36Z") + 123_456_789L,
+                        -1.435e-6,
+                        4e-9,
+                        8e-9,
+                        -0.0001,
+                        0.0001,
+                        0.002,
+                        6.821e-6,
+                        1.881e-6,
+                        1.0,
+                        LeapIndicator.NO_WARNING);
         assertEquals(resource("chronyc-tracking-1.txt"), ChronycReport.tracking(t));
-        var t3 = new Tracking(0x7F000001, "127.0.0.1", 2, epochNanos("2026-11-22T02:31:51Z"),
-                -1.450e-6, 7e-9, 6e-9, 0.0001, 0.0001, 0.002, 6.821e-6, 1.109e-6, 1.0, LeapIndicator.NO_WARNING);
+        var t3 =
+                new Tracking(
+                        0x7F000001,
+                        "127.0.0.1",
+                        2,
+                        epochNanos("2026-11-22T02:31:51Z"),
+                        -1.450e-6,
+                        7e-9,
+                        6e-9,
+                        0.0001,
+                        0.0001,
+                        0.002,
+                        6.821e-6,
+                        1.109e-6,
+                        1.0,
+                        LeapIndicator.NO_WARNING);
         assertEquals(resource("chronyc-tracking-3.txt"), ChronycReport.tracking(t3));
     }
 
     @Test
     void membersAndKeysAsCsv() {
-        var members = List.of(
-                new FarmMember("127.0.0.1:5701", "member", true, 0, "nts-ke ntp control"),
-                new FarmMember("client-1a2b3c4d", "client", false, 2500, "ntp control"),
-                new FarmMember("127.0.0.1:5702", "member", false, -1, ""));
-        assertEquals("""
+        var members =
+                List.of(
+                        new FarmMember("127.0.0.1:5701", "member", true, 0, "nts-ke ntp control"),
+                        new FarmMember("client-1a2b3c4d", "client", false, 2500, "ntp control"),
+                        new FarmMember("127.0.0.1:5702", "member", false, -1, ""));
+        assertEquals(
+                """
                 127.0.0.1:5701,member,0,nts-ke ntp control,Y
                 client-1a2b3c4d,client,2,ntp control,N
                 127.0.0.1:5702,member,4294967295,,N
-                """, ChronycReport.membersCsv(members));
-        var keys = new KeysReport(List.of(
-                new KeysReport.Slot(2969, 432000, true),
-                new KeysReport.Slot(2970, -129600, false)), 3);
-        assertEquals("""
+                """,
+                ChronycReport.membersCsv(members));
+        var keys =
+                new KeysReport(
+                        List.of(
+                                new KeysReport.Slot(2969, 432000, true),
+                                new KeysReport.Slot(2970, -129600, false)),
+                        3);
+        assertEquals(
+                """
                 2969,00000B99,432000,Y
                 2970,00000B9A,-129600,N
                 damaged,3
-                """, ChronycReport.keysCsv(keys));
+                """,
+                ChronycReport.keysCsv(keys));
     }
 }

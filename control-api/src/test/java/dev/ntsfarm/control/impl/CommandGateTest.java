@@ -19,20 +19,24 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The command key's authenticator as the gate checks it, without a network: the HMAC compared over
- * its whole length, freshness both ways, the replay table (by the nonce's bytes, forgetting only what
- * freshness refuses anyway, bounded). The whole path over gRPC is app's ControlSecurityInteropTest.
+ * its whole length, freshness both ways, the replay table (by the nonce's bytes, forgetting only
+ * what freshness refuses anyway, bounded). The whole path over gRPC is app's
+ * ControlSecurityInteropTest.
  */
 class CommandGateTest {
 
     private static final String METHOD = "ntsfarm.control.v1.ClockAgent/MakeStep";
     private static final byte[] REQUEST = {8, 1};
-    private final SymmetricKey key = SymmetricKey.generate(1, MacAlgorithm.SHA1, new SecureRandom());
+    private final SymmetricKey key =
+            SymmetricKey.generate(1, MacAlgorithm.SHA1, new SecureRandom());
     private final AtomicLong now = new AtomicLong(1_800_000_000_000L);
     private final List<String> log = new java.util.ArrayList<>();
-    private final CommandGate gate = new CommandGate(List.of(), () -> key, refused -> { }, log::add, now::get);
+    private final CommandGate gate =
+            new CommandGate(List.of(), () -> key, refused -> {}, log::add, now::get);
 
     private Map<String, String> headers(SymmetricKey k, long millis) {
-        return new HashMap<>(CommandAuthenticator.headers(k, true, METHOD, REQUEST, millis, new SecureRandom()));
+        return new HashMap<>(
+                CommandAuthenticator.headers(k, true, METHOD, REQUEST, millis, new SecureRandom()));
     }
 
     private CallGate.Verdict check(Map<String, String> h) {
@@ -47,15 +51,21 @@ class CommandGateTest {
     void aFreshAuthenticatorOfTheCommandKeyIsAdmittedOnce() {
         Map<String, String> h = headers(key, now.get());
         assertInstanceOf(CallGate.Verdict.Admitted.class, check(h));
-        assertEquals("bad authenticator: replayed: this authenticator was used before", refusal(check(h)));
+        assertEquals(
+                "bad authenticator: replayed: this authenticator was used before",
+                refusal(check(h)));
     }
 
     @Test
     void theNonceIsRememberedByItsBytesNotItsSpelling() {
         Map<String, String> h = headers(key, now.get());
         assertInstanceOf(CallGate.Verdict.Admitted.class, check(h));
-        h.put(CommandAuthenticator.HEADER_NONCE, h.get(CommandAuthenticator.HEADER_NONCE).toUpperCase(Locale.ROOT));
-        assertEquals("bad authenticator: replayed: this authenticator was used before", refusal(check(h)));
+        h.put(
+                CommandAuthenticator.HEADER_NONCE,
+                h.get(CommandAuthenticator.HEADER_NONCE).toUpperCase(Locale.ROOT));
+        assertEquals(
+                "bad authenticator: replayed: this authenticator was used before",
+                refusal(check(h)));
     }
 
     @Test
@@ -68,17 +78,25 @@ class CommandGateTest {
             bad[i] ^= (byte) (1 << random.nextInt(8));
             Map<String, String> h = new HashMap<>(good);
             h.put(CommandAuthenticator.HEADER_MAC, HexFormat.of().formatHex(bad));
-            assertEquals("bad authenticator: it was not made with the command key (wrong key or password?)",
-                    refusal(check(h)), "byte " + i);
+            assertEquals(
+                    "bad authenticator: it was not made with the command key (wrong key or password?)",
+                    refusal(check(h)),
+                    "byte " + i);
         }
         Map<String, String> cut = new HashMap<>(good);
-        cut.put(CommandAuthenticator.HEADER_MAC, good.get(CommandAuthenticator.HEADER_MAC).substring(0, 38));
+        cut.put(
+                CommandAuthenticator.HEADER_MAC,
+                good.get(CommandAuthenticator.HEADER_MAC).substring(0, 38));
         refusal(check(cut));
         // the same headers for another method or another request
-        refusal(gate.authenticate("ntsfarm.control.v1.ClockAgent/DeleteSource", good::get, "p", REQUEST));
+        refusal(
+                gate.authenticate(
+                        "ntsfarm.control.v1.ClockAgent/DeleteSource", good::get, "p", REQUEST));
         refusal(gate.authenticate(METHOD, good::get, "p", new byte[] {8, 2}));
-        Map<String, String> otherKey = headers(SymmetricKey.generate(1, MacAlgorithm.SHA1, new SecureRandom()), now.get());
-        assertEquals("bad authenticator: it was not made with the command key (wrong key or password?)",
+        Map<String, String> otherKey =
+                headers(SymmetricKey.generate(1, MacAlgorithm.SHA1, new SecureRandom()), now.get());
+        assertEquals(
+                "bad authenticator: it was not made with the command key (wrong key or password?)",
                 refusal(check(otherKey)));
         // none of these spent the nonce: the genuine call still goes through
         assertInstanceOf(CallGate.Verdict.Admitted.class, check(good));
@@ -86,9 +104,14 @@ class CommandGateTest {
 
     @Test
     void freshnessIsSixtySecondsEitherWay() {
-        assertInstanceOf(CallGate.Verdict.Admitted.class, check(headers(key, now.get() - CommandGate.MAX_SKEW_MILLIS)));
-        assertInstanceOf(CallGate.Verdict.Admitted.class, check(headers(key, now.get() + CommandGate.MAX_SKEW_MILLIS)));
-        assertEquals("bad authenticator: its time is 60 s from the server's clock, more than 60 s",
+        assertInstanceOf(
+                CallGate.Verdict.Admitted.class,
+                check(headers(key, now.get() - CommandGate.MAX_SKEW_MILLIS)));
+        assertInstanceOf(
+                CallGate.Verdict.Admitted.class,
+                check(headers(key, now.get() + CommandGate.MAX_SKEW_MILLIS)));
+        assertEquals(
+                "bad authenticator: its time is 60 s from the server's clock, more than 60 s",
                 refusal(check(headers(key, now.get() - CommandGate.MAX_SKEW_MILLIS - 1))));
         refusal(check(headers(key, now.get() + CommandGate.MAX_SKEW_MILLIS + 1)));
     }
@@ -98,17 +121,24 @@ class CommandGateTest {
         Map<String, String> h = headers(key, now.get());
         assertInstanceOf(CallGate.Verdict.Admitted.class, check(h));
         now.addAndGet(CommandGate.MAX_SKEW_MILLIS);
-        assertEquals("bad authenticator: replayed: this authenticator was used before", refusal(check(h)));
+        assertEquals(
+                "bad authenticator: replayed: this authenticator was used before",
+                refusal(check(h)));
         now.addAndGet(1);
-        assertEquals("bad authenticator: its time is 60 s from the server's clock, more than 60 s", refusal(check(h)));
+        assertEquals(
+                "bad authenticator: its time is 60 s from the server's clock, more than 60 s",
+                refusal(check(h)));
     }
 
     @Test
     void missingOrMalformedHeadersSayWhat() {
-        assertEquals(GrpcStatus.UNAUTHENTICATED, assertInstanceOf(CallGate.Verdict.Refused.class,
-                check(Map.of())).status());
-        assertEquals("authentication required: MakeStep is an operational command; run ntsctl -a (it reads the command"
-                + " key from the key file of the configuration, -f FILE) or authhash and password first", refusal(check(Map.of())));
+        assertEquals(
+                GrpcStatus.UNAUTHENTICATED,
+                assertInstanceOf(CallGate.Verdict.Refused.class, check(Map.of())).status());
+        assertEquals(
+                "authentication required: MakeStep is an operational command; run ntsctl -a (it reads the command"
+                        + " key from the key file of the configuration, -f FILE) or authhash and password first",
+                refusal(check(Map.of())));
         Map<String, String> h = headers(key, now.get());
         h.put(CommandAuthenticator.HEADER_KEY, "2");
         assertEquals("bad authenticator: key 2 is not the command key", refusal(check(h)));
@@ -128,6 +158,9 @@ class CommandGateTest {
         var full = assertInstanceOf(CallGate.Verdict.Refused.class, check(headers(key, now.get())));
         assertEquals(GrpcStatus.RESOURCE_EXHAUSTED, full.status());
         now.addAndGet(CommandGate.MAX_SKEW_MILLIS + 1);
-        assertInstanceOf(CallGate.Verdict.Admitted.class, check(headers(key, now.get())), "old nonces expire");
+        assertInstanceOf(
+                CallGate.Verdict.Admitted.class,
+                check(headers(key, now.get())),
+                "old nonces expire");
     }
 }

@@ -11,6 +11,7 @@ import java.util.Objects;
 
 /**
  * How this process finds the farm's Hazelcast cluster, from the {@code cluster} directives:
+ *
  * <pre>
  *   cluster name NAME          the cluster's name; members of other names never join (default ntsfarm)
  *   cluster member HOST:PORT   a member to join, repeatable (TCP-IP join; multicast is always off)
@@ -21,29 +22,40 @@ import java.util.Objects;
  *                              (default Hazelcast's: first after 300, then every 120)
  * </pre>
  *
- * @param name             the cluster name
- * @param members          members to join ({@code HOST:PORT}); a member with none forms a cluster of
- *                         its own; a client with none tries {@code bindHost:5701}
- * @param bindHost         the address this member binds and announces
- * @param bindPort         the member port; {@link #AUTO_PORT} for Hazelcast's own choice (5701,
- *                         counting up while taken); {@code 0} for an ephemeral port (tests)
- * @param connectTimeout   how long a client waits for a first member before it gives up
+ * @param name the cluster name
+ * @param members members to join ({@code HOST:PORT}); a member with none forms a cluster of its
+ *     own; a client with none tries {@code bindHost:5701}
+ * @param bindHost the address this member binds and announces
+ * @param bindPort the member port; {@link #AUTO_PORT} for Hazelcast's own choice (5701, counting up
+ *     while taken); {@code 0} for an ephemeral port (tests)
+ * @param connectTimeout how long a client waits for a first member before it gives up
  * @param heartbeatSeconds {@code cluster heartbeat}; {@link #HAZELCAST_DEFAULT} for Hazelcast's own
- * @param mergeSeconds     {@code cluster merge}; {@link #HAZELCAST_DEFAULT} for Hazelcast's own
+ * @param mergeSeconds {@code cluster merge}; {@link #HAZELCAST_DEFAULT} for Hazelcast's own
  */
-public record ClusterOptions(String name, List<Member> members, String bindHost, int bindPort,
-                             Duration connectTimeout, int heartbeatSeconds, int mergeSeconds) {
+public record ClusterOptions(
+        String name,
+        List<Member> members,
+        String bindHost,
+        int bindPort,
+        Duration connectTimeout,
+        int heartbeatSeconds,
+        int mergeSeconds) {
 
     /** Default {@code cluster name}. */
     public static final String DEFAULT_NAME = "ntsfarm";
+
     /** Default {@code cluster bind} address: loopback, so a farm spans hosts only when told to. */
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
+
     /** Bind port meaning "Hazelcast's default port, counting up while taken". */
     public static final int AUTO_PORT = -1;
+
     /** Hazelcast's default member port, where {@link #AUTO_PORT} starts. */
     public static final int DEFAULT_MEMBER_PORT = ClusterDirective.DEFAULT_PORT;
+
     /** {@code heartbeat} or {@code merge} left to Hazelcast's defaults. */
     public static final int HAZELCAST_DEFAULT = 0;
+
     /** How long a client waits for a first member by default. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -67,23 +79,40 @@ public record ClusterOptions(String name, List<Member> members, String bindHost,
         members = List.copyOf(members);
         Objects.requireNonNull(bindHost, "bindHost");
         if (bindPort != AUTO_PORT && (bindPort < 0 || bindPort > 65535)) {
-            throw new IllegalArgumentException("bind port " + bindPort + " (expected: 0..65535 or AUTO_PORT)");
+            throw new IllegalArgumentException(
+                    "bind port " + bindPort + " (expected: 0..65535 or AUTO_PORT)");
         }
         Objects.requireNonNull(connectTimeout, "connectTimeout");
-        if (heartbeatSeconds < 0 || heartbeatSeconds == 1 || heartbeatSeconds > ClusterDirective.MAX_SECONDS) {
-            throw new IllegalArgumentException("heartbeat " + heartbeatSeconds + " s (expected: 2.."
-                    + ClusterDirective.MAX_SECONDS + " or HAZELCAST_DEFAULT)");
+        if (heartbeatSeconds < 0
+                || heartbeatSeconds == 1
+                || heartbeatSeconds > ClusterDirective.MAX_SECONDS) {
+            throw new IllegalArgumentException(
+                    "heartbeat "
+                            + heartbeatSeconds
+                            + " s (expected: 2.."
+                            + ClusterDirective.MAX_SECONDS
+                            + " or HAZELCAST_DEFAULT)");
         }
         if (mergeSeconds < 0 || mergeSeconds > ClusterDirective.MAX_SECONDS) {
-            throw new IllegalArgumentException("merge " + mergeSeconds + " s (expected: 1.."
-                    + ClusterDirective.MAX_SECONDS + " or HAZELCAST_DEFAULT)");
+            throw new IllegalArgumentException(
+                    "merge "
+                            + mergeSeconds
+                            + " s (expected: 1.."
+                            + ClusterDirective.MAX_SECONDS
+                            + " or HAZELCAST_DEFAULT)");
         }
     }
 
     /** Every default: a cluster of one on loopback. */
     public static ClusterOptions defaults() {
-        return new ClusterOptions(DEFAULT_NAME, List.of(), DEFAULT_BIND_HOST, AUTO_PORT, DEFAULT_CONNECT_TIMEOUT,
-                HAZELCAST_DEFAULT, HAZELCAST_DEFAULT);
+        return new ClusterOptions(
+                DEFAULT_NAME,
+                List.of(),
+                DEFAULT_BIND_HOST,
+                AUTO_PORT,
+                DEFAULT_CONNECT_TIMEOUT,
+                HAZELCAST_DEFAULT,
+                HAZELCAST_DEFAULT);
     }
 
     /** Reads the {@code cluster} directives; a mistake names the file and line. */
@@ -106,30 +135,37 @@ public record ClusterOptions(String name, List<Member> members, String bindHost,
                 case ClusterDirective.Merge m -> merge = m.seconds();
             }
         }
-        return new ClusterOptions(name, members, bindHost, bindPort, DEFAULT_CONNECT_TIMEOUT, heartbeat, merge);
+        return new ClusterOptions(
+                name, members, bindHost, bindPort, DEFAULT_CONNECT_TIMEOUT, heartbeat, merge);
     }
 
     public ClusterOptions withName(String name) {
-        return new ClusterOptions(name, members, bindHost, bindPort, connectTimeout, heartbeatSeconds, mergeSeconds);
+        return new ClusterOptions(
+                name, members, bindHost, bindPort, connectTimeout, heartbeatSeconds, mergeSeconds);
     }
 
     public ClusterOptions withMembers(List<Member> members) {
-        return new ClusterOptions(name, members, bindHost, bindPort, connectTimeout, heartbeatSeconds, mergeSeconds);
+        return new ClusterOptions(
+                name, members, bindHost, bindPort, connectTimeout, heartbeatSeconds, mergeSeconds);
     }
 
     public ClusterOptions withBind(String host, int port) {
-        return new ClusterOptions(name, members, host, port, connectTimeout, heartbeatSeconds, mergeSeconds);
+        return new ClusterOptions(
+                name, members, host, port, connectTimeout, heartbeatSeconds, mergeSeconds);
     }
 
     public ClusterOptions withConnectTimeout(Duration timeout) {
-        return new ClusterOptions(name, members, bindHost, bindPort, timeout, heartbeatSeconds, mergeSeconds);
+        return new ClusterOptions(
+                name, members, bindHost, bindPort, timeout, heartbeatSeconds, mergeSeconds);
     }
 
     public ClusterOptions withHeartbeat(int seconds) {
-        return new ClusterOptions(name, members, bindHost, bindPort, connectTimeout, seconds, mergeSeconds);
+        return new ClusterOptions(
+                name, members, bindHost, bindPort, connectTimeout, seconds, mergeSeconds);
     }
 
     public ClusterOptions withMerge(int seconds) {
-        return new ClusterOptions(name, members, bindHost, bindPort, connectTimeout, heartbeatSeconds, seconds);
+        return new ClusterOptions(
+                name, members, bindHost, bindPort, connectTimeout, heartbeatSeconds, seconds);
     }
 }

@@ -14,7 +14,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The farm's entries in the cluster, each authenticated under a key derived from the farm secret
  * (DESIGN section 3), so a peer that reaches the cluster port can junk, drop or replay entries but
- * cannot make one. Every entry is a {@code byte[]} (the only value type the farm stores), big-endian:
+ * cannot make one. Every entry is a {@code byte[]} (the only value type the farm stores),
+ * big-endian:
+ *
  * <pre>
  *   seed      'S' | version 1 | slot u32 | length u8 | seed (16..64) | MAC 32
  *   pointer   'P' | version 1 | slot u32 | MAC 32
@@ -22,10 +24,12 @@ import javax.crypto.spec.SecretKeySpec;
  *   fingerprint 'F' | version 1 | fingerprint 32                                (itself a MAC)
  *   board     'B' | version 1 | length u16 | body | MAC 32                     (a process's published state)
  * </pre>
- * The MAC is HMAC-SHA256 under {@code FarmSecret.derive("cluster entry mac")} over the entry's bytes
- * before it, preceded by what the entry is stored under (the slot is inside; a presence's member id
- * is mixed in; a board entry's key too), so an entry moved to another key fails. The fingerprint is the MAC of a fixed text:
- * equal fingerprints mean equal secrets, and it tells nothing else about the secret.
+ *
+ * The MAC is HMAC-SHA256 under {@code FarmSecret.derive("cluster entry mac")} over the entry's
+ * bytes before it, preceded by what the entry is stored under (the slot is inside; a presence's
+ * member id is mixed in; a board entry's key too), so an entry moved to another key fails. The
+ * fingerprint is the MAC of a fixed text: equal fingerprints mean equal secrets, and it tells
+ * nothing else about the secret.
  *
  * <p>Outside this package, the control plane's board (each process's counters) seals its entries
  * here too ({@link #board}, {@link #openBoard}): one MAC scheme for everything the farm stores.
@@ -37,14 +41,17 @@ public final class FarmEntries {
     static final byte PRESENCE = 'M';
     static final byte FINGERPRINT = 'F';
     static final byte BOARD = 'B';
+
     /** The largest body a board entry carries. */
     public static final int MAX_BOARD_BODY = 65535;
+
     static final byte VERSION = 1;
     static final int MAC_LENGTH = 32;
     static final int POINTER_LENGTH = 2 + 4 + MAC_LENGTH;
     static final int PRESENCE_LENGTH = 2 + 4 + 8 + MAC_LENGTH;
     static final int FINGERPRINT_LENGTH = 2 + MAC_LENGTH;
-    private static final byte[] FINGERPRINT_TEXT = "ntsfarm farm secret fingerprint v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FINGERPRINT_TEXT =
+            "ntsfarm farm secret fingerprint v1".getBytes(StandardCharsets.US_ASCII);
 
     private final SecretKeySpec macKey;
     private final byte[] fingerprint;
@@ -58,8 +65,7 @@ public final class FarmEntries {
     }
 
     /** What a raw value turned out to be. */
-    public sealed interface Opened<T> permits Valid, Damaged {
-    }
+    public sealed interface Opened<T> permits Valid, Damaged {}
 
     /** An entry that checked out. */
     public record Valid<T>(T value) implements Opened<T> {
@@ -70,18 +76,17 @@ public final class FarmEntries {
     }
 
     /** An entry that did not, and why (never with its bytes). */
-    public record Damaged<T>(String reason) implements Opened<T> {
-    }
+    public record Damaged<T>(String reason) implements Opened<T> {}
 
     /** A member's published clock. */
-    record Presence(long timeSlot, long unixSeconds) {
-    }
+    record Presence(long timeSlot, long unixSeconds) {}
 
     // ---- seeds
 
     byte[] seed(long slot, byte[] seed) {
         checkSlot(slot);
-        if (seed.length < MasterKeyRing.MIN_SEED_LENGTH || seed.length > MasterKeyRing.MAX_SEED_LENGTH) {
+        if (seed.length < MasterKeyRing.MIN_SEED_LENGTH
+                || seed.length > MasterKeyRing.MAX_SEED_LENGTH) {
             throw new IllegalArgumentException("seed of " + seed.length + " bytes");
         }
         ByteBuffer b = ByteBuffer.allocate(7 + seed.length + MAC_LENGTH);
@@ -101,9 +106,11 @@ public final class FarmEntries {
             return new Damaged<>("seed entry version " + b[1] + " (expected: " + VERSION + ")");
         }
         int length = b[6] & 0xff;
-        if (length < MasterKeyRing.MIN_SEED_LENGTH || length > MasterKeyRing.MAX_SEED_LENGTH
+        if (length < MasterKeyRing.MIN_SEED_LENGTH
+                || length > MasterKeyRing.MAX_SEED_LENGTH
                 || b.length != 7 + length + MAC_LENGTH) {
-            return new Damaged<>("seed entry of " + b.length + " bytes with a seed length of " + length);
+            return new Damaged<>(
+                    "seed entry of " + b.length + " bytes with a seed length of " + length);
         }
         if (u32(b, 2) != slot) {
             return new Damaged<>("seed entry of slot " + u32(b, 2) + " stored under slot " + slot);
@@ -140,7 +147,9 @@ public final class FarmEntries {
 
     byte[] presence(String member, long timeSlot, long unixSeconds) {
         ByteBuffer b = ByteBuffer.allocate(PRESENCE_LENGTH);
-        b.put(PRESENCE).put(VERSION).putInt((int) Math.min(Math.max(timeSlot, 0), MasterKeyRing.MAX_SLOT))
+        b.put(PRESENCE)
+                .put(VERSION)
+                .putInt((int) Math.min(Math.max(timeSlot, 0), MasterKeyRing.MAX_SLOT))
                 .putLong(unixSeconds);
         return seal(b, member.getBytes(StandardCharsets.UTF_8));
     }
@@ -163,7 +172,8 @@ public final class FarmEntries {
     /**
      * A board entry: {@code body} (the caller's own layout) sealed for the key {@code storedUnder}.
      *
-     * @throws IllegalArgumentException for a body over {@link #MAX_BOARD_BODY} bytes or a key over 255 bytes
+     * @throws IllegalArgumentException for a body over {@link #MAX_BOARD_BODY} bytes or a key over
+     *     255 bytes
      */
     public byte[] board(String storedUnder, byte[] body) {
         if (body.length > MAX_BOARD_BODY) {
@@ -187,7 +197,8 @@ public final class FarmEntries {
         }
         int length = ((b[2] & 0xff) << 8) | (b[3] & 0xff);
         if (b.length != 4 + length + MAC_LENGTH) {
-            return new Damaged<>("board entry of " + b.length + " bytes with a body length of " + length);
+            return new Damaged<>(
+                    "board entry of " + b.length + " bytes with a body length of " + length);
         }
         byte[] context = storedUnder.getBytes(StandardCharsets.UTF_8);
         if (context.length > 255 || !verify(b, context)) {
@@ -199,7 +210,8 @@ public final class FarmEntries {
     private static byte[] context(String storedUnder) {
         byte[] context = storedUnder.getBytes(StandardCharsets.UTF_8);
         if (context.length > 255) {
-            throw new IllegalArgumentException("a key of " + context.length + " bytes (expected: at most 255)");
+            throw new IllegalArgumentException(
+                    "a key of " + context.length + " bytes (expected: at most 255)");
         }
         return context;
     }
@@ -213,24 +225,25 @@ public final class FarmEntries {
         return b.array();
     }
 
-    /** The first 8 bytes of this secret's fingerprint in hex: enough to tell farms apart in a log. */
+    /**
+     * The first 8 bytes of this secret's fingerprint in hex: enough to tell farms apart in a log.
+     */
     String fingerprintHex() {
         return HexFormat.of().formatHex(fingerprint, 0, 8);
     }
 
     /** What a published fingerprint says about this secret. */
-    sealed interface FingerprintCheck permits SameSecret, OtherSecret, DamagedFingerprint {
-    }
+    sealed interface FingerprintCheck permits SameSecret, OtherSecret, DamagedFingerprint {}
 
-    record SameSecret() implements FingerprintCheck {
-    }
+    record SameSecret() implements FingerprintCheck {}
 
-    /** A well-formed fingerprint of another secret (or a forged one); {@code hex} as {@link #fingerprintHex}. */
-    record OtherSecret(String hex) implements FingerprintCheck {
-    }
+    /**
+     * A well-formed fingerprint of another secret (or a forged one); {@code hex} as {@link
+     * #fingerprintHex}.
+     */
+    record OtherSecret(String hex) implements FingerprintCheck {}
 
-    record DamagedFingerprint(String reason) implements FingerprintCheck {
-    }
+    record DamagedFingerprint(String reason) implements FingerprintCheck {}
 
     FingerprintCheck checkFingerprint(Object raw) {
         if (!(raw instanceof byte[] b)) {
@@ -266,7 +279,8 @@ public final class FarmEntries {
 
     private boolean verify(byte[] entry, byte[] context) {
         int n = entry.length - MAC_LENGTH;
-        return MessageDigest.isEqual(mac(context, entry, n), Arrays.copyOfRange(entry, n, entry.length));
+        return MessageDigest.isEqual(
+                mac(context, entry, n), Arrays.copyOfRange(entry, n, entry.length));
     }
 
     private byte[] mac(byte[] context, byte[] data, int length) {
@@ -283,7 +297,10 @@ public final class FarmEntries {
     }
 
     private static long u32(byte[] b, int off) {
-        return ((b[off] & 0xffL) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
+        return ((b[off] & 0xffL) << 24)
+                | ((b[off + 1] & 0xff) << 16)
+                | ((b[off + 2] & 0xff) << 8)
+                | (b[off + 3] & 0xff);
     }
 
     @Override

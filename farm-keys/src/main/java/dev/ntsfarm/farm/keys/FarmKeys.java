@@ -28,57 +28,73 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The farm's master keys as this process sees them (DESIGN section 3): an immutable
- * {@link MasterKeyRing} snapshot built from the shared seeds and the local farm secret, swapped
+ * The farm's master keys as this process sees them (DESIGN section 3): an immutable {@link
+ * MasterKeyRing} snapshot built from the shared seeds and the local farm secret, swapped
  * atomically, read with one volatile load ({@link #current()}).
  *
  * <h2>Slots</h2>
+ *
  * The time slot is {@code floor(unix_seconds / ntsrotate)} (0 forever when {@code ntsrotate} is 0).
  * The farm's slot is what its entries say: the newest seed's slot less one (members always create
- * the next slot's seed ahead), or a pointer moved forward by {@link #rekey()} with a compare-and-set.
- * A process seals under the later of the two when its clock is within one slot of the farm's; a rekey
- * therefore shortens the current period, and after several rekeys rotation waits for time to catch
- * up. Cookies are sealed under the current slot and open under it, the next one and {@code pastSlots}
- * before it.
+ * the next slot's seed ahead), or a pointer moved forward by {@link #rekey()} with a
+ * compare-and-set. A process seals under the later of the two when its clock is within one slot of
+ * the farm's; a rekey therefore shortens the current period, and after several rekeys rotation
+ * waits for time to catch up. Cookies are sealed under the current slot and open under it, the next
+ * one and {@code pastSlots} before it.
  *
  * <h2>Nothing in the cluster is believed unchecked</h2>
- * Every entry carries a MAC under a key of the farm secret ({@link FarmEntries}). An entry that fails
- * it, has the wrong type or length, or a pointer past the next slot, is ignored and counted
+ *
+ * Every entry carries a MAC under a key of the farm secret ({@link FarmEntries}). An entry that
+ * fails it, has the wrong type or length, or a pointer past the next slot, is ignored and counted
  * ({@link #status()}), never fatal. Every process keeps its own verified copy of the seeds within
  * retention and goes on with it whatever the cluster holds; a {@link Role#MEMBER} also keeps it in
- * {@code ntsdumpdir} and puts back what is missing or damaged, so a junked, forged or cleared map costs
- * no client its cookies. Where the cluster holds a valid seed that differs from the copy (after a
- * healed partition) the cluster's wins, so every process converges on one key per slot.
+ * {@code ntsdumpdir} and puts back what is missing or damaged, so a junked, forged or cleared map
+ * costs no client its cookies. Where the cluster holds a valid seed that differs from the copy
+ * (after a healed partition) the cluster's wins, so every process converges on one key per slot.
  *
  * <h2>Clocks</h2>
+ *
  * A member whose clock is more than a slot ahead of the farm's slots, while another live member's
- * published clock agrees with them, neither creates nor prunes: it warns and follows the cluster. When
- * every member is that far ahead (a farm that was down), or it is alone, its clock moves the farm.
+ * published clock agrees with them, neither creates nor prunes: it warns and follows the cluster.
+ * When every member is that far ahead (a farm that was down), or it is alone, its clock moves the
+ * farm.
  *
  * <h2>Roles</h2>
+ *
  * A {@link Role#MEMBER} (NTS-KE services, the all-in-one farm) creates the seeds of the current and
- * next slot with {@code putIfAbsent} (the first writer wins), removes seeds past retention, repairs,
- * publishes the farm secret's fingerprint and its clock, dumps the seeds and loads that dump at start.
- * A {@link Role#READER} (NTP responders) only reads. Both refuse to start when the cluster's
- * fingerprint says the farm has another secret.
+ * next slot with {@code putIfAbsent} (the first writer wins), removes seeds past retention,
+ * repairs, publishes the farm secret's fingerprint and its clock, dumps the seeds and loads that
+ * dump at start. A {@link Role#READER} (NTP responders) only reads. Both refuse to start when the
+ * cluster's fingerprint says the farm has another secret.
  *
  * <h2>Refresh</h2>
- * A change event from the store, a periodic timer and a timer at the next slot boundary each ask for a
- * rebuild; rebuilds run one at a time on a worker thread of their own, so the network is never waited
- * on by an event loop. When the store cannot be reached, the ring is rebuilt from the copy: slots leave
- * it as time moves on, and once none is left the ring holds only a throwaway key, so cookies stop
- * opening rather than living forever.
+ *
+ * A change event from the store, a periodic timer and a timer at the next slot boundary each ask
+ * for a rebuild; rebuilds run one at a time on a worker thread of their own, so the network is
+ * never waited on by an event loop. When the store cannot be reached, the ring is rebuilt from the
+ * copy: slots leave it as time moves on, and once none is left the ring holds only a throwaway key,
+ * so cookies stop opening rather than living forever.
  */
 public final class FarmKeys implements KeyRingSource {
 
     private static final System.Logger LOG = System.getLogger(FarmKeys.class.getName());
+
     /** Bytes of a new seed: the size of the working key it is mixed into. */
     public static final int SEED_LENGTH = 32;
+
     private static final AtomicLong IDS = new AtomicLong();
-    /** Margin after a slot boundary before the boundary timer fires, so the clock is surely past it. */
+
+    /**
+     * Margin after a slot boundary before the boundary timer fires, so the clock is surely past it.
+     */
     private static final long BOUNDARY_MARGIN_MILLIS = 20;
-    /** Most slot entries read in one rebuild besides the ones this process knows, bounding junk's cost. */
+
+    /**
+     * Most slot entries read in one rebuild besides the ones this process knows, bounding junk's
+     * cost.
+     */
     static final int MAX_SLOTS_READ = 64;
+
     /**
      * Rebuilds a damaged current or next seed must stay damaged, with no process putting it back,
      * before a member replaces it with a new seed (the farm then has lost that slot anyway).
@@ -93,7 +109,9 @@ public final class FarmKeys implements KeyRingSource {
         READER
     }
 
-    /** The cluster's fingerprint belongs to another farm secret: this process must not run with it. */
+    /**
+     * The cluster's fingerprint belongs to another farm secret: this process must not run with it.
+     */
     public static final class FarmSecretMismatch extends IllegalStateException {
         FarmSecretMismatch(String message) {
             super(message);
@@ -119,10 +137,15 @@ public final class FarmKeys implements KeyRingSource {
     private volatile boolean far;
 
     // worker thread only
-    /** The verified seeds within retention: what this process goes on with whatever the cluster holds. */
+    /**
+     * The verified seeds within retention: what this process goes on with whatever the cluster
+     * holds.
+     */
     private SortedMap<Long, byte[]> copies = new TreeMap<>();
+
     /** The highest verified pointer seen (or dumped); -1 for none. */
     private long pointerSeen = -1;
+
     private long lastCurrent = -1;
     private Set<String> damagedLast = Set.of();
     private final Map<Long, Integer> strikes = new HashMap<>();
@@ -133,8 +156,13 @@ public final class FarmKeys implements KeyRingSource {
     private long periodicTimer = -1;
     private long boundaryTimer = -1;
 
-    private FarmKeys(Vertx vertx, FarmStore store, Role role, FarmKeyOptions options, FarmSecret secret,
-                     SecureRandom random) {
+    private FarmKeys(
+            Vertx vertx,
+            FarmStore store,
+            Role role,
+            FarmKeyOptions options,
+            FarmSecret secret,
+            SecureRandom random) {
         this.vertx = vertx;
         this.store = store;
         this.role = role;
@@ -146,15 +174,27 @@ public final class FarmKeys implements KeyRingSource {
     }
 
     /** A member's keys over a Hazelcast member instance. */
-    public static Future<FarmKeys> member(Vertx vertx, HazelcastInstance instance, FarmKeyOptions options,
-                                          FarmSecret secret) {
-        return start(vertx, FarmStore.hazelcast(instance), Role.MEMBER, options, secret, new SecureRandom());
+    public static Future<FarmKeys> member(
+            Vertx vertx, HazelcastInstance instance, FarmKeyOptions options, FarmSecret secret) {
+        return start(
+                vertx,
+                FarmStore.hazelcast(instance),
+                Role.MEMBER,
+                options,
+                secret,
+                new SecureRandom());
     }
 
     /** A responder's keys over a Hazelcast client (or member) instance: read only. */
-    public static Future<FarmKeys> reader(Vertx vertx, HazelcastInstance instance, FarmKeyOptions options,
-                                          FarmSecret secret) {
-        return start(vertx, FarmStore.hazelcast(instance), Role.READER, options, secret, new SecureRandom());
+    public static Future<FarmKeys> reader(
+            Vertx vertx, HazelcastInstance instance, FarmKeyOptions options, FarmSecret secret) {
+        return start(
+                vertx,
+                FarmStore.hazelcast(instance),
+                Role.READER,
+                options,
+                secret,
+                new SecureRandom());
     }
 
     /** Keys of a standalone server: seeds in this process, dumped and loaded as a member's. */
@@ -165,23 +205,39 @@ public final class FarmKeys implements KeyRingSource {
     /**
      * Starts keys over any store: checks the farm secret's fingerprint, loads the dump (members),
      * listens for changes, builds the first ring and arms the timers. The future completes once
-     * {@link #current()} has a ring, and fails with {@link FarmSecretMismatch} when the cluster belongs
-     * to another secret.
+     * {@link #current()} has a ring, and fails with {@link FarmSecretMismatch} when the cluster
+     * belongs to another secret.
      */
-    public static Future<FarmKeys> start(Vertx vertx, FarmStore store, Role role, FarmKeyOptions options,
-                                         FarmSecret secret, SecureRandom random) {
-        FarmKeys keys = new FarmKeys(vertx, Objects.requireNonNull(store), Objects.requireNonNull(role),
-                Objects.requireNonNull(options), Objects.requireNonNull(secret), Objects.requireNonNull(random));
-        return keys.worker.executeBlocking(() -> {
-            List<String> damaged = new ArrayList<>();
-            keys.checkFingerprint(damaged);
-            if (role == Role.MEMBER) {
-                keys.loadDump();
-            }
-            keys.registration = store.listen(keys::requestRefresh);
-            keys.rebuild(damaged);
-            return keys;
-        }, true).onSuccess(k -> k.armTimers()).onFailure(e -> keys.worker.close());
+    public static Future<FarmKeys> start(
+            Vertx vertx,
+            FarmStore store,
+            Role role,
+            FarmKeyOptions options,
+            FarmSecret secret,
+            SecureRandom random) {
+        FarmKeys keys =
+                new FarmKeys(
+                        vertx,
+                        Objects.requireNonNull(store),
+                        Objects.requireNonNull(role),
+                        Objects.requireNonNull(options),
+                        Objects.requireNonNull(secret),
+                        Objects.requireNonNull(random));
+        return keys.worker
+                .executeBlocking(
+                        () -> {
+                            List<String> damaged = new ArrayList<>();
+                            keys.checkFingerprint(damaged);
+                            if (role == Role.MEMBER) {
+                                keys.loadDump();
+                            }
+                            keys.registration = store.listen(keys::requestRefresh);
+                            keys.rebuild(damaged);
+                            return keys;
+                        },
+                        true)
+                .onSuccess(k -> k.armTimers())
+                .onFailure(e -> keys.worker.close());
     }
 
     @Override
@@ -199,7 +255,10 @@ public final class FarmKeys implements KeyRingSource {
         return reachable;
     }
 
-    /** The state of the keys now, from memory (no cluster call): for {@code ntsctl keys} and metrics. */
+    /**
+     * The state of the keys now, from memory (no cluster call): for {@code ntsctl keys} and
+     * metrics.
+     */
     public KeyRingStatus status() {
         return status;
     }
@@ -216,44 +275,53 @@ public final class FarmKeys implements KeyRingSource {
 
     /**
      * Rotates early (a member's {@code rekey}): moves the pointer one slot past the current slot,
-     * creating its seeds first, and returns the new current slot. Two members rekeying at once rotate
-     * once: the second one finds the pointer moved.
+     * creating its seeds first, and returns the new current slot. Two members rekeying at once
+     * rotate once: the second one finds the pointer moved.
      */
     public Future<Long> rekey() {
         if (role != Role.MEMBER) {
-            return Future.failedFuture(new IllegalStateException("rekey needs a key-holding member, not a " + role));
+            return Future.failedFuture(
+                    new IllegalStateException("rekey needs a key-holding member, not a " + role));
         }
-        return worker.executeBlocking(() -> {
-            rebuild(new ArrayList<>());
-            long next = Math.min(MasterKeyRing.MAX_SLOT - 1, lastCurrent + 1);
-            byte[] wanted = entries.pointer(next);
-            for (int attempt = 0; attempt < 16; attempt++) {
-                ensureSeed(next, null);
-                ensureSeed(next + 1, null);
-                FarmStore.Read r = store.get(Space.POINTER, FarmStore.POINTER_KEY);
-                boolean moved;
-                if (r instanceof FarmStore.Present p && p.value() instanceof byte[] raw
-                        && entries.openPointer(raw) instanceof FarmEntries.Valid<Long> v) {
-                    if (v.value() >= next) {
-                        break; // another member rekeyed first
+        return worker.executeBlocking(
+                () -> {
+                    rebuild(new ArrayList<>());
+                    long next = Math.min(MasterKeyRing.MAX_SLOT - 1, lastCurrent + 1);
+                    byte[] wanted = entries.pointer(next);
+                    for (int attempt = 0; attempt < 16; attempt++) {
+                        ensureSeed(next, null);
+                        ensureSeed(next + 1, null);
+                        FarmStore.Read r = store.get(Space.POINTER, FarmStore.POINTER_KEY);
+                        boolean moved;
+                        if (r instanceof FarmStore.Present p
+                                && p.value() instanceof byte[] raw
+                                && entries.openPointer(raw) instanceof FarmEntries.Valid<Long> v) {
+                            if (v.value() >= next) {
+                                break; // another member rekeyed first
+                            }
+                            moved =
+                                    store.replace(
+                                            Space.POINTER, FarmStore.POINTER_KEY, raw, wanted);
+                        } else if (r instanceof FarmStore.Absent) {
+                            moved = store.putIfAbsent(Space.POINTER, FarmStore.POINTER_KEY, wanted);
+                        } else {
+                            store.set(Space.POINTER, FarmStore.POINTER_KEY, wanted);
+                            moved = true;
+                        }
+                        if (moved) {
+                            pointerSeen = Math.max(pointerSeen, next);
+                            break;
+                        }
                     }
-                    moved = store.replace(Space.POINTER, FarmStore.POINTER_KEY, raw, wanted);
-                } else if (r instanceof FarmStore.Absent) {
-                    moved = store.putIfAbsent(Space.POINTER, FarmStore.POINTER_KEY, wanted);
-                } else {
-                    store.set(Space.POINTER, FarmStore.POINTER_KEY, wanted);
-                    moved = true;
-                }
-                if (moved) {
-                    pointerSeen = Math.max(pointerSeen, next);
-                    break;
-                }
-            }
-            return rebuild(new ArrayList<>()).currentSlot();
-        }, true);
+                    return rebuild(new ArrayList<>()).currentSlot();
+                },
+                true);
     }
 
-    /** Stops the timers and the change listener; the Hazelcast instance stays its owner's to shut down. */
+    /**
+     * Stops the timers and the change listener; the Hazelcast instance stays its owner's to shut
+     * down.
+     */
     public Future<Void> close() {
         if (closed) {
             return Future.succeededFuture();
@@ -261,23 +329,30 @@ public final class FarmKeys implements KeyRingSource {
         closed = true;
         vertx.cancelTimer(periodicTimer);
         vertx.cancelTimer(boundaryTimer);
-        return worker.executeBlocking(() -> {
-            if (registration != null) {
-                try {
-                    registration.cancel();
-                } catch (RuntimeException e) {
-                    log(System.Logger.Level.DEBUG, "removing the seed listener failed: {0}", e.toString());
-                }
-            }
-            return (Void) null;
-        }, true).eventually(worker::close);
+        return worker.executeBlocking(
+                        () -> {
+                            if (registration != null) {
+                                try {
+                                    registration.cancel();
+                                } catch (RuntimeException e) {
+                                    log(
+                                            System.Logger.Level.DEBUG,
+                                            "removing the seed listener failed: {0}",
+                                            e.toString());
+                                }
+                            }
+                            return (Void) null;
+                        },
+                        true)
+                .eventually(worker::close);
     }
 
     private void armTimers() {
         if (closed) {
             return;
         }
-        periodicTimer = vertx.setPeriodic(options.refreshInterval().toMillis(), id -> requestRefresh());
+        periodicTimer =
+                vertx.setPeriodic(options.refreshInterval().toMillis(), id -> requestRefresh());
         armBoundaryTimer();
     }
 
@@ -287,8 +362,11 @@ public final class FarmKeys implements KeyRingSource {
             return;
         }
         long nowMillis = options.clock().millis();
-        long nextBoundary = Math.multiplyExact(Math.floorDiv(nowMillis / 1000, options.rotateSeconds()) + 1,
-                options.rotateSeconds()) * 1000;
+        long nextBoundary =
+                Math.multiplyExact(
+                                Math.floorDiv(nowMillis / 1000, options.rotateSeconds()) + 1,
+                                options.rotateSeconds())
+                        * 1000;
         long delay = nextBoundary - nowMillis + BOUNDARY_MARGIN_MILLIS;
         if (delay > 0 && delay < options.refreshInterval().toMillis()) {
             vertx.cancelTimer(boundaryTimer);
@@ -301,37 +379,50 @@ public final class FarmKeys implements KeyRingSource {
         if (closed || !refreshPending.compareAndSet(false, true)) {
             return;
         }
-        worker.executeBlocking(() -> {
-            refreshPending.set(false);
-            return rebuild(new ArrayList<>());
-        }, true).onComplete(r -> {
-            if (r.failed()) {
-                log(System.Logger.Level.WARNING, "master key refresh failed: {0}", r.cause().toString());
-            }
-            armBoundaryTimer();
-        });
+        worker.executeBlocking(
+                        () -> {
+                            refreshPending.set(false);
+                            return rebuild(new ArrayList<>());
+                        },
+                        true)
+                .onComplete(
+                        r -> {
+                            if (r.failed()) {
+                                log(
+                                        System.Logger.Level.WARNING,
+                                        "master key refresh failed: {0}",
+                                        r.cause().toString());
+                            }
+                            armBoundaryTimer();
+                        });
     }
 
     // ---- worker thread from here on
 
     private long timeSlot() {
         long rotate = options.rotateSeconds();
-        return rotate == 0 ? 0 : Math.min(MasterKeyRing.slotAt(options.clock().instant().getEpochSecond(), rotate),
-                MasterKeyRing.MAX_SLOT - 1);
+        return rotate == 0
+                ? 0
+                : Math.min(
+                        MasterKeyRing.slotAt(options.clock().instant().getEpochSecond(), rotate),
+                        MasterKeyRing.MAX_SLOT - 1);
     }
 
     /**
-     * The fingerprint check at start: the same secret goes on; a damaged or missing fingerprint is put
-     * back by a member; another secret's fingerprint stops this process, unless the cluster's seeds
-     * open under this secret (then the fingerprint is what was forged).
+     * The fingerprint check at start: the same secret goes on; a damaged or missing fingerprint is
+     * put back by a member; another secret's fingerprint stops this process, unless the cluster's
+     * seeds open under this secret (then the fingerprint is what was forged).
      */
     private void checkFingerprint(List<String> damaged) {
         for (int attempt = 0; attempt < 2; attempt++) {
             FarmStore.Read r = store.get(Space.FARM, FarmStore.FINGERPRINT_KEY);
             switch (r) {
                 case FarmStore.Absent a -> {
-                    if (role != Role.MEMBER || store.putIfAbsent(Space.FARM, FarmStore.FINGERPRINT_KEY,
-                            entries.fingerprintEntry())) {
+                    if (role != Role.MEMBER
+                            || store.putIfAbsent(
+                                    Space.FARM,
+                                    FarmStore.FINGERPRINT_KEY,
+                                    entries.fingerprintEntry())) {
                         return;
                     }
                     continue; // another member published first: check theirs
@@ -353,13 +444,20 @@ public final class FarmKeys implements KeyRingSource {
                         }
                         case FarmEntries.OtherSecret o -> {
                             if (!anySeedOpens()) {
-                                throw new FarmSecretMismatch("farmsecret "
-                                        + options.farmSecretFile().map(Path::toString).orElse("(given)")
-                                        + ": not this farm's secret: its fingerprint is " + entries.fingerprintHex()
-                                        + ", the cluster's is " + o.hex() + " and no seed of the cluster opens"
-                                        + " under it (expected: the same farm secret file on every host of the farm)");
+                                throw new FarmSecretMismatch(
+                                        "farmsecret "
+                                                + options.farmSecretFile()
+                                                        .map(Path::toString)
+                                                        .orElse("(given)")
+                                                + ": not this farm's secret: its fingerprint is "
+                                                + entries.fingerprintHex()
+                                                + ", the cluster's is "
+                                                + o.hex()
+                                                + " and no seed of the cluster opens"
+                                                + " under it (expected: the same farm secret file on every host of the farm)");
                             }
-                            damaged.add("farm fingerprint: another secret's, yet the seeds open under ours");
+                            damaged.add(
+                                    "farm fingerprint: another secret's, yet the seeds open under ours");
                             putBackFingerprint();
                             return;
                         }
@@ -379,7 +477,8 @@ public final class FarmKeys implements KeyRingSource {
     private boolean anySeedOpens() {
         int read = 0;
         for (Object k : store.keys(Space.SEEDS).readable()) {
-            if (k instanceof Long slot && read++ < MAX_SLOTS_READ
+            if (k instanceof Long slot
+                    && read++ < MAX_SLOTS_READ
                     && store.get(Space.SEEDS, slot) instanceof FarmStore.Present p
                     && entries.openSeed(slot, p.value()) instanceof FarmEntries.Valid<byte[]>) {
                 return true;
@@ -389,9 +488,11 @@ public final class FarmKeys implements KeyRingSource {
     }
 
     /** What one look at the seeds found. */
-    private record SeedLook(SortedMap<Long, byte[]> valid, Set<Long> damagedSlots, Set<Long> slotKeys,
-                            List<Object> junkKeys) {
-    }
+    private record SeedLook(
+            SortedMap<Long, byte[]> valid,
+            Set<Long> damagedSlots,
+            Set<Long> slotKeys,
+            List<Object> junkKeys) {}
 
     private SeedLook lookAtSeeds(long timeSlot, List<String> damaged) {
         FarmStore.Keys listing = store.keys(Space.SEEDS);
@@ -405,7 +506,10 @@ public final class FarmKeys implements KeyRingSource {
                 slotKeys.add(l);
             } else {
                 junk.add(k);
-                damaged.add("seeds: a key of type " + k.getClass().getName() + " (expected: a slot number)");
+                damaged.add(
+                        "seeds: a key of type "
+                                + k.getClass().getName()
+                                + " (expected: a slot number)");
             }
         }
         Set<Long> toRead = new TreeSet<>(copies.keySet());
@@ -430,8 +534,7 @@ public final class FarmKeys implements KeyRingSource {
         Set<Long> damagedSlots = new TreeSet<>();
         for (long s : toRead) {
             switch (store.get(Space.SEEDS, s)) {
-                case FarmStore.Absent a -> {
-                }
+                case FarmStore.Absent a -> {}
                 case FarmStore.Unreadable u -> {
                     damagedSlots.add(s);
                     damaged.add("seed of slot " + s + ": " + u.reason());
@@ -451,8 +554,7 @@ public final class FarmKeys implements KeyRingSource {
     }
 
     /** The pointer as found: its slot when valid, and its raw bytes for a compare-and-set. */
-    private record PointerLook(Long slot, byte[] raw, boolean damaged, boolean absent) {
-    }
+    private record PointerLook(Long slot, byte[] raw, boolean damaged, boolean absent) {}
 
     private PointerLook lookAtPointer(List<String> damaged) {
         return switch (store.get(Space.POINTER, FarmStore.POINTER_KEY)) {
@@ -461,13 +563,15 @@ public final class FarmKeys implements KeyRingSource {
                 damaged.add("pointer: " + u.reason());
                 yield new PointerLook(null, null, true, false);
             }
-            case FarmStore.Present p -> switch (entries.openPointer(p.value())) {
-                case FarmEntries.Valid<Long> v -> new PointerLook(v.value(), (byte[]) p.value(), false, false);
-                case FarmEntries.Damaged<Long> d -> {
-                    damaged.add("pointer: " + d.reason());
-                    yield new PointerLook(null, null, true, false);
-                }
-            };
+            case FarmStore.Present p ->
+                    switch (entries.openPointer(p.value())) {
+                        case FarmEntries.Valid<Long> v ->
+                                new PointerLook(v.value(), (byte[]) p.value(), false, false);
+                        case FarmEntries.Damaged<Long> d -> {
+                            damaged.add("pointer: " + d.reason());
+                            yield new PointerLook(null, null, true, false);
+                        }
+                    };
         };
     }
 
@@ -482,8 +586,11 @@ public final class FarmKeys implements KeyRingSource {
             for (Map.Entry<Long, byte[]> e : seeds.valid().entrySet()) {
                 byte[] mine = copies.get(e.getKey());
                 if (mine != null && !Arrays.equals(mine, e.getValue())) {
-                    log(System.Logger.Level.WARNING, "the cluster''s seed of slot {0} differs from this process''s"
-                            + " copy (after a healed partition?): following the cluster", e.getKey());
+                    log(
+                            System.Logger.Level.WARNING,
+                            "the cluster''s seed of slot {0} differs from this process''s"
+                                    + " copy (after a healed partition?): following the cluster",
+                            e.getKey());
                 }
                 known.put(e.getKey(), e.getValue());
             }
@@ -515,10 +622,17 @@ public final class FarmKeys implements KeyRingSource {
                 farAhead = role == Role.MEMBER;
             }
             if (farAhead && !far) {
-                log(System.Logger.Level.WARNING, "this clock says slot {0} but the farm is at slot {1}: following"
-                        + " the farm, creating and pruning nothing (check this host''s clock)", timeSlot, farm);
+                log(
+                        System.Logger.Level.WARNING,
+                        "this clock says slot {0} but the farm is at slot {1}: following"
+                                + " the farm, creating and pruning nothing (check this host''s clock)",
+                        timeSlot,
+                        farm);
             } else if (!farAhead && far) {
-                log(System.Logger.Level.INFO, "this clock agrees with the farm''s slots again (slot {0})", current);
+                log(
+                        System.Logger.Level.INFO,
+                        "this clock agrees with the farm''s slots again (slot {0})",
+                        current);
             }
             far = farAhead;
 
@@ -544,8 +658,10 @@ public final class FarmKeys implements KeyRingSource {
             reachable = true;
         } catch (RuntimeException e) {
             if (reachable) {
-                log(System.Logger.Level.WARNING,
-                        "farm key store unreachable, going on with this process''s copy of the seeds: {0}", e.toString());
+                log(
+                        System.Logger.Level.WARNING,
+                        "farm key store unreachable, going on with this process''s copy of the seeds: {0}",
+                        e.toString());
             }
             reachable = false;
             current = Math.max(timeSlot, pointerSeen);
@@ -564,8 +680,18 @@ public final class FarmKeys implements KeyRingSource {
         if (role == Role.MEMBER && reachable) {
             dump(ringSeeds);
         }
-        status = new KeyRingStatus(role, built.currentSlot(), new TreeSet<>(built.slots()), options.rotateSeconds(),
-                damagedIgnored.get(), repaired.get(), damagedLast.size(), reachable, far, entries.fingerprintHex());
+        status =
+                new KeyRingStatus(
+                        role,
+                        built.currentSlot(),
+                        new TreeSet<>(built.slots()),
+                        options.rotateSeconds(),
+                        damagedIgnored.get(),
+                        repaired.get(),
+                        damagedLast.size(),
+                        reachable,
+                        far,
+                        entries.fingerprintHex());
         return built;
     }
 
@@ -575,7 +701,8 @@ public final class FarmKeys implements KeyRingSource {
         others.remove(store.localMemberId());
         for (String id : others) {
             if (!(store.get(Space.MEMBERS, id) instanceof FarmStore.Present p
-                    && entries.openPresence(id, p.value()) instanceof FarmEntries.Valid<FarmEntries.Presence> v
+                    && entries.openPresence(id, p.value())
+                            instanceof FarmEntries.Valid<FarmEntries.Presence> v
                     && v.value().timeSlot() > farm + 1)) {
                 return false;
             }
@@ -583,8 +710,12 @@ public final class FarmKeys implements KeyRingSource {
         return true;
     }
 
-    /** Puts back from the copy what the cluster lacks, creates the current and next seeds when nobody has them. */
-    private void repairAndCreate(long current, SortedMap<Long, byte[]> known, SeedLook seeds, boolean farAhead) {
+    /**
+     * Puts back from the copy what the cluster lacks, creates the current and next seeds when
+     * nobody has them.
+     */
+    private void repairAndCreate(
+            long current, SortedMap<Long, byte[]> known, SeedLook seeds, boolean farAhead) {
         Set<Long> wanted = new TreeSet<>(MasterKeyRing.slotsToKeep(current, options.pastSlots()));
         wanted.addAll(known.keySet());
         for (long s : wanted) {
@@ -604,7 +735,10 @@ public final class FarmKeys implements KeyRingSource {
                     continue;
                 }
                 repaired.incrementAndGet();
-                log(System.Logger.Level.INFO, "put back the seed of slot {0} from this member''s copy", s);
+                log(
+                        System.Logger.Level.INFO,
+                        "put back the seed of slot {0} from this member''s copy",
+                        s);
             } else if (!farAhead && (s == current || s == current + 1)) {
                 if (seeds.damagedSlots().contains(s)) {
                     int n = strikes.merge(s, 1, Integer::sum);
@@ -612,8 +746,11 @@ public final class FarmKeys implements KeyRingSource {
                         continue;
                     }
                     strikes.remove(s);
-                    log(System.Logger.Level.WARNING, "the seed of slot {0} stayed damaged and nobody holds it:"
-                            + " replacing it", s);
+                    log(
+                            System.Logger.Level.WARNING,
+                            "the seed of slot {0} stayed damaged and nobody holds it:"
+                                    + " replacing it",
+                            s);
                     store.remove(Space.SEEDS, s);
                 }
                 byte[] adopted = ensureSeed(s, null);
@@ -625,8 +762,8 @@ public final class FarmKeys implements KeyRingSource {
     }
 
     /**
-     * Makes sure {@code slot} has a seed in the cluster (first writer wins) and returns the valid one
-     * there, also keeping it in the copy; {@code null} when what is there is damaged.
+     * Makes sure {@code slot} has a seed in the cluster (first writer wins) and returns the valid
+     * one there, also keeping it in the copy; {@code null} when what is there is damaged.
      */
     private byte[] ensureSeed(long slot, byte[] unused) {
         if (slot > MasterKeyRing.MAX_SLOT) {
@@ -659,10 +796,13 @@ public final class FarmKeys implements KeyRingSource {
         if (damaged) {
             store.set(Space.POINTER, FarmStore.POINTER_KEY, ours);
         } else if (pointer.absent()) {
-            if (pointerSeen <= timeSlot || !store.putIfAbsent(Space.POINTER, FarmStore.POINTER_KEY, ours)) {
+            if (pointerSeen <= timeSlot
+                    || !store.putIfAbsent(Space.POINTER, FarmStore.POINTER_KEY, ours)) {
                 return; // time has passed the pointer: nothing to put back
             }
-        } else if (pointer.slot() != null && pointer.slot() < pointerSeen && pointerSeen > timeSlot) {
+        } else if (pointer.slot() != null
+                && pointer.slot() < pointerSeen
+                && pointerSeen > timeSlot) {
             if (!store.replace(Space.POINTER, FarmStore.POINTER_KEY, pointer.raw(), ours)) {
                 return;
             }
@@ -686,12 +826,14 @@ public final class FarmKeys implements KeyRingSource {
     }
 
     /**
-     * The other maps: the fingerprint put back when missing or damaged, this member's clock published
-     * when it moved, presences of departed members and junk keys removed.
+     * The other maps: the fingerprint put back when missing or damaged, this member's clock
+     * published when it moved, presences of departed members and junk keys removed.
      */
     private void tidyFarmMaps(long timeSlot, List<String> damaged) {
         FarmStore.Read fp = store.get(Space.FARM, FarmStore.FINGERPRINT_KEY);
-        boolean fpOk = fp instanceof FarmStore.Present p && entries.checkFingerprint(p.value()) instanceof FarmEntries.SameSecret;
+        boolean fpOk =
+                fp instanceof FarmStore.Present p
+                        && entries.checkFingerprint(p.value()) instanceof FarmEntries.SameSecret;
         if (!fpOk) {
             if (!(fp instanceof FarmStore.Absent)) {
                 damaged.add("farm fingerprint: not this farm's");
@@ -706,11 +848,16 @@ public final class FarmKeys implements KeyRingSource {
         Set<String> live = store.liveMemberIds();
         if (me != null) {
             FarmStore.Read mine = store.get(Space.MEMBERS, me);
-            boolean current = mine instanceof FarmStore.Present p
-                    && entries.openPresence(me, p.value()) instanceof FarmEntries.Valid<FarmEntries.Presence> v
-                    && v.value().timeSlot() == timeSlot;
+            boolean current =
+                    mine instanceof FarmStore.Present p
+                            && entries.openPresence(me, p.value())
+                                    instanceof FarmEntries.Valid<FarmEntries.Presence> v
+                            && v.value().timeSlot() == timeSlot;
             if (!current) {
-                store.set(Space.MEMBERS, me, entries.presence(me, timeSlot, options.clock().instant().getEpochSecond()));
+                store.set(
+                        Space.MEMBERS,
+                        me,
+                        entries.presence(me, timeSlot, options.clock().instant().getEpochSecond()));
             }
         }
         FarmStore.Keys members = store.keys(Space.MEMBERS);
@@ -749,7 +896,10 @@ public final class FarmKeys implements KeyRingSource {
         damagedLast = now;
     }
 
-    /** Builds a ring of the seeds within retention of {@code current}; keeps the old object when nothing changed. */
+    /**
+     * Builds a ring of the seeds within retention of {@code current}; keeps the old object when
+     * nothing changed.
+     */
     private MasterKeyRing swapIfChanged(long current, SortedMap<Long, byte[]> kept) {
         long sealing = current;
         if (!kept.containsKey(current)) {
@@ -763,12 +913,15 @@ public final class FarmKeys implements KeyRingSource {
         }
         MasterKeyRing next;
         if (sealing < 0) {
-            // no seed within retention: a throwaway key, so no cookie of the farm opens here any more
+            // no seed within retention: a throwaway key, so no cookie of the farm opens here any
+            // more
             byte[] throwaway = new byte[SEED_LENGTH];
             random.nextBytes(throwaway);
             next = MasterKeyRing.of(secret, current, Map.of(current, throwaway));
             if (old == null || !sameSeeds(kept, ringSeeds)) {
-                log(System.Logger.Level.WARNING, "no farm seed within retention of slot {0}: cookies will not open",
+                log(
+                        System.Logger.Level.WARNING,
+                        "no farm seed within retention of slot {0}: cookies will not open",
                         current);
             }
         } else {
@@ -802,7 +955,11 @@ public final class FarmKeys implements KeyRingSource {
             PrivateFile.write(file, KeyDump.encode(seeds));
             dumped = new TreeMap<>(seeds);
         } catch (IOException | RuntimeException e) {
-            log(System.Logger.Level.WARNING, "could not dump the farm seeds to {0}: {1}", file, e.toString());
+            log(
+                    System.Logger.Level.WARNING,
+                    "could not dump the farm seeds to {0}: {1}",
+                    file,
+                    e.toString());
         }
     }
 
@@ -819,12 +976,20 @@ public final class FarmKeys implements KeyRingSource {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            log(System.Logger.Level.WARNING, "could not read the farm seed dump {0}: {1}", file, e.toString());
+            log(
+                    System.Logger.Level.WARNING,
+                    "could not read the farm seed dump {0}: {1}",
+                    file,
+                    e.toString());
             return;
         }
         switch (KeyDump.decode(bytes)) {
-            case KeyDump.Malformed m -> log(System.Logger.Level.WARNING,
-                    "ignoring the farm seed dump {0}: {1}", file, m.reason());
+            case KeyDump.Malformed m ->
+                    log(
+                            System.Logger.Level.WARNING,
+                            "ignoring the farm seed dump {0}: {1}",
+                            file,
+                            m.reason());
             case KeyDump.Ok ok -> {
                 if (ok.seeds().isEmpty()) {
                     return;
@@ -842,7 +1007,11 @@ public final class FarmKeys implements KeyRingSource {
                     pointerSeen = Math.max(pointerSeen, dumpedCurrent);
                 }
                 dumped = new TreeMap<>(ok.seeds());
-                log(System.Logger.Level.INFO, "loaded farm seeds of slots {0} from {1}", copies.keySet(), file);
+                log(
+                        System.Logger.Level.INFO,
+                        "loaded farm seeds of slots {0} from {1}",
+                        copies.keySet(),
+                        file);
             }
         }
     }

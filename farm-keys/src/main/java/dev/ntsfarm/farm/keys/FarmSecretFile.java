@@ -16,22 +16,22 @@ import java.util.Set;
 
 /**
  * The {@code farmsecret FILE} directive's file: the farm secret's bytes as they are (at least
- * {@value FarmSecret#MIN_LENGTH}), readable by its owner alone. Every key-holding host of one farm has
- * the same file; it never enters the cluster (DESIGN section 3). One can be made by hand with
+ * {@value FarmSecret#MIN_LENGTH}), readable by its owner alone. Every key-holding host of one farm
+ * has the same file; it never enters the cluster (DESIGN section 3). One can be made by hand with
  * {@code head -c 32 /dev/urandom > FILE && chmod 600 FILE}, or by {@link #create}.
  */
 public final class FarmSecretFile {
 
     /** Bytes {@link #create} writes. */
     public static final int CREATED_LENGTH = 32;
+
     /** Longer than any secret anyone means to keep in this file. */
     public static final int MAX_LENGTH = 4096;
 
     private static final Set<PosixFilePermission> OWNER_ONLY =
             EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
-    private FarmSecretFile() {
-    }
+    private FarmSecretFile() {}
 
     /** A farm secret file that cannot be used, and why. */
     public static final class FarmSecretException extends IOException {
@@ -49,11 +49,19 @@ public final class FarmSecretFile {
     public static FarmSecret read(Path file) throws IOException {
         String where = "farmsecret " + file + ": ";
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FarmSecretException(where + "no such file (expected: the farm's secret, the same file on every"
-                    + " host of the farm, at least " + FarmSecret.MIN_LENGTH + " random bytes, mode 0600: copy it from"
-                    + " another host of the farm, or make one for a new farm with "
-                    + "'head -c 32 /dev/urandom > " + file + " && chmod 600 " + file + "'; only 'ntsfarm up' makes one"
-                    + " by itself)");
+            throw new FarmSecretException(
+                    where
+                            + "no such file (expected: the farm's secret, the same file on every"
+                            + " host of the farm, at least "
+                            + FarmSecret.MIN_LENGTH
+                            + " random bytes, mode 0600: copy it from"
+                            + " another host of the farm, or make one for a new farm with "
+                            + "'head -c 32 /dev/urandom > "
+                            + file
+                            + " && chmod 600 "
+                            + file
+                            + "'; only 'ntsfarm up' makes one"
+                            + " by itself)");
         }
         if (!Files.isRegularFile(file)) {
             throw new FarmSecretException(where + "not a regular file");
@@ -61,15 +69,25 @@ public final class FarmSecretFile {
         if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
             if (!OWNER_ONLY.containsAll(perms)) {
-                throw new FarmSecretException(where + "mode " + octal(perms)
-                        + " is too open (expected: 0600 or tighter, readable by its owner alone; run 'chmod 600 "
-                        + file + "')");
+                throw new FarmSecretException(
+                        where
+                                + "mode "
+                                + octal(perms)
+                                + " is too open (expected: 0600 or tighter, readable by its owner alone; run 'chmod 600 "
+                                + file
+                                + "')");
             }
         }
         long size = Files.size(file);
         if (size < FarmSecret.MIN_LENGTH || size > MAX_LENGTH) {
-            throw new FarmSecretException(where + size + " bytes (expected: " + FarmSecret.MIN_LENGTH + " to "
-                    + MAX_LENGTH + " bytes of random data)");
+            throw new FarmSecretException(
+                    where
+                            + size
+                            + " bytes (expected: "
+                            + FarmSecret.MIN_LENGTH
+                            + " to "
+                            + MAX_LENGTH
+                            + " bytes of random data)");
         }
         byte[] bytes;
         try {
@@ -89,11 +107,12 @@ public final class FarmSecretFile {
      * renamed into place, and returns its secret.
      *
      * @throws FarmSecretException when the file exists already (a farm's secret is never replaced
-     *                             silently: every cookie in the field depends on it)
+     *     silently: every cookie in the field depends on it)
      */
     public static FarmSecret create(Path file, SecureRandom random) throws IOException {
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FarmSecretException("farmsecret " + file + ": exists already (expected: a new path)");
+            throw new FarmSecretException(
+                    "farmsecret " + file + ": exists already (expected: a new path)");
         }
         byte[] bytes = new byte[CREATED_LENGTH];
         random.nextBytes(bytes);
@@ -105,7 +124,9 @@ public final class FarmSecretFile {
         }
     }
 
-    /** Reads the file, or creates it when it does not exist yet (the all-in-one farm's first start). */
+    /**
+     * Reads the file, or creates it when it does not exist yet (the all-in-one farm's first start).
+     */
     public static FarmSecret readOrCreate(Path file, SecureRandom random) throws IOException {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             Path dir = file.toAbsolutePath().getParent();

@@ -6,10 +6,10 @@ import java.util.Set;
 /**
  * The farm's shared entries (DESIGN section 3): in Hazelcast for a farm, in memory for a standalone
  * server or a test. Values are raw: whatever a peer put there, which {@link FarmKeys} checks with
- * {@link FarmEntries} before it believes any of it. Calls may block on the network: {@link FarmKeys}
- * makes them on its worker thread only. A value that cannot be read at all (a type this process
- * refuses to deserialize) comes back as {@link Unreadable}, never as an exception; an exception means
- * the store itself could not be reached.
+ * {@link FarmEntries} before it believes any of it. Calls may block on the network: {@link
+ * FarmKeys} makes them on its worker thread only. A value that cannot be read at all (a type this
+ * process refuses to deserialize) comes back as {@link Unreadable}, never as an exception; an
+ * exception means the store itself could not be reached.
  */
 public interface FarmStore {
 
@@ -38,16 +38,15 @@ public interface FarmStore {
 
     /** The pointer's key in {@link Space#POINTER}. */
     String POINTER_KEY = "current";
+
     /** The fingerprint's key in {@link Space#FARM}. */
     String FINGERPRINT_KEY = "fingerprint";
 
     /** What a read found. */
-    sealed interface Read permits Absent, Present, Unreadable {
-    }
+    sealed interface Read permits Absent, Present, Unreadable {}
 
     /** No entry. */
-    record Absent() implements Read {
-    }
+    record Absent() implements Read {}
 
     /** An entry of any type. */
     record Present(Object value) implements Read {
@@ -58,12 +57,10 @@ public interface FarmStore {
     }
 
     /** An entry this process would not or could not deserialize. */
-    record Unreadable(String reason) implements Read {
-    }
+    record Unreadable(String reason) implements Read {}
 
     /** The keys of a space that could be read, and whether some could not. */
-    record Keys(Set<Object> readable, boolean someUnreadable) {
-    }
+    record Keys(Set<Object> readable, boolean someUnreadable) {}
 
     /** The entries of a farm's cluster (a member's or a client's instance). */
     static FarmStore hazelcast(HazelcastInstance instance) {
@@ -83,7 +80,9 @@ public interface FarmStore {
     /** Stores {@code value} whatever was there. */
     void set(Space space, Object key, byte[] value);
 
-    /** Replaces {@code expected} (by content) with {@code value} in one atomic step; whether it did. */
+    /**
+     * Replaces {@code expected} (by content) with {@code value} in one atomic step; whether it did.
+     */
     boolean replace(Space space, Object key, byte[] expected, byte[] value);
 
     /** Removes the entry of {@code key}; removing an absent one is no error. */
@@ -95,10 +94,16 @@ public interface FarmStore {
     /** This process's id among the members (a Hazelcast member UUID), or null for a client. */
     String localMemberId();
 
-    /** The ids of the members in the cluster now (authentic to the extent the cluster's membership is). */
+    /**
+     * The ids of the members in the cluster now (authentic to the extent the cluster's membership
+     * is).
+     */
     Set<String> liveMemberIds();
 
-    /** Calls {@code onChange} (on any thread) whenever an entry of the farm changes; returns the undo. */
+    /**
+     * Calls {@code onChange} (on any thread) whenever an entry of the farm changes; returns the
+     * undo.
+     */
     Registration listen(Runnable onChange);
 
     /** Undoes a {@link #listen}. */

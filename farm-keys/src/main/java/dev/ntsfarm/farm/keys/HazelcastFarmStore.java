@@ -24,9 +24,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@link FarmStore} on one IMap per {@link FarmStore.Space}. Values are read one key at a time, so an
- * entry that will not deserialize (refused by the cluster's serialization filter, of a class nobody
- * here has) spoils that entry only.
+ * {@link FarmStore} on one IMap per {@link FarmStore.Space}. Values are read one key at a time, so
+ * an entry that will not deserialize (refused by the cluster's serialization filter, of a class
+ * nobody here has) spoils that entry only.
  */
 final class HazelcastFarmStore implements FarmStore {
 
@@ -116,24 +116,30 @@ final class HazelcastFarmStore implements FarmStore {
         }
         // a member gone or back, a merge after a split, a client's new cluster: the maps may differ
         // with no entry event at all (a merge keeps the other side's entries and says nothing)
-        UUID members = instance.getCluster().addMembershipListener(new MembershipListener() {
-            @Override
-            public void memberAdded(MembershipEvent event) {
-                onChange.run();
-            }
+        UUID members =
+                instance.getCluster()
+                        .addMembershipListener(
+                                new MembershipListener() {
+                                    @Override
+                                    public void memberAdded(MembershipEvent event) {
+                                        onChange.run();
+                                    }
 
-            @Override
-            public void memberRemoved(MembershipEvent event) {
-                onChange.run();
-            }
-        });
-        UUID lifecycle = instance.getLifecycleService().addLifecycleListener(event -> {
-            switch (event.getState()) {
-                case MERGED, CLIENT_CONNECTED, CLIENT_CHANGED_CLUSTER -> onChange.run();
-                default -> {
-                }
-            }
-        });
+                                    @Override
+                                    public void memberRemoved(MembershipEvent event) {
+                                        onChange.run();
+                                    }
+                                });
+        UUID lifecycle =
+                instance.getLifecycleService()
+                        .addLifecycleListener(
+                                event -> {
+                                    switch (event.getState()) {
+                                        case MERGED, CLIENT_CONNECTED, CLIENT_CHANGED_CLUSTER ->
+                                                onChange.run();
+                                        default -> {}
+                                    }
+                                });
         return () -> {
             ids.forEach(IMap::removeEntryListener);
             instance.getCluster().removeMembershipListener(members);
@@ -141,10 +147,19 @@ final class HazelcastFarmStore implements FarmStore {
         };
     }
 
-    /** Any change at all: the ring is rebuilt from the maps, so what changed (or its key) does not matter. */
-    private record ChangeListener<K, V>(Runnable onChange) implements EntryAddedListener<K, V>,
-            EntryUpdatedListener<K, V>, EntryRemovedListener<K, V>, EntryMergedListener<K, V>,
-            EntryEvictedListener<K, V>, EntryExpiredListener<K, V>, MapClearedListener, MapEvictedListener {
+    /**
+     * Any change at all: the ring is rebuilt from the maps, so what changed (or its key) does not
+     * matter.
+     */
+    private record ChangeListener<K, V>(Runnable onChange)
+            implements EntryAddedListener<K, V>,
+                    EntryUpdatedListener<K, V>,
+                    EntryRemovedListener<K, V>,
+                    EntryMergedListener<K, V>,
+                    EntryEvictedListener<K, V>,
+                    EntryExpiredListener<K, V>,
+                    MapClearedListener,
+                    MapEvictedListener {
         @Override
         public void entryAdded(EntryEvent<K, V> event) {
             onChange.run();

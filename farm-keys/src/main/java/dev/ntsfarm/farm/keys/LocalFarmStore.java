@@ -12,12 +12,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class LocalFarmStore implements FarmStore {
 
     /** Stands for a value that would not deserialize (tests put it with {@link #putRaw}). */
-    static final Object UNREADABLE = new Object() {
-        @Override
-        public String toString() {
-            return "an unreadable value";
-        }
-    };
+    static final Object UNREADABLE =
+            new Object() {
+                @Override
+                public String toString() {
+                    return "an unreadable value";
+                }
+            };
 
     private static final String MEMBER_ID = "local";
     private final Map<Space, ConcurrentHashMap<Object, Object>> maps;
@@ -46,7 +47,9 @@ final class LocalFarmStore implements FarmStore {
         }
     }
 
-    /** Another process on the same entries: a member of that id, or a client ({@code null}) (tests). */
+    /**
+     * Another process on the same entries: a member of that id, or a client ({@code null}) (tests).
+     */
     LocalFarmStore peer(String id) {
         return new LocalFarmStore(this, id);
     }
@@ -100,7 +103,10 @@ final class LocalFarmStore implements FarmStore {
     public boolean replace(Space space, Object key, byte[] expected, byte[] value) {
         ConcurrentHashMap<Object, Object> m = maps.get(space);
         Object witness = m.get(key);
-        boolean replaced = witness instanceof byte[] w && Arrays.equals(w, expected) && m.replace(key, witness, value.clone());
+        boolean replaced =
+                witness instanceof byte[] w
+                        && Arrays.equals(w, expected)
+                        && m.replace(key, witness, value.clone());
         if (replaced) {
             changed();
         }

@@ -21,8 +21,7 @@ final class Cookies {
         KEYS = SessionKeys.of(AeadAlgorithm.AES_SIV_CMAC_256, c2s, s2c);
     }
 
-    private Cookies() {
-    }
+    private Cookies() {}
 
     static byte[] seal(MasterKeyRing ring) {
         CookieCodec codec = new CookieCodec(ring, NonceSource.of(new SecureRandom()));
@@ -35,10 +34,14 @@ final class Cookies {
         CookieCodec codec = new CookieCodec(ring, NonceSource.of(new SecureRandom()));
         SessionKeys into = new SessionKeys();
         return codec.open(cookie, 0, cookie.length, into)
-                && Arrays.equals(into.c2s(), KEYS.c2s()) && Arrays.equals(into.s2c(), KEYS.s2c());
+                && Arrays.equals(into.c2s(), KEYS.c2s())
+                && Arrays.equals(into.s2c(), KEYS.s2c());
     }
 
     static long keyId(byte[] cookie) {
-        return ((cookie[0] & 0xffL) << 24) | ((cookie[1] & 0xff) << 16) | ((cookie[2] & 0xff) << 8) | (cookie[3] & 0xff);
+        return ((cookie[0] & 0xffL) << 24)
+                | ((cookie[1] & 0xff) << 16)
+                | ((cookie[2] & 0xff) << 8)
+                | (cookie[3] & 0xff);
     }
 }

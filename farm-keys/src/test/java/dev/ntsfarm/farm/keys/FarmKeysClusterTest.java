@@ -39,20 +39,24 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Two Hazelcast members and a client in this JVM: the members converge on one set of seeds, a cookie
- * sealed by one opens at the other and at the client, and a rekey reaches everyone by the map's events.
+ * Two Hazelcast members and a client in this JVM: the members converge on one set of seeds, a
+ * cookie sealed by one opens at the other and at the client, and a rekey reaches everyone by the
+ * map's events.
  */
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
 class FarmKeysClusterTest {
 
-    private static final FarmSecret SECRET = FarmSecret.of("farm secret of this test, 32+ bytes long".getBytes());
+    private static final FarmSecret SECRET =
+            FarmSecret.of("farm secret of this test, 32+ bytes long".getBytes());
+
     /**
      * Changes arrive by the map's events; the timer is the safety net for an event a client missed
      * (as when its connection to the key's owner was still being set up), so it runs often here.
      */
-    private static final FarmKeyOptions OPTIONS = FarmKeyOptions.defaults().withRefreshInterval(Duration.ofSeconds(2));
+    private static final FarmKeyOptions OPTIONS =
+            FarmKeyOptions.defaults().withRefreshInterval(Duration.ofSeconds(2));
 
     private final List<HazelcastInstance> instances = new ArrayList<>();
     private final List<FarmKeys> keys = new ArrayList<>();
@@ -66,8 +70,10 @@ class FarmKeysClusterTest {
 
     @BeforeAll
     void startFarm(Vertx vertx) {
-        ClusterOptions base = ClusterOptions.defaults().withName("farm-keys-test-" + ProcessHandle.current().pid())
-                .withBind("127.0.0.1", 0);
+        ClusterOptions base =
+                ClusterOptions.defaults()
+                        .withName("farm-keys-test-" + ProcessHandle.current().pid())
+                        .withBind("127.0.0.1", 0);
         clusterName = base.name();
         HazelcastInstance a = FarmCluster.startMember(vertx, base).await();
         instances.add(a);
@@ -76,7 +82,9 @@ class FarmKeysClusterTest {
         joinA = base.withMembers(List.of(new ClusterOptions.Member("127.0.0.1", portA)));
         HazelcastInstance b = FarmCluster.startMember(vertx, joinA).await();
         instances.add(b);
-        HazelcastInstance c = FarmCluster.startClient(vertx, joinA.withConnectTimeout(Duration.ofSeconds(20))).await();
+        HazelcastInstance c =
+                FarmCluster.startClient(vertx, joinA.withConnectTimeout(Duration.ofSeconds(20)))
+                        .await();
         instances.add(c);
         assertEquals(2, a.getCluster().getMembers().size());
 
@@ -127,8 +135,12 @@ class FarmKeysClusterTest {
         assertTrue(member instanceof FarmKeys.FarmSecretMismatch, String.valueOf(member));
 
         MasterKeyRing ours = memberA.current();
-        MasterKeyRing theirs = MasterKeyRing.of(other, ours.currentSlot(),
-                Stores.seeds(FarmStore.hazelcast(instances.get(2)), SECRET), 2);
+        MasterKeyRing theirs =
+                MasterKeyRing.of(
+                        other,
+                        ours.currentSlot(),
+                        Stores.seeds(FarmStore.hazelcast(instances.get(2)), SECRET),
+                        2);
         assertEquals(ours.slots(), theirs.slots(), "same seeds");
         assertFalse(Cookies.opens(theirs, Cookies.seal(ours)), "the seeds alone open no cookie");
     }
@@ -138,14 +150,26 @@ class FarmKeysClusterTest {
         byte[] before = Cookies.seal(memberA.current());
         long rekeyed = memberB.rekey().await();
         Future.all(
-                until(vertx, () -> memberA.current(), r -> r.currentSlot() == rekeyed),
-                until(vertx, () -> client.current(), r -> r.currentSlot() == rekeyed))
-            .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-                assertEquals(memberB.current().slots(), memberA.current().slots());
-                assertTrue(Cookies.opens(client.current(), before), "the slot before a rekey stays valid");
-                assertTrue(Cookies.opens(memberA.current(), Cookies.seal(client.current())));
-                ctx.completeNow();
-            })));
+                        until(vertx, () -> memberA.current(), r -> r.currentSlot() == rekeyed),
+                        until(vertx, () -> client.current(), r -> r.currentSlot() == rekeyed))
+                .onComplete(
+                        ctx.succeeding(
+                                v ->
+                                        ctx.verify(
+                                                () -> {
+                                                    assertEquals(
+                                                            memberB.current().slots(),
+                                                            memberA.current().slots());
+                                                    assertTrue(
+                                                            Cookies.opens(client.current(), before),
+                                                            "the slot before a rekey stays valid");
+                                                    assertTrue(
+                                                            Cookies.opens(
+                                                                    memberA.current(),
+                                                                    Cookies.seal(
+                                                                            client.current())));
+                                                    ctx.completeNow();
+                                                })));
     }
 
     @Test
@@ -154,7 +178,8 @@ class FarmKeysClusterTest {
         instances.add(d);
         FarmStore view = FarmStore.hazelcast(instances.get(2));
         Set<Long> before = Stores.slots(view);
-        InstantSource ahead = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10 * OPTIONS.rotateSeconds()));
+        InstantSource ahead =
+                Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10 * OPTIONS.rotateSeconds()));
         FarmKeys far = track(FarmKeys.member(vertx, d, OPTIONS.withClock(ahead), SECRET).await());
         assertTrue(far.status().clockFarFromFarm(), far.status().toString());
         assertEquals(memberA.current().currentSlot(), far.current().currentSlot());
@@ -165,7 +190,9 @@ class FarmKeysClusterTest {
         assertFalse(memberA.status().clockFarFromFarm());
     }
 
-    /** A Java-serializable object as a peer might send; counts the times one was built from bytes. */
+    /**
+     * A Java-serializable object as a peer might send; counts the times one was built from bytes.
+     */
     record Junk(String text) implements Serializable {
         static final AtomicInteger BUILT = new AtomicInteger();
 
@@ -191,8 +218,13 @@ class FarmKeysClusterTest {
         HazelcastInstance attacker = attacker();
         attacker.getMap("ntsfarm.filter-test").put("gadget", new Junk("gadget"));
         for (HazelcastInstance ours : List.of(instances.get(1), instances.get(2))) {
-            RuntimeException e = assertThrows(RuntimeException.class, () -> ours.getMap("ntsfarm.filter-test").get("gadget"));
-            assertTrue(e instanceof HazelcastSerializationException || e instanceof SecurityException, e.toString());
+            RuntimeException e =
+                    assertThrows(
+                            RuntimeException.class,
+                            () -> ours.getMap("ntsfarm.filter-test").get("gadget"));
+            assertTrue(
+                    e instanceof HazelcastSerializationException || e instanceof SecurityException,
+                    e.toString());
         }
         assertEquals(0, Junk.BUILT.get(), "no object was built from the peer's bytes");
     }
@@ -205,7 +237,8 @@ class FarmKeysClusterTest {
             maps.add(attacker.getMap(space.mapName()));
         }
         IMap<Object, Object> seeds = maps.getFirst();
-        FarmEntries forger = new FarmEntries(FarmSecret.of("the attacker's own secret, 32+ bytes".getBytes()));
+        FarmEntries forger =
+                new FarmEntries(FarmSecret.of("the attacker's own secret, 32+ bytes".getBytes()));
 
         byte[] beforeJunk = Cookies.seal(memberA.current());
         for (IMap<Object, Object> m : maps) {
@@ -231,18 +264,34 @@ class FarmKeysClusterTest {
         maps.forEach(IMap::clear);
         settled(vertx, beforeJunk);
         settled(vertx, beforeClear);
-        assertTrue(memberA.status().damagedEntriesIgnored() + memberB.status().damagedEntriesIgnored() > 0);
+        assertTrue(
+                memberA.status().damagedEntriesIgnored() + memberB.status().damagedEntriesIgnored()
+                        > 0);
         assertTrue(memberA.status().entriesRepaired() + memberB.status().entriesRepaired() > 0);
     }
 
-    /** Waits until every process opens {@code cookie}, no damage is left and the seeds are back in the map. */
+    /**
+     * Waits until every process opens {@code cookie}, no damage is left and the seeds are back in
+     * the map.
+     */
     private void settled(Vertx vertx, byte[] cookie) {
         FarmStore view = FarmStore.hazelcast(instances.get(2));
-        Future<MasterKeyRing> done = until(vertx, () -> client.current(), r -> Cookies.opens(r, cookie) && Cookies.opens(memberA.current(), cookie)
-                && Cookies.opens(memberB.current(), cookie) && memberA.status().damagedEntriesNow() == 0
-                && Stores.seeds(view, SECRET).keySet().containsAll(memberA.current().slots()));
+        Future<MasterKeyRing> done =
+                until(
+                        vertx,
+                        () -> client.current(),
+                        r ->
+                                Cookies.opens(r, cookie)
+                                        && Cookies.opens(memberA.current(), cookie)
+                                        && Cookies.opens(memberB.current(), cookie)
+                                        && memberA.status().damagedEntriesNow() == 0
+                                        && Stores.seeds(view, SECRET)
+                                                .keySet()
+                                                .containsAll(memberA.current().slots()));
         done.await();
-        assertTrue(Cookies.opens(client.current(), Cookies.seal(memberA.current())), "fresh cookies open too");
+        assertTrue(
+                Cookies.opens(client.current(), Cookies.seal(memberA.current())),
+                "fresh cookies open too");
     }
 
     /** The failure of {@code f} once it completes, or null when it succeeded. */
@@ -258,20 +307,24 @@ class FarmKeysClusterTest {
     }
 
     /** Polls {@code source} every 50 ms until {@code done} holds, for at most 15 s. */
-    private static Future<MasterKeyRing> until(Vertx vertx, java.util.function.Supplier<MasterKeyRing> source,
-                                               Predicate<MasterKeyRing> done) {
+    private static Future<MasterKeyRing> until(
+            Vertx vertx,
+            java.util.function.Supplier<MasterKeyRing> source,
+            Predicate<MasterKeyRing> done) {
         Promise<MasterKeyRing> p = Promise.promise();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        vertx.setPeriodic(50, id -> {
-            MasterKeyRing r = source.get();
-            if (done.test(r)) {
-                vertx.cancelTimer(id);
-                p.tryComplete(r);
-            } else if (System.nanoTime() > deadline) {
-                vertx.cancelTimer(id);
-                p.tryFail("still " + r + " after 15 s");
-            }
-        });
+        vertx.setPeriodic(
+                50,
+                id -> {
+                    MasterKeyRing r = source.get();
+                    if (done.test(r)) {
+                        vertx.cancelTimer(id);
+                        p.tryComplete(r);
+                    } else if (System.nanoTime() > deadline) {
+                        vertx.cancelTimer(id);
+                        p.tryFail("still " + r + " after 15 s");
+                    }
+                });
         return p.future();
     }
 }

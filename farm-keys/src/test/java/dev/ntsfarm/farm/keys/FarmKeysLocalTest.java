@@ -17,7 +17,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Slots, rotation, retention, rekey, dump and reload on an in-process store with a hand-moved clock. */
+/**
+ * Slots, rotation, retention, rekey, dump and reload on an in-process store with a hand-moved
+ * clock.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class FarmKeysLocalTest {
@@ -35,13 +37,15 @@ class FarmKeysLocalTest {
     private static final long SLOT = 1000;
 
     private final MutableClock clock = new MutableClock(SLOT * ROTATE + 5);
-    private final FarmSecret secret = FarmSecret.of(new byte[] {
-        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
-        17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+    private final FarmSecret secret =
+            FarmSecret.of(
+                    new byte[] {
+                        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+                        17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32
+                    });
     private FarmKeys keys;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private FarmKeyOptions options() {
         return FarmKeyOptions.defaults().withRotateSeconds(ROTATE).withClock(clock);
@@ -57,7 +61,15 @@ class FarmKeysLocalTest {
     @Test
     void currentAndNextSlotExistAtStart(Vertx vertx) {
         LocalFarmStore store = new LocalFarmStore();
-        keys = FarmKeys.start(vertx, store, FarmKeys.Role.MEMBER, options(), secret, new SecureRandom()).await();
+        keys =
+                FarmKeys.start(
+                                vertx,
+                                store,
+                                FarmKeys.Role.MEMBER,
+                                options(),
+                                secret,
+                                new SecureRandom())
+                        .await();
         MasterKeyRing ring = keys.current();
         assertEquals(SLOT, ring.currentSlot());
         assertEquals(Set.of(SLOT, SLOT + 1), ring.slots());
@@ -68,27 +80,46 @@ class FarmKeysLocalTest {
     @Test
     void rotationMovesTheCurrentSlotAndRetentionEndsOldSlots(Vertx vertx) {
         LocalFarmStore store = new LocalFarmStore();
-        keys = FarmKeys.start(vertx, store, FarmKeys.Role.MEMBER, options(), secret, new SecureRandom()).await();
+        keys =
+                FarmKeys.start(
+                                vertx,
+                                store,
+                                FarmKeys.Role.MEMBER,
+                                options(),
+                                secret,
+                                new SecureRandom())
+                        .await();
         byte[] old = Cookies.seal(keys.current());
 
         for (long s = 1; s <= 2; s++) {
             clock.setSeconds((SLOT + s) * ROTATE);
             MasterKeyRing ring = keys.refresh().await();
             assertEquals(SLOT + s, ring.currentSlot());
-            assertTrue(Cookies.opens(ring, old), "slot " + SLOT + " is within 2 past slots of " + (SLOT + s));
+            assertTrue(
+                    Cookies.opens(ring, old),
+                    "slot " + SLOT + " is within 2 past slots of " + (SLOT + s));
         }
         clock.setSeconds((SLOT + 3) * ROTATE);
         MasterKeyRing ring = keys.refresh().await();
         assertEquals(SLOT + 3, ring.currentSlot());
         assertEquals(Set.of(SLOT + 1, SLOT + 2, SLOT + 3, SLOT + 4), ring.slots());
         assertFalse(Cookies.opens(ring, old), "three slots back is past retention");
-        assertFalse(Stores.slots(store).contains(SLOT), "the member removed the expired seed from the store");
+        assertFalse(
+                Stores.slots(store).contains(SLOT),
+                "the member removed the expired seed from the store");
     }
 
     @Test
     void retentionIsConfigurable(Vertx vertx) {
-        keys = FarmKeys.start(vertx, FarmStore.local(), FarmKeys.Role.MEMBER, options().withPastSlots(0), secret,
-                new SecureRandom()).await();
+        keys =
+                FarmKeys.start(
+                                vertx,
+                                FarmStore.local(),
+                                FarmKeys.Role.MEMBER,
+                                options().withPastSlots(0),
+                                secret,
+                                new SecureRandom())
+                        .await();
         byte[] old = Cookies.seal(keys.current());
         clock.setSeconds((SLOT + 1) * ROTATE);
         MasterKeyRing ring = keys.refresh().await();
@@ -99,7 +130,15 @@ class FarmKeysLocalTest {
     @Test
     void rekeyAdvancesThePointerAheadOfTime(Vertx vertx) {
         LocalFarmStore store = new LocalFarmStore();
-        keys = FarmKeys.start(vertx, store, FarmKeys.Role.MEMBER, options(), secret, new SecureRandom()).await();
+        keys =
+                FarmKeys.start(
+                                vertx,
+                                store,
+                                FarmKeys.Role.MEMBER,
+                                options(),
+                                secret,
+                                new SecureRandom())
+                        .await();
         byte[] before = Cookies.seal(keys.current());
 
         assertEquals(SLOT + 1, keys.rekey().await());
@@ -119,10 +158,20 @@ class FarmKeysLocalTest {
 
     @Test
     void aRingIsKeptWhenNothingChanged(Vertx vertx) {
-        keys = FarmKeys.start(vertx, FarmStore.local(), FarmKeys.Role.MEMBER, options(), secret,
-                new SecureRandom()).await();
+        keys =
+                FarmKeys.start(
+                                vertx,
+                                FarmStore.local(),
+                                FarmKeys.Role.MEMBER,
+                                options(),
+                                secret,
+                                new SecureRandom())
+                        .await();
         MasterKeyRing first = keys.current();
-        assertSame(first, keys.refresh().await(), "codecs are rebuilt only when the ring object changes");
+        assertSame(
+                first,
+                keys.refresh().await(),
+                "codecs are rebuilt only when the ring object changes");
         clock.setSeconds((SLOT + 1) * ROTATE);
         assertNotSame(first, keys.refresh().await());
     }
@@ -130,33 +179,62 @@ class FarmKeysLocalTest {
     @Test
     void aDumpBringsTheSeedsBackAfterAWholeFarmRestart(Vertx vertx) throws Exception {
         FarmKeyOptions opts = options().withDumpDir(dir.resolve("dump"));
-        keys = FarmKeys.start(vertx, FarmStore.local(), FarmKeys.Role.MEMBER, opts, secret, new SecureRandom()).await();
+        keys =
+                FarmKeys.start(
+                                vertx,
+                                FarmStore.local(),
+                                FarmKeys.Role.MEMBER,
+                                opts,
+                                secret,
+                                new SecureRandom())
+                        .await();
         keys.rekey().await();
         byte[] cookie = Cookies.seal(keys.current());
         keys.close().await();
 
         Path file = opts.dumpFile().orElseThrow();
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(
+                "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertFalse(Files.exists(file.resolveSibling(file.getFileName() + ".tmp")));
 
         // a new, empty store: every member went down
         FarmStore fresh = FarmStore.local();
-        keys = FarmKeys.start(vertx, fresh, FarmKeys.Role.MEMBER, opts, secret, new SecureRandom()).await();
+        keys =
+                FarmKeys.start(vertx, fresh, FarmKeys.Role.MEMBER, opts, secret, new SecureRandom())
+                        .await();
         assertEquals(SLOT + 1, keys.current().currentSlot(), "the rekeyed slot is current again");
-        assertTrue(Cookies.opens(keys.current(), cookie), "a cookie minted before the restart opens");
+        assertTrue(
+                Cookies.opens(keys.current(), cookie), "a cookie minted before the restart opens");
 
         // and without the dump the same restart loses it
         keys.close().await();
-        keys = FarmKeys.start(vertx, FarmStore.local(), FarmKeys.Role.MEMBER, options(), secret,
-                new SecureRandom()).await();
+        keys =
+                FarmKeys.start(
+                                vertx,
+                                FarmStore.local(),
+                                FarmKeys.Role.MEMBER,
+                                options(),
+                                secret,
+                                new SecureRandom())
+                        .await();
         assertFalse(Cookies.opens(keys.current(), cookie));
     }
 
     @Test
     void aDamagedDumpIsIgnored(Vertx vertx) throws Exception {
         FarmKeyOptions opts = options().withDumpDir(dir);
-        Files.write(opts.dumpFile().orElseThrow(), new byte[] {'N', 'T', 'S', 'F', 'K', 'E', 'Y', 'S', 0, 9});
-        keys = FarmKeys.start(vertx, FarmStore.local(), FarmKeys.Role.MEMBER, opts, secret, new SecureRandom()).await();
+        Files.write(
+                opts.dumpFile().orElseThrow(),
+                new byte[] {'N', 'T', 'S', 'F', 'K', 'E', 'Y', 'S', 0, 9});
+        keys =
+                FarmKeys.start(
+                                vertx,
+                                FarmStore.local(),
+                                FarmKeys.Role.MEMBER,
+                                opts,
+                                secret,
+                                new SecureRandom())
+                        .await();
         assertEquals(SLOT, keys.current().currentSlot());
         assertTrue(Files.size(opts.dumpFile().orElseThrow()) > 10, "replaced by a good dump");
     }
@@ -164,9 +242,24 @@ class FarmKeysLocalTest {
     @Test
     void aReaderCreatesNothingAndCannotRekey(Vertx vertx) {
         LocalFarmStore store = new LocalFarmStore();
-        FarmKeys member = FarmKeys.start(vertx, store, FarmKeys.Role.MEMBER, options(), secret,
-                new SecureRandom()).await();
-        keys = FarmKeys.start(vertx, store, FarmKeys.Role.READER, options(), secret, new SecureRandom()).await();
+        FarmKeys member =
+                FarmKeys.start(
+                                vertx,
+                                store,
+                                FarmKeys.Role.MEMBER,
+                                options(),
+                                secret,
+                                new SecureRandom())
+                        .await();
+        keys =
+                FarmKeys.start(
+                                vertx,
+                                store,
+                                FarmKeys.Role.READER,
+                                options(),
+                                secret,
+                                new SecureRandom())
+                        .await();
         byte[] cookie = Cookies.seal(member.current());
         assertTrue(Cookies.opens(keys.current(), cookie));
         assertTrue(keys.rekey().failed());
@@ -176,10 +269,25 @@ class FarmKeysLocalTest {
     @Test
     void anUnreachableStoreKeepsTheSnapshotUntilItsKeysExpire(Vertx vertx) {
         LocalFarmStore store = new LocalFarmStore();
-        FarmKeys member = FarmKeys.start(vertx, store, FarmKeys.Role.MEMBER, options(), secret,
-                new SecureRandom()).await();
+        FarmKeys member =
+                FarmKeys.start(
+                                vertx,
+                                store,
+                                FarmKeys.Role.MEMBER,
+                                options(),
+                                secret,
+                                new SecureRandom())
+                        .await();
         FlakyStore flaky = new FlakyStore(store);
-        keys = FarmKeys.start(vertx, flaky, FarmKeys.Role.READER, options(), secret, new SecureRandom()).await();
+        keys =
+                FarmKeys.start(
+                                vertx,
+                                flaky,
+                                FarmKeys.Role.READER,
+                                options(),
+                                secret,
+                                new SecureRandom())
+                        .await();
         byte[] cookie = Cookies.seal(member.current());
         member.close().await();
 
@@ -187,7 +295,8 @@ class FarmKeysLocalTest {
         clock.setSeconds((SLOT + 1) * ROTATE);
         MasterKeyRing ring = keys.refresh().await();
         assertFalse(keys.reachable());
-        assertEquals(SLOT + 1, ring.currentSlot(), "the next slot's seed was seen before the outage");
+        assertEquals(
+                SLOT + 1, ring.currentSlot(), "the next slot's seed was seen before the outage");
         assertTrue(Cookies.opens(ring, cookie));
 
         clock.setSeconds((SLOT + 4) * ROTATE);
@@ -203,12 +312,25 @@ class FarmKeysLocalTest {
     @Test
     void toStringNeverShowsSeeds(Vertx vertx) {
         LocalFarmStore store = new LocalFarmStore();
-        keys = FarmKeys.start(vertx, store, FarmKeys.Role.MEMBER, options(), secret, new SecureRandom()).await();
+        keys =
+                FarmKeys.start(
+                                vertx,
+                                store,
+                                FarmKeys.Role.MEMBER,
+                                options(),
+                                secret,
+                                new SecureRandom())
+                        .await();
         String shown = keys + " " + keys.current() + " " + store + " " + secret + " " + options();
         for (byte[] seed : Stores.seeds(store, secret).values()) {
             assertFalse(shown.toLowerCase().contains(HexFormat.of().formatHex(seed, 0, 4)), shown);
-            assertFalse(shown.contains(Arrays.toString(Arrays.copyOf(seed, 4)).replace("]", "")), shown);
-            assertFalse(shown.contains(java.util.Base64.getEncoder().encodeToString(Arrays.copyOf(seed, 6))), shown);
+            assertFalse(
+                    shown.contains(Arrays.toString(Arrays.copyOf(seed, 4)).replace("]", "")),
+                    shown);
+            assertFalse(
+                    shown.contains(
+                            java.util.Base64.getEncoder().encodeToString(Arrays.copyOf(seed, 6))),
+                    shown);
         }
         assertTrue(shown.contains(String.valueOf(SLOT)), "slot ids are shown: " + shown);
     }

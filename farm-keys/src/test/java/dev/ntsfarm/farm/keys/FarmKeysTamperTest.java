@@ -23,8 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A peer that reaches the cluster can junk, forge, move, replay and clear entries (DESIGN section 3):
- * each is ignored and counted, members put back what they hold, every process goes on with its
+ * A peer that reaches the cluster can junk, forge, move, replay and clear entries (DESIGN section
+ * 3): each is ignored and counted, members put back what they hold, every process goes on with its
  * verified copy, and a member whose clock runs far ahead follows the farm instead of its clock.
  */
 @ExtendWith(VertxExtension.class)
@@ -33,15 +33,16 @@ class FarmKeysTamperTest {
 
     private static final long ROTATE = 100;
     private static final long SLOT = 1000;
-    private static final FarmSecret SECRET = FarmSecret.of("the farm secret of the tamper test, 32+ bytes".getBytes());
-    private static final FarmSecret OTHER = FarmSecret.of("a forger's own secret, also 32+ bytes long".getBytes());
+    private static final FarmSecret SECRET =
+            FarmSecret.of("the farm secret of the tamper test, 32+ bytes".getBytes());
+    private static final FarmSecret OTHER =
+            FarmSecret.of("a forger's own secret, also 32+ bytes long".getBytes());
 
     private final MutableClock clock = new MutableClock(SLOT * ROTATE + 5);
     private final LocalFarmStore store = new LocalFarmStore();
     private final List<FarmKeys> started = new ArrayList<>();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @AfterEach
     void close() {
@@ -53,7 +54,8 @@ class FarmKeysTamperTest {
     }
 
     private FarmKeys start(FarmStore on, FarmKeys.Role role, MutableClock c) {
-        FarmKeys k = FarmKeys.start(vertx, on, role, options(c), SECRET, new SecureRandom()).await();
+        FarmKeys k =
+                FarmKeys.start(vertx, on, role, options(c), SECRET, new SecureRandom()).await();
         started.add(k);
         return k;
     }
@@ -93,15 +95,29 @@ class FarmKeysTamperTest {
         KeyRingStatus s = member.status();
         assertTrue(s.damagedEntriesIgnored() >= 6, s.toString());
         assertTrue(s.entriesRepaired() >= 3, s.toString());
-        assertEquals(Set.of(SLOT, SLOT + 1), Stores.seeds(store, SECRET).keySet(), "both seeds put back");
+        assertEquals(
+                Set.of(SLOT, SLOT + 1),
+                Stores.seeds(store, SECRET).keySet(),
+                "both seeds put back");
         assertEquals(Set.of(SLOT, SLOT + 1), Stores.slots(store), "junk keys removed");
         assertFalse(store.keys(Space.MEMBERS).readable().contains(17));
-        assertTrue(new FarmEntries(SECRET).checkFingerprint(((FarmStore.Present) store.get(Space.FARM,
-                FarmStore.FINGERPRINT_KEY)).value()) instanceof FarmEntries.SameSecret);
+        assertTrue(
+                new FarmEntries(SECRET)
+                                .checkFingerprint(
+                                        ((FarmStore.Present)
+                                                        store.get(
+                                                                Space.FARM,
+                                                                FarmStore.FINGERPRINT_KEY))
+                                                .value())
+                        instanceof FarmEntries.SameSecret);
 
         MasterKeyRing after = reader.refresh().await();
-        assertTrue(Cookies.opens(after, Cookies.seal(member.current())), "the reader follows the repaired map");
-        assertTrue(Cookies.opens(member.current(), Cookies.seal(after)), "and the member opens the reader's");
+        assertTrue(
+                Cookies.opens(after, Cookies.seal(member.current())),
+                "the reader follows the repaired map");
+        assertTrue(
+                Cookies.opens(member.current(), Cookies.seal(after)),
+                "and the member opens the reader's");
     }
 
     @Test
@@ -126,14 +142,19 @@ class FarmKeysTamperTest {
     @Test
     void anEntryMovedToAnotherSlotIsDamaged(Vertx v) {
         FarmKeys member = member(v);
-        byte[] cookieOfNext = Cookies.seal(MasterKeyRing.of(SECRET, SLOT + 1, Stores.seeds(store, SECRET)));
+        byte[] cookieOfNext =
+                Cookies.seal(MasterKeyRing.of(SECRET, SLOT + 1, Stores.seeds(store, SECRET)));
         member.close().await();
         started.clear();
         FarmKeys reader = reader(v);
         long before = reader.status().damagedEntriesIgnored();
-        store.putRaw(Space.SEEDS, SLOT + 1, ((FarmStore.Present) store.get(Space.SEEDS, SLOT)).value());
-        assertTrue(Cookies.opens(reader.refresh().await(), cookieOfNext), "the copy of slot " + (SLOT + 1) + " is kept");
-        assertEquals(before + 1, reader.status().damagedEntriesIgnored(), reader.status().toString());
+        store.putRaw(
+                Space.SEEDS, SLOT + 1, ((FarmStore.Present) store.get(Space.SEEDS, SLOT)).value());
+        assertTrue(
+                Cookies.opens(reader.refresh().await(), cookieOfNext),
+                "the copy of slot " + (SLOT + 1) + " is kept");
+        assertEquals(
+                before + 1, reader.status().damagedEntriesIgnored(), reader.status().toString());
     }
 
     @Test
@@ -183,8 +204,10 @@ class FarmKeysTamperTest {
     void aPointerPastTheNextSlotIsIgnored(Vertx v) {
         FarmKeys member = member(v);
         FarmKeys reader = reader(v);
-        // authentic bytes (a member's own, say, replayed from another farm era): still past the next slot
-        store.putRaw(Space.POINTER, FarmStore.POINTER_KEY, new FarmEntries(SECRET).pointer(SLOT + 5));
+        // authentic bytes (a member's own, say, replayed from another farm era): still past the
+        // next slot
+        store.putRaw(
+                Space.POINTER, FarmStore.POINTER_KEY, new FarmEntries(SECRET).pointer(SLOT + 5));
         assertEquals(SLOT, reader.refresh().await().currentSlot());
         assertEquals(SLOT, member.refresh().await().currentSlot());
         assertTrue(member.status().damagedEntriesIgnored() >= 1, member.status().toString());
@@ -200,7 +223,10 @@ class FarmKeysTamperTest {
         assertEquals(SLOT, b.current().currentSlot());
         assertTrue(b.status().clockFarFromFarm(), b.status().toString());
         b.refresh().await();
-        assertEquals(Set.of(SLOT, SLOT + 1), Stores.slots(store), "nothing pruned, nothing created ahead");
+        assertEquals(
+                Set.of(SLOT, SLOT + 1),
+                Stores.slots(store),
+                "nothing pruned, nothing created ahead");
         assertTrue(Cookies.opens(a.refresh().await(), Cookies.seal(b.current())));
         assertFalse(a.status().clockFarFromFarm());
 
@@ -229,21 +255,41 @@ class FarmKeysTamperTest {
     void aForgedFingerprintDoesNotStopAMemberWhoseSeedsOpen(Vertx v) {
         member(v).close().await();
         started.clear();
-        store.putRaw(Space.FARM, FarmStore.FINGERPRINT_KEY, new FarmEntries(OTHER).fingerprintEntry());
+        store.putRaw(
+                Space.FARM, FarmStore.FINGERPRINT_KEY, new FarmEntries(OTHER).fingerprintEntry());
         FarmKeys again = member(v);
         assertTrue(again.status().damagedEntriesIgnored() >= 1);
-        assertTrue(new FarmEntries(SECRET).checkFingerprint(((FarmStore.Present) store.get(Space.FARM,
-                FarmStore.FINGERPRINT_KEY)).value()) instanceof FarmEntries.SameSecret);
+        assertTrue(
+                new FarmEntries(SECRET)
+                                .checkFingerprint(
+                                        ((FarmStore.Present)
+                                                        store.get(
+                                                                Space.FARM,
+                                                                FarmStore.FINGERPRINT_KEY))
+                                                .value())
+                        instanceof FarmEntries.SameSecret);
     }
 
     @Test
     void anotherSecretIsRefusedAndCreatesNothing(Vertx v) {
         member(v);
         Set<Long> before = Stores.slots(store);
-        Throwable t = FarmKeysClusterTest.failure(FarmKeys.start(v, store.peer("x"), FarmKeys.Role.MEMBER,
-                options(clock).withFarmSecretFile(dir.resolve("farm.secret")), OTHER, new SecureRandom()));
+        Throwable t =
+                FarmKeysClusterTest.failure(
+                        FarmKeys.start(
+                                v,
+                                store.peer("x"),
+                                FarmKeys.Role.MEMBER,
+                                options(clock).withFarmSecretFile(dir.resolve("farm.secret")),
+                                OTHER,
+                                new SecureRandom()));
         assertTrue(t instanceof FarmKeys.FarmSecretMismatch, String.valueOf(t));
-        assertTrue(t.getMessage().startsWith("farmsecret " + dir.resolve("farm.secret") + ": not this farm's secret"),
+        assertTrue(
+                t.getMessage()
+                        .startsWith(
+                                "farmsecret "
+                                        + dir.resolve("farm.secret")
+                                        + ": not this farm's secret"),
                 t.getMessage());
         assertEquals(before, Stores.slots(store));
     }

@@ -35,7 +35,10 @@ class FarmOptionsTest {
 
     @Test
     void clusterDirectives() throws Exception {
-        ClusterOptions c = ClusterOptions.fromConfig(parse("""
+        ClusterOptions c =
+                ClusterOptions.fromConfig(
+                        parse(
+                                """
                 cluster name blue
                 cluster member 10.0.0.5:5701
                 cluster member [fd00::6]:5702
@@ -44,7 +47,8 @@ class FarmOptionsTest {
                 cluster merge 30
                 """));
         assertEquals("blue", c.name());
-        assertEquals(List.of("10.0.0.5:5701", "[fd00::6]:5702"),
+        assertEquals(
+                List.of("10.0.0.5:5701", "[fd00::6]:5702"),
                 c.members().stream().map(ClusterOptions.Member::address).toList());
         assertEquals("10.0.0.4", c.bindHost());
         assertEquals(5801, c.bindPort());
@@ -55,7 +59,10 @@ class FarmOptionsTest {
 
     @Test
     void keyDirectives() throws Exception {
-        FarmKeyOptions k = FarmKeyOptions.fromConfig(parse("ntsrotate 3600\nntsdumpdir /var/lib/ntsfarm\nfarmsecret /etc/ntsfarm/secret\n"));
+        FarmKeyOptions k =
+                FarmKeyOptions.fromConfig(
+                        parse(
+                                "ntsrotate 3600\nntsdumpdir /var/lib/ntsfarm\nfarmsecret /etc/ntsfarm/secret\n"));
         assertEquals(3600, k.rotateSeconds());
         assertEquals(Optional.of(Path.of("/var/lib/ntsfarm/ntsfarm-seeds")), k.dumpFile());
         assertEquals(Optional.of(Path.of("/etc/ntsfarm/secret")), k.farmSecretFile());
@@ -63,14 +70,25 @@ class FarmOptionsTest {
 
     @Test
     void mistakesNameFileAndLine() {
-        assertEquals("farm.conf:2: cluster: expected a port number from 1 to 65535, got \"99999\"",
-                assertThrows(ConfigException.class,
-                        () -> ClusterOptions.fromConfig(parse("cluster name a\ncluster member h:99999\n"))).getMessage());
-        assertEquals("farm.conf:1: cluster: expected a heartbeat timeout in seconds from 2 to 3600, got \"0\"",
-                assertThrows(ConfigException.class,
-                        () -> ClusterOptions.fromConfig(parse("cluster heartbeat 0\n"))).getMessage());
-        assertEquals("farm.conf:1: ntsrotate: expected a rotation interval in seconds >= 0, got \"-1\"",
-                assertThrows(ConfigException.class,
-                        () -> FarmKeyOptions.fromConfig(parse("ntsrotate -1\n"))).getMessage());
+        assertEquals(
+                "farm.conf:2: cluster: expected a port number from 1 to 65535, got \"99999\"",
+                assertThrows(
+                                ConfigException.class,
+                                () ->
+                                        ClusterOptions.fromConfig(
+                                                parse("cluster name a\ncluster member h:99999\n")))
+                        .getMessage());
+        assertEquals(
+                "farm.conf:1: cluster: expected a heartbeat timeout in seconds from 2 to 3600, got \"0\"",
+                assertThrows(
+                                ConfigException.class,
+                                () -> ClusterOptions.fromConfig(parse("cluster heartbeat 0\n")))
+                        .getMessage());
+        assertEquals(
+                "farm.conf:1: ntsrotate: expected a rotation interval in seconds >= 0, got \"-1\"",
+                assertThrows(
+                                ConfigException.class,
+                                () -> FarmKeyOptions.fromConfig(parse("ntsrotate -1\n")))
+                        .getMessage());
     }
 }

@@ -10,8 +10,7 @@ import java.util.TreeSet;
 /** What a store holds, read the way a test checks it. */
 final class Stores {
 
-    private Stores() {
-    }
+    private Stores() {}
 
     /** Every slot key of the seeds map. */
     static Set<Long> slots(FarmStore store) {
@@ -40,7 +39,8 @@ final class Stores {
     /** The valid pointer's slot, or null. */
     static Long pointer(FarmStore store, FarmSecret secret) {
         if (store.get(Space.POINTER, FarmStore.POINTER_KEY) instanceof FarmStore.Present p
-                && new FarmEntries(secret).openPointer(p.value()) instanceof FarmEntries.Valid<Long> v) {
+                && new FarmEntries(secret).openPointer(p.value())
+                        instanceof FarmEntries.Valid<Long> v) {
             return v.value();
         }
         return null;

@@ -16,15 +16,19 @@ public record ClockAgentEndpoint(String host, int port) {
 
     /** chronyd's command port, where the agent listens unless told otherwise. */
     public static final int DEFAULT_PORT = 323;
+
     /** The agent's control endpoint is on loopback by default. */
     public static final String DEFAULT_HOST = "127.0.0.1";
+
     /** {@code clockagent 127.0.0.1:323}. */
-    public static final ClockAgentEndpoint DEFAULT = new ClockAgentEndpoint(DEFAULT_HOST, DEFAULT_PORT);
+    public static final ClockAgentEndpoint DEFAULT =
+            new ClockAgentEndpoint(DEFAULT_HOST, DEFAULT_PORT);
 
     public ClockAgentEndpoint {
         Objects.requireNonNull(host, "host");
         if (host.isEmpty() || port < 1 || port > 0xFFFF) {
-            throw new IllegalArgumentException("clock agent " + host + ":" + port + " (expected: HOST:PORT, port 1..65535)");
+            throw new IllegalArgumentException(
+                    "clock agent " + host + ":" + port + " (expected: HOST:PORT, port 1..65535)");
         }
     }
 
@@ -47,10 +51,15 @@ public record ClockAgentEndpoint(String host, int port) {
         } else if (host.indexOf(':') >= 0) {
             host = ""; // an IPv6 address needs its brackets, or its port is ambiguous
         }
-        if (host.isEmpty() || !port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1
+        if (host.isEmpty()
+                || !port.matches("[0-9]{1,5}")
+                || Integer.parseInt(port) < 1
                 || Integer.parseInt(port) > 0xFFFF) {
-            throw d.fail("expected HOST:PORT of the clock agent's control endpoint ([ADDRESS]:PORT for IPv6, "
-                    + "port 1 to 65535) or none, got \"" + v + "\"");
+            throw d.fail(
+                    "expected HOST:PORT of the clock agent's control endpoint ([ADDRESS]:PORT for IPv6, "
+                            + "port 1 to 65535) or none, got \""
+                            + v
+                            + "\"");
         }
         return new ClockAgentEndpoint(host, Integer.parseInt(port));
     }

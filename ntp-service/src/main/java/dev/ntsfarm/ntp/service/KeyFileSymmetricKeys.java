@@ -10,16 +10,17 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The keys of chrony's key file as the responder's MAC verifier and signer ({@code server HOST key N}
- * clients). Looks a key up by binary search over a sorted id array, so the hot path allocates nothing
- * to find it; MACs follow chrony 4.3's truncation rules for the packet's NTP version (read from the
- * first byte of the data, which is the packet's header).
+ * The keys of chrony's key file as the responder's MAC verifier and signer ({@code server HOST key
+ * N} clients). Looks a key up by binary search over a sorted id array, so the hot path allocates
+ * nothing to find it; MACs follow chrony 4.3's truncation rules for the packet's NTP version (read
+ * from the first byte of the data, which is the packet's header).
  */
 public final class KeyFileSymmetricKeys implements SymmetricKeys {
 
     private final long[] ids;
     private final SymmetricKey[] keys;
-    private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[MacAlgorithm.MAX_HASH_LENGTH]);
+    private final ThreadLocal<byte[]> scratch =
+            ThreadLocal.withInitial(() -> new byte[MacAlgorithm.MAX_HASH_LENGTH]);
 
     private KeyFileSymmetricKeys(List<SymmetricKey> sorted) {
         ids = new long[sorted.size()];
@@ -41,16 +42,25 @@ public final class KeyFileSymmetricKeys implements SymmetricKeys {
     }
 
     @Override
-    public boolean verify(long keyId, byte[] data, int off, int len, byte[] digest, int digestOff, int digestLen) {
+    public boolean verify(
+            long keyId,
+            byte[] data,
+            int off,
+            int len,
+            byte[] digest,
+            int digestOff,
+            int digestLen) {
         SymmetricKey key = find(keyId);
         if (key == null || len < NtpHeader.LENGTH) {
             return false;
         }
-        return NtpMac.verify(key, NtpHeader.version(data, off), data, off, len, digest, digestOff, digestLen);
+        return NtpMac.verify(
+                key, NtpHeader.version(data, off), data, off, len, digest, digestOff, digestLen);
     }
 
     @Override
-    public int sign(long keyId, byte[] data, int off, int len, byte[] out, int outOff, int maxLength) {
+    public int sign(
+            long keyId, byte[] data, int off, int len, byte[] out, int outOff, int maxLength) {
         SymmetricKey key = find(keyId);
         if (key == null || len < NtpHeader.LENGTH || maxLength <= 0) {
             return -1;

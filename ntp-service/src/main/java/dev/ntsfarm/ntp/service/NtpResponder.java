@@ -30,13 +30,14 @@ import java.util.Objects;
 
 /**
  * The NTP/NTS responder (DESIGN sections 1, 2 and 8): a thin adapter that owns the UDP sockets and
- * hands every datagram, with its sender and the kernel's receive time, to nts-core's
- * {@link NtpNtsServer#handle} decision, then sends what it decided.
+ * hands every datagram, with its sender and the kernel's receive time, to nts-core's {@link
+ * NtpNtsServer#handle} decision, then sends what it decided.
  *
- * <p>One thread and one SO_REUSEPORT socket per core and bound address ({@link NtpOptions#eventLoops()}),
- * so the kernel spreads clients over every core; {@code recvmmsg}/{@code sendmmsg} batches of 16
- * ({@link TimestampedSocket}). With no {@code bindaddress} it binds {@code ::} as one dual-stack socket
- * set, serving IPv4 and IPv6, or {@code 0.0.0.0} where the host has no IPv6.
+ * <p>One thread and one SO_REUSEPORT socket per core and bound address ({@link
+ * NtpOptions#eventLoops()}), so the kernel spreads clients over every core; {@code recvmmsg}/{@code
+ * sendmmsg} batches of 16 ({@link TimestampedSocket}). With no {@code bindaddress} it binds {@code
+ * ::} as one dual-stack socket set, serving IPv4 and IPv6, or {@code 0.0.0.0} where the host has no
+ * IPv6.
  *
  * <p>Timestamps: the receive time is the kernel's (SO_TIMESTAMPING), not one read after the thread
  * woke; the transmit time is read last, just before the send; for clients in interleaved mode
@@ -48,6 +49,7 @@ import java.util.Objects;
 public final class NtpResponder {
 
     private static final System.Logger LOG = System.getLogger(NtpResponder.class.getName());
+
     /** chronyd's least advertised poll without {@code ratelimit} ({@code MIN_LIMIT_INTERVAL}). */
     static final int MIN_POLL_WITHOUT_RATELIMIT = -19;
 
@@ -62,36 +64,59 @@ public final class NtpResponder {
     private volatile int port = -1;
     private volatile int sockets;
     private volatile ClientRateLimiter limiter;
+
     /** Whether the JIT has seen the path yet: once per process is enough. */
     private static volatile boolean warmedUp;
 
-    private NtpResponder(Vertx vertx, NtpOptions options, ServerStats stats, KeyRingSource keyRing,
-                         SyncStateSource sync, NtpClock clock) {
+    private NtpResponder(
+            Vertx vertx,
+            NtpOptions options,
+            ServerStats stats,
+            KeyRingSource keyRing,
+            SyncStateSource sync,
+            NtpClock clock) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.options = Objects.requireNonNull(options, "options");
         this.stats = Objects.requireNonNull(stats, "stats");
         this.keyRing = keyRing;
         this.sync = sync != null ? sync : options.defaultSyncStateSource();
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.symmetricKeys = new ReloadableSymmetricKeys(
-                options.keyFile().<SymmetricKeys>map(KeyFileSymmetricKeys::of).orElse(SymmetricKeys.NONE));
+        this.symmetricKeys =
+                new ReloadableSymmetricKeys(
+                        options.keyFile()
+                                .<SymmetricKeys>map(KeyFileSymmetricKeys::of)
+                                .orElse(SymmetricKeys.NONE));
     }
 
     /**
      * A responder that has not started.
      *
-     * @param keyRing the farm's key ring, read once per NTS request (a volatile read that never blocks);
-     *                {@code null} to serve no NTS (NTS requests are then dropped, as chronyd does without keys)
-     * @param sync    the clock state to serve; {@code null} for {@link NtpOptions#defaultSyncStateSource()}
+     * @param keyRing the farm's key ring, read once per NTS request (a volatile read that never
+     *     blocks); {@code null} to serve no NTS (NTS requests are then dropped, as chronyd does
+     *     without keys)
+     * @param sync the clock state to serve; {@code null} for {@link
+     *     NtpOptions#defaultSyncStateSource()}
      */
-    public static NtpResponder create(Vertx vertx, NtpOptions options, ServerStats stats,
-                                      KeyRingSource keyRing, SyncStateSource sync) {
+    public static NtpResponder create(
+            Vertx vertx,
+            NtpOptions options,
+            ServerStats stats,
+            KeyRingSource keyRing,
+            SyncStateSource sync) {
         return new NtpResponder(vertx, options, stats, keyRing, sync, SystemNtpClock.INSTANCE);
     }
 
-    /** As {@link #create(Vertx, NtpOptions, ServerStats, KeyRingSource, SyncStateSource)} with the clock passed in. */
-    public static NtpResponder create(Vertx vertx, NtpOptions options, ServerStats stats,
-                                      KeyRingSource keyRing, SyncStateSource sync, NtpClock clock) {
+    /**
+     * As {@link #create(Vertx, NtpOptions, ServerStats, KeyRingSource, SyncStateSource)} with the
+     * clock passed in.
+     */
+    public static NtpResponder create(
+            Vertx vertx,
+            NtpOptions options,
+            ServerStats stats,
+            KeyRingSource keyRing,
+            SyncStateSource sync,
+            NtpClock clock) {
         return new NtpResponder(vertx, options, stats, keyRing, sync, clock);
     }
 
@@ -108,8 +133,11 @@ public final class NtpResponder {
                 try {
                     return startOn(List.of(anyAddress(true)));
                 } catch (SocketException e) {
-                    LOG.log(System.Logger.Level.WARNING, "cannot bind the IPv6 wildcard (" + e.getMessage()
-                            + "): serving IPv4 only");
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "cannot bind the IPv6 wildcard ("
+                                    + e.getMessage()
+                                    + "): serving IPv4 only");
                     closeAll();
                     return startOn(List.of(anyAddress(false)));
                 }
@@ -124,15 +152,29 @@ public final class NtpResponder {
     private int startOn(List<InetAddress> binds) throws SocketException {
         int threads = options.eventLoops();
         NtpNtsServer.Policy policy = policy();
-        int perThread = options.clientLogLimit() == 0 ? 0 : Math.max(16, options.clientLogLimit()
-                / InterleavedTimestamps.BYTES_PER_ENTRY / (threads * binds.size()));
+        int perThread =
+                options.clientLogLimit() == 0
+                        ? 0
+                        : Math.max(
+                                16,
+                                options.clientLogLimit()
+                                        / InterleavedTimestamps.BYTES_PER_ENTRY
+                                        / (threads * binds.size()));
         if (!warmedUp) {
             ResponderWarmUp.Result w = ResponderWarmUp.run(policy, binds);
             warmedUp = true;
-            LOG.log(w.compiled() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "responder path run "
-                    + w.decisions() + " times and " + w.roundTrips() + " times through a socket before serving ("
-                    + w.millis() + " ms): " + (w.compiled() ? "the JIT has compiled it"
-                    : "the JIT has not compiled it yet; the threads go on practising while idle"));
+            LOG.log(
+                    w.compiled() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                    "responder path run "
+                            + w.decisions()
+                            + " times and "
+                            + w.roundTrips()
+                            + " times through a socket before serving ("
+                            + w.millis()
+                            + " ms): "
+                            + (w.compiled()
+                                    ? "the JIT has compiled it"
+                                    : "the JIT has not compiled it yet; the threads go on practising while idle"));
         }
         int bound = options.port();
         List<ResponderLoop> made = new ArrayList<>();
@@ -140,13 +182,22 @@ public final class NtpResponder {
             for (int i = 0; i < threads; i++) {
                 TimestampedSocket socket = TimestampedSocket.bind(address, bound, SOCKET_OPTIONS);
                 bound = socket.port();
-                if (socket.receiveTimestamps() == TimestampedSocket.ReceiveTimestamps.NONE && made.isEmpty()) {
-                    LOG.log(System.Logger.Level.WARNING, "the kernel gives no receive timestamps on " + socket
-                            + ": receive times are read in user space, after the thread wakes");
+                if (socket.receiveTimestamps() == TimestampedSocket.ReceiveTimestamps.NONE
+                        && made.isEmpty()) {
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "the kernel gives no receive timestamps on "
+                                    + socket
+                                    + ": receive times are read in user space, after the thread wakes");
                 }
                 NtpNtsServer server = new NtpNtsServer(policy, NonceSource.of(drbg()), perThread);
-                made.add(new ResponderLoop(socket, server, clock, "ntp-responder-" + loops.size() + made.size(),
-                        practice(policy, address, server.transmitDelay())));
+                made.add(
+                        new ResponderLoop(
+                                socket,
+                                server,
+                                clock,
+                                "ntp-responder-" + loops.size() + made.size(),
+                                practice(policy, address, server.transmitDelay())));
                 loops.add(made.getLast());
             }
         }
@@ -154,38 +205,56 @@ public final class NtpResponder {
             l.start();
         }
         List<ResponderLoop> all = List.copyOf(loops);
-        stats.gauge(ServerCounter.NTP_TIMESTAMPS_HELD, () -> {
-            long n = 0;
-            for (ResponderLoop l : all) {
-                n += l.server().interleavedTimestamps() == null ? 0 : l.server().interleavedTimestamps().size();
-            }
-            return n;
-        });
-        stats.gauge(ServerCounter.NTP_TIMESTAMP_SPAN, () -> {
-            long span = 0;
-            for (ResponderLoop l : all) {
-                if (l.server().interleavedTimestamps() != null) {
-                    span = Math.max(span, l.server().interleavedTimestamps().spanSeconds());
-                }
-            }
-            return span;
-        });
+        stats.gauge(
+                ServerCounter.NTP_TIMESTAMPS_HELD,
+                () -> {
+                    long n = 0;
+                    for (ResponderLoop l : all) {
+                        n +=
+                                l.server().interleavedTimestamps() == null
+                                        ? 0
+                                        : l.server().interleavedTimestamps().size();
+                    }
+                    return n;
+                });
+        stats.gauge(
+                ServerCounter.NTP_TIMESTAMP_SPAN,
+                () -> {
+                    long span = 0;
+                    for (ResponderLoop l : all) {
+                        if (l.server().interleavedTimestamps() != null) {
+                            span = Math.max(span, l.server().interleavedTimestamps().spanSeconds());
+                        }
+                    }
+                    return span;
+                });
         port = bound;
         sockets = made.size();
         TimestampedSocket first = made.getFirst().socket();
-        LOG.log(System.Logger.Level.INFO, "NTP responder listening on " + binds + " port " + bound + " with "
-                + threads + (threads == 1 ? " socket" : " SO_REUSEPORT sockets") + " per address; receive timestamps "
-                + first.receiveTimestamps() + ", transmit timestamps "
-                + (first.transmitTimestamps() ? "SO_TIMESTAMPING (interleaved mode)" : "none"));
+        LOG.log(
+                System.Logger.Level.INFO,
+                "NTP responder listening on "
+                        + binds
+                        + " port "
+                        + bound
+                        + " with "
+                        + threads
+                        + (threads == 1 ? " socket" : " SO_REUSEPORT sockets")
+                        + " per address; receive timestamps "
+                        + first.receiveTimestamps()
+                        + ", transmit timestamps "
+                        + (first.transmitTimestamps()
+                                ? "SO_TIMESTAMPING (interleaved mode)"
+                                : "none"));
         return bound;
     }
 
     /**
-     * A thread's idle practice over loopback of the families a socket bound to {@code bound} serves,
-     * measuring that thread's {@code delay}; {@code null} where none binds.
+     * A thread's idle practice over loopback of the families a socket bound to {@code bound}
+     * serves, measuring that thread's {@code delay}; {@code null} where none binds.
      */
-    private static ResponderWarmUp.Practice practice(NtpNtsServer.Policy policy, InetAddress bound,
-                                                     TransmitDelay delay) {
+    private static ResponderWarmUp.Practice practice(
+            NtpNtsServer.Policy policy, InetAddress bound, TransmitDelay delay) {
         List<InetAddress> loopbacks = ResponderWarmUp.loopbacks(bound);
         try {
             return ResponderWarmUp.Practice.open(policy, loopbacks, delay);
@@ -197,16 +266,26 @@ public final class NtpResponder {
 
     private NtpNtsServer.Policy policy() {
         AccessTable access = AccessTable.of(options.accessRules());
-        ClientRateLimiter limiter = options.rateLimit()
-                .map(l -> ClientRateLimiter.of(l, options.rateLimitKod())).orElse(null);
+        ClientRateLimiter limiter =
+                options.rateLimit()
+                        .map(l -> ClientRateLimiter.of(l, options.rateLimitKod()))
+                        .orElse(null);
         SymmetricKeys keys = symmetricKeys;
         int minPoll = options.rateLimit().map(l -> l.interval()).orElse(MIN_POLL_WITHOUT_RATELIMIT);
         this.limiter = limiter;
-        return new NtpNtsServer.Policy(access, limiter, keys, keyRing == null ? null : keyRing::current,
-                new ServedState(sync, minPoll, Precision.VALUE), clock, stats);
+        return new NtpNtsServer.Policy(
+                access,
+                limiter,
+                keys,
+                keyRing == null ? null : keyRing::current,
+                new ServedState(sync, minPoll, Precision.VALUE),
+                clock,
+                stats);
     }
 
-    /** Puts a key file read again (SIGHUP) in force for the next packet; the table is swapped whole. */
+    /**
+     * Puts a key file read again (SIGHUP) in force for the next packet; the table is swapped whole.
+     */
     public void useKeyFile(KeyFile keyFile) {
         symmetricKeys.use(keyFile);
     }
@@ -249,8 +328,7 @@ public final class NtpResponder {
     }
 
     /** The clock state as reply headers carry it, rebuilt only when the sync state changes. */
-    private record Served(SyncState sync, ServerState state) {
-    }
+    private record Served(SyncState sync, ServerState state) {}
 
     private static final class ServedState implements ServerStateSource {
         private final SyncStateSource sync;
@@ -271,16 +349,24 @@ public final class NtpResponder {
             if (last != null && last.sync() == s) {
                 return last.state();
             }
-            ServerState state = new ServerState(s.leap(), s.wireStratum(), minPoll, precision, s.rootDelay(),
-                    s.rootDispersion(), s.referenceId(), s.referenceTimestamp());
+            ServerState state =
+                    new ServerState(
+                            s.leap(),
+                            s.wireStratum(),
+                            minPoll,
+                            precision,
+                            s.rootDelay(),
+                            s.rootDispersion(),
+                            s.referenceId(),
+                            s.referenceTimestamp());
             served = new Served(s, state);
             return state;
         }
     }
 
     /**
-     * The clients the rate limiter holds, most recent first, at most {@code max} (chronyc's
-     * {@code clients}); empty without {@code ratelimit}. For reports, off the hot path.
+     * The clients the rate limiter holds, most recent first, at most {@code max} (chronyc's {@code
+     * clients}); empty without {@code ratelimit}. For reports, off the hot path.
      */
     public List<ClientRateLimiter.ClientRecord> clientRecords(int max) {
         ClientRateLimiter l = limiter;
@@ -311,10 +397,14 @@ public final class NtpResponder {
         return "NtpResponder[port=" + port + ", sockets=" + sockets + "]";
     }
 
-    /** A thread idle this long practises its path ({@link ResponderWarmUp#IDLE_ROUND_TRIPS} round trips). */
+    /**
+     * A thread idle this long practises its path ({@link ResponderWarmUp#IDLE_ROUND_TRIPS} round
+     * trips).
+     */
     static final int IDLE_MILLIS = 10;
-    private static final TimestampedSocket.Options SOCKET_OPTIONS = TimestampedSocket.Options.DEFAULT
-            .withReceiveTimeoutMillis(IDLE_MILLIS);
+
+    private static final TimestampedSocket.Options SOCKET_OPTIONS =
+            TimestampedSocket.Options.DEFAULT.withReceiveTimeoutMillis(IDLE_MILLIS);
 
     /** The system clock's precision, measured once. */
     private static final class Precision {

@@ -20,12 +20,20 @@ final class ReloadableSymmetricKeys implements SymmetricKeys {
     }
 
     @Override
-    public boolean verify(long keyId, byte[] data, int off, int len, byte[] digest, int digestOff, int digestLen) {
+    public boolean verify(
+            long keyId,
+            byte[] data,
+            int off,
+            int len,
+            byte[] digest,
+            int digestOff,
+            int digestLen) {
         return current.verify(keyId, data, off, len, digest, digestOff, digestLen);
     }
 
     @Override
-    public int sign(long keyId, byte[] data, int off, int len, byte[] out, int outOff, int maxLength) {
+    public int sign(
+            long keyId, byte[] data, int off, int len, byte[] out, int outOff, int maxLength) {
         return current.sign(keyId, data, off, len, out, outOff, maxLength);
     }
 

@@ -11,18 +11,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One thread of the responder and its own socket (SO_REUSEPORT: the kernel spreads clients over the
- * threads, each client always to the same one). Its loop only moves bytes and timestamps: read a batch
- * with {@code recvmmsg}, hand each datagram with its sender and kernel receive time to this thread's
- * {@link NtpNtsServer}, queue the replies, send them with one {@code sendmmsg}, and read back the
- * kernel transmit times interleaved clients will ask for. Nothing here allocates per datagram, and the
- * thread waits only in the receive. When a receive times out idle, the thread practises a few
- * round trips on a socket of its own ({@link ResponderWarmUp.Practice}), so the next real request
- * finds the path compiled.
+ * threads, each client always to the same one). Its loop only moves bytes and timestamps: read a
+ * batch with {@code recvmmsg}, hand each datagram with its sender and kernel receive time to this
+ * thread's {@link NtpNtsServer}, queue the replies, send them with one {@code sendmmsg}, and read
+ * back the kernel transmit times interleaved clients will ask for. Nothing here allocates per
+ * datagram, and the thread waits only in the receive. When a receive times out idle, the thread
+ * practises a few round trips on a socket of its own ({@link ResponderWarmUp.Practice}), so the
+ * next real request finds the path compiled.
  */
 final class ResponderLoop implements Runnable {
 
     /** Datagrams one receive takes in a single recvmmsg call. */
     static final int RECV_BATCH = 16;
+
     /**
      * A batch this long after the previous one gets a practice round trip first: at most a hundred
      * a second per thread, none on a thread kept busy.
@@ -30,7 +31,11 @@ final class ResponderLoop implements Runnable {
     static final long PREFLIGHT_AFTER_NANOS = 10_000_000L;
 
     private static final System.Logger LOG = System.getLogger(ResponderLoop.class.getName());
-    /** Said once per process: datagrams without a kernel receive time get a later one from user space. */
+
+    /**
+     * Said once per process: datagrams without a kernel receive time get a later one from user
+     * space.
+     */
     private static final AtomicBoolean NO_KERNEL_TIMESTAMP_SAID = new AtomicBoolean();
 
     private final TimestampedSocket socket;
@@ -39,18 +44,24 @@ final class ResponderLoop implements Runnable {
     private final byte[] in = new byte[NtpNtsServer.MAX_REQUEST_LENGTH + 1];
     private final byte[] out = new byte[NtpNtsServer.MAX_REQUEST_LENGTH];
     private final DatagramBatch.TransmitTimestampSink transmitTimes;
+
     /** What the thread practises while its socket is idle; {@code null} for none. */
     private final ResponderWarmUp.Practice practice;
+
     private final Thread thread;
     private volatile boolean stopping;
     private long lastBatchNanos = System.nanoTime();
 
     /**
      * @param practice what to practise whenever a receive timed out (the socket's receive timeout
-     *                 passed idle), closed with the loop; {@code null} for nothing
+     *     passed idle), closed with the loop; {@code null} for nothing
      */
-    ResponderLoop(TimestampedSocket socket, NtpNtsServer server, NtpClock clock, String name,
-                  ResponderWarmUp.Practice practice) {
+    ResponderLoop(
+            TimestampedSocket socket,
+            NtpNtsServer server,
+            NtpClock clock,
+            String name,
+            ResponderWarmUp.Practice practice) {
         this.socket = socket;
         this.practice = practice;
         this.server = server;
@@ -83,7 +94,10 @@ final class ResponderLoop implements Runnable {
                 }
             }
         } catch (RuntimeException | Error e) {
-            LOG.log(System.Logger.Level.ERROR, "NTP responder thread " + thread.getName() + " stopped", e);
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "NTP responder thread " + thread.getName() + " stopped",
+                    e);
         } finally {
             socket.close();
             if (practice != null) {
@@ -112,7 +126,8 @@ final class ResponderLoop implements Runnable {
         }
         if (practice != null) {
             if (n == 0) {
-                // idle for a whole receive timeout: run the path, so it stays compiled and in the caches
+                // idle for a whole receive timeout: run the path, so it stays compiled and in the
+                // caches
                 practice.roundTrips(ResponderWarmUp.IDLE_ROUND_TRIPS);
                 return 0;
             }
@@ -148,27 +163,40 @@ final class ResponderLoop implements Runnable {
         if (practice != null) {
             practice.select(batch.senderHigh(i), batch.senderLow(i));
         }
-        ServerDecision d = server.handle(batch.senderHigh(i), batch.senderLow(i), rx, in, batch.length(i), out);
-        int replyLength = switch (d) {
-            case ServerDecision.Respond r -> r.length();
-            case ServerDecision.Nak k -> k.length();
-            case ServerDecision.Drop x -> -1;
-        };
+        ServerDecision d =
+                server.handle(
+                        batch.senderHigh(i), batch.senderLow(i), rx, in, batch.length(i), out);
+        int replyLength =
+                switch (d) {
+                    case ServerDecision.Respond r -> r.length();
+                    case ServerDecision.Nak k -> k.length();
+                    case ServerDecision.Drop x -> -1;
+                };
         if (replyLength > 0 && replyLength <= len) {
-            batch.queueReply(i, out, replyLength, server.wantsTransmitTimestamp(), server.transmitTimestampTag());
+            batch.queueReply(
+                    i,
+                    out,
+                    replyLength,
+                    server.wantsTransmitTimestamp(),
+                    server.transmitTimestampTag());
         }
     }
 
     private long userSpaceReceiveTime() {
         if (NO_KERNEL_TIMESTAMP_SAID.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.WARNING, "the kernel gave a datagram no receive timestamp ("
-                    + socket + "): receive times are read after the wake-up, tens of microseconds late");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "the kernel gave a datagram no receive timestamp ("
+                            + socket
+                            + "): receive times are read after the wake-up, tens of microseconds late");
         }
         long ntp = clock.nowNtp();
         return NtpTimestamp.unixNanosOf(ntp, System.currentTimeMillis() * 1_000_000L);
     }
 
-    /** Asks the thread to stop and waits for it (at most {@code millis}); the socket closes with it. */
+    /**
+     * Asks the thread to stop and waits for it (at most {@code millis}); the socket closes with it.
+     */
     void stop(long millis) throws InterruptedException {
         stopping = true;
         socket.wakeUp();

@@ -10,8 +10,7 @@ public final class SystemNtpClock implements NtpClock {
     /** The one instance. */
     public static final SystemNtpClock INSTANCE = new SystemNtpClock();
 
-    private SystemNtpClock() {
-    }
+    private SystemNtpClock() {}
 
     @Override
     public long nowNtp() {
@@ -20,8 +19,8 @@ public final class SystemNtpClock implements NtpClock {
     }
 
     /**
-     * The clock's precision as NTP's log2 seconds, measured as chronyd measures its own: the smallest
-     * step seen between successive readings, rounded up to a power of two.
+     * The clock's precision as NTP's log2 seconds, measured as chronyd measures its own: the
+     * smallest step seen between successive readings, rounded up to a power of two.
      */
     public static int measurePrecision() {
         long best = Long.MAX_VALUE;
@@ -31,7 +30,9 @@ public final class SystemNtpClock implements NtpClock {
             do {
                 b = Instant.now();
             } while (b.equals(a));
-            long step = (b.getEpochSecond() - a.getEpochSecond()) * 1_000_000_000L + (b.getNano() - a.getNano());
+            long step =
+                    (b.getEpochSecond() - a.getEpochSecond()) * 1_000_000_000L
+                            + (b.getNano() - a.getNano());
             if (step > 0) {
                 best = Math.min(best, step);
             }

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The responder serving the clock agent's state: a real gRPC server implementing the agent's service
- * answers with controlled replies, and the responder's plain mode-4 answers are read back.
+ * The responder serving the clock agent's state: a real gRPC server implementing the agent's
+ * service answers with controlled replies, and the responder's plain mode-4 answers are read back.
  */
 @Timeout(60)
 class AgentSyncStateSourceTest {
@@ -91,30 +91,55 @@ class AgentSyncStateSourceTest {
     }
 
     static AgentSyncStateReply synchronised(int stratum, AgentLeap leap, long refTimeUnixNanos) {
-        return AgentSyncStateReply.newBuilder().setStratum(stratum).setReferenceId(REFID_127_0_0_1)
-                .setRootDelay(0.0123).setRootDispersion(0.0456).setLeap(leap)
-                .setReferenceTimeUnixNanos(refTimeUnixNanos).build();
+        return AgentSyncStateReply.newBuilder()
+                .setStratum(stratum)
+                .setReferenceId(REFID_127_0_0_1)
+                .setRootDelay(0.0123)
+                .setRootDispersion(0.0456)
+                .setLeap(leap)
+                .setReferenceTimeUnixNanos(refTimeUnixNanos)
+                .build();
     }
 
-    static final AgentSyncStateReply UNSYNCHRONISED = AgentSyncStateReply.newBuilder().setStratum(16)
-            .setLeap(AgentLeap.AGENT_LEAP_NOT_SYNCHRONISED).build();
+    static final AgentSyncStateReply UNSYNCHRONISED =
+            AgentSyncStateReply.newBuilder()
+                    .setStratum(16)
+                    .setLeap(AgentLeap.AGENT_LEAP_NOT_SYNCHRONISED)
+                    .build();
 
     int startAgent() throws Exception {
         GrpcServer grpc = GrpcServer.server(vertx);
         grpc.addService(ClockSyncStateGrpcService.of(agent));
-        agentServer = await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-                .requestHandler(grpc).listen());
+        agentServer =
+                await(
+                        vertx.createHttpServer(
+                                        new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+                                .requestHandler(grpc)
+                                .listen());
         return agentServer.actualPort();
     }
 
     /** The responder with {@code lines}, its clock state from the agent at {@code agentPort}. */
     void startResponder(int agentPort, String... lines) throws Exception {
-        String text = String.join("\n", lines) + "\nallow 127.0.0.1\nclockagent 127.0.0.1:" + agentPort + "\n";
+        String text =
+                String.join("\n", lines)
+                        + "\nallow 127.0.0.1\nclockagent 127.0.0.1:"
+                        + agentPort
+                        + "\n";
         Config config = ((ConfigResult.Parsed) Config.parse("ntp.conf", text)).config();
-        NtpOptions options = NtpOptions.fromConfig(config).withPort(0).withEventLoops(1)
-                .withBindAddresses(java.util.List.of(java.net.InetAddress.ofLiteral("127.0.0.1")));
-        source = AgentSyncStateSource.create(vertx, options.clockAgent().orElseThrow(),
-                options.defaultSyncStateSource(), INTERVAL, GRACE);
+        NtpOptions options =
+                NtpOptions.fromConfig(config)
+                        .withPort(0)
+                        .withEventLoops(1)
+                        .withBindAddresses(
+                                java.util.List.of(java.net.InetAddress.ofLiteral("127.0.0.1")));
+        source =
+                AgentSyncStateSource.create(
+                        vertx,
+                        options.clockAgent().orElseThrow(),
+                        options.defaultSyncStateSource(),
+                        INTERVAL,
+                        GRACE);
         await(source.start());
         responder = NtpResponder.create(vertx, options, new ServerStats(), null, source);
         int port = await(responder.start());
@@ -127,7 +152,10 @@ class AgentSyncStateSourceTest {
         return reply;
     }
 
-    /** Asks every 20 ms until an answer satisfies {@code done} or 10 s pass; returns the last answer. */
+    /**
+     * Asks every 20 ms until an answer satisfies {@code done} or 10 s pass; returns the last
+     * answer.
+     */
     byte[] askUntil(Predicate<byte[]> done) throws Exception {
         Instant deadline = Instant.now().plusSeconds(10);
         byte[] r = ask();
@@ -166,7 +194,8 @@ class AgentSyncStateSourceTest {
         assertEquals(1, leap(r), "the agent's leap: insert a second");
         assertEquals(0.0123, rootDelay(r), 1.0 / 65536);
         double grown = 0.0456 + AgentSyncStateSource.PHI * 10;
-        assertTrue(rootDispersion(r) >= grown - 1.0 / 65536 && rootDispersion(r) < grown + 0.001,
+        assertTrue(
+                rootDispersion(r) >= grown - 1.0 / 65536 && rootDispersion(r) < grown + 0.001,
                 "dispersion grown since the reference time: " + rootDispersion(r));
         assertEquals(NtpTimestamp.bitsOfUnixNanos(refTime), referenceTimestamp(r));
 
@@ -177,11 +206,17 @@ class AgentSyncStateSourceTest {
         assertEquals(SyncState.REFID_LOCAL, refid(r));
         assertEquals(0, leap(r));
         assertFalse(source.agentInUse());
-        assertTrue(agent.calls.get() - callsBefore >= GRACE,
-                "the last good state stands for " + GRACE + " failed polls, saw " + (agent.calls.get() - callsBefore));
+        assertTrue(
+                agent.calls.get() - callsBefore >= GRACE,
+                "the last good state stands for "
+                        + GRACE
+                        + " failed polls, saw "
+                        + (agent.calls.get() - callsBefore));
 
         // and back when the agent is synchronised again
-        agent.reply = synchronised(3, AgentLeap.AGENT_LEAP_NORMAL, System.currentTimeMillis() * 1_000_000L);
+        agent.reply =
+                synchronised(
+                        3, AgentLeap.AGENT_LEAP_NORMAL, System.currentTimeMillis() * 1_000_000L);
         r = askUntil(a -> stratum(a) == 3);
         assertEquals(3, stratum(r));
         assertEquals(REFID_127_0_0_1, refid(r));
@@ -191,9 +226,12 @@ class AgentSyncStateSourceTest {
     @Test
     void withoutLocalAnAgentThatStopsLeavesTheAnswersUnsynchronised() throws Exception {
         vertx = Vertx.vertx();
-        agent.reply = synchronised(4, AgentLeap.AGENT_LEAP_NORMAL, System.currentTimeMillis() * 1_000_000L);
+        agent.reply =
+                synchronised(
+                        4, AgentLeap.AGENT_LEAP_NORMAL, System.currentTimeMillis() * 1_000_000L);
         startResponder(startAgent());
-        // a loaded machine can miss the 300 ms grace while the responder starts: the agent is back at its next poll
+        // a loaded machine can miss the 300 ms grace while the responder starts: the agent is back
+        // at its next poll
         byte[] r = askUntil(a -> stratum(a) == 4);
         assertEquals(4, stratum(r));
         assertEquals(0, leap(r));
@@ -234,12 +272,20 @@ class AgentSyncStateSourceTest {
     @Test
     void dispersionGrowsAtPhiFromTheReferenceTime() {
         long ref = 1_700_000_000_000_000_000L;
-        SyncState s = AgentSyncStateSource.toSyncState(synchronised(2, AgentLeap.AGENT_LEAP_NORMAL, ref),
-                ref + 100_000_000_000L);
-        assertEquals(0.0456 + 100 * AgentSyncStateSource.PHI, s.rootDispersion().toSeconds(), 1.0 / 65536);
+        SyncState s =
+                AgentSyncStateSource.toSyncState(
+                        synchronised(2, AgentLeap.AGENT_LEAP_NORMAL, ref), ref + 100_000_000_000L);
+        assertEquals(
+                0.0456 + 100 * AgentSyncStateSource.PHI,
+                s.rootDispersion().toSeconds(),
+                1.0 / 65536);
         assertEquals(2, s.stratum());
         assertFalse(AgentSyncStateSource.synchronised(UNSYNCHRONISED));
-        assertFalse(AgentSyncStateSource.synchronised(synchronised(16, AgentLeap.AGENT_LEAP_NORMAL, ref)));
-        assertFalse(AgentSyncStateSource.synchronised(synchronised(0, AgentLeap.AGENT_LEAP_NORMAL, ref)));
+        assertFalse(
+                AgentSyncStateSource.synchronised(
+                        synchronised(16, AgentLeap.AGENT_LEAP_NORMAL, ref)));
+        assertFalse(
+                AgentSyncStateSource.synchronised(
+                        synchronised(0, AgentLeap.AGENT_LEAP_NORMAL, ref)));
     }
 }

@@ -28,8 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ChronydClientInteropTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     Vertx vertx;
     NtpResponder responder;
     final ServerStats stats = new ServerStats();
@@ -45,10 +44,16 @@ class ChronydClientInteropTest {
         chronyd = Chronyd.in(dir);
         Path keys = dir.resolve("server.keys");
         Files.writeString(keys, NtpResponderTest.KEYS);
-        Config config = ((ConfigResult.Parsed) Config.parse("test.conf",
-                "allow 127.0.0.1\nlocal stratum 1\nkeyfile " + keys + "\n")).config();
-        NtpOptions options = NtpOptions.fromConfig(config).withPort(0)
-                .withBindAddresses(List.of(InetAddress.ofLiteral("127.0.0.1")));
+        Config config =
+                ((ConfigResult.Parsed)
+                                Config.parse(
+                                        "test.conf",
+                                        "allow 127.0.0.1\nlocal stratum 1\nkeyfile " + keys + "\n"))
+                        .config();
+        NtpOptions options =
+                NtpOptions.fromConfig(config)
+                        .withPort(0)
+                        .withBindAddresses(List.of(InetAddress.ofLiteral("127.0.0.1")));
         vertx = Vertx.vertx();
         responder = NtpResponder.create(vertx, options, stats, null, null);
         port = await(responder.start());
@@ -69,10 +74,18 @@ class ChronydClientInteropTest {
 
     /** Runs {@code chronyd -Q} against the responder and returns what it printed. */
     String measureOnce(String serverOptions, String clientKeys) throws Exception {
-        List<String> conf = new ArrayList<>(List.of(
-                "server 127.0.0.1 port " + port + " iburst maxsamples 1 " + serverOptions, "cmdport 0", "port 0"));
+        List<String> conf =
+                new ArrayList<>(
+                        List.of(
+                                "server 127.0.0.1 port "
+                                        + port
+                                        + " iburst maxsamples 1 "
+                                        + serverOptions,
+                                "cmdport 0",
+                                "port 0"));
         if (clientKeys != null) {
-            conf.add("keyfile " + Files.writeString(chronyd.dir.resolve("client.keys"), clientKeys));
+            conf.add(
+                    "keyfile " + Files.writeString(chronyd.dir.resolve("client.keys"), clientKeys));
         }
         return chronyd.measureOnce(10, conf.toArray(String[]::new));
     }

@@ -30,6 +30,7 @@ import dev.ntsfarm.core.nts.NtsClientRequest;
 import dev.ntsfarm.core.nts.NtsClientResponse;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.core.stats.ServerStats;
+import dev.ntsfarm.farm.keys.KeyRingSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
@@ -43,7 +44,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import dev.ntsfarm.farm.keys.KeyRingSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,14 +52,14 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class NtpResponderTest {
 
-    static final String KEYS = """
+    static final String KEYS =
+            """
             1 MD5 ASCII:chronyd-shared-secret
             2 SHA1 HEX:6B3F1A0C2D4E5F60718293A4B5C6D7E8F9011223
             3 AES128 HEX:000102030405060708090A0B0C0D0E0F
             """;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     Vertx vertx;
     NtpResponder responder;
     final ServerStats stats = new ServerStats();
@@ -71,8 +71,11 @@ class NtpResponderTest {
         Files.writeString(keyFile, KEYS);
         String text = String.join("\n", lines).replace("KEYFILE", keyFile.toString());
         Config config = ((ConfigResult.Parsed) Config.parse("test.conf", text)).config();
-        NtpOptions options = NtpOptions.fromConfig(config).withPort(0).withEventLoops(2)
-                .withBindAddresses(binds.stream().map(InetAddress::ofLiteral).toList());
+        NtpOptions options =
+                NtpOptions.fromConfig(config)
+                        .withPort(0)
+                        .withEventLoops(2)
+                        .withBindAddresses(binds.stream().map(InetAddress::ofLiteral).toList());
         vertx = Vertx.vertx();
         responder = NtpResponder.create(vertx, options, stats, keys, null);
         return await(responder.start());
@@ -105,16 +108,23 @@ class NtpResponderTest {
     @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
     void startBindsEverySocketAndStopClosesThem(VertxTestContext ctx) throws Exception {
         int port = start("allow 127.0.0.1");
-        ctx.verify(() -> {
-            assertTrue(port > 0);
-            assertEquals(port, responder.port());
-            assertTrue(responder.reusePort(), "one SO_REUSEPORT socket per thread");
-            assertEquals(2, responder.sockets());
-        });
-        responder.stop().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-            responder = null;
-            ctx.completeNow();
-        })));
+        ctx.verify(
+                () -> {
+                    assertTrue(port > 0);
+                    assertEquals(port, responder.port());
+                    assertTrue(responder.reusePort(), "one SO_REUSEPORT socket per thread");
+                    assertEquals(2, responder.sockets());
+                });
+        responder
+                .stop()
+                .onComplete(
+                        ctx.succeeding(
+                                v ->
+                                        ctx.verify(
+                                                () -> {
+                                                    responder = null;
+                                                    ctx.completeNow();
+                                                })));
     }
 
     @Test
@@ -133,8 +143,14 @@ class NtpResponderTest {
             assertEquals(t, origin(r), "origin = client transmit");
             long rx = NtpTimestamp.readBits(r, NtpHeader.OFFSET_RECEIVE_TIMESTAMP);
             long tx = NtpHeader.transmitTimestamp(r, 0);
-            assertTrue(Long.compareUnsigned(rx, before) >= 0 && Long.compareUnsigned(tx, rx) >= 0, "rx <= tx");
-            assertTrue(Long.compareUnsigned(NtpTimestamp.readBits(r, NtpHeader.OFFSET_REFERENCE_TIMESTAMP), tx) < 0);
+            assertTrue(
+                    Long.compareUnsigned(rx, before) >= 0 && Long.compareUnsigned(tx, rx) >= 0,
+                    "rx <= tx");
+            assertTrue(
+                    Long.compareUnsigned(
+                                    NtpTimestamp.readBits(r, NtpHeader.OFFSET_REFERENCE_TIMESTAMP),
+                                    tx)
+                            < 0);
             assertEquals(6, r[2], "poll echoed");
         }
         assertEquals(1, stats.get(ServerCounter.NTP_PACKETS_RECEIVED));
@@ -151,7 +167,10 @@ class NtpResponderTest {
             assertEquals(3, leap(r));
             assertEquals(0, stratum(r));
             assertEquals(0, refid(r));
-            assertEquals(0x0001_0000L, NtpTestPackets.u32(r, NtpHeader.OFFSET_ROOT_DELAY), "root delay 1 s");
+            assertEquals(
+                    0x0001_0000L,
+                    NtpTestPackets.u32(r, NtpHeader.OFFSET_ROOT_DELAY),
+                    "root delay 1 s");
             assertEquals(0x0001_0000L, NtpTestPackets.u32(r, NtpHeader.OFFSET_ROOT_DISPERSION));
         }
     }
@@ -168,21 +187,33 @@ class NtpResponderTest {
                     byte[] r = c.exchange(req.packet(), 5000);
                     assertNotNull(r, alg + " " + placeholders);
                     assertTrue(r.length <= req.packet().length, "never longer than the request");
-                    NtsClientResponse.Result res = NtsClientResponse.verify(r, 0, r.length, req, keys);
-                    NtsClientResponse.Result.Verified v = assertInstanceOf(NtsClientResponse.Result.Verified.class, res,
-                            alg + " " + placeholders);
+                    NtsClientResponse.Result res =
+                            NtsClientResponse.verify(r, 0, r.length, req, keys);
+                    NtsClientResponse.Result.Verified v =
+                            assertInstanceOf(
+                                    NtsClientResponse.Result.Verified.class,
+                                    res,
+                                    alg + " " + placeholders);
                     assertEquals(1 + placeholders, v.cookies().size());
                     assertEquals(2, v.header().stratum());
                     // a fresh cookie opens again: it is a working cookie of this farm
-                    NtsClientRequest again = NtsClientRequest.builder().cookie(v.cookies().getFirst()).keys(keys)
-                            .random(NtpTestPackets.NONCES).transmitTimestamp(uniqueTransmit()).build();
+                    NtsClientRequest again =
+                            NtsClientRequest.builder()
+                                    .cookie(v.cookies().getFirst())
+                                    .keys(keys)
+                                    .random(NtpTestPackets.NONCES)
+                                    .transmitTimestamp(uniqueTransmit())
+                                    .build();
                     byte[] r2 = c.exchange(again.packet(), 5000);
-                    assertInstanceOf(NtsClientResponse.Result.Verified.class,
+                    assertInstanceOf(
+                            NtsClientResponse.Result.Verified.class,
                             NtsClientResponse.verify(r2, 0, r2.length, again, keys));
                 }
             }
         }
-        assertEquals(2L * 3 * AeadAlgorithm.values().length, stats.get(ServerCounter.AUTHENTICATED_NTP_PACKETS));
+        assertEquals(
+                2L * 3 * AeadAlgorithm.values().length,
+                stats.get(ServerCounter.AUTHENTICATED_NTP_PACKETS));
     }
 
     @Test
@@ -197,7 +228,9 @@ class NtpResponderTest {
             assertNotNull(r);
             assertEquals(0, stratum(r));
             assertEquals(KissCode.NTSN.referenceId(), refid(r));
-            assertInstanceOf(NtsClientResponse.Result.Nak.class, NtsClientResponse.verify(r, 0, r.length, req, keys));
+            assertInstanceOf(
+                    NtsClientResponse.Result.Nak.class,
+                    NtsClientResponse.verify(r, 0, r.length, req, keys));
             assertTrue(r.length <= req.packet().length);
         }
         assertEquals(1, stats.get(ServerCounter.NTS_NAKS_SENT));
@@ -231,7 +264,9 @@ class NtpResponderTest {
                 assertEquals(t, origin(r));
                 assertEquals(id, NtpTestPackets.u32(r, NtpHeader.LENGTH), "same key id");
                 int macLen = r.length - NtpHeader.LENGTH - MacAlgorithm.KEY_ID_LENGTH;
-                assertTrue(NtpMac.verify(key, r, 0, NtpHeader.LENGTH, r, NtpHeader.LENGTH + 4, macLen), key.toString());
+                assertTrue(
+                        NtpMac.verify(key, r, 0, NtpHeader.LENGTH, r, NtpHeader.LENGTH + 4, macLen),
+                        key.toString());
             }
         }
         assertEquals(3, stats.get(ServerCounter.AUTHENTICATED_NTP_PACKETS));
@@ -242,13 +277,22 @@ class NtpResponderTest {
     void wrongOrUnknownKeyGetsNoAnswerAsWithChronyd() throws Exception {
         int port = start("allow 127.0.0.1", "local stratum 4", "keyfile KEYFILE");
         try (UdpClient c = new UdpClient("127.0.0.1", port)) {
-            SymmetricKey wrongSecret = new SymmetricKey(1, MacAlgorithm.MD5, "not-the-secret".getBytes(StandardCharsets.US_ASCII));
-            SymmetricKey unknownId = new SymmetricKey(99, MacAlgorithm.SHA1, "whatever-secret".getBytes(StandardCharsets.US_ASCII));
+            SymmetricKey wrongSecret =
+                    new SymmetricKey(
+                            1,
+                            MacAlgorithm.MD5,
+                            "not-the-secret".getBytes(StandardCharsets.US_ASCII));
+            SymmetricKey unknownId =
+                    new SymmetricKey(
+                            99,
+                            MacAlgorithm.SHA1,
+                            "whatever-secret".getBytes(StandardCharsets.US_ASCII));
             SymmetricKey wrongAlgorithm = new SymmetricKey(2, MacAlgorithm.MD5, key(1).keyBytes());
             c.send(NtpTestPackets.signed(uniqueTransmit(), wrongSecret));
             c.send(NtpTestPackets.signed(uniqueTransmit(), unknownId));
             c.send(NtpTestPackets.signed(uniqueTransmit(), wrongAlgorithm));
-            // one client address and port lands on one socket, so the answers keep the order of the requests
+            // one client address and port lands on one socket, so the answers keep the order of the
+            // requests
             long t = uniqueTransmit();
             byte[] r = c.exchange(plain(t), 5000);
             assertNotNull(r);
@@ -263,7 +307,8 @@ class NtpResponderTest {
     @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
     void denyIsHonouredAndBothFamiliesAreServedByDefault() throws Exception {
         int port = start(List.of(), () -> ring, "allow", "deny 127.0.0.1");
-        try (UdpClient v4 = new UdpClient("127.0.0.1", port); UdpClient v6 = new UdpClient("::1", port)) {
+        try (UdpClient v4 = new UdpClient("127.0.0.1", port);
+                UdpClient v6 = new UdpClient("::1", port)) {
             assertNull(v4.exchange(plain(uniqueTransmit()), 500), "127.0.0.1 is denied");
             long t = uniqueTransmit();
             byte[] r = v6.exchange(plain(t), 5000);
@@ -277,7 +322,8 @@ class NtpResponderTest {
     @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
     void ipv4IsServedThroughTheDualStackSocket() throws Exception {
         int port = start(List.of(), () -> ring, "allow 127.0.0.1");
-        try (UdpClient v4 = new UdpClient("127.0.0.1", port); UdpClient v6 = new UdpClient("::1", port)) {
+        try (UdpClient v4 = new UdpClient("127.0.0.1", port);
+                UdpClient v6 = new UdpClient("::1", port)) {
             long t = uniqueTransmit();
             byte[] r = v4.exchange(plain(t), 5000);
             assertNotNull(r);
@@ -299,7 +345,11 @@ class NtpResponderTest {
     @Test
     @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
     void rateLimitingSendsRateKissesAndDropsAsConfigured() throws Exception {
-        int port = start("allow 127.0.0.1", "local stratum 2", "ratelimit interval 10 burst 4 leak 4 kod 1");
+        int port =
+                start(
+                        "allow 127.0.0.1",
+                        "local stratum 2",
+                        "ratelimit interval 10 burst 4 leak 4 kod 1");
         int sent = 60;
         int normal = 0;
         int kisses = 0;
@@ -328,7 +378,8 @@ class NtpResponderTest {
 
     @Test
     @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
-    void tenThousandMalformedDatagramsLeaveTheResponderAnsweringAndNeverAmplifying() throws Exception {
+    void tenThousandMalformedDatagramsLeaveTheResponderAnsweringAndNeverAmplifying()
+            throws Exception {
         int port = start("allow 127.0.0.1", "local stratum 2", "keyfile KEYFILE");
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(20261122);
         Map<Long, Integer> requestLength = new HashMap<>();
@@ -348,7 +399,9 @@ class NtpResponderTest {
                     while ((r = c.receive(20)) != null) {
                         Integer len = requestLength.get(origin(r));
                         assertNotNull(len, "an answer echoes a request's transmit timestamp");
-                        assertTrue(r.length <= len, "answer of " + r.length + " to a request of " + len);
+                        assertTrue(
+                                r.length <= len,
+                                "answer of " + r.length + " to a request of " + len);
                         bytesAnswered += r.length;
                         requestBytesOfAnswered += len;
                         answers++;
@@ -374,25 +427,38 @@ class NtpResponderTest {
                 nr = c.receive(5000);
             }
             assertNotNull(nr);
-            assertInstanceOf(NtsClientResponse.Result.Verified.class, NtsClientResponse.verify(nr, 0, nr.length, req, keys));
+            assertInstanceOf(
+                    NtsClientResponse.Result.Verified.class,
+                    NtsClientResponse.verify(nr, 0, nr.length, req, keys));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (stats.get(ServerCounter.NTP_PACKETS_RECEIVED) < total && System.nanoTime() < deadline) {
+        while (stats.get(ServerCounter.NTP_PACKETS_RECEIVED) < total
+                && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertTrue(stats.get(ServerCounter.NTP_PACKETS_RECEIVED) >= total,
+        assertTrue(
+                stats.get(ServerCounter.NTP_PACKETS_RECEIVED) >= total,
                 "received " + stats.get(ServerCounter.NTP_PACKETS_RECEIVED));
         assertNotEquals(0, answers, "corrupted but well-formed plain requests are still answered");
     }
 
     /** Garbage, truncated valid requests and corrupted valid requests, in turn. */
     private byte[] malformed(java.util.SplittableRandom rnd, int i) {
-        byte[] valid = switch (i % 4) {
-            case 0 -> plain(uniqueTransmit());
-            case 1 -> NtpTestPackets.signed(uniqueTransmit(), key(1 + rnd.nextInt(3)));
-            default -> NtpTestPackets.nts(ring, NtpTestPackets.sessionKeys(
-                    AeadAlgorithm.values()[rnd.nextInt(AeadAlgorithm.values().length)]), rnd.nextInt(8)).packet();
-        };
+        byte[] valid =
+                switch (i % 4) {
+                    case 0 -> plain(uniqueTransmit());
+                    case 1 -> NtpTestPackets.signed(uniqueTransmit(), key(1 + rnd.nextInt(3)));
+                    default ->
+                            NtpTestPackets.nts(
+                                            ring,
+                                            NtpTestPackets.sessionKeys(
+                                                    AeadAlgorithm.values()[
+                                                            rnd.nextInt(
+                                                                    AeadAlgorithm.values()
+                                                                            .length)]),
+                                            rnd.nextInt(8))
+                                    .packet();
+                };
         return switch (i % 3) {
             case 0 -> {
                 byte[] g = new byte[rnd.nextInt(1200)];

@@ -17,15 +17,18 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Requests for the responder tests: plain, MAC-signed and NTS, each with a unique transmit timestamp. */
+/**
+ * Requests for the responder tests: plain, MAC-signed and NTS, each with a unique transmit
+ * timestamp.
+ */
 final class NtpTestPackets {
 
     static final SecureRandom RANDOM = new SecureRandom();
     static final NonceSource NONCES = NonceSource.of(RANDOM);
-    private static final AtomicLong NEXT_TRANSMIT = new AtomicLong(RANDOM.nextLong() & 0x7FFF_FFFF_0000_0000L);
+    private static final AtomicLong NEXT_TRANSMIT =
+            new AtomicLong(RANDOM.nextLong() & 0x7FFF_FFFF_0000_0000L);
 
-    private NtpTestPackets() {
-    }
+    private NtpTestPackets() {}
 
     /** A transmit timestamp no other request of this run has. */
     static long uniqueTransmit() {
@@ -73,8 +76,13 @@ final class NtpTestPackets {
     }
 
     static NtsClientRequest nts(MasterKeyRing ring, SessionKeys keys, int placeholders) {
-        return NtsClientRequest.builder().cookie(cookie(ring, keys)).keys(keys).placeholders(placeholders)
-                .random(NONCES).transmitTimestamp(uniqueTransmit()).build();
+        return NtsClientRequest.builder()
+                .cookie(cookie(ring, keys))
+                .keys(keys)
+                .placeholders(placeholders)
+                .random(NONCES)
+                .transmitTimestamp(uniqueTransmit())
+                .build();
     }
 
     static long origin(byte[] reply) {

@@ -8,7 +8,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 
-/** A blocking loopback UDP client for tests: send bytes, read the answer or nothing within a timeout. */
+/**
+ * A blocking loopback UDP client for tests: send bytes, read the answer or nothing within a
+ * timeout.
+ */
 final class UdpClient implements AutoCloseable {
 
     private final DatagramSocket socket;

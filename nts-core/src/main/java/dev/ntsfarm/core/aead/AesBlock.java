@@ -1,11 +1,11 @@
 package dev.ntsfarm.core.aead;
 
 /**
- * The AES block cipher, encryption only (FIPS 197), in Java with its key schedule in a reused array:
- * re-keying allocates nothing, where every JCA {@code Cipher.init} with new key bytes allocates a
- * fresh schedule. For what needs a new key per message (AES-GCM-SIV derives one per nonce, RFC 8452
- * section 4) or per request (a session key seen once). Long-lived keys belong in the JDK's AES, whose
- * AES-NI intrinsics are several times faster per block.
+ * The AES block cipher, encryption only (FIPS 197), in Java with its key schedule in a reused
+ * array: re-keying allocates nothing, where every JCA {@code Cipher.init} with new key bytes
+ * allocates a fresh schedule. For what needs a new key per message (AES-GCM-SIV derives one per
+ * nonce, RFC 8452 section 4) or per request (a session key seen once). Long-lived keys belong in
+ * the JDK's AES, whose AES-NI intrinsics are several times faster per block.
  *
  * <p>Table-driven (four 1 KiB round tables and the S-box), as Bouncy Castle's AESEngine; the tables
  * are shared and read-only. Not thread-safe.
@@ -62,7 +62,8 @@ final class AesBlock {
     /** Expands the 16, 24 or 32 bytes of {@code key} at {@code off}. */
     void init(byte[] key, int off, int len) {
         if (len != 16 && len != 24 && len != 32) {
-            throw new IllegalArgumentException("AES key of " + len + " bytes (expected: 16, 24 or 32)");
+            throw new IllegalArgumentException(
+                    "AES key of " + len + " bytes (expected: 16, 24 or 32)");
         }
         int nk = len / 4;
         rounds = nk + 6;
@@ -87,11 +88,16 @@ final class AesBlock {
     }
 
     private static int subWord(int x) {
-        return (SBOX[x >>> 24] << 24) | (SBOX[(x >>> 16) & 0xff] << 16) | (SBOX[(x >>> 8) & 0xff] << 8)
+        return (SBOX[x >>> 24] << 24)
+                | (SBOX[(x >>> 16) & 0xff] << 16)
+                | (SBOX[(x >>> 8) & 0xff] << 8)
                 | SBOX[x & 0xff];
     }
 
-    /** Enciphers the block {@code in[inOff, inOff+16)} into {@code out[outOff, outOff+16)} (may be the same). */
+    /**
+     * Enciphers the block {@code in[inOff, inOff+16)} into {@code out[outOff, outOff+16)} (may be
+     * the same).
+     */
     void encrypt(byte[] in, int inOff, byte[] out, int outOff) {
         int[] k = w;
         int s0 = be(in, inOff) ^ k[0];
@@ -100,10 +106,30 @@ final class AesBlock {
         int s3 = be(in, inOff + 12) ^ k[3];
         int r = 4;
         for (int round = 1; round < rounds; round++) {
-            int t0 = T0[s0 >>> 24] ^ T1[(s1 >>> 16) & 0xff] ^ T2[(s2 >>> 8) & 0xff] ^ T3[s3 & 0xff] ^ k[r];
-            int t1 = T0[s1 >>> 24] ^ T1[(s2 >>> 16) & 0xff] ^ T2[(s3 >>> 8) & 0xff] ^ T3[s0 & 0xff] ^ k[r + 1];
-            int t2 = T0[s2 >>> 24] ^ T1[(s3 >>> 16) & 0xff] ^ T2[(s0 >>> 8) & 0xff] ^ T3[s1 & 0xff] ^ k[r + 2];
-            int t3 = T0[s3 >>> 24] ^ T1[(s0 >>> 16) & 0xff] ^ T2[(s1 >>> 8) & 0xff] ^ T3[s2 & 0xff] ^ k[r + 3];
+            int t0 =
+                    T0[s0 >>> 24]
+                            ^ T1[(s1 >>> 16) & 0xff]
+                            ^ T2[(s2 >>> 8) & 0xff]
+                            ^ T3[s3 & 0xff]
+                            ^ k[r];
+            int t1 =
+                    T0[s1 >>> 24]
+                            ^ T1[(s2 >>> 16) & 0xff]
+                            ^ T2[(s3 >>> 8) & 0xff]
+                            ^ T3[s0 & 0xff]
+                            ^ k[r + 1];
+            int t2 =
+                    T0[s2 >>> 24]
+                            ^ T1[(s3 >>> 16) & 0xff]
+                            ^ T2[(s0 >>> 8) & 0xff]
+                            ^ T3[s1 & 0xff]
+                            ^ k[r + 2];
+            int t3 =
+                    T0[s3 >>> 24]
+                            ^ T1[(s0 >>> 16) & 0xff]
+                            ^ T2[(s1 >>> 8) & 0xff]
+                            ^ T3[s2 & 0xff]
+                            ^ k[r + 3];
             s0 = t0;
             s1 = t1;
             s2 = t2;
@@ -117,12 +143,17 @@ final class AesBlock {
     }
 
     private static int last(int a, int b, int c, int d) {
-        return (SBOX[a >>> 24] << 24) | (SBOX[(b >>> 16) & 0xff] << 16) | (SBOX[(c >>> 8) & 0xff] << 8)
+        return (SBOX[a >>> 24] << 24)
+                | (SBOX[(b >>> 16) & 0xff] << 16)
+                | (SBOX[(c >>> 8) & 0xff] << 8)
                 | SBOX[d & 0xff];
     }
 
     private static int be(byte[] b, int off) {
-        return ((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
+        return ((b[off] & 0xff) << 24)
+                | ((b[off + 1] & 0xff) << 16)
+                | ((b[off + 2] & 0xff) << 8)
+                | (b[off + 3] & 0xff);
     }
 
     private static void putBe(byte[] b, int off, int v) {

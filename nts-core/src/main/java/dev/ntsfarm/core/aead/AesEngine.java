@@ -5,9 +5,10 @@ import javax.crypto.Cipher;
 /**
  * The two AES modes AES-SIV is built of, CBC-MAC (for CMAC) and ECB (for CTR's counter blocks), on
  * one of two AES implementations: the JDK's, whose AES-NI intrinsics are the fastest per block but
- * whose every re-key allocates a new key schedule; or {@link AesBlock} in Java, slower per block but
- * re-keyed in place. A long-lived key (a cookie's master key, a polling client's session key held in
- * the session cache) takes the JDK's; a key used once takes Java's, so a new session allocates nothing.
+ * whose every re-key allocates a new key schedule; or {@link AesBlock} in Java, slower per block
+ * but re-keyed in place. A long-lived key (a cookie's master key, a polling client's session key
+ * held in the session cache) takes the JDK's; a key used once takes Java's, so a new session
+ * allocates nothing.
  */
 abstract sealed class AesEngine permits AesEngine.Jdk, AesEngine.InJava {
 
@@ -37,6 +38,7 @@ abstract sealed class AesEngine permits AesEngine.Jdk, AesEngine.InJava {
     static final class Jdk extends AesEngine {
         /** Bytes per CBC update; its output is discarded into a buffer of this size. */
         private static final int CHUNK = 1024;
+
         private final boolean cbc;
         private final Cipher cipher;
         private final byte[] sink = new byte[CHUNK];
@@ -48,7 +50,8 @@ abstract sealed class AesEngine permits AesEngine.Jdk, AesEngine.InJava {
 
         @Override
         void init(byte[] key, int off, int len) {
-            // CBC with the zero IV: the JCA resets to it after each doFinal, so each MAC starts fresh
+            // CBC with the zero IV: the JCA resets to it after each doFinal, so each MAC starts
+            // fresh
             Jca.initEncrypt(cipher, key, off, len, cbc);
         }
 

@@ -7,18 +7,19 @@ import java.util.Arrays;
  * AEAD_AES_128_GCM_SIV (RFC 8452): per nonce, a message-authentication key and a message-encryption
  * key derived with the key-generating key (section 4), POLYVAL over the associated data, the
  * plaintext and their bit lengths, the tag as AES under the encryption key of that hash (nonce
- * folded in, top bit cleared), and AES-CTR from the tag with its top bit set. Output is
- * {@code ciphertext || tag} (section 4), the order nettle and so chrony put on the wire; the nonce is
+ * folded in, top bit cleared), and AES-CTR from the tag with its top bit set. Output is {@code
+ * ciphertext || tag} (section 4), the order nettle and so chrony put on the wire; the nonce is
  * exactly 12 bytes.
  *
  * <p>The AES is {@link AesBlock}, in Java with a reused key schedule: the encryption key is new for
- * every nonce, and every JCA {@code Cipher.init} with a new key allocates its schedule; here sealing,
- * opening and {@link #init} allocate nothing. POLYVAL is {@link Polyval}.
+ * every nonce, and every JCA {@code Cipher.init} with a new key allocates its schedule; here
+ * sealing, opening and {@link #init} allocate nothing. POLYVAL is {@link Polyval}.
  */
 public final class AesGcmSiv implements Aead {
 
     /** RFC 8452 section 4: nonces are exactly 96 bits. */
     public static final int NONCE_LENGTH = 12;
+
     private static final int TAG = AeadAlgorithm.TAG_LENGTH;
     private static final int KEY = 16;
     private static final int BLOCK = 16;
@@ -35,8 +36,7 @@ public final class AesGcmSiv implements Aead {
     private final byte[] keystream = new byte[BLOCK];
     private boolean keyed;
 
-    AesGcmSiv() {
-    }
+    AesGcmSiv() {}
 
     @Override
     public AeadAlgorithm algorithm() {
@@ -50,10 +50,18 @@ public final class AesGcmSiv implements Aead {
     }
 
     @Override
-    public int seal(byte[] nonce, int nonceOff, int nonceLen,
-                    byte[] ad, int adOff, int adLen,
-                    byte[] plaintext, int ptOff, int ptLen,
-                    byte[] out, int outOff) {
+    public int seal(
+            byte[] nonce,
+            int nonceOff,
+            int nonceLen,
+            byte[] ad,
+            int adOff,
+            int adLen,
+            byte[] plaintext,
+            int ptOff,
+            int ptLen,
+            byte[] out,
+            int outOff) {
         if (nonceLen != NONCE_LENGTH) {
             throw new IllegalArgumentException(
                     "AES-GCM-SIV nonce length " + nonceLen + " (expected: " + NONCE_LENGTH + ")");
@@ -67,10 +75,18 @@ public final class AesGcmSiv implements Aead {
     }
 
     @Override
-    public int open(byte[] nonce, int nonceOff, int nonceLen,
-                    byte[] ad, int adOff, int adLen,
-                    byte[] sealed, int sealedOff, int sealedLen,
-                    byte[] out, int outOff) {
+    public int open(
+            byte[] nonce,
+            int nonceOff,
+            int nonceLen,
+            byte[] ad,
+            int adOff,
+            int adLen,
+            byte[] sealed,
+            int sealedOff,
+            int sealedLen,
+            byte[] out,
+            int outOff) {
         if (nonceLen != NONCE_LENGTH || sealedLen < TAG || !keyed) {
             return -1;
         }
@@ -86,7 +102,10 @@ public final class AesGcmSiv implements Aead {
         return ptLen;
     }
 
-    /** RFC 8452 section 4: four blocks LE32(i) || nonce under the key-generating key, 8 bytes of each. */
+    /**
+     * RFC 8452 section 4: four blocks LE32(i) || nonce under the key-generating key, 8 bytes of
+     * each.
+     */
     private void deriveKeys(byte[] nonce, int nonceOff) {
         if (!keyed) {
             throw new IllegalStateException("AES-GCM-SIV used before init");
@@ -107,8 +126,16 @@ public final class AesGcmSiv implements Aead {
     }
 
     /** RFC 8452 section 4: POLYVAL, nonce xored in, top bit cleared, enciphered. */
-    private void tag(byte[] nonce, int nonceOff, byte[] ad, int adOff, int adLen, byte[] pt, int ptOff, int ptLen,
-                     byte[] into) {
+    private void tag(
+            byte[] nonce,
+            int nonceOff,
+            byte[] ad,
+            int adOff,
+            int adLen,
+            byte[] pt,
+            int ptOff,
+            int ptLen,
+            byte[] into) {
         polyval.update(ad, adOff, adLen);
         polyval.update(pt, ptOff, ptLen);
         polyval.block((long) adLen * 8, (long) ptLen * 8);
@@ -120,11 +147,18 @@ public final class AesGcmSiv implements Aead {
         encryption.encrypt(block, 0, into, 0);
     }
 
-    /** AES-CTR from the tag with its top bit set; the first 32 bits count, little-endian (section 4). */
+    /**
+     * AES-CTR from the tag with its top bit set; the first 32 bits count, little-endian (section
+     * 4).
+     */
     private void ctr(byte[] tagBlock, byte[] in, int inOff, int len, byte[] out, int outOff) {
         System.arraycopy(tagBlock, 0, counter, 0, BLOCK);
         counter[15] |= (byte) 0x80;
-        int c = (counter[0] & 0xff) | (counter[1] & 0xff) << 8 | (counter[2] & 0xff) << 16 | (counter[3] & 0xff) << 24;
+        int c =
+                (counter[0] & 0xff)
+                        | (counter[1] & 0xff) << 8
+                        | (counter[2] & 0xff) << 16
+                        | (counter[3] & 0xff) << 24;
         for (int done = 0; done < len; done += BLOCK) {
             counter[0] = (byte) c;
             counter[1] = (byte) (c >>> 8);

@@ -4,8 +4,8 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
- * AES-SIV-CMAC-256/384/512 (RFC 5297) on the JDK's AES intrinsics: S2V as CMAC through one
- * {@code AES/CBC/NoPadding} cipher per message component ({@link Cmac}), and CTR as counter blocks
+ * AES-SIV-CMAC-256/384/512 (RFC 5297) on the JDK's AES intrinsics: S2V as CMAC through one {@code
+ * AES/CBC/NoPadding} cipher per message component ({@link Cmac}), and CTR as counter blocks
  * enciphered by one {@code AES/ECB/NoPadding} call and xored in. The ECB route keeps one cipher
  * bound to K2 for the life of the key, where {@code AES/CTR} would need a fresh {@code init} (and
  * its allocations) for every message's IV.
@@ -16,13 +16,14 @@ import java.util.Arrays;
  * <p>Allocation: sealing and opening allocate nothing (JMH {@code -prof gc}: 0 B/op). {@link #init}
  * does: on every {@code Cipher.init} with a new key the JDK copies the key and expands the AES key
  * schedule into new arrays (measured 1104 B per AES-SIV-CMAC-256 init, two ciphers, on JDK 25), and
- * the schedule is computed in Java, not with AES-NI. An init with unchanged key bytes skips the schedule in
- * the JDK. Keep one instance per long-lived key (as {@code CookieCodec} does per slot).
+ * the schedule is computed in Java, not with AES-NI. An init with unchanged key bytes skips the
+ * schedule in the JDK. Keep one instance per long-lived key (as {@code CookieCodec} does per slot).
  */
 public final class AesSiv implements Aead {
 
     private static final int BLOCK = Jca.BLOCK;
     private static final int TAG = AeadAlgorithm.TAG_LENGTH;
+
     /** Counter blocks enciphered per ECB call. */
     private static final int CTR_CHUNK = 512;
 
@@ -30,8 +31,10 @@ public final class AesSiv implements Aead {
     private final int halfKey;
     private final Cmac cmac;
     private final AesEngine ecb;
+
     /** CMAC(K1, 0^128), the S2V starting value; fixed per key. */
     private final byte[] cmacOfZero = new byte[BLOCK];
+
     private final byte[] d = new byte[BLOCK];
     private final byte[] block = new byte[BLOCK];
     private final byte[] v = new byte[BLOCK];
@@ -47,7 +50,7 @@ public final class AesSiv implements Aead {
 
     /**
      * @param aesInJava the AES of {@link AesBlock} instead of the JDK's: slower per block, but
-     *                  {@link #init} allocates nothing, for a key used once
+     *     {@link #init} allocates nothing, for a key used once
      */
     AesSiv(AeadAlgorithm alg, boolean aesInJava) {
         if (alg == AeadAlgorithm.AES_128_GCM_SIV) {
@@ -61,13 +64,17 @@ public final class AesSiv implements Aead {
 
     /** A new instance bound to a copy of {@code key} (32, 48 or 64 bytes: AEAD 15, 16, 17). */
     public static AesSiv of(byte[] key) {
-        AeadAlgorithm alg = switch (key.length) {
-            case 32 -> AeadAlgorithm.AES_SIV_CMAC_256;
-            case 48 -> AeadAlgorithm.AES_SIV_CMAC_384;
-            case 64 -> AeadAlgorithm.AES_SIV_CMAC_512;
-            default -> throw new IllegalArgumentException(
-                    "AES-SIV key length " + key.length + " (expected: 32, 48 or 64)");
-        };
+        AeadAlgorithm alg =
+                switch (key.length) {
+                    case 32 -> AeadAlgorithm.AES_SIV_CMAC_256;
+                    case 48 -> AeadAlgorithm.AES_SIV_CMAC_384;
+                    case 64 -> AeadAlgorithm.AES_SIV_CMAC_512;
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "AES-SIV key length "
+                                            + key.length
+                                            + " (expected: 32, 48 or 64)");
+                };
         AesSiv siv = new AesSiv(alg);
         siv.init(key, 0);
         return siv;
@@ -89,10 +96,18 @@ public final class AesSiv implements Aead {
     }
 
     @Override
-    public int seal(byte[] nonce, int nonceOff, int nonceLen,
-                    byte[] ad, int adOff, int adLen,
-                    byte[] plaintext, int ptOff, int ptLen,
-                    byte[] out, int outOff) {
+    public int seal(
+            byte[] nonce,
+            int nonceOff,
+            int nonceLen,
+            byte[] ad,
+            int adOff,
+            int adLen,
+            byte[] plaintext,
+            int ptOff,
+            int ptLen,
+            byte[] out,
+            int outOff) {
         s2vStart();
         s2vAdd(ad, adOff, adLen);
         s2vAdd(nonce, nonceOff, nonceLen);
@@ -100,10 +115,18 @@ public final class AesSiv implements Aead {
     }
 
     @Override
-    public int open(byte[] nonce, int nonceOff, int nonceLen,
-                    byte[] ad, int adOff, int adLen,
-                    byte[] sealed, int sealedOff, int sealedLen,
-                    byte[] out, int outOff) {
+    public int open(
+            byte[] nonce,
+            int nonceOff,
+            int nonceLen,
+            byte[] ad,
+            int adOff,
+            int adLen,
+            byte[] sealed,
+            int sealedOff,
+            int sealedLen,
+            byte[] out,
+            int outOff) {
         if (sealedLen < TAG) {
             return -1;
         }
@@ -120,8 +143,8 @@ public final class AesSiv implements Aead {
      * Seals with any number of S2V components before the plaintext (RFC 5297 section 2.6: the
      * associated data items, then the nonce if there is one), as in its Appendix A.2.
      */
-    public int sealComponents(byte[][] components, byte[] plaintext, int ptOff, int ptLen,
-                              byte[] out, int outOff) {
+    public int sealComponents(
+            byte[][] components, byte[] plaintext, int ptOff, int ptLen, byte[] out, int outOff) {
         s2vStart();
         for (byte[] c : components) {
             s2vAdd(c, 0, c.length);
@@ -130,8 +153,13 @@ public final class AesSiv implements Aead {
     }
 
     /** Opens what {@link #sealComponents} sealed; {@code -1} when it does not authenticate. */
-    public int openComponents(byte[][] components, byte[] sealed, int sealedOff, int sealedLen,
-                              byte[] out, int outOff) {
+    public int openComponents(
+            byte[][] components,
+            byte[] sealed,
+            int sealedOff,
+            int sealedLen,
+            byte[] out,
+            int outOff) {
         if (sealedLen < TAG) {
             return -1;
         }

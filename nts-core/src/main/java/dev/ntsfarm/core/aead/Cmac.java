@@ -8,6 +8,7 @@ package dev.ntsfarm.core.aead;
 final class Cmac {
 
     private static final int BLOCK = Jca.BLOCK;
+
     /** RFC 4493 section 2.3: R_128. */
     private static final int RB = 0x87;
 
@@ -49,7 +50,10 @@ final class Cmac {
         int blocksBeforeLast = len == 0 ? 0 : (len - 1) / BLOCK;
         int lastLen = len - blocksBeforeLast * BLOCK;
         // the blocks the xorend cannot touch go straight from the caller's array
-        int untouched = xorEnd == null ? blocksBeforeLast : Math.min(blocksBeforeLast, (len - BLOCK) / BLOCK);
+        int untouched =
+                xorEnd == null
+                        ? blocksBeforeLast
+                        : Math.min(blocksBeforeLast, (len - BLOCK) / BLOCK);
         int direct = untouched * BLOCK;
         if (direct > 0) {
             cbc.cbcUpdate(msg, off, direct);

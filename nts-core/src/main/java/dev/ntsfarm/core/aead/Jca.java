@@ -10,8 +10,7 @@ final class Jca {
 
     static final int BLOCK = 16;
 
-    private Jca() {
-    }
+    private Jca() {}
 
     static Cipher cipher(String transformation) {
         try {
@@ -21,7 +20,9 @@ final class Jca {
         }
     }
 
-    /** Binds {@code c} to an AES key; CBC gets the zero IV, so every doFinal starts a fresh CBC-MAC. */
+    /**
+     * Binds {@code c} to an AES key; CBC gets the zero IV, so every doFinal starts a fresh CBC-MAC.
+     */
     static void initEncrypt(Cipher c, byte[] key, int off, int len, boolean zeroIv) {
         try {
             SecretKeySpec k = new SecretKeySpec(key, off, len, "AES");

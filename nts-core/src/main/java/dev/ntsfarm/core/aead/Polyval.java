@@ -1,12 +1,11 @@
 package dev.ntsfarm.core.aead;
 
 /**
- * POLYVAL (RFC 8452 section 3): the universal hash of AES-GCM-SIV over GF(2^128) with
- * x^128 + x^127 + x^126 + x^121 + 1, little-endian, where each step is
- * {@code S = dot(S xor X, H)} and {@code dot(a, b) = a * b * x^-128}. In Java, without a
- * carry-less multiply instruction: 64 x 64 products from integer multiplies of bit-interleaved
- * masks (no table, so no key-dependent memory access), Karatsuba for 128 bits, and a Montgomery
- * reduction by x^-128. Allocation-free; not thread-safe.
+ * POLYVAL (RFC 8452 section 3): the universal hash of AES-GCM-SIV over GF(2^128) with x^128 + x^127
+ * + x^126 + x^121 + 1, little-endian, where each step is {@code S = dot(S xor X, H)} and {@code
+ * dot(a, b) = a * b * x^-128}. In Java, without a carry-less multiply instruction: 64 x 64 products
+ * from integer multiplies of bit-interleaved masks (no table, so no key-dependent memory access),
+ * Karatsuba for 128 bits, and a Montgomery reduction by x^-128. Allocation-free; not thread-safe.
  */
 final class Polyval {
 
@@ -28,7 +27,9 @@ final class Polyval {
         s1 = 0;
     }
 
-    /** Absorbs {@code len} bytes, zero-padded to whole blocks (AES-GCM-SIV pads each input to 16). */
+    /**
+     * Absorbs {@code len} bytes, zero-padded to whole blocks (AES-GCM-SIV pads each input to 16).
+     */
     void update(byte[] b, int off, int len) {
         int full = len & ~15;
         for (int i = 0; i < full; i += 16) {

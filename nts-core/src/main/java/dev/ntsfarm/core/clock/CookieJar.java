@@ -37,7 +37,10 @@ public final class CookieJar {
         return cookies.pollFirst();
     }
 
-    /** Placeholders a request should carry after one cookie was taken: what refills the jar, at most 7. */
+    /**
+     * Placeholders a request should carry after one cookie was taken: what refills the jar, at most
+     * 7.
+     */
     public int placeholdersWanted() {
         return Math.max(0, Math.min(NtsFieldType.MAX_PLACEHOLDERS, CAPACITY - cookies.size() - 1));
     }

@@ -4,17 +4,20 @@ package dev.ntsfarm.core.clock;
  * Offsets corrected by running the clock a little fast or slow, as chronyd does on Linux
  * (sys_generic.c): the offset still to correct sits in a register; it is slewed at a frequency
  * offset chosen so that correcting it takes {@code correction rate / |offset|} seconds (at least
- * {@link #MIN_SLEW_DURATION}), so a small, probably noisy offset is corrected slowly and a large one
- * quickly. The clock's frequency is the discipline's base frequency plus that slew. The caller
+ * {@link #MIN_SLEW_DURATION}), so a small, probably noisy offset is corrected slowly and a large
+ * one quickly. The clock's frequency is the discipline's base frequency plus that slew. The caller
  * re-evaluates at the time {@link #update} returns (a timer), and whenever it accrues an offset or
  * changes the base frequency. Times are the clock as read (raw), nanoseconds.
  */
 public final class FrequencySlew {
     /** Offsets below this are not worth slewing, seconds. */
     static final double MIN_OFFSET_CORRECTION = 1.0e-9;
+
     /** Limits of one slew's length, seconds (chrony). */
     public static final double MIN_SLEW_DURATION = 1.0;
+
     public static final double MAX_SLEW_DURATION = 1.0e4;
+
     /** The kernel accepts frequencies within +/- 500 ppm (adjtimex ADJ_FREQUENCY). */
     public static final double MAX_FREQUENCY_PPM = 500.0;
 
@@ -36,7 +39,10 @@ public final class FrequencySlew {
         return baseFrequencyPpm;
     }
 
-    /** The offset still to correct at raw time {@code now}, seconds (positive: the clock will advance). */
+    /**
+     * The offset still to correct at raw time {@code now}, seconds (positive: the clock will
+     * advance).
+     */
     public double remaining(long now) {
         return register - slewFrequency * SourceStats.seconds(now - slewStart);
     }
@@ -65,7 +71,8 @@ public final class FrequencySlew {
     }
 
     /**
-     * Takes the whole remaining offset out of the register (it is about to be stepped) and returns it.
+     * Takes the whole remaining offset out of the register (it is about to be stepped) and returns
+     * it.
      */
     public double takeRemaining() throws ClockControl.ClockException {
         long now = clock.readTime();
@@ -93,7 +100,10 @@ public final class FrequencySlew {
             duration = Math.max(MIN_SLEW_DURATION, correctionRate / Math.abs(register));
         }
         double corr = register / duration;
-        double total = Math.max(-MAX_FREQUENCY_PPM, Math.min(MAX_FREQUENCY_PPM, baseFrequencyPpm + corr * 1e6));
+        double total =
+                Math.max(
+                        -MAX_FREQUENCY_PPM,
+                        Math.min(MAX_FREQUENCY_PPM, baseFrequencyPpm + corr * 1e6));
         try {
             clock.setFrequencyPpm(total);
         } catch (ClockControl.ClockException e) {
@@ -109,7 +119,11 @@ public final class FrequencySlew {
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "FrequencySlew[base %+.3f ppm, register %+.9f s, slew %+.3f ppm]",
-                baseFrequencyPpm, register, slewFrequency * 1e6);
+        return String.format(
+                java.util.Locale.ROOT,
+                "FrequencySlew[base %+.3f ppm, register %+.9f s, slew %+.3f ppm]",
+                baseFrequencyPpm,
+                register,
+                slewFrequency * 1e6);
     }
 }

@@ -23,28 +23,31 @@ public final class Intersection {
         }
     }
 
-    private Intersection() {
-    }
+    private Intersection() {}
 
     /**
-     * The deepest interval of the given source intervals (lo[i] <= hi[i]); empty when there are none.
-     * With several equally deep, the first (lowest) wins.
+     * The deepest interval of the given source intervals (lo[i] <= hi[i]); empty when there are
+     * none. With several equally deep, the first (lowest) wins.
      */
     public static Optional<Interval> find(double[] lo, double[] hi) {
         if (lo.length != hi.length) {
-            throw new IllegalArgumentException("endpoint arrays differ in length: " + lo.length + ", " + hi.length);
+            throw new IllegalArgumentException(
+                    "endpoint arrays differ in length: " + lo.length + ", " + hi.length);
         }
         int n = lo.length;
         if (n == 0) {
             return Optional.empty();
         }
-        // Each endpoint as (offset, tag): tag -1 opens an interval, +1 closes it; sorted so opens come first.
+        // Each endpoint as (offset, tag): tag -1 opens an interval, +1 closes it; sorted so opens
+        // come first.
         double[][] ends = new double[2 * n][];
         for (int i = 0; i < n; i++) {
             ends[2 * i] = new double[] {lo[i], -1};
             ends[2 * i + 1] = new double[] {hi[i], 1};
         }
-        Arrays.sort(ends, (a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
+        Arrays.sort(
+                ends,
+                (a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
         int depth = 0;
         int bestDepth = 0;
         double bestLo = 0;

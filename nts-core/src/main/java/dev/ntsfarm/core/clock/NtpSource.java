@@ -20,75 +20,124 @@ import java.util.Locale;
 
 /**
  * One time source's protocol, sans-IO (chrony's ntp_core.c, in the shape of ntpd-rs's source): a
- * {@code server} (client mode) or a symmetric {@code peer}. The caller owns the socket and the timer;
- * it calls {@link #onTimer} when the timer fires and {@link #onPacket} with each datagram from the
- * source and its receive timestamp, and carries out the {@link Action}s returned (send these bytes,
- * set the timer, run NTS-KE, demobilize). Valid samples go to the {@link Host}, which selects and
- * disciplines.
+ * {@code server} (client mode) or a symmetric {@code peer}. The caller owns the socket and the
+ * timer; it calls {@link #onTimer} when the timer fires and {@link #onPacket} with each datagram
+ * from the source and its receive timestamp, and carries out the {@link Action}s returned (send
+ * these bytes, set the timer, run NTS-KE, demobilize). Valid samples go to the {@link Host}, which
+ * selects and disciplines.
  *
- * <p>A response must pass chrony's tests: 1 not a duplicate, 2 an answer to our latest request, 3 no
- * zero timestamp, 5 authentic, 6 a synchronised server, 7 a sane root distance; and, before its sample
- * is used, A (delay within {@code maxdelay}, not negative, a sane offset, the server's processing under
- * 4 s), B ({@code maxdelayratio}), C ({@code maxdelaydevratio}) and D (not synchronised to us). The
- * poll interval follows chrony: it shortens when the statistics predict the new sample badly,
- * lengthens while they hold more than {@code polltarget} samples, and backs off slowly when
- * responses are missing. Not thread-safe: one event loop drives it.
+ * <p>A response must pass chrony's tests: 1 not a duplicate, 2 an answer to our latest request, 3
+ * no zero timestamp, 5 authentic, 6 a synchronised server, 7 a sane root distance; and, before its
+ * sample is used, A (delay within {@code maxdelay}, not negative, a sane offset, the server's
+ * processing under 4 s), B ({@code maxdelayratio}), C ({@code maxdelaydevratio}) and D (not
+ * synchronised to us). The poll interval follows chrony: it shortens when the statistics predict
+ * the new sample badly, lengthens while they hold more than {@code polltarget} samples, and backs
+ * off slowly when responses are missing. Not thread-safe: one event loop drives it.
  */
 public final class NtpSource {
-    /** A receive timestamp the caller does not have (no kernel timestamp): the call's {@code now} is used. */
+    /**
+     * A receive timestamp the caller does not have (no kernel timestamp): the call's {@code now} is
+     * used.
+     */
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;
+
     /** The first request goes out this long after the start (chrony's INITIAL_DELAY). */
     public static final double INITIAL_DELAY = 0.2;
+
     /** Burst requests go at most this far apart, and at most this fraction of the poll interval. */
     public static final double MAX_BURST_INTERVAL = 2.0;
+
     public static final double MAX_BURST_POLL_RATIO = 0.25;
+
     /** {@code iburst}: four good samples or eight requests, as chronyd. */
     public static final int IBURST_GOOD_SAMPLES = 4;
+
     public static final int IBURST_TOTAL_SAMPLES = Reach.WIDTH;
+
     /** {@code burst}: one good sample out of at most four requests at each poll. */
     public static final int BURST_GOOD_SAMPLES = 1;
+
     public static final int MAX_BURST_TOTAL_SAMPLES = 4;
+
     /** chronyc's {@code burst} default: 4/8. */
     public static final int DEFAULT_BURST_GOOD = 4;
+
     public static final int DEFAULT_BURST_TOTAL = 8;
+
     /** Sub-second polls only for a reachable source whose delay says it is on the local network. */
     static final int MIN_NONLAN_POLL = 0;
+
     static final double MAX_LAN_PEER_DELAY = 0.01;
-    /** A server's processing time above this makes its sample unusable (chrony's MAX_SERVER_INTERVAL). */
+
+    /**
+     * A server's processing time above this makes its sample unusable (chrony's
+     * MAX_SERVER_INTERVAL).
+     */
     public static final double MAX_SERVER_INTERVAL = 4.0;
+
     /** RFC 5905's MAXDISP: a root distance at or above 16 s is bad data (test 7). */
     public static final double NTP_MAX_DISPERSION = 16.0;
+
     /** Interleaved client requests only while fewer responses than this are missing. */
     static final int MAX_CLIENT_INTERLEAVED_TX = 4;
-    /** Interleaved mode prefers the previous request's timestamps when they shorten the intervals this much. */
+
+    /**
+     * Interleaved mode prefers the previous request's timestamps when they shorten the intervals
+     * this much.
+     */
     static final double MAX_INTERLEAVED_L2L_RATIO = 0.1;
-    /** A transmit time this far from when the request was made is not its own (chrony's MAX_TX_DELAY). */
+
+    /**
+     * A transmit time this far from when the request was made is not its own (chrony's
+     * MAX_TX_DELAY).
+     */
     static final double MAX_TX_DELAY = 1.0;
+
     /** Symmetric peers space their packets by this factor when strata differ (chrony). */
     static final double PEER_SAMPLING_ADJ = 1.1;
-    /** Timers are stretched by up to this fraction at random, so polls cannot be predicted to the microsecond. */
+
+    /**
+     * Timers are stretched by up to this fraction at random, so polls cannot be predicted to the
+     * microsecond.
+     */
     static final double SAMPLING_RANDOMNESS = 0.02;
+
     /** Offsets beyond this are not time (chrony's UTI_IsTimeOffsetSane). */
     static final double MAX_SANE_OFFSET = 1L << 31;
 
     /** What a source needs of the system it is part of (the {@link SystemProcess}). */
     public interface Host {
-        /** A good sample: accumulate it, select, and perhaps correct the clock; actions go to {@code out}. */
+        /**
+         * A good sample: accumulate it, select, and perhaps correct the clock; actions go to {@code
+         * out}.
+         */
         void accumulate(NtpSource source, Sample sample, List<Action> out);
 
-        /** The source's reach register changed (selection may change when it became unreachable). */
+        /**
+         * The source's reach register changed (selection may change when it became unreachable).
+         */
         void reachabilityUpdated(NtpSource source, List<Action> out);
 
-        /** Our own synchronisation (chronyc's tracking), told to peers and checked against loops. */
+        /**
+         * Our own synchronisation (chronyc's tracking), told to peers and checked against loops.
+         */
         Tracking reference(long now);
 
         /** Whether {@code source} is the system peer. */
         boolean isSelected(NtpSource source);
     }
 
-    private enum Mode { CLIENT, ACTIVE }
+    private enum Mode {
+        CLIENT,
+        ACTIVE
+    }
 
-    private enum OpMode { OFFLINE, ONLINE, BURST_WAS_ONLINE, BURST_WAS_OFFLINE }
+    private enum OpMode {
+        OFFLINE,
+        ONLINE,
+        BURST_WAS_ONLINE,
+        BURST_WAS_OFFLINE
+    }
 
     private final SourceDirective directive;
     private final Mode mode;
@@ -141,14 +190,19 @@ public final class NtpSource {
 
     /**
      * @param directive the {@code server} or {@code peer} line (a pool's member as a server line)
-     * @param refId     the reference id (from the address: {@link #referenceId})
-     * @param auth      how its packets are authenticated
-     * @param random    for transmit timestamps, NTS identifiers and nonces, and timer randomness
+     * @param refId the reference id (from the address: {@link #referenceId})
+     * @param auth how its packets are authenticated
+     * @param random for transmit timestamps, NTS identifiers and nonces, and timer randomness
      * @param precision the local clock's precision, seconds
-     * @param host      the system this source is part of
+     * @param host the system this source is part of
      */
-    public NtpSource(SourceDirective directive, int refId, SourceAuth auth, NonceSource random, double precision,
-                     Host host) {
+    public NtpSource(
+            SourceDirective directive,
+            int refId,
+            SourceAuth auth,
+            NonceSource random,
+            double precision,
+            Host host) {
         this.directive = directive;
         this.mode = directive.kind() == SourceDirective.Kind.PEER ? Mode.ACTIVE : Mode.CLIENT;
         this.auth = auth;
@@ -160,14 +214,20 @@ public final class NtpSource {
         this.maxPoll = Math.max(directive.minPoll(), directive.maxPoll());
         this.localPoll = Math.max(minPoll, MIN_NONLAN_POLL);
         var p = directive.parameters();
-        this.source = new Source(directive.host(), refId,
-                mode == Mode.ACTIVE ? SourceReport.MODE_PEER : SourceReport.MODE_SERVER,
-                new SourceStats(p.minSamples(), directive.maxSamples(), precision));
+        this.source =
+                new Source(
+                        directive.host(),
+                        refId,
+                        mode == Mode.ACTIVE ? SourceReport.MODE_PEER : SourceReport.MODE_SERVER,
+                        new SourceStats(p.minSamples(), directive.maxSamples(), precision));
     }
 
     // ---- what the caller drives ----
 
-    /** Starts polling: the first request goes after {@link #INITIAL_DELAY} (an {@code iburst} follows). */
+    /**
+     * Starts polling: the first request goes after {@link #INITIAL_DELAY} (an {@code iburst}
+     * follows).
+     */
     public List<Action> start(long now) {
         List<Action> out = new ArrayList<>();
         started = true;
@@ -183,14 +243,16 @@ public final class NtpSource {
     }
 
     /**
-     * The request in {@code packet} (from a {@link Action.Send} of this source) left at {@code txTime}:
-     * T1. Called when the send completed, and again with the kernel's transmit timestamp (on the
-     * clock's scale) when the kernel gives one, which then replaces it; a time more than
+     * The request in {@code packet} (from a {@link Action.Send} of this source) left at {@code
+     * txTime}: T1. Called when the send completed, and again with the kernel's transmit timestamp
+     * (on the clock's scale) when the kernel gives one, which then replaces it; a time more than
      * {@link #MAX_TX_DELAY} from when the request was made is not the request's and is ignored, and
      * so is one that comes after the response was processed.
      */
     public void onSent(byte[] packet, long txTime) {
-        if (packet == lastSent && !validRx && Math.abs(SourceStats.seconds(txTime - requestBuilt)) <= MAX_TX_DELAY) {
+        if (packet == lastSent
+                && !validRx
+                && Math.abs(SourceStats.seconds(txTime - requestBuilt)) <= MAX_TX_DELAY) {
             localTx = txTime;
         }
     }
@@ -198,22 +260,24 @@ public final class NtpSource {
     /**
      * A datagram from the source.
      *
-     * @param now    the local clock now
+     * @param now the local clock now
      * @param rxTime its kernel receive timestamp on the clock's scale, or {@link #NO_TIMESTAMP}
      */
     public List<Action> onPacket(long now, byte[] buf, int off, int len, long rxTime) {
         List<Action> out = new ArrayList<>();
         totalRx++;
-        if (len < NtpHeader.LENGTH || !(NtpHeader.read(buf, off, len) instanceof NtpHeader.Read.Parsed parsed)) {
+        if (len < NtpHeader.LENGTH
+                || !(NtpHeader.read(buf, off, len) instanceof NtpHeader.Read.Parsed parsed)) {
             reject("packet shorter than an NTP header");
             return out;
         }
         NtpHeader h = parsed.header();
-        boolean process = switch (h.mode()) {
-            case SERVER -> mode == Mode.CLIENT;
-            case SYMMETRIC_ACTIVE, SYMMETRIC_PASSIVE -> mode == Mode.ACTIVE;
-            default -> false;
-        };
+        boolean process =
+                switch (h.mode()) {
+                    case SERVER -> mode == Mode.CLIENT;
+                    case SYMMETRIC_ACTIVE, SYMMETRIC_PASSIVE -> mode == Mode.ACTIVE;
+                    default -> false;
+                };
         if (!process) {
             reject("mode " + h.mode().code() + " does not answer our mode");
             return out;
@@ -226,7 +290,10 @@ public final class NtpSource {
         return out;
     }
 
-    /** NTS-KE succeeded: poll with the new keys and cookies (at once if polls were waiting for them). */
+    /**
+     * NTS-KE succeeded: poll with the new keys and cookies (at once if polls were waiting for
+     * them).
+     */
     public List<Action> onKeyEstablished(long now, NtsAssociation.Session session) {
         List<Action> out = new ArrayList<>();
         if (!(auth instanceof SourceAuth.Nts(NtsAssociation nts))) {
@@ -246,15 +313,22 @@ public final class NtpSource {
         List<Action> out = new ArrayList<>();
         if (auth instanceof SourceAuth.Nts(NtsAssociation nts)) {
             nts.keyEstablishmentFailed(Math.floorDiv(now, 1_000_000_000L), why);
-            out.add(new Action.Notice("NTS-KE with " + nts.keHost() + ":" + nts.kePort() + " failed: " + why));
+            out.add(
+                    new Action.Notice(
+                            "NTS-KE with "
+                                    + nts.keHost()
+                                    + ":"
+                                    + nts.kePort()
+                                    + " failed: "
+                                    + why));
         }
         return out;
     }
 
     /**
-     * The key file was read again ({@code SIGHUP}): a symmetric-key source whose key id is
-     * {@code key}'s authenticates with it from its next packet. False (nothing changes) for a source
-     * of another key id or without a key.
+     * The key file was read again ({@code SIGHUP}): a symmetric-key source whose key id is {@code
+     * key}'s authenticates with it from its next packet. False (nothing changes) for a source of
+     * another key id or without a key.
      */
     public boolean useKey(SymmetricKey key) {
         if (auth instanceof SourceAuth.Symmetric(SymmetricKey old) && old.id() == key.id()) {
@@ -311,15 +385,13 @@ public final class NtpSource {
                     }
                 }
                 case BURST_WAS_OFFLINE -> opmode = OpMode.BURST_WAS_ONLINE;
-                default -> {
-                }
+                default -> {}
             }
         } else {
             switch (opmode) {
                 case ONLINE -> takeOffline(out);
                 case BURST_WAS_ONLINE -> opmode = OpMode.BURST_WAS_OFFLINE;
-                default -> {
-                }
+                default -> {}
             }
         }
     }
@@ -339,13 +411,15 @@ public final class NtpSource {
         }
         switch (opmode) {
             case ONLINE, OFFLINE -> {
-                opmode = opmode == OpMode.ONLINE ? OpMode.BURST_WAS_ONLINE : OpMode.BURST_WAS_OFFLINE;
+                opmode =
+                        opmode == OpMode.ONLINE
+                                ? OpMode.BURST_WAS_ONLINE
+                                : OpMode.BURST_WAS_OFFLINE;
                 burstGoodLeft = good;
                 burstTotalLeft = total;
                 startInitialTimeout(now, out);
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -408,12 +482,16 @@ public final class NtpSource {
         }
         // no sub-second polls of an unreachable source or one beyond the local network
         if (localPoll < MIN_NONLAN_POLL
-                && (!source.reach().reachable() || source.stats().minDelay() > MAX_LAN_PEER_DELAY)) {
+                && (!source.reach().reachable()
+                        || source.stats().minDelay() > MAX_LAN_PEER_DELAY)) {
             localPoll = MIN_NONLAN_POLL;
         }
     }
 
-    /** chrony's get_poll_adj: shorten when mispredicted, else steer the samples kept toward polltarget. */
+    /**
+     * chrony's get_poll_adj: shorten when mispredicted, else steer the samples kept toward
+     * polltarget.
+     */
     private double pollAdjustment(double errorInEstimate, double peerDistance) {
         if (errorInEstimate > peerDistance) {
             return -Math.log(errorInEstimate / peerDistance) / Math.log(2.0);
@@ -440,14 +518,16 @@ public final class NtpSource {
                 if (mode == Mode.ACTIVE) {
                     int stratumDiff = remoteStratum - host.reference(now).stratum();
                     if ((stratumDiff > 0 && lastTx * PEER_SAMPLING_ADJ < delay)
-                            || (!onTx && stratumDiff == 0 && lastTx / delay > PEER_SAMPLING_ADJ - 0.5)) {
+                            || (!onTx
+                                    && stratumDiff == 0
+                                    && lastTx / delay > PEER_SAMPLING_ADJ - 0.5)) {
                         delay *= PEER_SAMPLING_ADJ;
                     }
                 }
             }
-            case BURST_WAS_ONLINE, BURST_WAS_OFFLINE -> delay = Math.min(MAX_BURST_INTERVAL, MAX_BURST_POLL_RATIO * delay);
-            case OFFLINE -> {
-            }
+            case BURST_WAS_ONLINE, BURST_WAS_OFFLINE ->
+                    delay = Math.min(MAX_BURST_INTERVAL, MAX_BURST_POLL_RATIO * delay);
+            case OFFLINE -> {}
         }
         if (lastTx > 0.0) {
             delay -= lastTx;
@@ -469,12 +549,16 @@ public final class NtpSource {
             }
             case ONLINE -> {
                 if (directive.parameters().burst() && localPoll > minPoll) {
-                    initiateBurst(now, BURST_GOOD_SAMPLES,
-                            Math.min(1 << Math.min(30, localPoll - minPoll), MAX_BURST_TOTAL_SAMPLES), out);
+                    initiateBurst(
+                            now,
+                            BURST_GOOD_SAMPLES,
+                            Math.min(
+                                    1 << Math.min(30, localPoll - minPoll),
+                                    MAX_BURST_TOTAL_SAMPLES),
+                            out);
                 }
             }
-            case OFFLINE -> {
-            }
+            case OFFLINE -> {}
         }
         if (opmode == OpMode.OFFLINE) {
             return;
@@ -486,8 +570,10 @@ public final class NtpSource {
             return;
         }
 
-        boolean interleaved = directive.parameters().xleave() && mode == Mode.CLIENT
-                && txCount < MAX_CLIENT_INTERLEAVED_TX;
+        boolean interleaved =
+                directive.parameters().xleave()
+                        && mode == Mode.CLIENT
+                        && txCount < MAX_CLIENT_INTERLEAVED_TX;
         boolean initial = mode == Mode.ACTIVE && !validRx && initRemoteNtpTx != 0;
         validRx = false;
         updatedInitTimestamps = false;
@@ -511,7 +597,10 @@ public final class NtpSource {
         restartTimeout(transmitDelay(now, true), out);
     }
 
-    /** chrony's NAU_PrepareRequestAuth: NTS needs keys and a cookie, and NTS-KE when they run out or expire. */
+    /**
+     * chrony's NAU_PrepareRequestAuth: NTS needs keys and a cookie, and NTS-KE when they run out or
+     * expire.
+     */
     private boolean prepareAuth(long now, List<Action> out) {
         if (!(auth instanceof SourceAuth.Nts(NtsAssociation nts))) {
             return true;
@@ -548,7 +637,8 @@ public final class NtpSource {
         } else {
             transmit = randomBits(); // RFC 9109: a client's transmit timestamp reveals nothing
         }
-        while (transmit != 0 && (transmit == receive || transmit == origin || transmit == localNtpTx)) {
+        while (transmit != 0
+                && (transmit == receive || transmit == origin || transmit == localNtpTx)) {
             transmit ^= 1;
         }
         localNtpRx = receive;
@@ -558,14 +648,20 @@ public final class NtpSource {
         pendingNts = null;
         return switch (auth) {
             case SourceAuth.Nts(NtsAssociation nts) -> {
-                pendingNts = interleaved ? nts.nextRequest(poll, random, transmit, origin, receive)
-                        : nts.nextRequest(poll, random, transmit);
+                pendingNts =
+                        interleaved
+                                ? nts.nextRequest(poll, random, transmit, origin, receive)
+                                : nts.nextRequest(poll, random, transmit);
                 yield pendingNts.packet();
             }
             case SourceAuth.Symmetric(SymmetricKey key) -> {
-                byte[] p = new byte[NtpHeader.LENGTH + key.algorithm().trailerLength(NtpHeader.VERSION_4)];
+                byte[] p =
+                        new byte
+                                [NtpHeader.LENGTH
+                                        + key.algorithm().trailerLength(NtpHeader.VERSION_4)];
                 header(now, poll, origin, receive, transmit).write(p, 0);
-                NtpMac.writeTrailer(key, NtpHeader.VERSION_4, p, 0, NtpHeader.LENGTH, p, NtpHeader.LENGTH);
+                NtpMac.writeTrailer(
+                        key, NtpHeader.VERSION_4, p, 0, NtpHeader.LENGTH, p, NtpHeader.LENGTH);
                 yield p;
             }
             case SourceAuth.None none -> {
@@ -579,18 +675,38 @@ public final class NtpSource {
     private NtpHeader header(long now, int poll, long origin, long receive, long transmit) {
         if (mode == Mode.CLIENT) {
             // a client reveals neither its clock's state nor its precision (chrony)
-            return new NtpHeader(LeapIndicator.NO_WARNING, NtpHeader.VERSION_4, NtpMode.CLIENT, 0, poll, 32,
-                    NtpShort.ZERO, NtpShort.ZERO, 0, NtpTimestamp.ZERO, new NtpTimestamp(origin),
-                    new NtpTimestamp(receive), new NtpTimestamp(transmit));
+            return new NtpHeader(
+                    LeapIndicator.NO_WARNING,
+                    NtpHeader.VERSION_4,
+                    NtpMode.CLIENT,
+                    0,
+                    poll,
+                    32,
+                    NtpShort.ZERO,
+                    NtpShort.ZERO,
+                    0,
+                    NtpTimestamp.ZERO,
+                    new NtpTimestamp(origin),
+                    new NtpTimestamp(receive),
+                    new NtpTimestamp(transmit));
         }
         // a symmetric peer learns our own synchronisation from the header (RFC 5905 section 9)
         Tracking t = host.reference(now);
         boolean synced = t.leap() != LeapIndicator.UNSYNCHRONIZED && t.stratum() > 0;
-        return new NtpHeader(synced ? t.leap() : LeapIndicator.UNSYNCHRONIZED,
-                NtpHeader.VERSION_4, NtpMode.SYMMETRIC_ACTIVE, synced ? Math.min(t.stratum(), 15) : 0, poll,
-                precisionLog, NtpShort.ofSeconds(t.rootDelay()), NtpShort.ofSeconds(t.rootDispersion()),
-                synced ? t.refId() : 0, synced ? NtpTimestamp.ofUnixNanos(t.refTime()) : NtpTimestamp.ZERO,
-                new NtpTimestamp(origin), new NtpTimestamp(receive), new NtpTimestamp(transmit));
+        return new NtpHeader(
+                synced ? t.leap() : LeapIndicator.UNSYNCHRONIZED,
+                NtpHeader.VERSION_4,
+                NtpMode.SYMMETRIC_ACTIVE,
+                synced ? Math.min(t.stratum(), 15) : 0,
+                poll,
+                precisionLog,
+                NtpShort.ofSeconds(t.rootDelay()),
+                NtpShort.ofSeconds(t.rootDispersion()),
+                synced ? t.refId() : 0,
+                synced ? NtpTimestamp.ofUnixNanos(t.refTime()) : NtpTimestamp.ZERO,
+                new NtpTimestamp(origin),
+                new NtpTimestamp(receive),
+                new NtpTimestamp(transmit));
     }
 
     private long randomBits() {
@@ -601,7 +717,8 @@ public final class NtpSource {
 
     // ---- responses ----
 
-    private void processResponse(long rx, NtpHeader m, byte[] buf, int off, int len, List<Action> out) {
+    private void processResponse(
+            long rx, NtpHeader m, byte[] buf, int off, int len, List<Action> out) {
         long msgRx = m.receiveTimestamp().bits();
         long msgTx = m.transmitTimestamp().bits();
         long msgOrigin = m.originTimestamp().bits();
@@ -611,19 +728,25 @@ public final class NtpSource {
 
         boolean test1 = msgRx != remoteNtpRx || msgTx != remoteNtpTx;
         boolean test2n = msgOrigin == localNtpTx;
-        boolean test2i = directive.parameters().xleave() && mode == Mode.CLIENT && msgOrigin == localNtpRx
-                && localNtpRx != 0;
+        boolean test2i =
+                directive.parameters().xleave()
+                        && mode == Mode.CLIENT
+                        && msgOrigin == localNtpRx
+                        && localNtpRx != 0;
         boolean test2 = test2n || test2i;
         boolean interleavedPacket = !test2n && test2i;
         boolean test3 = msgOrigin != 0 && msgRx != 0 && msgTx != 0;
         Authenticity authenticity = checkAuth(buf, off, len, test2, out);
         boolean test5 = authenticity != Authenticity.FAILED;
-        boolean test6 = leap != LeapIndicator.UNSYNCHRONIZED && m.stratum() < 16 && m.stratum() != 0;
+        boolean test6 =
+                leap != LeapIndicator.UNSYNCHRONIZED && m.stratum() < 16 && m.stratum() != 0;
         boolean test7 = rootDelay / 2.0 + rootDispersion < NTP_MAX_DISPERSION;
         boolean valid = test1 && test2 && test3 && test5;
         boolean synced = valid && test6 && test7;
-        KissCode kiss = test1 && test2 && test5 && leap == LeapIndicator.UNSYNCHRONIZED && m.stratum() == 0
-                ? KissCode.ofReferenceId(m.referenceId()) : null;
+        KissCode kiss =
+                test1 && test2 && test5 && leap == LeapIndicator.UNSYNCHRONIZED && m.stratum() == 0
+                        ? KissCode.ofReferenceId(m.referenceId())
+                        : null;
 
         Sample sample = null;
         boolean testA = false;
@@ -640,8 +763,9 @@ public final class NtpSource {
             double sampleRootDispersion;
             long remoteTransmit = m.transmitTimestamp().toUnixNanos(rx);
             if (interleavedPacket) {
-                if (prevLocalTx != 0 && MAX_INTERLEAVED_L2L_RATIO * SourceStats.seconds(localTx - localRx)
-                        > SourceStats.seconds(localRx - prevLocalTx)) {
+                if (prevLocalTx != 0
+                        && MAX_INTERLEAVED_L2L_RATIO * SourceStats.seconds(localTx - localRx)
+                                > SourceStats.seconds(localRx - prevLocalTx)) {
                     remoteReceive = NtpTimestamp.unixNanosOf(remoteNtpRx, rx);
                     remoteRequestReceive = remoteReceive;
                     localTransmit = prevLocalTx;
@@ -668,15 +792,25 @@ public final class NtpSource {
             double localInterval = SourceStats.seconds(localReceive - localTransmit);
             long remoteAverage = remoteReceive + (remoteTransmit - remoteReceive) / 2;
             long localAverage = localTransmit + (localReceive - localTransmit) / 2;
-            double responseTime = Math.abs(SourceStats.seconds(remoteTransmit - remoteRequestReceive));
+            double responseTime =
+                    Math.abs(SourceStats.seconds(remoteTransmit - remoteRequestReceive));
             double sampleprecision = precision + Math.scalb(1.0, m.precision());
-            double signedDelay = interleavedPacket ? Math.abs(localInterval - remoteInterval)
-                    : localInterval - remoteInterval;
+            double signedDelay =
+                    interleavedPacket
+                            ? Math.abs(localInterval - remoteInterval)
+                            : localInterval - remoteInterval;
             double delay = Math.max(sampleprecision, Math.abs(signedDelay));
             double offset = SourceStats.seconds(remoteAverage - localAverage);
-            double dispersion = sampleprecision + source.stats().skewForDispersion() * Math.abs(localInterval);
-            sample = new Sample(localAverage, offset, delay, dispersion, sampleRootDelay + delay,
-                    sampleRootDispersion + dispersion);
+            double dispersion =
+                    sampleprecision + source.stats().skewForDispersion() * Math.abs(localInterval);
+            sample =
+                    new Sample(
+                            localAverage,
+                            offset,
+                            delay,
+                            dispersion,
+                            sampleRootDelay + delay,
+                            sampleRootDispersion + dispersion);
 
             // Test A: chrony's, plus what no honest exchange produces: a negative round trip (the
             // server claims to have held the request longer than it was away), a server that sent
@@ -687,13 +821,19 @@ public final class NtpSource {
                 why = "server transmitted before it received";
             } else if (!interleavedPacket && localInterval < 0) {
                 why = "reply before request";
-            } else if (delay - dispersion > directive.parameters().maxDelay() || sampleprecision > directive.parameters().maxDelay()) {
+            } else if (delay - dispersion > directive.parameters().maxDelay()
+                    || sampleprecision > directive.parameters().maxDelay()) {
                 why = String.format(Locale.ROOT, "delay %.6f s above maxdelay", delay);
-            } else if (!Double.isFinite(offset) || Math.abs(offset) >= MAX_SANE_OFFSET || localAverage + offset * 1e9 < 0) {
+            } else if (!Double.isFinite(offset)
+                    || Math.abs(offset) >= MAX_SANE_OFFSET
+                    || localAverage + offset * 1e9 < 0) {
                 why = "offset not sane";
             } else if (mode == Mode.CLIENT && responseTime > MAX_SERVER_INTERVAL) {
                 why = String.format(Locale.ROOT, "server held the request %.3f s", responseTime);
-            } else if (mode == Mode.CLIENT && interleavedPacket && prevLocalTx == 0 && localTransmit == localTx) {
+            } else if (mode == Mode.CLIENT
+                    && interleavedPacket
+                    && prevLocalTx == 0
+                    && localTransmit == localTx) {
                 why = "interleaved reply to a basic exchange";
             }
             testA = why == null;
@@ -710,18 +850,28 @@ public final class NtpSource {
                 why = "source synchronised to us";
             }
         } else if (!valid) {
-            why = !test1 ? "duplicate" : !test2 ? "not an answer to our latest request"
-                    : !test3 ? "zero timestamp" : "not authentic";
+            why =
+                    !test1
+                            ? "duplicate"
+                            : !test2
+                                    ? "not an answer to our latest request"
+                                    : !test3 ? "zero timestamp" : "not authentic";
         } else if (kiss != null) {
             why = "kiss-o'-death " + kiss;
         } else {
-            why = !test6 ? "server not synchronised" : !test7 ? "root distance too large" : "no timestamps yet";
+            why =
+                    !test6
+                            ? "server not synchronised"
+                            : !test7 ? "root distance too large" : "no timestamps yet";
         }
         boolean good = testA && testB && testC && testD;
 
-        // keep the timestamps of the latest valid response (and, for peers, of any packet to answer)
+        // keep the timestamps of the latest valid response (and, for peers, of any packet to
+        // answer)
         if ((mode == Mode.CLIENT && valid && !validRx)
-                || (mode == Mode.ACTIVE && valid && (!validRx || Long.compareUnsigned(remoteNtpTx, msgTx) < 0))) {
+                || (mode == Mode.ACTIVE
+                        && valid
+                        && (!validRx || Long.compareUnsigned(remoteNtpTx, msgTx) < 0))) {
             remoteNtpRx = msgRx;
             remoteNtpTx = msgTx;
             localRx = rx;
@@ -730,7 +880,10 @@ public final class NtpSource {
             initLocalRx = 0;
             updatedInitTimestamps = false;
             prevLocalTx = interleavedPacket || !good ? localTx : 0;
-        } else if (mode == Mode.ACTIVE && test1 && msgTx != 0 && test5
+        } else if (mode == Mode.ACTIVE
+                && test1
+                && msgTx != 0
+                && test5
                 && (!updatedInitTimestamps || Long.compareUnsigned(initRemoteNtpTx, msgTx) < 0)) {
             initRemoteNtpTx = msgTx;
             initLocalRx = rx;
@@ -794,7 +947,9 @@ public final class NtpSource {
         if (kiss == KissCode.DENY || kiss == KissCode.RSTR) {
             if (authenticity == Authenticity.AUTHENTICATED) {
                 // RFC 5905 section 7.4: an authenticated refusal ends the association
-                out.add(new Action.Demobilize(this, "Received authenticated KoD " + kiss + " from " + name()));
+                out.add(
+                        new Action.Demobilize(
+                                this, "Received authenticated KoD " + kiss + " from " + name()));
                 opmode = OpMode.OFFLINE;
                 out.add(new Action.CancelTimer(this));
                 return;
@@ -814,14 +969,19 @@ public final class NtpSource {
         }
     }
 
-    private enum Authenticity { FAILED, NONE_NEEDED, AUTHENTICATED }
+    private enum Authenticity {
+        FAILED,
+        NONE_NEEDED,
+        AUTHENTICATED
+    }
 
     /** Test 5, and for NTS the NAK that asks for new cookies. */
-    private Authenticity checkAuth(byte[] buf, int off, int len, boolean answersLatest, List<Action> out) {
+    private Authenticity checkAuth(
+            byte[] buf, int off, int len, boolean answersLatest, List<Action> out) {
         return switch (auth) {
             case SourceAuth.None none -> Authenticity.NONE_NEEDED;
-            case SourceAuth.Symmetric(SymmetricKey key) -> macValid(key, buf, off, len)
-                    ? Authenticity.AUTHENTICATED : Authenticity.FAILED;
+            case SourceAuth.Symmetric(SymmetricKey key) ->
+                    macValid(key, buf, off, len) ? Authenticity.AUTHENTICATED : Authenticity.FAILED;
             case SourceAuth.Nts(NtsAssociation nts) -> {
                 if (pendingNts == null || !answersLatest) {
                     yield Authenticity.FAILED;
@@ -842,11 +1002,19 @@ public final class NtpSource {
 
     private static boolean macValid(SymmetricKey key, byte[] buf, int off, int len) {
         int trailer = len - NtpHeader.LENGTH;
-        if (trailer < MacAlgorithm.NTP_MIN_MAC_LENGTH || Bytes.u32(buf, off + NtpHeader.LENGTH) != key.id()) {
+        if (trailer < MacAlgorithm.NTP_MIN_MAC_LENGTH
+                || Bytes.u32(buf, off + NtpHeader.LENGTH) != key.id()) {
             return false;
         }
         int macOff = off + NtpHeader.LENGTH + MacAlgorithm.KEY_ID_LENGTH;
-        return NtpMac.verify(key, NtpHeader.version(buf, off), buf, off, NtpHeader.LENGTH, buf, macOff,
+        return NtpMac.verify(
+                key,
+                NtpHeader.version(buf, off),
+                buf,
+                off,
+                NtpHeader.LENGTH,
+                buf,
+                macOff,
                 off + len - macOff);
     }
 
@@ -857,17 +1025,23 @@ public final class NtpSource {
         if (ratio < 1.0 || d == null) {
             return true;
         }
-        return s.delay() <= d.minDelay() * ratio + d.lastSampleAgo() * (d.skew() + SourceStats.MAX_CLOCK_ERROR);
+        return s.delay()
+                <= d.minDelay() * ratio
+                        + d.lastSampleAgo() * (d.skew() + SourceStats.MAX_CLOCK_ERROR);
     }
 
-    /** Test C ({@code maxdelaydevratio}): a rise in delay must be explained by the jitter, or by the offset. */
+    /**
+     * Test C ({@code maxdelaydevratio}): a rise in delay must be explained by the jitter, or by the
+     * offset.
+     */
     private boolean delayDevRatioOk(Sample s) {
         SourceStats.DelayTestData d = source.stats().delayTestData(s.localTime());
         if (d == null) {
             return true;
         }
-        double maxDelta = d.stdDev() * directive.parameters().maxDelayDevRatio()
-                + d.lastSampleAgo() * (d.skew() + SourceStats.MAX_CLOCK_ERROR);
+        double maxDelta =
+                d.stdDev() * directive.parameters().maxDelayDevRatio()
+                        + d.lastSampleAgo() * (d.skew() + SourceStats.MAX_CLOCK_ERROR);
         double delta = (s.delay() - d.minDelay()) / 2.0;
         if (delta <= maxDelta) {
             return true;
@@ -882,7 +1056,8 @@ public final class NtpSource {
         if (ours.stratum() == 0 || ours.refTime() == 0) {
             return false;
         }
-        return m.stratum() == ours.stratum() && m.referenceId() == ours.refId()
+        return m.stratum() == ours.stratum()
+                && m.referenceId() == ours.refId()
                 && m.rootDelay().bits() == NtpShort.ofSeconds(ours.rootDelay()).bits()
                 && m.referenceTimestamp().bits() == NtpTimestamp.bitsOfUnixNanos(ours.refTime());
     }
@@ -919,12 +1094,16 @@ public final class NtpSource {
 
     /** Where requests go: the NTS-KE server's Port Negotiation, else the {@code port}. */
     public int ntpPort() {
-        return auth instanceof SourceAuth.Nts(NtsAssociation nts) ? nts.ntpPort() : directive.port();
+        return auth instanceof SourceAuth.Nts(NtsAssociation nts)
+                ? nts.ntpPort()
+                : directive.port();
     }
 
     /** Where requests go: the NTS-KE server's Server Negotiation, else the line's host. */
     public String ntpServer() {
-        return auth instanceof SourceAuth.Nts(NtsAssociation nts) ? nts.ntpServer() : directive.host();
+        return auth instanceof SourceAuth.Nts(NtsAssociation nts)
+                ? nts.ntpServer()
+                : directive.host();
     }
 
     public boolean isPeer() {
@@ -968,7 +1147,10 @@ public final class NtpSource {
         return totalGood;
     }
 
-    /** Good responses in interleaved mode ({@code xleave}): their T3 is the server's kernel transmit time. */
+    /**
+     * Good responses in interleaved mode ({@code xleave}): their T3 is the server's kernel transmit
+     * time.
+     */
     public long interleavedResponses() {
         return totalInterleaved;
     }
@@ -989,8 +1171,8 @@ public final class NtpSource {
     }
 
     /**
-     * chrony's reference id of a source: an IPv4 address itself, otherwise the first four bytes of the
-     * MD5 of the address (RFC 5905 section 7.3).
+     * chrony's reference id of a source: an IPv4 address itself, otherwise the first four bytes of
+     * the MD5 of the address (RFC 5905 section 7.3).
      */
     public static int referenceId(byte[] address) {
         if (address.length == 4) {

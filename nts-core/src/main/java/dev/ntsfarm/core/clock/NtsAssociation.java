@@ -10,17 +10,21 @@ import java.util.List;
  * The NTS state of one source (RFC 8915): keys, the cookie jar, where NTP goes, and when to run
  * NTS-KE again. Pure state; the agent runs NTS-KE and hands the result in.
  *
- * <p>RFC 8915 section 5.7: after a NAK the client keeps polling with the cookies it still has while it
- * runs a new NTS-KE; failed NTS-KE sessions back off exponentially; {@code ntsrefresh} renews the
- * keys when they are older than the refresh interval. Times are Unix seconds of the local clock.
+ * <p>RFC 8915 section 5.7: after a NAK the client keeps polling with the cookies it still has while
+ * it runs a new NTS-KE; failed NTS-KE sessions back off exponentially; {@code ntsrefresh} renews
+ * the keys when they are older than the refresh interval. Times are Unix seconds of the local
+ * clock.
  */
 public final class NtsAssociation {
 
     /** chrony's {@code ntsrefresh} default: two weeks. */
     public static final long DEFAULT_REFRESH_SECONDS = 1_209_600;
+
     /** First retry after a failed NTS-KE, doubling up to {@link #MAX_BACKOFF_SECONDS}. */
     public static final long MIN_BACKOFF_SECONDS = 2;
+
     public static final long MAX_BACKOFF_SECONDS = 1024;
+
     /** No NTS-KE yet. */
     public static final long NEVER = Long.MIN_VALUE;
 
@@ -44,10 +48,10 @@ public final class NtsAssociation {
     private String lastError = "";
 
     /**
-     * @param keHost            the NTS-KE server (the {@code server} line's host)
-     * @param kePort            its {@code ntsport}
+     * @param keHost the NTS-KE server (the {@code server} line's host)
+     * @param kePort its {@code ntsport}
      * @param configuredNtpPort the {@code port}, used until Port Negotiation names another
-     * @param refreshSeconds    {@code ntsrefresh}
+     * @param refreshSeconds {@code ntsrefresh}
      */
     public NtsAssociation(String keHost, int kePort, int configuredNtpPort, long refreshSeconds) {
         this.keHost = keHost;
@@ -61,15 +65,19 @@ public final class NtsAssociation {
     /**
      * What an NTS-KE session gave (or a dump kept): the keys, the cookies and where NTP goes.
      *
-     * @param keys          the C2S and S2C keys under the negotiated AEAD
-     * @param alternateKeys keys exported with the compliant GCM-SIV context, to try after a NAK when
-     *                      the server did not say which context it uses; null otherwise
-     * @param cookies       the cookies, oldest first
-     * @param ntpServer     the NTP server named by Server Negotiation, or the NTS-KE host
-     * @param ntpPort       the NTP port named by Port Negotiation, or the configured one
+     * @param keys the C2S and S2C keys under the negotiated AEAD
+     * @param alternateKeys keys exported with the compliant GCM-SIV context, to try after a NAK
+     *     when the server did not say which context it uses; null otherwise
+     * @param cookies the cookies, oldest first
+     * @param ntpServer the NTP server named by Server Negotiation, or the NTS-KE host
+     * @param ntpPort the NTP port named by Port Negotiation, or the configured one
      */
-    public record Session(SessionKeys keys, SessionKeys alternateKeys, List<byte[]> cookies, String ntpServer,
-                          int ntpPort) {
+    public record Session(
+            SessionKeys keys,
+            SessionKeys alternateKeys,
+            List<byte[]> cookies,
+            String ntpServer,
+            int ntpPort) {
         public Session {
             cookies = cookies.stream().map(byte[]::clone).toList();
         }
@@ -77,8 +85,15 @@ public final class NtsAssociation {
         /** Ids, counts and lengths only: keys and cookies never reach a log. */
         @Override
         public String toString() {
-            return "Session[aead=" + keys.algorithm() + ", cookies=" + cookies.size() + ", ntp=" + ntpServer + ":"
-                    + ntpPort + "]";
+            return "Session[aead="
+                    + keys.algorithm()
+                    + ", cookies="
+                    + cookies.size()
+                    + ", ntp="
+                    + ntpServer
+                    + ":"
+                    + ntpPort
+                    + "]";
         }
     }
 
@@ -106,7 +121,9 @@ public final class NtsAssociation {
         if (keRunning || nowUnixSeconds < nextAttemptUnixSeconds) {
             return false;
         }
-        return keys == null || jar.size() == 0 || nakSeen
+        return keys == null
+                || jar.size() == 0
+                || nakSeen
                 || (keUnixSeconds != NEVER && nowUnixSeconds - keUnixSeconds >= refreshSeconds);
     }
 
@@ -147,7 +164,9 @@ public final class NtsAssociation {
 
     /** Seconds before NTS-KE is tried again after {@code failures} failures in a row. */
     public static long backoffSeconds(int failures) {
-        return Math.min(MAX_BACKOFF_SECONDS, MIN_BACKOFF_SECONDS << Math.min(20, Math.max(0, failures - 1)));
+        return Math.min(
+                MAX_BACKOFF_SECONDS,
+                MIN_BACKOFF_SECONDS << Math.min(20, Math.max(0, failures - 1)));
     }
 
     /** A request using the next cookie; call only when {@link #ready()}. */
@@ -159,11 +178,17 @@ public final class NtsAssociation {
      * A request using the next cookie, interleaved when {@code originBits} (the server's receive
      * timestamp of its last reply) is not zero; call only when {@link #ready()}.
      */
-    public NtsClientRequest nextRequest(int poll, NonceSource random, long transmitBits, long originBits,
-                                        long receiveBits) {
+    public NtsClientRequest nextRequest(
+            int poll, NonceSource random, long transmitBits, long originBits, long receiveBits) {
         byte[] cookie = jar.take();
-        NtsClientRequest.Builder b = NtsClientRequest.builder().cookie(cookie).placeholders(jar.placeholdersWanted())
-                .keys(keys).random(random).transmitTimestamp(transmitBits).poll(poll);
+        NtsClientRequest.Builder b =
+                NtsClientRequest.builder()
+                        .cookie(cookie)
+                        .placeholders(jar.placeholdersWanted())
+                        .keys(keys)
+                        .random(random)
+                        .transmitTimestamp(transmitBits)
+                        .poll(poll);
         if (originBits != 0) {
             b.interleaved(originBits, receiveBits);
         }
@@ -171,22 +196,23 @@ public final class NtsAssociation {
     }
 
     /** Checks a reply; on success the new cookies go into the jar, on a NAK a new NTS-KE is due. */
-    public NtsClientResponse.Result acceptReply(byte[] buf, int off, int len, NtsClientRequest request) {
+    public NtsClientResponse.Result acceptReply(
+            byte[] buf, int off, int len, NtsClientRequest request) {
         NtsClientResponse.Result r = NtsClientResponse.verify(buf, off, len, request, keys);
         switch (r) {
             case NtsClientResponse.Result.Verified v -> jar.add(v.cookies());
             case NtsClientResponse.Result.Nak n -> {
                 naks++;
                 if (alternateKeys != null) {
-                    // The server did not echo record 1024 yet may be compliant: try the other context.
+                    // The server did not echo record 1024 yet may be compliant: try the other
+                    // context.
                     keys = alternateKeys;
                     alternateKeys = null;
                 } else {
                     nakSeen = true;
                 }
             }
-            case NtsClientResponse.Result.Rejected ignored -> {
-            }
+            case NtsClientResponse.Result.Rejected ignored -> {}
         }
         return r;
     }
@@ -250,6 +276,14 @@ public final class NtsAssociation {
 
     @Override
     public String toString() {
-        return "NtsAssociation[" + keHost + ":" + kePort + ", " + jar + ", context=" + contextId + "]";
+        return "NtsAssociation["
+                + keHost
+                + ":"
+                + kePort
+                + ", "
+                + jar
+                + ", context="
+                + contextId
+                + "]";
     }
 }

@@ -7,6 +7,7 @@ package dev.ntsfarm.core.clock;
 public record Reach(int bits) {
     /** The register's width; eight answered polls fill it. */
     public static final int WIDTH = 8;
+
     private static final int MASK = (1 << WIDTH) - 1;
 
     /** A source never polled. */

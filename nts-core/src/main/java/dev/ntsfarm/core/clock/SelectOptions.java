@@ -8,31 +8,44 @@ import java.util.Optional;
 /**
  * Selection's limits, named as chrony's directives.
  *
- * @param maxDistance      {@code maxdistance}: sources with a larger root distance are unusable
- * @param maxJitter        {@code maxjitter}: sources with a larger standard deviation are too variable
- * @param combineLimit     {@code combinelimit}: combine sources within this factor of the selected
- *                         source's distance
+ * @param maxDistance {@code maxdistance}: sources with a larger root distance are unusable
+ * @param maxJitter {@code maxjitter}: sources with a larger standard deviation are too variable
+ * @param combineLimit {@code combinelimit}: combine sources within this factor of the selected
+ *     source's distance
  * @param reselectDistance {@code reselectdist}: added to distances so a switch must be worth it
- * @param stratumWeight    {@code stratumweight}: seconds of distance per stratum above the lowest
- * @param minSources       {@code minsources}: survivors needed before the clock is updated
+ * @param stratumWeight {@code stratumweight}: seconds of distance per stratum above the lowest
+ * @param minSources {@code minsources}: survivors needed before the clock is updated
  */
-public record SelectOptions(double maxDistance, double maxJitter, double combineLimit,
-                            double reselectDistance, double stratumWeight, int minSources) {
+public record SelectOptions(
+        double maxDistance,
+        double maxJitter,
+        double combineLimit,
+        double reselectDistance,
+        double stratumWeight,
+        int minSources) {
 
     /** chrony's defaults. */
-    public static final SelectOptions DEFAULTS = new SelectOptions(3.0, 1.0, 3.0, 1.0e-4, 1.0e-3, 1);
+    public static final SelectOptions DEFAULTS =
+            new SelectOptions(3.0, 1.0, 3.0, 1.0e-4, 1.0e-3, 1);
 
-    /** Reads {@code maxdistance}, {@code maxjitter} and {@code minsources} (the last of each counts). */
+    /**
+     * Reads {@code maxdistance}, {@code maxjitter} and {@code minsources} (the last of each
+     * counts).
+     */
     public static SelectOptions from(Config c) throws ConfigException {
         return new SelectOptions(
                 decimal(c.last("maxdistance"), "a distance in seconds", DEFAULTS.maxDistance()),
                 decimal(c.last("maxjitter"), "a jitter in seconds", DEFAULTS.maxJitter()),
-                DEFAULTS.combineLimit(), DEFAULTS.reselectDistance(), DEFAULTS.stratumWeight(),
-                c.last("minsources").isEmpty() ? DEFAULTS.minSources()
+                DEFAULTS.combineLimit(),
+                DEFAULTS.reselectDistance(),
+                DEFAULTS.stratumWeight(),
+                c.last("minsources").isEmpty()
+                        ? DEFAULTS.minSources()
                         : integer(c.last("minsources").get(), "a number of sources"));
     }
 
-    private static double decimal(Optional<Directive> d, String what, double otherwise) throws ConfigException {
+    private static double decimal(Optional<Directive> d, String what, double otherwise)
+            throws ConfigException {
         if (d.isEmpty()) {
             return otherwise;
         }

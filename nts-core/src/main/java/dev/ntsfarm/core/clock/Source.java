@@ -8,7 +8,9 @@ import dev.ntsfarm.core.ntp.LeapIndicator;
  * protocol side of the same source is its {@link NtpSource}.
  */
 public final class Source {
-    /** chrony's {@code maxunreach} default: an unreachable source stays selectable this many polls. */
+    /**
+     * chrony's {@code maxunreach} default: an unreachable source stays selectable this many polls.
+     */
     public static final int DEFAULT_MAX_UNREACH = 100_000;
 
     private final String name;
@@ -27,10 +29,10 @@ public final class Source {
     SourceStats.SelectionData selInfo;
 
     /**
-     * @param name  its name or address, for reports
+     * @param name its name or address, for reports
      * @param refId the reference id clients following us see while it is selected (RFC 5905: its
-     *              IPv4 address, or the first four octets of the MD5 of its IPv6 address)
-     * @param mode  {@link SourceReport#MODE_SERVER} or {@link SourceReport#MODE_PEER}
+     *     IPv4 address, or the first four octets of the MD5 of its IPv6 address)
+     * @param mode {@link SourceReport#MODE_SERVER} or {@link SourceReport#MODE_PEER}
      * @param stats its sample statistics
      */
     public Source(String name, int refId, char mode, SourceStats stats) {
@@ -106,7 +108,8 @@ public final class Source {
         if (reachSize < Reach.WIDTH) {
             reachSize++;
         }
-        unreachableRun = reach.reachable() ? 0 : Math.min(Integer.MAX_VALUE - 1, unreachableRun) + 1;
+        unreachableRun =
+                reach.reachable() ? 0 : Math.min(Integer.MAX_VALUE - 1, unreachableRun) + 1;
     }
 
     /** Empties the reach register (the source went offline). */
@@ -148,10 +151,24 @@ public final class Source {
         if (last == null) {
             return new SourceReport(mode, state(), name, 0, poll, reach, -1, 0.0, 0.0, 0.0);
         }
-        // chronyc counts whole seconds from the sample's second, as chronyd hides the sub-second part
-        long ago = Math.max(0, Math.floorDiv(now, 1_000_000_000L) - Math.floorDiv(last.time(), 1_000_000_000L));
-        return new SourceReport(mode, state(), name, stratum, poll, reach, ago, -last.offset(),
-                -last.originalOffset(), last.error());
+        // chronyc counts whole seconds from the sample's second, as chronyd hides the sub-second
+        // part
+        long ago =
+                Math.max(
+                        0,
+                        Math.floorDiv(now, 1_000_000_000L)
+                                - Math.floorDiv(last.time(), 1_000_000_000L));
+        return new SourceReport(
+                mode,
+                state(),
+                name,
+                stratum,
+                poll,
+                reach,
+                ago,
+                -last.offset(),
+                -last.originalOffset(),
+                last.error());
     }
 
     /** This source's {@code sourcestats} line at local time {@code now}. */

@@ -6,17 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Source selection with chrony's rules (sources.c): each source's interval (best sample's offset +/-
- * root distance) goes into Marzullo's intersection; without a majority every candidate is a
- * false-ticker; the survivors need {@code minsources}; the selected source changes only when another
- * has been clearly better for a while (scores up to {@link #SCORE_LIMIT}); survivors close enough to
- * it are combined, weighted by their distance. The clock is updated only when the selected source
- * has a new sample. Keeps the state chrony keeps between calls (the selected source, scores); not
- * thread-safe.
+ * Source selection with chrony's rules (sources.c): each source's interval (best sample's offset
+ * +/- root distance) goes into Marzullo's intersection; without a majority every candidate is a
+ * false-ticker; the survivors need {@code minsources}; the selected source changes only when
+ * another has been clearly better for a while (scores up to {@link #SCORE_LIMIT}); survivors close
+ * enough to it are combined, weighted by their distance. The clock is updated only when the
+ * selected source has a new sample. Keeps the state chrony keeps between calls (the selected
+ * source, scores); not thread-safe.
  */
 public final class SourceSelector {
     /** A source must outscore the selected one by this factor, accumulated, to replace it. */
     static final double SCORE_LIMIT = 10.0;
+
     /** Updates a source stays out of the combination after being found distant. */
     static final int DISTANT_PENALTY = 32;
 
@@ -39,21 +40,22 @@ public final class SourceSelector {
     /** What one selection decided. */
     public sealed interface Outcome {
         /** Nothing for the clock (no new sample of the selected source, or no change). */
-        record NoUpdate() implements Outcome {
-        }
+        record NoUpdate() implements Outcome {}
 
         /**
          * No source can be selected; {@code lost} when one was selected until now.
          *
          * @param reason chronyd's message ("Can't synchronise: no majority"), or null when waiting
          */
-        record Unsynchronised(boolean lost, String reason) implements Outcome {
-        }
+        record Unsynchronised(boolean lost, String reason) implements Outcome {}
 
         /** Update the clock from the selected source combined with its companions. */
-        record Update(Source selected, LeapIndicator leap, int combined, SourceStats.TrackingData estimate)
-                implements Outcome {
-        }
+        record Update(
+                Source selected,
+                LeapIndicator leap,
+                int combined,
+                SourceStats.TrackingData estimate)
+                implements Outcome {}
     }
 
     private static final Outcome NO_UPDATE = new Outcome.NoUpdate();
@@ -94,9 +96,16 @@ public final class SourceSelector {
             }
             // a source without new samples (the newest older than the span of all) disperses
             if (si.firstSampleAgo() < 2.0 * si.lastSampleAgo()) {
-                double extra = SourceStats.MAX_CLOCK_ERROR * (2.0 * si.lastSampleAgo() - si.firstSampleAgo());
-                si = new SourceStats.SelectionData(si.offset(), si.rootDistance() + extra, si.stdDev(),
-                        si.firstSampleAgo(), si.lastSampleAgo());
+                double extra =
+                        SourceStats.MAX_CLOCK_ERROR
+                                * (2.0 * si.lastSampleAgo() - si.firstSampleAgo());
+                si =
+                        new SourceStats.SelectionData(
+                                si.offset(),
+                                si.rootDistance() + extra,
+                                si.stdDev(),
+                                si.firstSampleAgo(),
+                                si.lastSampleAgo());
                 s.selInfo = si;
             }
             if (!(si.rootDistance() <= options.maxDistance())) {
@@ -119,9 +128,11 @@ public final class SourceSelector {
             if (s.status() != SelectStatus.OK) {
                 continue;
             }
-            // an unreachable source stays selectable while its samples are as new as the reachable ones'
-            if (!s.reach().reachable() && (s.selInfo.lastSampleAgo() > maxReachSampleAgo
-                    || s.unreachableRun() > Source.DEFAULT_MAX_UNREACH)) {
+            // an unreachable source stays selectable while its samples are as new as the reachable
+            // ones'
+            if (!s.reach().reachable()
+                    && (s.selInfo.lastSampleAgo() > maxReachSampleAgo
+                            || s.unreachableRun() > Source.DEFAULT_MAX_UNREACH)) {
                 s.status(SelectStatus.STALE);
                 continue;
             }
@@ -129,14 +140,20 @@ public final class SourceSelector {
         }
 
         // On start, wait while a source with too few samples is one poll behind the others.
-        if (badStats > 0 && !candidates.isEmpty() && selected == null && maxSelReachSize < Reach.WIDTH
+        if (badStats > 0
+                && !candidates.isEmpty()
+                && selected == null
+                && maxSelReachSize < Reach.WIDTH
                 && maxSelReach >> 1 == maxBadStatReach) {
             mark(candidates, SelectStatus.WAITS_STATS);
             return unselect(null);
         }
         if (candidates.isEmpty()) {
             int unreachable = (int) sources.stream().filter(s -> !s.reach().reachable()).count();
-            return unselect("Can't synchronise: no selectable sources (" + unreachable + " unreachable sources)");
+            return unselect(
+                    "Can't synchronise: no selectable sources ("
+                            + unreachable
+                            + " unreachable sources)");
         }
 
         double[] lo = new double[candidates.size()];
@@ -149,10 +166,16 @@ public final class SourceSelector {
         Intersection.Interval best = Intersection.find(lo, hi).orElseThrow();
         if (!best.majorityOf(candidates.size())) {
             mark(candidates, SelectStatus.FALSETICKER);
-            return unselect(best.depth() < 2
-                    ? "Can't synchronise: no majority (no agreement among " + candidates.size() + " sources)"
-                    : "Can't synchronise: no majority (only " + best.depth() + " of " + candidates.size()
-                            + " sources agree)");
+            return unselect(
+                    best.depth() < 2
+                            ? "Can't synchronise: no majority (no agreement among "
+                                    + candidates.size()
+                                    + " sources)"
+                            : "Can't synchronise: no majority (only "
+                                    + best.depth()
+                                    + " of "
+                                    + candidates.size()
+                                    + " sources agree)");
         }
         List<Source> survivors = new ArrayList<>();
         for (int i = 0; i < lo.length; i++) {
@@ -164,14 +187,18 @@ public final class SourceSelector {
         }
         if (survivors.isEmpty() || survivors.size() < options.minSources()) {
             mark(survivors, SelectStatus.WAITS_SOURCES);
-            return unselect("Can't synchronise: " + (survivors.isEmpty() ? "no" : "not enough")
-                    + " selectable sources");
+            return unselect(
+                    "Can't synchronise: "
+                            + (survivors.isEmpty() ? "no" : "not enough")
+                            + " selectable sources");
         }
 
         int minStratum = survivors.stream().mapToInt(Source::stratum).min().orElseThrow();
-        double selDistance = selected != null && selected.status() == SelectStatus.OK
-                ? selected.selInfo.rootDistance() + (selected.stratum() - minStratum) * options.stratumWeight()
-                : 0.0;
+        double selDistance =
+                selected != null && selected.status() == SelectStatus.OK
+                        ? selected.selInfo.rootDistance()
+                                + (selected.stratum() - minStratum) * options.stratumWeight()
+                        : 0.0;
         Source maxScore = null;
         for (Source s : sources) {
             if (s.status() != SelectStatus.OK) {
@@ -179,8 +206,10 @@ public final class SourceSelector {
                 s.distant = DISTANT_PENALTY;
                 continue;
             }
-            double distance = s.selInfo.rootDistance() + (s.stratum() - minStratum) * options.stratumWeight()
-                    + options.reselectDistance();
+            double distance =
+                    s.selInfo.rootDistance()
+                            + (s.stratum() - minStratum) * options.stratumWeight()
+                            + options.reselectDistance();
             if (selected != null) {
                 // scores move only between pairs where one has a new sample
                 if (s == updated || selected == updated) {
@@ -193,7 +222,8 @@ public final class SourceSelector {
                 maxScore = s;
             }
         }
-        if (selected == null || selected.status() != SelectStatus.OK
+        if (selected == null
+                || selected.status() != SelectStatus.OK
                 || (maxScore != selected && maxScore.selScore > SCORE_LIMIT)) {
             if (maxScore.updates() == 0) {
                 // a newly selected source must have a new sample to update the clock with
@@ -248,9 +278,13 @@ public final class SourceSelector {
         double invSum2Skew = 0;
         for (Source s : survivors) {
             SourceStats.TrackingData t = s.stats().trackingData();
-            if (s != selected && (s.selInfo.rootDistance() > options.combineLimit() * selDistance
-                    || Math.abs(sel.slope() - t.slope())
-                       > options.combineLimit() * (sel.skew() + t.skew() + SourceStats.MAX_CLOCK_ERROR))) {
+            if (s != selected
+                    && (s.selInfo.rootDistance() > options.combineLimit() * selDistance
+                            || Math.abs(sel.slope() - t.slope())
+                                    > options.combineLimit()
+                                            * (sel.skew()
+                                                    + t.skew()
+                                                    + SourceStats.MAX_CLOCK_ERROR))) {
                 s.distant = s.reachSize() >= Reach.WIDTH ? DISTANT_PENALTY : 1;
             } else if (s.distant > 0) {
                 s.distant--;
@@ -269,15 +303,23 @@ public final class SourceSelector {
             double frequencyWeight = 1.0 / (t.slopeSd() * t.slopeSd());
             sumOffsetWeight += offsetWeight;
             sumOffset += offsetWeight * offset;
-            sum2OffsetSd += offsetWeight * (offsetSd * offsetSd + (offset - sel.offset()) * (offset - sel.offset()));
+            sum2OffsetSd +=
+                    offsetWeight
+                            * (offsetSd * offsetSd
+                                    + (offset - sel.offset()) * (offset - sel.offset()));
             sumFrequencyWeight += frequencyWeight;
             sumFrequency += frequencyWeight * t.slope();
             invSum2FrequencySd += frequencyWeight;
             invSum2Skew += 1.0 / (t.skew() * t.skew());
         }
-        return new SourceStats.TrackingData(sel.refTime(), sumOffset / sumOffsetWeight,
-                Math.sqrt(sum2OffsetSd / sumOffsetWeight), sumFrequency / sumFrequencyWeight,
-                1.0 / Math.sqrt(invSum2FrequencySd), 1.0 / Math.sqrt(invSum2Skew), sel.rootDelay(),
+        return new SourceStats.TrackingData(
+                sel.refTime(),
+                sumOffset / sumOffsetWeight,
+                Math.sqrt(sum2OffsetSd / sumOffsetWeight),
+                sumFrequency / sumFrequencyWeight,
+                1.0 / Math.sqrt(invSum2FrequencySd),
+                1.0 / Math.sqrt(invSum2Skew),
+                sel.rootDelay(),
                 sel.rootDispersion());
     }
 

@@ -1,6 +1,8 @@
 package dev.ntsfarm.core.clock;
 
-/** A source's state after selection, with the symbol chronyc's {@code sources} prints in column S. */
+/**
+ * A source's state after selection, with the symbol chronyc's {@code sources} prints in column S.
+ */
 public enum SourceState {
     /** The system peer: the source the clock is synchronised to. */
     SELECTED('*'),

@@ -5,41 +5,58 @@ import java.util.Arrays;
 /**
  * One source's sample statistics, with chrony's rules (sourcestats): the register keeps up to
  * {@link #MAX_SAMPLES} samples; a weighted least-squares line of offset against local time gives
- * offset, frequency (the slope), skew and jitter; the oldest samples are dropped while the residuals'
- * signs show too few runs to be noise (a runs test extended over up to as many older samples again,
- * which are kept for that purpose only). A regression needs {@link #MIN_SAMPLES_FOR_REGRESSION}
- * samples; with fewer the bounds are the worst case and the source is not selectable, except when
- * {@code maxsamples} itself is below three (chronyd's special case for {@code -Q}).
+ * offset, frequency (the slope), skew and jitter; the oldest samples are dropped while the
+ * residuals' signs show too few runs to be noise (a runs test extended over up to as many older
+ * samples again, which are kept for that purpose only). A regression needs {@link
+ * #MIN_SAMPLES_FOR_REGRESSION} samples; with fewer the bounds are the worst case and the source is
+ * not selectable, except when {@code maxsamples} itself is below three (chronyd's special case for
+ * {@code -Q}).
  *
- * <p>Offsets are RFC 5905's theta (source minus local), the slope is d(theta)/dt (positive: the local
- * clock runs slow against the source). Samples are kept on the corrected local timescale: after each
- * clock correction {@link #slew} moves them as if the clock had always run that way. Not
+ * <p>Offsets are RFC 5905's theta (source minus local), the slope is d(theta)/dt (positive: the
+ * local clock runs slow against the source). Samples are kept on the corrected local timescale:
+ * after each clock correction {@link #slew} moves them as if the clock had always run that way. Not
  * thread-safe; one per source.
  */
 public final class SourceStats {
     /** chrony's MAX_SAMPLES: the register's largest size. */
     public static final int MAX_SAMPLES = 64;
+
     /** A line needs three points to have a residual. */
     public static final int MIN_SAMPLES_FOR_REGRESSION = 3;
+
     /** chrony's default {@code minsamples}: the runs test never trims below this many. */
     public static final int DEFAULT_MIN_SAMPLES = 6;
+
     /** Older samples kept for the runs test, as a multiple of the samples in use (chrony: 2). */
     static final int RUNS_RATIO = 2;
+
     /** Worst-case frequency bound when nothing better is known: 2000 ppm (chrony). */
     public static final double WORST_CASE_SKEW = 2000.0e-6;
+
     /** Worst-case standard deviation when nothing better is known: 4 s (chrony). */
     public static final double WORST_CASE_STD_DEV = 4.0;
+
     public static final double MIN_STD_DEV = 1.0e-9;
     public static final double MIN_SKEW = 1.0e-12;
     public static final double MAX_SKEW = 1.0;
-    /** chrony's {@code maxclockerror} default: the local oscillator's frequency error bound, 1 ppm. */
+
+    /**
+     * chrony's {@code maxclockerror} default: the local oscillator's frequency error bound, 1 ppm.
+     */
     public static final double MAX_CLOCK_ERROR = 1.0e-6;
-    /** Samples needed before the delay tests ({@code maxdelayratio}, {@code maxdelaydevratio}) apply. */
+
+    /**
+     * Samples needed before the delay tests ({@code maxdelayratio}, {@code maxdelaydevratio})
+     * apply.
+     */
     public static final int MIN_SAMPLES_FOR_DELAY_TESTS = 6;
+
     /** chrony's assumed ratio of a sample's error deviation to its excess peer distance. */
     private static final double SD_TO_DIST_RATIO = 0.7;
+
     /** A two-sided 5 % normal quantile's one-sided cousin: the runs test's lower critical value. */
     private static final double RUNS_Z = 1.645;
+
     /** Windows shorter than this always pass the runs test. */
     private static final int MIN_POINTS_FOR_RUNS_TEST = 9;
 
@@ -72,11 +89,16 @@ public final class SourceStats {
     /**
      * @param minSamples {@code minsamples} (-1 or less: {@link #DEFAULT_MIN_SAMPLES})
      * @param maxSamples {@code maxsamples} (-1 or less: {@link #MAX_SAMPLES})
-     * @param precision  the local clock's precision, seconds (the weights' floor)
+     * @param precision the local clock's precision, seconds (the weights' floor)
      */
     public SourceStats(int minSamples, int maxSamples, double precision) {
         this.maxSamples = maxSamples > 0 ? Math.min(maxSamples, MAX_SAMPLES) : MAX_SAMPLES;
-        this.minSamples = Math.max(1, Math.min(minSamples > 0 ? minSamples : DEFAULT_MIN_SAMPLES, this.maxSamples));
+        this.minSamples =
+                Math.max(
+                        1,
+                        Math.min(
+                                minSamples > 0 ? minSamples : DEFAULT_MIN_SAMPLES,
+                                this.maxSamples));
         this.precision = precision;
     }
 
@@ -94,7 +116,9 @@ public final class SourceStats {
         return regressionOk;
     }
 
-    /** The regression's slope d(theta)/dt (positive: the local clock runs slow against the source). */
+    /**
+     * The regression's slope d(theta)/dt (positive: the local clock runs slow against the source).
+     */
     public double slope() {
         return slope;
     }
@@ -155,7 +179,9 @@ public final class SourceStats {
         regress();
     }
 
-    /** Drops the {@code k} oldest samples in use; they stay for the runs test while there is room. */
+    /**
+     * Drops the {@code k} oldest samples in use; they stay for the runs test while there is room.
+     */
     private void prune(int k) {
         if (k == 0) {
             return;
@@ -219,8 +245,8 @@ public final class SourceStats {
     }
 
     /**
-     * chrony's weights (larger: less reliable): samples whose peer distance exceeds the least one by
-     * more than the spread of distances count for less, quadratically.
+     * chrony's weights (larger: less reliable): samples whose peer distance exceeds the least one
+     * by more than the spread of distances count for less, quadratically.
      */
     private double[] weights() {
         int first = runsSamples;
@@ -251,7 +277,9 @@ public final class SourceStats {
             int residStart = Math.max(runsSamples + n - inUse * RUNS_RATIO, 0);
             int tested = runsSamples + n - residStart;
             int testedRuns = runsOf(x, fit, residStart, runsSamples + n);
-            if (testedRuns > criticalRuns(tested) || inUse <= MIN_SAMPLES_FOR_REGRESSION || inUse <= minSamples) {
+            if (testedRuns > criticalRuns(tested)
+                    || inUse <= MIN_SAMPLES_FOR_REGRESSION
+                    || inUse <= minSamples) {
                 fit.runs = runsOf(x, fit, runsSamples + start, runsSamples + n);
                 return fit;
             }
@@ -272,8 +300,9 @@ public final class SourceStats {
     }
 
     /**
-     * The lower 5 % critical number of runs among {@code points} residuals of random sign: with p = 1/2,
-     * runs - 1 is binomial(points - 1, 1/2), here in its normal approximation. Fewer points always pass.
+     * The lower 5 % critical number of runs among {@code points} residuals of random sign: with p =
+     * 1/2, runs - 1 is binomial(points - 1, 1/2), here in its normal approximation. Fewer points
+     * always pass.
      */
     static int criticalRuns(int points) {
         if (points < MIN_POINTS_FOR_RUNS_TEST) {
@@ -321,48 +350,72 @@ public final class SourceStats {
                 return null;
             }
         }
-        return new SelectionData(offset, distance, jitter, seconds(now - times[runsSamples]),
+        return new SelectionData(
+                offset,
+                distance,
+                jitter,
+                seconds(now - times[runsSamples]),
                 seconds(now - times[runsSamples + n - 1]));
     }
 
     /**
      * A source's place in selection (chrony's SelectInfo).
      *
-     * @param offset         theta of the best sample carried to now, seconds
-     * @param rootDistance   its root distance grown by the skew since, seconds
-     * @param stdDev         jitter
+     * @param offset theta of the best sample carried to now, seconds
+     * @param rootDistance its root distance grown by the skew since, seconds
+     * @param stdDev jitter
      * @param firstSampleAgo seconds since the oldest sample in use
-     * @param lastSampleAgo  seconds since the newest
+     * @param lastSampleAgo seconds since the newest
      */
-    public record SelectionData(double offset, double rootDistance, double stdDev, double firstSampleAgo,
-                                double lastSampleAgo) {
-    }
+    public record SelectionData(
+            double offset,
+            double rootDistance,
+            double stdDev,
+            double firstSampleAgo,
+            double lastSampleAgo) {}
 
     /** The estimate the discipline takes from a selected or combined source. Requires a sample. */
     public TrackingData trackingData() {
         int b = runsSamples + bestSample;
-        double rootDispersion = rootDispersions[b] + skew * seconds(offsetTime - times[b]) + estimatedOffsetSd;
-        return new TrackingData(offsetTime, estimatedOffset, estimatedOffsetSd, slope, slopeSd, skew,
-                rootDelays[b], rootDispersion);
+        double rootDispersion =
+                rootDispersions[b] + skew * seconds(offsetTime - times[b]) + estimatedOffsetSd;
+        return new TrackingData(
+                offsetTime,
+                estimatedOffset,
+                estimatedOffsetSd,
+                slope,
+                slopeSd,
+                skew,
+                rootDelays[b],
+                rootDispersion);
     }
 
     /**
      * chrony's tracking data of a source.
      *
-     * @param refTime        local time of the estimate (the newest sample)
-     * @param offset         theta at refTime
-     * @param offsetSd       its standard deviation
-     * @param slope          d(theta)/dt
-     * @param slopeSd        its standard deviation
-     * @param skew           the slope's error bound
-     * @param rootDelay      the best sample's root delay
+     * @param refTime local time of the estimate (the newest sample)
+     * @param offset theta at refTime
+     * @param offsetSd its standard deviation
+     * @param slope d(theta)/dt
+     * @param slopeSd its standard deviation
+     * @param skew the slope's error bound
+     * @param rootDelay the best sample's root delay
      * @param rootDispersion the best sample's root dispersion grown to refTime, plus offsetSd
      */
-    public record TrackingData(long refTime, double offset, double offsetSd, double slope, double slopeSd,
-                               double skew, double rootDelay, double rootDispersion) {
-    }
+    public record TrackingData(
+            long refTime,
+            double offset,
+            double offsetSd,
+            double slope,
+            double slopeSd,
+            double skew,
+            double rootDelay,
+            double rootDispersion) {}
 
-    /** The offset the statistics predict at {@code when} (the newest sample's with fewer than three). */
+    /**
+     * The offset the statistics predict at {@code when} (the newest sample's with fewer than
+     * three).
+     */
     public double predictOffset(long when) {
         if (n < MIN_SAMPLES_FOR_REGRESSION) {
             return n > 0 ? offsets[runsSamples + n - 1] : 0.0;
@@ -370,7 +423,9 @@ public final class SourceStats {
         return estimatedOffset + seconds(when - offsetTime) * slope;
     }
 
-    /** The least round-trip delay kept (the runs-test samples included), or +infinity when empty. */
+    /**
+     * The least round-trip delay kept (the runs-test samples included), or +infinity when empty.
+     */
     public double minDelay() {
         double min = Double.POSITIVE_INFINITY;
         for (int i = 0; i < runsSamples + n; i++) {
@@ -380,8 +435,8 @@ public final class SourceStats {
     }
 
     /**
-     * What the delay tests compare a new sample with, or null with fewer than
-     * {@link #MIN_SAMPLES_FOR_DELAY_TESTS} samples.
+     * What the delay tests compare a new sample with, or null with fewer than {@link
+     * #MIN_SAMPLES_FOR_DELAY_TESTS} samples.
      */
     public DelayTestData delayTestData(long sampleTime) {
         if (n < MIN_SAMPLES_FOR_DELAY_TESTS) {
@@ -392,15 +447,18 @@ public final class SourceStats {
     }
 
     /**
-     * @param lastSampleAgo   seconds from the estimate to the new sample
+     * @param lastSampleAgo seconds from the estimate to the new sample
      * @param predictedOffset the offset the regression predicts for it (theta)
-     * @param minDelay        the least delay kept
-     * @param skew            the slope's error bound
-     * @param stdDev          the jitter
+     * @param minDelay the least delay kept
+     * @param skew the slope's error bound
+     * @param stdDev the jitter
      */
-    public record DelayTestData(double lastSampleAgo, double predictedOffset, double minDelay, double skew,
-                                double stdDev) {
-    }
+    public record DelayTestData(
+            double lastSampleAgo,
+            double predictedOffset,
+            double minDelay,
+            double skew,
+            double stdDev) {}
 
     /** The frequency uncertainty used for a new sample's dispersion: the skew, at most 2000 ppm. */
     public double skewForDispersion() {
@@ -408,9 +466,9 @@ public final class SourceStats {
     }
 
     /**
-     * Re-expresses the samples after the clock was corrected at local time {@code when}: advanced by
-     * {@code offset} seconds (a step, or a slew counted as done) and made faster by {@code frequency}
-     * (seconds per second).
+     * Re-expresses the samples after the clock was corrected at local time {@code when}: advanced
+     * by {@code offset} seconds (a step, or a slew counted as done) and made faster by {@code
+     * frequency} (seconds per second).
      */
     public void slew(long when, double offset, double frequency) {
         for (int i = 0; i < runsSamples + n; i++) {
@@ -440,17 +498,17 @@ public final class SourceStats {
             return null;
         }
         int j = runsSamples + n - 1;
-        return new LastSample(times[j], offsets[j], originalOffsets[j], 0.5 * rootDelays[j] + rootDispersions[j]);
+        return new LastSample(
+                times[j], offsets[j], originalOffsets[j], 0.5 * rootDelays[j] + rootDispersions[j]);
     }
 
     /**
-     * @param time           local time of the newest sample
-     * @param offset         its theta, corrected for the clock's adjustments since
+     * @param time local time of the newest sample
+     * @param offset its theta, corrected for the clock's adjustments since
      * @param originalOffset its theta as measured
-     * @param error          root delay / 2 + root dispersion
+     * @param error root delay / 2 + root dispersion
      */
-    public record LastSample(long time, double offset, double originalOffset, double error) {
-    }
+    public record LastSample(long time, double offset, double originalOffset, double error) {}
 
     /** chronyc's {@code sourcestats} line at {@code now}, with chronyc's signs. */
     public SourceStatsReport report(String name, long now) {
@@ -459,7 +517,8 @@ public final class SourceStats {
         }
         long span = Math.round(seconds(times[runsSamples + n - 1] - times[runsSamples]));
         double offsetNow = estimatedOffset + seconds(now - offsetTime) * slope;
-        return new SourceStatsReport(name, n, runs, span, -slope * 1e6, skew * 1e6, -offsetNow, stdDev);
+        return new SourceStatsReport(
+                name, n, runs, span, -slope * 1e6, skew * 1e6, -offsetNow, stdDev);
     }
 
     static double seconds(long nanos) {
@@ -470,7 +529,10 @@ public final class SourceStats {
         return Math.max(lo, Math.min(hi, v));
     }
 
-    /** A weighted straight line over the samples in use from {@code start}, x in seconds before the newest. */
+    /**
+     * A weighted straight line over the samples in use from {@code start}, x in seconds before the
+     * newest.
+     */
     private static final class Fit {
         double slope;
         double intercept;

@@ -10,12 +10,12 @@ final class StudentT {
     };
     private static final double LARGE_DF = 2.0;
 
-    private StudentT() {
-    }
+    private StudentT() {}
 
     static double coefficient95(int degreesOfFreedom) {
         if (degreesOfFreedom < 1) {
-            throw new IllegalArgumentException("degrees of freedom (expected: >= 1): " + degreesOfFreedom);
+            throw new IllegalArgumentException(
+                    "degrees of freedom (expected: >= 1): " + degreesOfFreedom);
         }
         return degreesOfFreedom <= T95.length ? T95[degreesOfFreedom - 1] : LARGE_DF;
     }

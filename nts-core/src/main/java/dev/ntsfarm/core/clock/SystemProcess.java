@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The clock agent's core, sans-IO: its sources ({@link NtpSource}), their selection
- * ({@link SourceSelector}) and the discipline ({@link Discipline}), over a {@link ClockControl} passed
- * in. The daemon and {@code -Q}/{@code -q} are the same process in different {@link Discipline.Mode}s.
- * Every entry point reads the clock, puts the times on the corrected timescale (the clock as read plus
- * the slew still pending, as chronyd's "cooked" time), drives the source, and returns the
+ * The clock agent's core, sans-IO: its sources ({@link NtpSource}), their selection ({@link
+ * SourceSelector}) and the discipline ({@link Discipline}), over a {@link ClockControl} passed in.
+ * The daemon and {@code -Q}/{@code -q} are the same process in different {@link Discipline.Mode}s.
+ * Every entry point reads the clock, puts the times on the corrected timescale (the clock as read
+ * plus the slew still pending, as chronyd's "cooked" time), drives the source, and returns the
  * {@link Action}s the caller carries out. Not thread-safe: call it from one thread (an event loop).
  */
 public final class SystemProcess implements NtpSource.Host {
@@ -31,12 +31,17 @@ public final class SystemProcess implements NtpSource.Host {
     private boolean oneShotDone;
     private long clockUpdates;
 
-    public SystemProcess(ClockControl clock, Discipline discipline, SelectOptions options, NonceSource random) {
+    public SystemProcess(
+            ClockControl clock, Discipline discipline, SelectOptions options, NonceSource random) {
         this(clock, discipline, options, random, DEFAULT_PRECISION);
     }
 
-    public SystemProcess(ClockControl clock, Discipline discipline, SelectOptions options, NonceSource random,
-                         double precision) {
+    public SystemProcess(
+            ClockControl clock,
+            Discipline discipline,
+            SelectOptions options,
+            NonceSource random,
+            double precision) {
         this.clock = clock;
         this.slew = new FrequencySlew(clock);
         this.discipline = discipline;
@@ -128,13 +133,19 @@ public final class SystemProcess implements NtpSource.Host {
         return source.onTimer(now());
     }
 
-    /** A datagram from {@code source}, with its kernel receive timestamp or {@link NtpSource#NO_TIMESTAMP}. */
+    /**
+     * A datagram from {@code source}, with its kernel receive timestamp or {@link
+     * NtpSource#NO_TIMESTAMP}.
+     */
     public List<Action> onPacket(NtpSource source, byte[] buf, int off, int len, long kernelRx) {
         long rx = cooked(kernelRx);
         return source.onPacket(Math.max(rx, now()), buf, off, len, rx);
     }
 
-    /** The request {@code packet} left at {@code kernelTx} (or now, with {@link NtpSource#NO_TIMESTAMP}). */
+    /**
+     * The request {@code packet} left at {@code kernelTx} (or now, with {@link
+     * NtpSource#NO_TIMESTAMP}).
+     */
     public void onSent(NtpSource source, byte[] packet, long kernelTx) {
         source.onSent(packet, cooked(kernelTx));
     }
@@ -166,7 +177,9 @@ public final class SystemProcess implements NtpSource.Host {
     public void reachabilityUpdated(NtpSource source, List<Action> out) {
         if (discipline.mode() != Discipline.Mode.NORMAL && !oneShotDone && oneShotCannotSucceed()) {
             oneShotDone = true;
-            out.add(new Action.OneShotDone(Double.NaN, false, "No suitable source for synchronisation"));
+            out.add(
+                    new Action.OneShotDone(
+                            Double.NaN, false, "No suitable source for synchronisation"));
             return;
         }
         if (!source.source().reach().reachable()) {
@@ -184,7 +197,8 @@ public final class SystemProcess implements NtpSource.Host {
             if (src.reachSize() >= Reach.WIDTH - 1) {
                 continue;
             }
-            if (Reach.WIDTH - 1 - src.reachSize() + src.stats().samples() >= SourceStats.MIN_SAMPLES_FOR_REGRESSION) {
+            if (Reach.WIDTH - 1 - src.reachSize() + src.stats().samples()
+                    >= SourceStats.MIN_SAMPLES_FOR_REGRESSION) {
                 return false;
             }
         }
@@ -207,8 +221,7 @@ public final class SystemProcess implements NtpSource.Host {
             all.add(s.source());
         }
         switch (selector.select(all, now, updated)) {
-            case SourceSelector.Outcome.NoUpdate n -> {
-            }
+            case SourceSelector.Outcome.NoUpdate n -> {}
             case SourceSelector.Outcome.Unsynchronised u -> {
                 if (u.lost()) {
                     discipline.unsynchronised();
@@ -239,8 +252,12 @@ public final class SystemProcess implements NtpSource.Host {
                 }
                 clockUpdates++;
                 if (k.step() != 0.0) {
-                    out.add(new Action.Notice(String.format(Locale.ROOT, "System clock was stepped by %.6f seconds",
-                            k.step())));
+                    out.add(
+                            new Action.Notice(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "System clock was stepped by %.6f seconds",
+                                            k.step())));
                 }
                 for (NtpSource s : sources) {
                     s.source().stats().slew(now, k.offset(), k.deltaFrequency());
@@ -283,15 +300,21 @@ public final class SystemProcess implements NtpSource.Host {
             return new Action.OneShotDone(o.wrongBy(), false, null);
         }
         if (Math.abs(o.wrongBy()) > discipline.maxChange()) {
-            return new Action.OneShotDone(o.wrongBy(), false, String.format(Locale.ROOT,
-                    "System clock wrong by %.6f seconds, beyond maxchange %.3f seconds: not stepped",
-                    o.wrongBy(), discipline.maxChange()));
+            return new Action.OneShotDone(
+                    o.wrongBy(),
+                    false,
+                    String.format(
+                            Locale.ROOT,
+                            "System clock wrong by %.6f seconds, beyond maxchange %.3f seconds: not stepped",
+                            o.wrongBy(),
+                            discipline.maxChange()));
         }
         try {
             clock.stepOffset(o.wrongBy());
             return new Action.OneShotDone(o.wrongBy(), true, null);
         } catch (ClockControl.ClockException e) {
-            return new Action.OneShotDone(o.wrongBy(), false, "Could not step the system clock: " + e.getMessage());
+            return new Action.OneShotDone(
+                    o.wrongBy(), false, "Could not step the system clock: " + e.getMessage());
         }
     }
 
@@ -304,8 +327,11 @@ public final class SystemProcess implements NtpSource.Host {
     public String makestep() {
         double pending = slew.remaining();
         if (Math.abs(pending) > discipline.maxChange()) {
-            return String.format(Locale.ROOT, "remaining correction of %.6f seconds exceeds maxchange %.3f seconds: not stepped",
-                    pending, discipline.maxChange());
+            return String.format(
+                    Locale.ROOT,
+                    "remaining correction of %.6f seconds exceeds maxchange %.3f seconds: not stepped",
+                    pending,
+                    discipline.maxChange());
         }
         if (Math.abs(pending) < FrequencySlew.MIN_OFFSET_CORRECTION) {
             return null;

@@ -6,14 +6,14 @@ import java.util.regex.Pattern;
 
 /**
  * {@code allow|deny [all] [SUBNET]} (chrony {@code CPS_ParseAllowDeny}). SUBNET is an IPv4 or IPv6
- * address with an optional {@code /BITS}, or chrony's short IPv4 network form of one to three numbers
- * ({@code 192.168} is {@code 192.168.0.0/16}). No SUBNET means every IPv4 and IPv6 address. With
- * {@code all}, the rule also overrides earlier rules for addresses inside the subnet.
+ * address with an optional {@code /BITS}, or chrony's short IPv4 network form of one to three
+ * numbers ({@code 192.168} is {@code 192.168.0.0/16}). No SUBNET means every IPv4 and IPv6 address.
+ * With {@code all}, the rule also overrides earlier rules for addresses inside the subnet.
  *
- * <p>Host names are refused: chronyd resolves them when it reads the file, which a parser that does no
- * I/O cannot do.
+ * <p>Host names are refused: chronyd resolves them when it reads the file, which a parser that does
+ * no I/O cannot do.
  *
- * @param network      the subnet's address, {@code null} for every address
+ * @param network the subnet's address, {@code null} for every address
  * @param prefixLength the subnet's length in bits (0 when {@code network} is null)
  */
 public record AccessRule(boolean allow, boolean all, InetAddress network, int prefixLength) {
@@ -22,11 +22,12 @@ public record AccessRule(boolean allow, boolean all, InetAddress network, int pr
     private static final Pattern BITS = Pattern.compile("[0-9]{1,3}");
 
     public static AccessRule from(Directive d) throws ConfigException {
-        boolean allow = switch (d.name()) {
-            case "allow", "cmdallow" -> true;
-            case "deny", "cmddeny" -> false;
-            default -> throw d.fail("expected an allow or deny directive");
-        };
+        boolean allow =
+                switch (d.name()) {
+                    case "allow", "cmdallow" -> true;
+                    case "deny", "cmddeny" -> false;
+                    default -> throw d.fail("expected an allow or deny directive");
+                };
         int i = 0;
         boolean all = false;
         // chrony compares "all" case-sensitively here
@@ -75,7 +76,11 @@ public record AccessRule(boolean allow, boolean all, InetAddress network, int pr
             defaultBits = 0;
         }
         if (address == null) {
-            throw d.fail("expected " + expected + " (host names are not resolved), got " + Directive.quote(spec));
+            throw d.fail(
+                    "expected "
+                            + expected
+                            + " (host names are not resolved), got "
+                            + Directive.quote(spec));
         }
         int max = address instanceof Inet6Address ? 128 : 32;
         if (bits > max) {

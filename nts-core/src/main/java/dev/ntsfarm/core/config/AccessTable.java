@@ -4,14 +4,14 @@ import java.net.InetAddress;
 import java.util.List;
 
 /**
- * Who may ask for time: chrony's {@code allow}/{@code deny} table ({@code addrfilt.c} semantics), built
- * once from the rules in configuration order and read without locks or allocation afterwards.
+ * Who may ask for time: chrony's {@code allow}/{@code deny} table ({@code addrfilt.c} semantics),
+ * built once from the rules in configuration order and read without locks or allocation afterwards.
  *
  * <p>As in chrony the rules form a tree with one level per 4 bits of the address. A rule sets the
  * state of the nodes its subnet covers; a lookup walks down the address and takes the state of the
- * deepest node that has one. So a more specific rule wins whatever the order, except that
- * {@code allow all}/{@code deny all} also clears every rule below its subnet that came earlier, and
- * two rules at the same level replace each other in order. Nothing allowed means no service.
+ * deepest node that has one. So a more specific rule wins whatever the order, except that {@code
+ * allow all}/{@code deny all} also clears every rule below its subnet that came earlier, and two
+ * rules at the same level replace each other in order. Nothing allowed means no service.
  */
 public final class AccessTable {
 
@@ -108,7 +108,11 @@ public final class AccessTable {
     public boolean allows(InetAddress address) {
         byte[] a = address.getAddress();
         if (a.length == 4) {
-            return allowsIpv4(((a[0] & 0xFF) << 24) | ((a[1] & 0xFF) << 16) | ((a[2] & 0xFF) << 8) | (a[3] & 0xFF));
+            return allowsIpv4(
+                    ((a[0] & 0xFF) << 24)
+                            | ((a[1] & 0xFF) << 16)
+                            | ((a[2] & 0xFF) << 8)
+                            | (a[3] & 0xFF));
         }
         long high = 0;
         long low = 0;
@@ -163,7 +167,10 @@ public final class AccessTable {
 
     @Override
     public String toString() {
-        return "AccessTable[ipv4 " + (base4.state == ALLOW ? "allowed" : "denied") + " by default, ipv6 "
-                + (base6.state == ALLOW ? "allowed" : "denied") + " by default]";
+        return "AccessTable[ipv4 "
+                + (base4.state == ALLOW ? "allowed" : "denied")
+                + " by default, ipv6 "
+                + (base6.state == ALLOW ? "allowed" : "denied")
+                + " by default]";
     }
 }

@@ -3,11 +3,12 @@ package dev.ntsfarm.core.config;
 import java.util.ArrayList;
 import java.util.List;
 
-/** How chrony splits a line of its configuration and key files into words ({@code CPS_SplitWord}). */
+/**
+ * How chrony splits a line of its configuration and key files into words ({@code CPS_SplitWord}).
+ */
 public final class ChronyWords {
 
-    private ChronyWords() {
-    }
+    private ChronyWords() {}
 
     /** Words separated by C {@code isspace} characters. */
     public static List<String> split(String line) {

@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * The farm's {@code cluster} directive: {@code cluster member HOST[:PORT]} (one per known member),
  * {@code cluster name NAME}, {@code cluster bind ADDRESS[:PORT]}, {@code cluster heartbeat SECONDS}
- * (how long a silent peer counts as alive) and {@code cluster merge SECONDS} (how often the sides of
- * a split look for each other). IPv6 addresses with a port go in brackets ({@code [::1]:5701}).
+ * (how long a silent peer counts as alive) and {@code cluster merge SECONDS} (how often the sides
+ * of a split look for each other). IPv6 addresses with a port go in brackets ({@code [::1]:5701}).
  */
 public sealed interface ClusterDirective {
 
@@ -30,13 +30,14 @@ public sealed interface ClusterDirective {
     /** Most seconds {@code heartbeat} and {@code merge} take: an hour. */
     int MAX_SECONDS = 3600;
 
-    /** Seconds without a word from a member (or, for a client, from its member) before it counts as gone. */
-    record Heartbeat(int seconds) implements ClusterDirective {
-    }
+    /**
+     * Seconds without a word from a member (or, for a client, from its member) before it counts as
+     * gone.
+     */
+    record Heartbeat(int seconds) implements ClusterDirective {}
 
     /** Seconds between a member's looks for the other side of a split, to merge with it. */
-    record Merge(int seconds) implements ClusterDirective {
-    }
+    record Merge(int seconds) implements ClusterDirective {}
 
     /** The address and port this member listens on. */
     record Bind(String host, int port) implements ClusterDirective {
@@ -62,9 +63,16 @@ public sealed interface ClusterDirective {
                 yield new Bind(hp.host(), hp.port());
             }
             case "name" -> new Name(value);
-            case "heartbeat" -> new Heartbeat(d.checkInteger(value, "a heartbeat timeout in seconds", 2, MAX_SECONDS));
-            case "merge" -> new Merge(d.checkInteger(value, "a merge interval in seconds", 1, MAX_SECONDS));
-            default -> throw d.fail("expected member, name, bind, heartbeat or merge, got " + Directive.quote(kind));
+            case "heartbeat" ->
+                    new Heartbeat(
+                            d.checkInteger(
+                                    value, "a heartbeat timeout in seconds", 2, MAX_SECONDS));
+            case "merge" ->
+                    new Merge(d.checkInteger(value, "a merge interval in seconds", 1, MAX_SECONDS));
+            default ->
+                    throw d.fail(
+                            "expected member, name, bind, heartbeat or merge, got "
+                                    + Directive.quote(kind));
         };
     }
 

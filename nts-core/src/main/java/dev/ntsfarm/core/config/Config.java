@@ -8,21 +8,25 @@ import java.util.Optional;
  * A configuration in chrony's language: one directive a line, the directive's name first, then its
  * arguments, separated by white space.
  *
- * <p>As chrony 4.3 reads it ({@code conf.c}, {@code CPS_NormalizeLine}): a line whose first non-blank
- * character is {@code #}, {@code !}, {@code ;} or {@code %} is a comment, and so is a blank line; a
- * comment character later in the line is an ordinary character (so {@code server a # b} is an error,
- * as in chronyd). Names match without regard to case. Lines are at most {@link #MAX_LINE_LENGTH}
- * characters. {@code include} and {@code confdir} are not supported.
+ * <p>As chrony 4.3 reads it ({@code conf.c}, {@code CPS_NormalizeLine}): a line whose first
+ * non-blank character is {@code #}, {@code !}, {@code ;} or {@code %} is a comment, and so is a
+ * blank line; a comment character later in the line is an ordinary character (so {@code server a #
+ * b} is an error, as in chronyd). Names match without regard to case. Lines are at most {@link
+ * #MAX_LINE_LENGTH} characters. {@code include} and {@code confdir} are not supported.
  *
  * <p>Parsing checks only that every directive is known; the typed forms ({@link SourceDirective},
  * {@link AccessRule}, ...) check the arguments when a service asks for them.
  */
 public final class Config {
 
-    /** chronyd reads lines into a 2048-byte buffer, terminator included ({@code MAX_LINE_LENGTH}). */
+    /**
+     * chronyd reads lines into a 2048-byte buffer, terminator included ({@code MAX_LINE_LENGTH}).
+     */
     public static final int MAX_LINE_LENGTH = 2047;
+
     /** Source name of the directives given on a command line. */
     public static final String COMMAND_LINE = "command line";
+
     private static final String COMMENT_STARTS = "#!;%";
 
     private final List<Directive> directives;
@@ -36,7 +40,9 @@ public final class Config {
         return new Config(directives);
     }
 
-    /** Reads a configuration file's text. Never throws on bad input; mistakes come back as errors. */
+    /**
+     * Reads a configuration file's text. Never throws on bad input; mistakes come back as errors.
+     */
     public static ConfigResult parse(String sourceName, String text) {
         List<Directive> out = new ArrayList<>();
         List<ConfigError> errors = new ArrayList<>();
@@ -56,7 +62,8 @@ public final class Config {
 
     /**
      * Reads directives given on a command line, one directive per argument, as chronyd takes them;
-     * the source name is {@value #COMMAND_LINE} and the line number is the argument's position from 1.
+     * the source name is {@value #COMMAND_LINE} and the line number is the argument's position from
+     * 1.
      */
     public static ConfigResult fromArgs(List<String> inlineDirectives) {
         List<Directive> out = new ArrayList<>();
@@ -68,14 +75,22 @@ public final class Config {
     }
 
     private static ConfigResult result(List<Directive> out, List<ConfigError> errors) {
-        return errors.isEmpty() ? new ConfigResult.Parsed(new Config(out)) : new ConfigResult.Invalid(errors);
+        return errors.isEmpty()
+                ? new ConfigResult.Parsed(new Config(out))
+                : new ConfigResult.Invalid(errors);
     }
 
-    private static void parseLine(String source, int number, String line,
-                                  List<Directive> out, List<ConfigError> errors) {
+    private static void parseLine(
+            String source, int number, String line, List<Directive> out, List<ConfigError> errors) {
         if (line.length() > MAX_LINE_LENGTH) {
-            errors.add(new ConfigError(source, number,
-                    "expected a line of at most " + MAX_LINE_LENGTH + " characters, got " + line.length()));
+            errors.add(
+                    new ConfigError(
+                            source,
+                            number,
+                            "expected a line of at most "
+                                    + MAX_LINE_LENGTH
+                                    + " characters, got "
+                                    + line.length()));
             return;
         }
         List<String> words = ChronyWords.split(line);
@@ -89,7 +104,9 @@ public final class Config {
             return;
         }
         if (!DirectiveNames.isKnown(name)) {
-            errors.add(new ConfigError(source, number, "unknown directive '" + words.getFirst() + "'"));
+            errors.add(
+                    new ConfigError(
+                            source, number, "unknown directive '" + words.getFirst() + "'"));
             return;
         }
         out.add(new Directive(name, words.subList(1, words.size()), source, number));
@@ -106,18 +123,27 @@ public final class Config {
         return directives.stream().filter(d -> d.name().equals(n)).toList();
     }
 
-    /** The last directive named {@code name}: for a setting given twice, the later one counts, as in chronyd. */
+    /**
+     * The last directive named {@code name}: for a setting given twice, the later one counts, as in
+     * chronyd.
+     */
     public Optional<Directive> last(String name) {
         List<Directive> all = directives(name);
         return all.isEmpty() ? Optional.empty() : Optional.of(all.getLast());
     }
 
-    /** Whether a directive named {@code name} is present (for flag directives such as {@code nosystemcert}). */
+    /**
+     * Whether a directive named {@code name} is present (for flag directives such as {@code
+     * nosystemcert}).
+     */
     public boolean has(String name) {
         return !directives(name).isEmpty();
     }
 
-    /** This configuration followed by {@code later} (for example a file, then command-line directives). */
+    /**
+     * This configuration followed by {@code later} (for example a file, then command-line
+     * directives).
+     */
     public Config plus(Config later) {
         List<Directive> all = new ArrayList<>(directives);
         all.addAll(later.directives);

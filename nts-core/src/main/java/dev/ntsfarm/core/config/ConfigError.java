@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * One mistake in a configuration or key file: where it is and what was expected there.
  *
- * @param file    the source name (a path, or {@code "command line"} for inline directives)
- * @param line    1-based line number (for inline directives, the argument's position)
+ * @param file the source name (a path, or {@code "command line"} for inline directives)
+ * @param line 1-based line number (for inline directives, the argument's position)
  * @param message what went wrong, starting with the directive name when there is one
  */
 public record ConfigError(String file, int line, String message) {

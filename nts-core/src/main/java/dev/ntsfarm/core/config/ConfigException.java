@@ -3,8 +3,8 @@ package dev.ntsfarm.core.config;
 import java.util.Objects;
 
 /**
- * A typed reader found an argument it cannot accept. It carries the {@link ConfigError}; its message
- * is the error's {@code FILE:LINE: MESSAGE} text.
+ * A typed reader found an argument it cannot accept. It carries the {@link ConfigError}; its
+ * message is the error's {@code FILE:LINE: MESSAGE} text.
  */
 public final class ConfigException extends Exception {
 

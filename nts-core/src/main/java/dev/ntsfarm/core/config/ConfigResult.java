@@ -3,7 +3,9 @@ package dev.ntsfarm.core.config;
 import java.util.List;
 import java.util.Objects;
 
-/** What {@link Config#parse} or {@link Config#fromArgs} found: a configuration, or every mistake. */
+/**
+ * What {@link Config#parse} or {@link Config#fromArgs} found: a configuration, or every mistake.
+ */
 public sealed interface ConfigResult {
 
     /** Every line was a known directive. */
@@ -18,7 +20,8 @@ public sealed interface ConfigResult {
         public Invalid {
             errors = List.copyOf(errors);
             if (errors.isEmpty()) {
-                throw new IllegalArgumentException("an invalid configuration has at least one error");
+                throw new IllegalArgumentException(
+                        "an invalid configuration has at least one error");
             }
         }
     }

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * One directive line: its name (lower case, as chronyd matches names without regard to case), its
- * arguments, and where it came from. The typed readers check one argument each and throw a
- * {@link ConfigException} whose error names the file, the line, the directive and what was expected.
+ * arguments, and where it came from. The typed readers check one argument each and throw a {@link
+ * ConfigException} whose error names the file, the line, the directive and what was expected.
  *
  * @param name the directive name in lower case
  * @param args the words after the name
@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 public record Directive(String name, List<String> args, String file, int line) {
 
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]{1,10}");
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]{1,3})?");
+    private static final Pattern DECIMAL =
+            Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]{1,3})?");
 
     public Directive {
         Objects.requireNonNull(name, "name");
@@ -45,9 +46,16 @@ public record Directive(String name, List<String> args, String file, int line) {
     /** Checks the number of arguments is within {@code [min, max]}. */
     public void expectArgs(int min, int max) throws ConfigException {
         if (args.size() < min || args.size() > max) {
-            String want = min == max ? String.valueOf(min)
-                    : max == Integer.MAX_VALUE ? "at least " + min : min + " to " + max;
-            throw fail("expected " + want + (max == 1 && min == 1 ? " argument" : " arguments") + ", got " + args.size());
+            String want =
+                    min == max
+                            ? String.valueOf(min)
+                            : max == Integer.MAX_VALUE ? "at least " + min : min + " to " + max;
+            throw fail(
+                    "expected "
+                            + want
+                            + (max == 1 && min == 1 ? " argument" : " arguments")
+                            + ", got "
+                            + args.size());
         }
     }
 
@@ -69,7 +77,9 @@ public record Directive(String name, List<String> args, String file, int line) {
         return integer(i, "a number", min, max);
     }
 
-    /** Argument {@code i} as a decimal integer within {@code [min, max]}, described as {@code what}. */
+    /**
+     * Argument {@code i} as a decimal integer within {@code [min, max]}, described as {@code what}.
+     */
     public int integer(int i, String what, int min, int max) throws ConfigException {
         return checkInteger(word(i, what + range(min, max)), what, min, max);
     }
@@ -85,11 +95,12 @@ public record Directive(String name, List<String> args, String file, int line) {
     }
 
     /**
-     * Reads the arguments from position {@code from} on as chrony reads a source line's options: each
-     * word is a flag from {@code flags} or an option from {@code valued} followed by its value
+     * Reads the arguments from position {@code from} on as chrony reads a source line's options:
+     * each word is a flag from {@code flags} or an option from {@code valued} followed by its value
      * (names without regard to case); any other word is an error.
      */
-    public DirectiveOptions options(int from, Set<String> flags, Set<String> valued) throws ConfigException {
+    public DirectiveOptions options(int from, Set<String> flags, Set<String> valued)
+            throws ConfigException {
         return DirectiveOptions.read(this, from, flags, valued);
     }
 
@@ -97,7 +108,8 @@ public record Directive(String name, List<String> args, String file, int line) {
         return checkInteger(word, what, min, max, "");
     }
 
-    int checkInteger(String word, String what, int min, int max, String where) throws ConfigException {
+    int checkInteger(String word, String what, int min, int max, String where)
+            throws ConfigException {
         if (INTEGER.matcher(word).matches()) {
             long v = Long.parseLong(word);
             if (v >= min && v <= max) {
@@ -112,7 +124,9 @@ public record Directive(String name, List<String> args, String file, int line) {
     }
 
     long checkUnsigned32(String word, String what, String where) throws ConfigException {
-        if (word.length() <= 10 && word.chars().allMatch(c -> c >= '0' && c <= '9') && !word.isEmpty()) {
+        if (word.length() <= 10
+                && word.chars().allMatch(c -> c >= '0' && c <= '9')
+                && !word.isEmpty()) {
             long v = Long.parseLong(word);
             if (v <= 0xFFFF_FFFFL) {
                 return v;
@@ -125,7 +139,8 @@ public record Directive(String name, List<String> args, String file, int line) {
         return checkDecimal(word, what, min, max, "");
     }
 
-    double checkDecimal(String word, String what, double min, double max, String where) throws ConfigException {
+    double checkDecimal(String word, String what, double min, double max, String where)
+            throws ConfigException {
         if (DECIMAL.matcher(word).matches()) {
             double v = Double.parseDouble(word);
             if (v >= min && v <= max) {

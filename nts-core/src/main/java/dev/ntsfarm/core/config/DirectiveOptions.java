@@ -8,8 +8,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The options of one directive, read in order as chrony reads {@code server ... iburst key 5}: flags
- * stand alone, valued options take the next word; when an option repeats, the last one counts.
+ * The options of one directive, read in order as chrony reads {@code server ... iburst key 5}:
+ * flags stand alone, valued options take the next word; when an option repeats, the last one
+ * counts.
  */
 public final class DirectiveOptions {
 
@@ -23,7 +24,8 @@ public final class DirectiveOptions {
         this.valueAt = valueAt;
     }
 
-    static DirectiveOptions read(Directive d, int from, Set<String> knownFlags, Set<String> knownValued)
+    static DirectiveOptions read(
+            Directive d, int from, Set<String> knownFlags, Set<String> knownValued)
             throws ConfigException {
         Set<String> seen = new HashSet<>();
         Map<String, Integer> valueAt = new HashMap<>();
@@ -39,7 +41,12 @@ public final class DirectiveOptions {
             } else {
                 TreeSet<String> expected = new TreeSet<>(knownFlags);
                 expected.addAll(knownValued);
-                throw d.fail("unknown option '" + d.args().get(i) + "' (expected one of " + String.join(", ", expected) + ")");
+                throw d.fail(
+                        "unknown option '"
+                                + d.args().get(i)
+                                + "' (expected one of "
+                                + String.join(", ", expected)
+                                + ")");
             }
         }
         return new DirectiveOptions(d, Set.copyOf(seen), Map.copyOf(valueAt));
@@ -56,21 +63,38 @@ public final class DirectiveOptions {
         return at == null ? Optional.empty() : Optional.of(directive.args().get(at));
     }
 
-    /** Option {@code name} as an integer within {@code [min, max]}, or {@code otherwise} when absent. */
-    public int option(String name, String what, int min, int max, int otherwise) throws ConfigException {
+    /**
+     * Option {@code name} as an integer within {@code [min, max]}, or {@code otherwise} when
+     * absent.
+     */
+    public int option(String name, String what, int min, int max, int otherwise)
+            throws ConfigException {
         Integer at = valueAt.get(name);
-        return at == null ? otherwise : directive.checkInteger(directive.args().get(at), what, min, max, " after '" + name + "'");
+        return at == null
+                ? otherwise
+                : directive.checkInteger(
+                        directive.args().get(at), what, min, max, " after '" + name + "'");
     }
 
     /** Option {@code name} as an unsigned 32-bit number, or {@code otherwise} when absent. */
     public long unsigned32(String name, String what, long otherwise) throws ConfigException {
         Integer at = valueAt.get(name);
-        return at == null ? otherwise : directive.checkUnsigned32(directive.args().get(at), what, " after '" + name + "'");
+        return at == null
+                ? otherwise
+                : directive.checkUnsigned32(
+                        directive.args().get(at), what, " after '" + name + "'");
     }
 
-    /** Option {@code name} as a decimal number within {@code [min, max]}, or {@code otherwise} when absent. */
-    public double decimal(String name, String what, double min, double max, double otherwise) throws ConfigException {
+    /**
+     * Option {@code name} as a decimal number within {@code [min, max]}, or {@code otherwise} when
+     * absent.
+     */
+    public double decimal(String name, String what, double min, double max, double otherwise)
+            throws ConfigException {
         Integer at = valueAt.get(name);
-        return at == null ? otherwise : directive.checkDecimal(directive.args().get(at), what, min, max, " after '" + name + "'");
+        return at == null
+                ? otherwise
+                : directive.checkDecimal(
+                        directive.args().get(at), what, min, max, " after '" + name + "'");
     }
 }

@@ -15,8 +15,7 @@ final class CookieKeyDerivation {
     static final byte[] INFO_LABEL = "ntsfarm cookie key".getBytes(StandardCharsets.US_ASCII);
     static final int KEY_LENGTH = 32;
 
-    private CookieKeyDerivation() {
-    }
+    private CookieKeyDerivation() {}
 
     static byte[] workingKey(FarmSecret secret, byte[] seed, long slot) {
         try {
@@ -25,7 +24,10 @@ final class CookieKeyDerivation {
             byte[] prk = hmac.doFinal(secret.bytes());
             hmac.init(new SecretKeySpec(prk, "HmacSHA256"));
             hmac.update(INFO_LABEL);
-            hmac.update(new byte[] {(byte) (slot >>> 24), (byte) (slot >>> 16), (byte) (slot >>> 8), (byte) slot});
+            hmac.update(
+                    new byte[] {
+                        (byte) (slot >>> 24), (byte) (slot >>> 16), (byte) (slot >>> 8), (byte) slot
+                    });
             hmac.update((byte) 1);
             byte[] okm = hmac.doFinal();
             java.util.Arrays.fill(prk, (byte) 0);

@@ -28,7 +28,11 @@ public final class FarmSecret {
     public static FarmSecret of(byte[] secret) {
         if (secret.length < MIN_LENGTH) {
             throw new IllegalArgumentException(
-                    "farm secret of " + secret.length + " bytes (expected: at least " + MIN_LENGTH + ")");
+                    "farm secret of "
+                            + secret.length
+                            + " bytes (expected: at least "
+                            + MIN_LENGTH
+                            + ")");
         }
         return new FarmSecret(secret.clone());
     }

@@ -9,22 +9,26 @@ import java.util.TreeSet;
 
 /**
  * An immutable snapshot of the farm's master keys (DESIGN section 3): slot numbers (u32, the cookie
- * key id) mapped to working keys derived by {@link CookieKeyDerivation} from the farm secret and the
- * slot's seed. Cookies are sealed under the current slot and open under any slot held here.
+ * key id) mapped to working keys derived by {@link CookieKeyDerivation} from the farm secret and
+ * the slot's seed. Cookies are sealed under the current slot and open under any slot held here.
  * {@code toString} shows slot ids and counts only.
  */
 public final class MasterKeyRing {
 
     /** Slots are u32 on the wire (the cookie's key id). */
     public static final long MAX_SLOT = 0xFFFF_FFFFL;
+
     /** Shortest seed accepted: the 128-bit strength of the AES it ends up keying. */
     public static final int MIN_SEED_LENGTH = 16;
+
     /** Longest seed accepted, bounding what a key dump may ask us to hold. */
     public static final int MAX_SEED_LENGTH = 64;
 
     private final long currentSlot;
+
     /** Slot ascending, with its working key. */
     private final long[] slots;
+
     private final byte[][] workingKeys;
 
     private MasterKeyRing(long currentSlot, long[] slots, byte[][] workingKeys) {
@@ -35,10 +39,12 @@ public final class MasterKeyRing {
 
     /**
      * A ring holding a working key for every seed given (the caller picked which slots to keep; see
-     * {@link #of(FarmSecret, long, Map, int)} to keep current, next and past ones). Seeds are read, not kept.
+     * {@link #of(FarmSecret, long, Map, int)} to keep current, next and past ones). Seeds are read,
+     * not kept.
      *
-     * @throws IllegalArgumentException when {@code seeds} has no seed for {@code currentSlot}, a slot
-     *         is outside u32, or a seed's length is outside [{@value #MIN_SEED_LENGTH}, {@value #MAX_SEED_LENGTH}]
+     * @throws IllegalArgumentException when {@code seeds} has no seed for {@code currentSlot}, a
+     *     slot is outside u32, or a seed's length is outside [{@value #MIN_SEED_LENGTH}, {@value
+     *     #MAX_SEED_LENGTH}]
      */
     public static MasterKeyRing of(FarmSecret secret, long currentSlot, Map<Long, byte[]> seeds) {
         if (!seeds.containsKey(currentSlot)) {
@@ -52,11 +58,20 @@ public final class MasterKeyRing {
             long slot = e.getKey();
             byte[] seed = e.getValue();
             if (slot < 0 || slot > MAX_SLOT) {
-                throw new IllegalArgumentException("slot " + slot + " (expected: 0.." + MAX_SLOT + ")");
+                throw new IllegalArgumentException(
+                        "slot " + slot + " (expected: 0.." + MAX_SLOT + ")");
             }
             if (seed.length < MIN_SEED_LENGTH || seed.length > MAX_SEED_LENGTH) {
-                throw new IllegalArgumentException("seed of slot " + slot + " has " + seed.length
-                        + " bytes (expected: " + MIN_SEED_LENGTH + ".." + MAX_SEED_LENGTH + ")");
+                throw new IllegalArgumentException(
+                        "seed of slot "
+                                + slot
+                                + " has "
+                                + seed.length
+                                + " bytes (expected: "
+                                + MIN_SEED_LENGTH
+                                + ".."
+                                + MAX_SEED_LENGTH
+                                + ")");
             }
             slots[i] = slot;
             keys[i] = CookieKeyDerivation.workingKey(secret, seed, slot);
@@ -67,9 +82,11 @@ public final class MasterKeyRing {
 
     /**
      * A ring of the current slot, the next one and up to {@code pastSlots} before it, from those of
-     * {@code seeds} (other seeds are ignored; a missing past or next slot is skipped, not an error).
+     * {@code seeds} (other seeds are ignored; a missing past or next slot is skipped, not an
+     * error).
      */
-    public static MasterKeyRing of(FarmSecret secret, long currentSlot, Map<Long, byte[]> seeds, int pastSlots) {
+    public static MasterKeyRing of(
+            FarmSecret secret, long currentSlot, Map<Long, byte[]> seeds, int pastSlots) {
         Map<Long, byte[]> kept = new TreeMap<>();
         for (long s : slotsToKeep(currentSlot, pastSlots)) {
             byte[] seed = seeds.get(s);
@@ -80,19 +97,27 @@ public final class MasterKeyRing {
         return of(secret, currentSlot, kept);
     }
 
-    /** The slots a ring keeps: {@code currentSlot - pastSlots} .. {@code currentSlot + 1}, within u32. */
+    /**
+     * The slots a ring keeps: {@code currentSlot - pastSlots} .. {@code currentSlot + 1}, within
+     * u32.
+     */
     public static Set<Long> slotsToKeep(long currentSlot, int pastSlots) {
         if (pastSlots < 0) {
             throw new IllegalArgumentException("pastSlots " + pastSlots + " (expected: >= 0)");
         }
         Set<Long> keep = new TreeSet<>();
-        for (long s = Math.max(0, currentSlot - pastSlots); s <= Math.min(MAX_SLOT, currentSlot + 1); s++) {
+        for (long s = Math.max(0, currentSlot - pastSlots);
+                s <= Math.min(MAX_SLOT, currentSlot + 1);
+                s++) {
             keep.add(s);
         }
         return keep;
     }
 
-    /** The time slot of {@code unixSeconds}: {@code floor(unix_seconds / rotate)} (DESIGN section 3). */
+    /**
+     * The time slot of {@code unixSeconds}: {@code floor(unix_seconds / rotate)} (DESIGN section
+     * 3).
+     */
     public static long slotAt(long unixSeconds, long rotateSeconds) {
         if (rotateSeconds <= 0) {
             throw new IllegalArgumentException("rotate " + rotateSeconds + " s (expected: > 0)");
@@ -139,7 +164,12 @@ public final class MasterKeyRing {
 
     @Override
     public String toString() {
-        return "MasterKeyRing[current=" + currentSlot + ", slots=" + Arrays.toString(slots)
-                + ", count=" + slots.length + "]";
+        return "MasterKeyRing[current="
+                + currentSlot
+                + ", slots="
+                + Arrays.toString(slots)
+                + ", count="
+                + slots.length
+                + "]";
     }
 }

@@ -25,13 +25,13 @@ public interface NonceSource {
     /**
      * Fills slices from a keystream per thread: AES-128 in counter mode (the JDK's AES) under a key
      * and counter drawn from {@code random}, a fresh pair every {@value #REKEY_BYTES} bytes, made
-     * {@value #BATCH} bytes at a time. Drawing from the SecureRandom itself costs more than the rest
-     * of a request's crypto: the DRBG takes about 19 µs and allocates 200 bytes for 4 KiB here, and
-     * NativePRNG allocates on every call; the keystream takes a few microseconds for the same and
-     * allocates nothing. The bytes are nonces, public once sent, and counter mode under a random
-     * key is indistinguishable from random (NIST SP 800-90A's CTR_DRBG is built the same way), so
-     * holding a few thousand ahead is no secret at risk. Safe to share between threads when
-     * {@code random} is.
+     * {@value #BATCH} bytes at a time. Drawing from the SecureRandom itself costs more than the
+     * rest of a request's crypto: the DRBG takes about 19 µs and allocates 200 bytes for 4 KiB
+     * here, and NativePRNG allocates on every call; the keystream takes a few microseconds for the
+     * same and allocates nothing. The bytes are nonces, public once sent, and counter mode under a
+     * random key is indistinguishable from random (NIST SP 800-90A's CTR_DRBG is built the same
+     * way), so holding a few thousand ahead is no secret at risk. Safe to share between threads
+     * when {@code random} is.
      */
     static NonceSource of(SecureRandom random) {
         final class Keystream {
@@ -54,7 +54,9 @@ public interface NonceSource {
                 try {
                     if (sinceKey >= REKEY_BYTES) {
                         random.nextBytes(seed);
-                        ctr.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(seed, 0, 16, "AES"),
+                        ctr.init(
+                                Cipher.ENCRYPT_MODE,
+                                new SecretKeySpec(seed, 0, 16, "AES"),
                                 new IvParameterSpec(seed, 16, 16));
                         Arrays.fill(seed, (byte) 0);
                         sinceKey = 0;

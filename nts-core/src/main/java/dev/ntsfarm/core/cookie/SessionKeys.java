@@ -11,20 +11,28 @@ public final class SessionKeys {
 
     /** Key arrays by length / 16 (16, 32, 48, 64 bytes), made on first use and kept. */
     private final byte[][] c2sByLength = new byte[5][];
+
     private final byte[][] s2cByLength = new byte[5][];
     private AeadAlgorithm algorithm;
     private byte[] c2s;
     private byte[] s2c;
 
     /** An empty holder, filled by {@link CookieCodec#open}. */
-    public SessionKeys() {
-    }
+    public SessionKeys() {}
 
     /** Keys of {@code alg}, copied. */
     public static SessionKeys of(AeadAlgorithm alg, byte[] c2s, byte[] s2c) {
         if (c2s.length != alg.keyLength() || s2c.length != alg.keyLength()) {
-            throw new IllegalArgumentException("key lengths " + c2s.length + "/" + s2c.length
-                    + " (expected: " + alg.keyLength() + " for " + alg + ")");
+            throw new IllegalArgumentException(
+                    "key lengths "
+                            + c2s.length
+                            + "/"
+                            + s2c.length
+                            + " (expected: "
+                            + alg.keyLength()
+                            + " for "
+                            + alg
+                            + ")");
         }
         SessionKeys keys = new SessionKeys();
         keys.set(alg, c2s, 0, s2c, 0);
@@ -36,12 +44,18 @@ public final class SessionKeys {
         return algorithm;
     }
 
-    /** The client-to-server key: the backing array, {@code algorithm().keyLength()} long (do not modify). */
+    /**
+     * The client-to-server key: the backing array, {@code algorithm().keyLength()} long (do not
+     * modify).
+     */
     public byte[] c2s() {
         return c2s;
     }
 
-    /** The server-to-client key: the backing array, {@code algorithm().keyLength()} long (do not modify). */
+    /**
+     * The server-to-client key: the backing array, {@code algorithm().keyLength()} long (do not
+     * modify).
+     */
     public byte[] s2c() {
         return s2c;
     }

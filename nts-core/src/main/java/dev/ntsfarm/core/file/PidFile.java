@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * chronyd's {@code pidfile}: the process id of the running service, written when it starts (beside,
- * then renamed into place) and removed when it stops. A file that names another living process means
- * the service already runs, and the second one refuses to start, as chronyd does.
+ * then renamed into place) and removed when it stops. A file that names another living process
+ * means the service already runs, and the second one refuses to start, as chronyd does.
  */
 public final class PidFile implements AutoCloseable {
 
@@ -34,7 +34,9 @@ public final class PidFile implements AutoCloseable {
     public static PidFile write(Path file) throws IOException {
         long self = ProcessHandle.current().pid();
         Optional<Long> other = read(file);
-        if (other.isPresent() && other.get() != self && ProcessHandle.of(other.get()).map(ProcessHandle::isAlive).orElse(false)) {
+        if (other.isPresent()
+                && other.get() != self
+                && ProcessHandle.of(other.get()).map(ProcessHandle::isAlive).orElse(false)) {
             throw new AlreadyRunning(file, other.get());
         }
         Path parent = file.toAbsolutePath().getParent();
@@ -51,7 +53,9 @@ public final class PidFile implements AutoCloseable {
     public static Optional<Long> read(Path file) throws IOException {
         try {
             String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
-            return text.matches("[0-9]{1,19}") ? Optional.of(Long.parseLong(text)) : Optional.empty();
+            return text.matches("[0-9]{1,19}")
+                    ? Optional.of(Long.parseLong(text))
+                    : Optional.empty();
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -69,7 +73,8 @@ public final class PidFile implements AutoCloseable {
                 Files.deleteIfExists(file);
             }
         } catch (IOException e) {
-            // a pid file that cannot be removed names a process that is gone: the next start replaces it
+            // a pid file that cannot be removed names a process that is gone: the next start
+            // replaces it
         }
     }
 }

@@ -12,22 +12,25 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Files only their owner may read (0600 where the file system has POSIX permissions), replaced whole
- * as chrony writes its key and dump files: a temporary file beside the target, flushed to disk, then
- * renamed over it, so a reader sees the old file or the new one and never a part.
+ * Files only their owner may read (0600 where the file system has POSIX permissions), replaced
+ * whole as chrony writes its key and dump files: a temporary file beside the target, flushed to
+ * disk, then renamed over it, so a reader sees the old file or the new one and never a part.
  */
 public final class PrivateFile {
 
-    private PrivateFile() {
-    }
+    private PrivateFile() {}
 
     /** Writes {@code bytes} to {@code file}, creating its directory when missing. */
     public static void write(Path file, byte[] bytes) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        FileAttribute<?>[] ownerOnly = Files.getFileStore(dir).supportsFileAttributeView("posix")
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                : new FileAttribute<?>[0];
+        FileAttribute<?>[] ownerOnly =
+                Files.getFileStore(dir).supportsFileAttributeView("posix")
+                        ? new FileAttribute<?>[] {
+                            PosixFilePermissions.asFileAttribute(
+                                    PosixFilePermissions.fromString("rw-------"))
+                        }
+                        : new FileAttribute<?>[0];
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", ownerOnly);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -38,7 +41,11 @@ public final class PrivateFile {
                 ch.force(true);
             }
             try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(
+                        tmp,
+                        file,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }

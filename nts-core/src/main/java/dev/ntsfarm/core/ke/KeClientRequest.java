@@ -10,30 +10,40 @@ import java.util.OptionalInt;
  * A client's NTS-KE request (RFC 8915 section 4): NTPv4 as the one Next Protocol, the AEADs in
  * preference order, optionally a wished-for NTPv4 server and port, and record 1024.
  *
- * @param aeads           AEADs in decreasing preference, at least one, no repeats
+ * @param aeads AEADs in decreasing preference, at least one, no repeats
  * @param compliantGcmSiv send record 1024 (only sent when AES-128-GCM-SIV is offered), as chrony
- *                        4.6.1 does: the client will use the compliant exporter context if the server
- *                        echoes it
+ *     4.6.1 does: the client will use the compliant exporter context if the server echoes it
  */
-public record KeClientRequest(List<AeadAlgorithm> aeads, Optional<String> server, OptionalInt port,
-                              boolean compliantGcmSiv) {
+public record KeClientRequest(
+        List<AeadAlgorithm> aeads,
+        Optional<String> server,
+        OptionalInt port,
+        boolean compliantGcmSiv) {
 
     public KeClientRequest {
         aeads = List.copyOf(aeads);
         if (aeads.isEmpty() || aeads.stream().distinct().count() != aeads.size()) {
-            throw new IllegalArgumentException("AEADs " + aeads + " (expected: at least one, no repeats)");
+            throw new IllegalArgumentException(
+                    "AEADs " + aeads + " (expected: at least one, no repeats)");
         }
-        server.ifPresent(name -> {
-            if (!KeWire.isServerName(name)) {
-                throw new IllegalArgumentException("NTP server name '" + name + "' (expected: 1.."
-                        + KeLimits.MAX_SERVER_NAME_LENGTH + " printable ASCII characters)");
-            }
-        });
-        port.ifPresent(p -> {
-            if (!KeWire.isPort(p)) {
-                throw new IllegalArgumentException("NTP port " + p + " (expected: 1..65535)");
-            }
-        });
+        server.ifPresent(
+                name -> {
+                    if (!KeWire.isServerName(name)) {
+                        throw new IllegalArgumentException(
+                                "NTP server name '"
+                                        + name
+                                        + "' (expected: 1.."
+                                        + KeLimits.MAX_SERVER_NAME_LENGTH
+                                        + " printable ASCII characters)");
+                    }
+                });
+        port.ifPresent(
+                p -> {
+                    if (!KeWire.isPort(p)) {
+                        throw new IllegalArgumentException(
+                                "NTP port " + p + " (expected: 1..65535)");
+                    }
+                });
     }
 
     public static Builder builder() {
@@ -65,15 +75,16 @@ public record KeClientRequest(List<AeadAlgorithm> aeads, Optional<String> server
         return KeMessage.encode(records());
     }
 
-    /** Builds a request; by default it offers AES-SIV-CMAC-256 only, the algorithm every server has. */
+    /**
+     * Builds a request; by default it offers AES-SIV-CMAC-256 only, the algorithm every server has.
+     */
     public static final class Builder {
         private List<AeadAlgorithm> aeads = List.of(AeadAlgorithm.AES_SIV_CMAC_256);
         private String server;
         private int port = -1;
         private boolean compliantGcmSiv = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder aeads(List<AeadAlgorithm> aeads) {
             this.aeads = List.copyOf(aeads);
@@ -100,8 +111,11 @@ public record KeClientRequest(List<AeadAlgorithm> aeads, Optional<String> server
         }
 
         public KeClientRequest build() {
-            return new KeClientRequest(aeads, Optional.ofNullable(server),
-                    port < 0 ? OptionalInt.empty() : OptionalInt.of(port), compliantGcmSiv);
+            return new KeClientRequest(
+                    aeads,
+                    Optional.ofNullable(server),
+                    port < 0 ? OptionalInt.empty() : OptionalInt.of(port),
+                    compliantGcmSiv);
         }
     }
 }

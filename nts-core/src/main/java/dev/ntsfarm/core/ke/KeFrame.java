@@ -11,12 +11,11 @@ public sealed interface KeFrame {
     }
 
     /** The bytes can never become a message within the limit; close the session. */
-    record Malformed(String reason) implements KeFrame {
-    }
+    record Malformed(String reason) implements KeFrame {}
 
     /**
-     * A whole message: {@code records} end with End of Message, and they took the first
-     * {@code consumed} bytes; bytes after that are not part of this message.
+     * A whole message: {@code records} end with End of Message, and they took the first {@code
+     * consumed} bytes; bytes after that are not part of this message.
      */
     record Complete(List<KeRecord> records, int consumed) implements KeFrame {
         public Complete {

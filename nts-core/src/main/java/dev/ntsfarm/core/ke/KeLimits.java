@@ -18,7 +18,10 @@ public final class KeLimits {
     /** Clients SHOULD accept responses of at least this many octets (RFC 8915 section 4). */
     public static final int MIN_ACCEPTED_RESPONSE_LENGTH = 65536;
 
-    /** Cookies a server hands out per session: eight, so a client can send eight requests (chrony too). */
+    /**
+     * Cookies a server hands out per session: eight, so a client can send eight requests (chrony
+     * too).
+     */
     public static final int COOKIES_PER_RESPONSE = 8;
 
     /** Cookies a client keeps from one response (chrony: {@code NKE_MAX_COOKIES}). */
@@ -33,6 +36,5 @@ public final class KeLimits {
     /** An idle server session is closed after this long (chrony's NTS-KE server timeout). */
     public static final long SERVER_IDLE_TIMEOUT_MILLIS = 2000;
 
-    private KeLimits() {
-    }
+    private KeLimits() {}
 }

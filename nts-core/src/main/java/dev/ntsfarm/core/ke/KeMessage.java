@@ -5,8 +5,7 @@ import java.util.List;
 /** Writes a sequence of records as one NTS-KE message (RFC 8915 section 4). */
 public final class KeMessage {
 
-    private KeMessage() {
-    }
+    private KeMessage() {}
 
     /** Bytes the records take on the wire. */
     public static int encodedLength(List<KeRecord> records) {

@@ -12,6 +12,5 @@ public final class KeProtocol {
     /** Next Protocol id of NTPv4 (section 4.1.2, IANA "Network Time Security Next Protocols"). */
     public static final int NEXT_PROTOCOL_NTPV4 = 0;
 
-    private KeProtocol() {
-    }
+    private KeProtocol() {}
 }

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One NTS-KE record (RFC 8915 section 4): C bit, 15-bit type, body. Records of types we do not
- * know are kept as they are, so a message can be checked for critical ones and re-encoded.
+ * One NTS-KE record (RFC 8915 section 4): C bit, 15-bit type, body. Records of types we do not know
+ * are kept as they are, so a message can be checked for critical ones and re-encoded.
  *
  * <p>The body is copied in and out; {@link #toString()} prints its length only, since a cookie body
  * wraps key material.
@@ -15,11 +15,16 @@ public record KeRecord(boolean critical, int type, byte[] body) {
 
     public KeRecord {
         if (type < 0 || type > KeRecordType.MAX_TYPE) {
-            throw new IllegalArgumentException("record type " + type + " (expected: 0.." + KeRecordType.MAX_TYPE + ")");
+            throw new IllegalArgumentException(
+                    "record type " + type + " (expected: 0.." + KeRecordType.MAX_TYPE + ")");
         }
         if (body.length > KeLimits.MAX_RECORD_BODY_LENGTH) {
-            throw new IllegalArgumentException("record body of " + body.length + " bytes (expected: at most "
-                    + KeLimits.MAX_RECORD_BODY_LENGTH + ")");
+            throw new IllegalArgumentException(
+                    "record body of "
+                            + body.length
+                            + " bytes (expected: at most "
+                            + KeLimits.MAX_RECORD_BODY_LENGTH
+                            + ")");
         }
         body = body.clone();
     }
@@ -60,7 +65,10 @@ public record KeRecord(boolean critical, int type, byte[] body) {
 
     /** Section 4.1.7: {@code name} is an IPv4 or IPv6 literal or an FQDN, in ASCII. */
     public static KeRecord ntpv4ServerNegotiation(boolean critical, String name) {
-        return new KeRecord(critical, KeRecordType.NTPV4_SERVER_NEGOTIATION, name.getBytes(StandardCharsets.US_ASCII));
+        return new KeRecord(
+                critical,
+                KeRecordType.NTPV4_SERVER_NEGOTIATION,
+                name.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Section 4.1.8. */
@@ -68,7 +76,9 @@ public record KeRecord(boolean critical, int type, byte[] body) {
         return new KeRecord(critical, KeRecordType.NTPV4_PORT_NEGOTIATION, u16s(List.of(port)));
     }
 
-    /** chrony 4.6.1's record 1024: empty and never critical, so peers that do not know it skip it. */
+    /**
+     * chrony 4.6.1's record 1024: empty and never critical, so peers that do not know it skip it.
+     */
     public static KeRecord compliant128GcmExport() {
         return new KeRecord(false, KeRecordType.COMPLIANT_128GCM_EXPORT, new byte[0]);
     }
@@ -118,7 +128,10 @@ public record KeRecord(boolean critical, int type, byte[] body) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KeRecord r && r.critical == critical && r.type == type && Arrays.equals(r.body, body);
+        return o instanceof KeRecord r
+                && r.critical == critical
+                && r.type == type
+                && Arrays.equals(r.body, body);
     }
 
     @Override
@@ -129,8 +142,12 @@ public record KeRecord(boolean critical, int type, byte[] body) {
     @Override
     public String toString() {
         KeRecordType known = knownType();
-        return "KeRecord[" + (known == null ? "type " + type : known + "(" + type + ")")
-                + (critical ? ", critical" : "") + ", " + body.length + " body bytes]";
+        return "KeRecord["
+                + (known == null ? "type " + type : known + "(" + type + ")")
+                + (critical ? ", critical" : "")
+                + ", "
+                + body.length
+                + " body bytes]";
     }
 
     private static byte[] u16s(List<Integer> values) {

@@ -22,9 +22,10 @@ public enum KeRecordType {
     /** Section 4.1.8: u16 UDP port of the NTP server. */
     NTPV4_PORT_NEGOTIATION(7),
     /**
-     * chrony 4.6.1 ({@code NKE_RECORD_COMPLIANT_128GCM_EXPORT}): empty, non-critical. A client sends it
-     * when it offers AES-128-GCM-SIV; a server echoes it when it chose AES-128-GCM-SIV and will derive
-     * keys with id 30 in the exporter context. Without it, chrony up to 4.6.0 puts id 15 there.
+     * chrony 4.6.1 ({@code NKE_RECORD_COMPLIANT_128GCM_EXPORT}): empty, non-critical. A client
+     * sends it when it offers AES-128-GCM-SIV; a server echoes it when it chose AES-128-GCM-SIV and
+     * will derive keys with id 30 in the exporter context. Without it, chrony up to 4.6.0 puts id
+     * 15 there.
      */
     COMPLIANT_128GCM_EXPORT(1024);
 
@@ -45,7 +46,9 @@ public enum KeRecordType {
         return code;
     }
 
-    /** The type with number {@code code}, or {@code null} when this implementation does not know it. */
+    /**
+     * The type with number {@code code}, or {@code null} when this implementation does not know it.
+     */
     public static KeRecordType fromCode(int code) {
         return switch (code) {
             case 0 -> END_OF_MESSAGE;

@@ -10,10 +10,11 @@ import java.util.OptionalInt;
  */
 public final class KeRequest {
 
-    private KeRequest() {
-    }
+    private KeRequest() {}
 
-    /** Validates the records of one request, End of Message last. Never throws on any record list. */
+    /**
+     * Validates the records of one request, End of Message last. Never throws on any record list.
+     */
     public static KeRequestVerdict validate(List<KeRecord> records) {
         List<Integer> protocols = null;
         List<Integer> aeads = null;
@@ -28,7 +29,8 @@ public final class KeRequest {
             if (type == null) {
                 if (r.critical()) {
                     // Section 4: an unrecognized critical record gets Error 0.
-                    return new KeRequestVerdict.Rejected(KeErrorCode.UNRECOGNIZED_CRITICAL_RECORD,
+                    return new KeRequestVerdict.Rejected(
+                            KeErrorCode.UNRECOGNIZED_CRITICAL_RECORD,
                             "unrecognized critical record type " + r.type());
                 }
                 continue;
@@ -39,7 +41,8 @@ public final class KeRequest {
                         return bad("End of Message is not the last record");
                     }
                     if (!r.critical() || r.bodyLength() != 0) {
-                        return bad("End of Message must be critical with an empty body (section 4.1.1)");
+                        return bad(
+                                "End of Message must be critical with an empty body (section 4.1.1)");
                     }
                     endOfMessage = true;
                 }
@@ -52,7 +55,8 @@ public final class KeRequest {
                     }
                     protocols = r.bodyU16List();
                     if (protocols == null || protocols.isEmpty()) {
-                        return bad("Next Protocol Negotiation must list at least one u16 protocol id");
+                        return bad(
+                                "Next Protocol Negotiation must list at least one u16 protocol id");
                     }
                 }
                 case AEAD_ALGORITHM_NEGOTIATION -> {
@@ -61,7 +65,8 @@ public final class KeRequest {
                     }
                     aeads = r.bodyU16List();
                     if (aeads == null || aeads.isEmpty()) {
-                        return bad("AEAD Algorithm Negotiation must list at least one u16 algorithm id");
+                        return bad(
+                                "AEAD Algorithm Negotiation must list at least one u16 algorithm id");
                     }
                 }
                 case ERROR, WARNING, NEW_COOKIE_FOR_NTPV4 -> {
@@ -111,8 +116,12 @@ public final class KeRequest {
             // Section 4.1.5: required exactly once when NTPv4 is offered.
             return bad("NTPv4 offered without an AEAD Algorithm Negotiation record");
         }
-        return new KeRequestVerdict.Accepted(protocols, aeads, Optional.ofNullable(server),
-                port < 0 ? OptionalInt.empty() : OptionalInt.of(port), compliant);
+        return new KeRequestVerdict.Accepted(
+                protocols,
+                aeads,
+                Optional.ofNullable(server),
+                port < 0 ? OptionalInt.empty() : OptionalInt.of(port),
+                compliant);
     }
 
     private static KeRequestVerdict.Rejected bad(String reason) {

@@ -11,14 +11,20 @@ public sealed interface KeRequestVerdict {
     /**
      * A well-formed request that offers NTPv4.
      *
-     * @param protocols       the Next Protocol ids offered, NTPv4 among them
-     * @param aeadIds         the AEAD ids offered, in the client's order, unknown ones included
-     * @param server          the NTPv4 server the client asked for, if any (section 4.1.7)
-     * @param port            the NTPv4 port the client asked for, if any (section 4.1.8)
-     * @param compliantGcmSiv the client sent record 1024: it derives AES-128-GCM-SIV keys with id 30
+     * @param protocols the Next Protocol ids offered, NTPv4 among them
+     * @param aeadIds the AEAD ids offered, in the client's order, unknown ones included
+     * @param server the NTPv4 server the client asked for, if any (section 4.1.7)
+     * @param port the NTPv4 port the client asked for, if any (section 4.1.8)
+     * @param compliantGcmSiv the client sent record 1024: it derives AES-128-GCM-SIV keys with id
+     *     30
      */
-    record Accepted(List<Integer> protocols, List<Integer> aeadIds, Optional<String> server, OptionalInt port,
-                    boolean compliantGcmSiv) implements KeRequestVerdict {
+    record Accepted(
+            List<Integer> protocols,
+            List<Integer> aeadIds,
+            Optional<String> server,
+            OptionalInt port,
+            boolean compliantGcmSiv)
+            implements KeRequestVerdict {
         public Accepted {
             protocols = List.copyOf(protocols);
             aeadIds = List.copyOf(aeadIds);
@@ -29,7 +35,10 @@ public sealed interface KeRequestVerdict {
             return KeAeadChoice.choose(aeadIds, serverPreference);
         }
 
-        /** Whether keys for {@code chosen} come from the compliant exporter context and record 1024 is echoed. */
+        /**
+         * Whether keys for {@code chosen} come from the compliant exporter context and record 1024
+         * is echoed.
+         */
         public boolean compliantExport(AeadAlgorithm chosen) {
             return compliantGcmSiv && chosen == AeadAlgorithm.AES_128_GCM_SIV;
         }
@@ -46,6 +55,5 @@ public sealed interface KeRequestVerdict {
     }
 
     /** The request breaks section 4; answer with an Error record carrying {@code error}. */
-    record Rejected(KeErrorCode error, String reason) implements KeRequestVerdict {
-    }
+    record Rejected(KeErrorCode error, String reason) implements KeRequestVerdict {}
 }

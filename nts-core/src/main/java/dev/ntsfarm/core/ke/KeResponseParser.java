@@ -12,8 +12,7 @@ import java.util.OptionalInt;
  */
 public final class KeResponseParser {
 
-    private KeResponseParser() {
-    }
+    private KeResponseParser() {}
 
     /** Parses the response to {@code request}. */
     public static KeResponseResult parse(List<KeRecord> records, KeClientRequest request) {
@@ -26,14 +25,18 @@ public final class KeResponseParser {
             if (r.type() == KeRecordType.ERROR.code()) {
                 return r.bodyLength() == 2
                         ? new KeResponseResult.ServerError(r.bodyU16(0))
-                        : malformed("Error record body of " + r.bodyLength() + " bytes (expected: 2)");
+                        : malformed(
+                                "Error record body of " + r.bodyLength() + " bytes (expected: 2)");
             }
         }
         for (KeRecord r : records) {
             if (r.type() == KeRecordType.WARNING.code()) {
                 return r.bodyLength() == 2
                         ? new KeResponseResult.Warning(r.bodyU16(0))
-                        : malformed("Warning record body of " + r.bodyLength() + " bytes (expected: 2)");
+                        : malformed(
+                                "Warning record body of "
+                                        + r.bodyLength()
+                                        + " bytes (expected: 2)");
             }
         }
 
@@ -61,7 +64,8 @@ public final class KeResponseParser {
                         return malformed("End of Message is not the last record");
                     }
                     if (!r.critical() || r.bodyLength() != 0) {
-                        return malformed("End of Message must be critical with an empty body (section 4.1.1)");
+                        return malformed(
+                                "End of Message must be critical with an empty body (section 4.1.1)");
                     }
                     endOfMessage = true;
                 }
@@ -70,7 +74,8 @@ public final class KeResponseParser {
                         return malformed("more than one Next Protocol Negotiation record");
                     }
                     if (!r.critical()) {
-                        return malformed("Next Protocol Negotiation must be critical (section 4.1.2)");
+                        return malformed(
+                                "Next Protocol Negotiation must be critical (section 4.1.2)");
                     }
                     protocols = r.bodyU16List();
                     if (protocols == null) {
@@ -79,7 +84,8 @@ public final class KeResponseParser {
                     // Section 4.1.2: a subset of what we offered, and we offered NTPv4 alone.
                     for (int p : protocols) {
                         if (p != KeProtocol.NEXT_PROTOCOL_NTPV4) {
-                            return malformed("server chose protocol " + p + ", which we did not offer");
+                            return malformed(
+                                    "server chose protocol " + p + ", which we did not offer");
                         }
                     }
                     if (protocols.size() > 1) {
@@ -94,17 +100,23 @@ public final class KeResponseParser {
                     if (r.bodyLength() == 2) {
                         aead = AeadAlgorithm.fromId(r.bodyU16(0));
                         if (aead == null || !offered.contains(aead)) {
-                            return malformed("server chose AEAD " + r.bodyU16(0) + ", which we did not offer");
+                            return malformed(
+                                    "server chose AEAD "
+                                            + r.bodyU16(0)
+                                            + ", which we did not offer");
                         }
                     } else if (r.bodyLength() != 0) {
                         // Section 4.1.5: a response names at most one algorithm.
-                        return malformed("AEAD Algorithm Negotiation body of " + r.bodyLength()
-                                + " bytes (expected: 0 or 2)");
+                        return malformed(
+                                "AEAD Algorithm Negotiation body of "
+                                        + r.bodyLength()
+                                        + " bytes (expected: 0 or 2)");
                     }
                 }
                 case NEW_COOKIE_FOR_NTPV4 -> {
                     // Like chrony: skip a cookie we could not send, and keep the first eight.
-                    if (r.bodyLength() > 0 && r.bodyLength() <= KeLimits.MAX_COOKIE_LENGTH
+                    if (r.bodyLength() > 0
+                            && r.bodyLength() <= KeLimits.MAX_COOKIE_LENGTH
                             && cookies.size() < KeLimits.MAX_COOKIES) {
                         cookies.add(r.body());
                     }
@@ -115,7 +127,8 @@ public final class KeResponseParser {
                     }
                     server = r.bodyServerName();
                     if (server == null) {
-                        return malformed("NTPv4 Server Negotiation body is not a printable ASCII name");
+                        return malformed(
+                                "NTPv4 Server Negotiation body is not a printable ASCII name");
                     }
                 }
                 case NTPV4_PORT_NEGOTIATION -> {
@@ -147,7 +160,8 @@ public final class KeResponseParser {
             return new KeResponseResult.NoAgreement("server speaks none of the offered protocols");
         }
         if (!aeadSeen) {
-            return malformed("NTPv4 agreed without an AEAD Algorithm Negotiation record (section 4.1.5)");
+            return malformed(
+                    "NTPv4 agreed without an AEAD Algorithm Negotiation record (section 4.1.5)");
         }
         if (aead == null) {
             return new KeResponseResult.NoAgreement("server supports none of the offered AEADs");
@@ -155,8 +169,12 @@ public final class KeResponseParser {
         if (cookies.isEmpty()) {
             return malformed("no usable New Cookie for NTPv4 record");
         }
-        return new KeResponseResult.Accepted(aead, cookies, Optional.ofNullable(server),
-                port < 0 ? OptionalInt.empty() : OptionalInt.of(port), compliant);
+        return new KeResponseResult.Accepted(
+                aead,
+                cookies,
+                Optional.ofNullable(server),
+                port < 0 ? OptionalInt.empty() : OptionalInt.of(port),
+                compliant);
     }
 
     private static KeResponseResult.Malformed malformed(String reason) {

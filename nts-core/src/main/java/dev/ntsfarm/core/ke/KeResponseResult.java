@@ -12,14 +12,19 @@ public sealed interface KeResponseResult {
     /**
      * NTPv4 agreed with keys to export and cookies to use.
      *
-     * @param aead            the AEAD the server chose, one we offered
-     * @param cookies         1 to {@link KeLimits#MAX_COOKIES} cookies, in the order received
-     * @param server          the NTPv4 server to use instead of the NTS-KE host, if named
-     * @param port            the NTPv4 port to use instead of 123, if named
+     * @param aead the AEAD the server chose, one we offered
+     * @param cookies 1 to {@link KeLimits#MAX_COOKIES} cookies, in the order received
+     * @param server the NTPv4 server to use instead of the NTS-KE host, if named
+     * @param port the NTPv4 port to use instead of 123, if named
      * @param compliantGcmSiv the server echoed record 1024 (see {@link NtsExporter#context})
      */
-    record Accepted(AeadAlgorithm aead, List<byte[]> cookies, Optional<String> server, OptionalInt port,
-                    boolean compliantGcmSiv) implements KeResponseResult {
+    record Accepted(
+            AeadAlgorithm aead,
+            List<byte[]> cookies,
+            Optional<String> server,
+            OptionalInt port,
+            boolean compliantGcmSiv)
+            implements KeResponseResult {
         public Accepted {
             cookies = cookies.stream().map(byte[]::clone).toList();
         }
@@ -32,8 +37,12 @@ public sealed interface KeResponseResult {
 
         @Override
         public boolean equals(Object o) {
-            if (!(o instanceof Accepted a) || a.aead != aead || a.compliantGcmSiv != compliantGcmSiv
-                    || !a.server.equals(server) || !a.port.equals(port) || a.cookies.size() != cookies.size()) {
+            if (!(o instanceof Accepted a)
+                    || a.aead != aead
+                    || a.compliantGcmSiv != compliantGcmSiv
+                    || !a.server.equals(server)
+                    || !a.port.equals(port)
+                    || a.cookies.size() != cookies.size()) {
                 return false;
             }
             for (int i = 0; i < cookies.size(); i++) {
@@ -57,9 +66,19 @@ public sealed interface KeResponseResult {
         /** Cookie lengths only: a cookie wraps the session keys. */
         @Override
         public String toString() {
-            return "Accepted[aead=" + aead + ", cookies=" + cookies.size() + "x"
-                    + cookies.stream().map(c -> c.length).distinct().toList() + " bytes, server=" + server
-                    + ", port=" + port + ", compliantGcmSiv=" + compliantGcmSiv + "]";
+            return "Accepted[aead="
+                    + aead
+                    + ", cookies="
+                    + cookies.size()
+                    + "x"
+                    + cookies.stream().map(c -> c.length).distinct().toList()
+                    + " bytes, server="
+                    + server
+                    + ", port="
+                    + port
+                    + ", compliantGcmSiv="
+                    + compliantGcmSiv
+                    + "]";
         }
     }
 
@@ -71,15 +90,17 @@ public sealed interface KeResponseResult {
         }
     }
 
-    /** The server sent a Warning record (section 4.1.4); no codes are defined, so treat it as an error. */
-    record Warning(int code) implements KeResponseResult {
-    }
+    /**
+     * The server sent a Warning record (section 4.1.4); no codes are defined, so treat it as an
+     * error.
+     */
+    record Warning(int code) implements KeResponseResult {}
 
-    /** Well formed, but the server speaks none of the protocols or AEADs we offered (4.1.2, 4.1.5). */
-    record NoAgreement(String reason) implements KeResponseResult {
-    }
+    /**
+     * Well formed, but the server speaks none of the protocols or AEADs we offered (4.1.2, 4.1.5).
+     */
+    record NoAgreement(String reason) implements KeResponseResult {}
 
     /** The response breaks RFC 8915 section 4 or claims something we did not offer. */
-    record Malformed(String reason) implements KeResponseResult {
-    }
+    record Malformed(String reason) implements KeResponseResult {}
 }

@@ -8,8 +8,7 @@ import java.util.List;
 /** Big-endian field access and the body encodings NTS-KE records share. */
 final class KeWire {
 
-    private KeWire() {
-    }
+    private KeWire() {}
 
     static int u16(byte[] b, int off) {
         return ((b[off] & 0xFF) << 8) | (b[off + 1] & 0xFF);

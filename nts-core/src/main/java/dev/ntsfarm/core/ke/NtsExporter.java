@@ -3,8 +3,9 @@ package dev.ntsfarm.core.ke;
 import dev.ntsfarm.core.aead.AeadAlgorithm;
 
 /**
- * Inputs to the TLS exporter (RFC 5705) that yield the NTS keys (RFC 8915 sections 4.3 and 5.1): export
- * {@code aead.keyLength()} bytes with {@link #LABEL} and {@link #context}, once per direction.
+ * Inputs to the TLS exporter (RFC 5705) that yield the NTS keys (RFC 8915 sections 4.3 and 5.1):
+ * export {@code aead.keyLength()} bytes with {@link #LABEL} and {@link #context}, once per
+ * direction.
  */
 public final class NtsExporter {
 
@@ -20,8 +21,7 @@ public final class NtsExporter {
     /** Direction byte of the server-to-client key. */
     public static final int S2C = 0x01;
 
-    private NtsExporter() {
-    }
+    private NtsExporter() {}
 
     /**
      * The exporter context {@code 00 00 | AEAD id | 00 or 01} for NTPv4.
@@ -30,8 +30,8 @@ public final class NtsExporter {
      * 4.6.0 derives its GCM-SIV keys that way, and 4.6.1 keeps doing so with peers that do not send
      * or echo record 1024. The key length stays that of {@code negotiated}.
      *
-     * @param compliantGcmSiv on a server: the client sent record 1024 and the server echoes it; on a
-     *                        client: the server echoed it
+     * @param compliantGcmSiv on a server: the client sent record 1024 and the server echoes it; on
+     *     a client: the server echoed it
      */
     public static byte[] context(AeadAlgorithm negotiated, boolean s2c, boolean compliantGcmSiv) {
         int id = exporterAeadId(negotiated, compliantGcmSiv);
@@ -54,7 +54,8 @@ public final class NtsExporter {
      * for AES-128-GCM-SIV, yet may be a compliant implementation that does not know it; chrony
      * keeps both and falls back when the first key earns an NTS NAK.
      */
-    public static boolean clientNeedsAlternateKeys(AeadAlgorithm negotiated, boolean compliantGcmSiv) {
+    public static boolean clientNeedsAlternateKeys(
+            AeadAlgorithm negotiated, boolean compliantGcmSiv) {
         return negotiated == AeadAlgorithm.AES_128_GCM_SIV && !compliantGcmSiv;
     }
 }

@@ -14,33 +14,37 @@ import java.util.TreeMap;
  * chrony's key file ({@code keyfile} directive): one key a line, {@code ID [HASH] KEY}.
  *
  * <p>Syntax as chrony 4.3 reads it ({@code keys.c}, {@code cmdparse.c}):
+ *
  * <ul>
- *   <li>a line whose first non-blank character is one of {@code # ! ; %} is a comment, and so is a blank
- *       line; a comment character later in a line is part of a word;</li>
- *   <li>two or three words separated by white space: the id, an optional HASH, the KEY;</li>
- *   <li>ID is a decimal unsigned 32-bit number;</li>
- *   <li>HASH, case-sensitive: {@code MD5} (the default), {@code SHA1}, {@code SHA256}, {@code SHA384},
- *       {@code SHA512}, {@code SHA3-224} .. {@code SHA3-512}, {@code AES128} or {@code AES256} (AES-CMAC,
- *       the key must be exactly 16 or 32 bytes);</li>
- *   <li>KEY is {@code HEX:} followed by an even number of hex digits, {@code ASCII:} followed by the
- *       key's characters, or the bare characters; it must not be empty.</li>
+ *   <li>a line whose first non-blank character is one of {@code # ! ; %} is a comment, and so is a
+ *       blank line; a comment character later in a line is part of a word;
+ *   <li>two or three words separated by white space: the id, an optional HASH, the KEY;
+ *   <li>ID is a decimal unsigned 32-bit number;
+ *   <li>HASH, case-sensitive: {@code MD5} (the default), {@code SHA1}, {@code SHA256}, {@code
+ *       SHA384}, {@code SHA512}, {@code SHA3-224} .. {@code SHA3-512}, {@code AES128} or {@code
+ *       AES256} (AES-CMAC, the key must be exactly 16 or 32 bytes);
+ *   <li>KEY is {@code HEX:} followed by an even number of hex digits, {@code ASCII:} followed by
+ *       the key's characters, or the bare characters; it must not be empty.
  * </ul>
  *
  * <p>Where chrony only warns and skips a line, this parser reports an error, so a mistake cannot
- * silently leave a key out: bad lines, an unknown HASH, a CMAC key of the wrong length and duplicate
- * ids (chrony keeps an arbitrary one). It is also stricter on numbers: an id is digits only (chrony's
- * {@code sscanf} also takes a sign or trailing junk), and a hex pair is two hex digits (chrony's
- * {@code strtol} also takes {@code +f}).
+ * silently leave a key out: bad lines, an unknown HASH, a CMAC key of the wrong length and
+ * duplicate ids (chrony keeps an arbitrary one). It is also stricter on numbers: an id is digits
+ * only (chrony's {@code sscanf} also takes a sign or trailing junk), and a hex pair is two hex
+ * digits (chrony's {@code strtol} also takes {@code +f}).
  */
 public final class KeyFile {
 
     /** chrony reads key lines into a 2048-byte buffer, terminator included. */
     public static final int MAX_LINE_LENGTH = 2047;
+
     /**
-     * The longest key this file takes: one whose {@link #formatLine} (the {@code HEX:} form, with the
-     * longest id and hash name) still fits in a line, so every key read can be written back.
+     * The longest key this file takes: one whose {@link #formatLine} (the {@code HEX:} form, with
+     * the longest id and hash name) still fits in a line, so every key read can be written back.
      */
-    public static final int MAX_KEY_LENGTH = (MAX_LINE_LENGTH - "4294967295 SHA3-512 HEX:".length()) / 2;
+    public static final int MAX_KEY_LENGTH =
+            (MAX_LINE_LENGTH - "4294967295 SHA3-512 HEX:".length()) / 2;
+
     static final String HEX_PREFIX = "HEX:";
     static final String ASCII_PREFIX = "ASCII:";
     private static final String COMMENT_STARTS = "#!;%";
@@ -64,8 +68,8 @@ public final class KeyFile {
     }
 
     /**
-     * Reads a key file's text. Never throws on bad input: every mistake comes back as a
-     * {@link ConfigError} naming {@code sourceName}, the line and what was expected.
+     * Reads a key file's text. Never throws on bad input: every mistake comes back as a {@link
+     * ConfigError} naming {@code sourceName}, the line and what was expected.
      */
     public static KeyFileResult parse(String sourceName, String text) {
         TreeMap<Long, SymmetricKey> map = new TreeMap<>();
@@ -86,13 +90,20 @@ public final class KeyFile {
             }
             Object parsed = parseLine(line);
             switch (parsed) {
-                case null -> { }
+                case null -> {}
                 case String message -> errors.add(new ConfigError(sourceName, lineNumber, message));
                 case SymmetricKey key -> {
                     Integer first = lineOf.putIfAbsent(key.id(), lineNumber);
                     if (first != null) {
-                        errors.add(new ConfigError(sourceName, lineNumber,
-                                "key " + key.id() + ": expected a key id not used before, but line " + first + " has it"));
+                        errors.add(
+                                new ConfigError(
+                                        sourceName,
+                                        lineNumber,
+                                        "key "
+                                                + key.id()
+                                                + ": expected a key id not used before, but line "
+                                                + first
+                                                + " has it"));
                     } else {
                         map.put(key.id(), key);
                     }
@@ -100,33 +111,47 @@ public final class KeyFile {
                 default -> throw new IllegalStateException("unexpected " + parsed.getClass());
             }
         }
-        return errors.isEmpty() ? new KeyFileResult.Parsed(new KeyFile(map)) : new KeyFileResult.Invalid(errors);
+        return errors.isEmpty()
+                ? new KeyFileResult.Parsed(new KeyFile(map))
+                : new KeyFileResult.Invalid(errors);
     }
 
     /** A key, {@code null} for a comment or blank line, or an error message. */
     private static Object parseLine(String line) {
         if (line.length() > MAX_LINE_LENGTH) {
-            return "expected a line of at most " + MAX_LINE_LENGTH + " characters, got " + line.length();
+            return "expected a line of at most "
+                    + MAX_LINE_LENGTH
+                    + " characters, got "
+                    + line.length();
         }
         List<String> words = ChronyWords.split(line);
         if (words.isEmpty() || COMMENT_STARTS.indexOf(words.getFirst().charAt(0)) >= 0) {
             return null;
         }
         if (words.size() < 2 || words.size() > 3) {
-            return "expected 'ID [HASH] KEY' (2 or 3 words), got " + words.size()
+            return "expected 'ID [HASH] KEY' (2 or 3 words), got "
+                    + words.size()
                     + (words.size() == 1 ? " word" : " words");
         }
         String idWord = words.getFirst();
         long id = parseId(idWord);
         if (id < 0) {
             // the word may be a key in the wrong place: describe it, never quote it
-            return "expected a key id (a number from 0 to " + SymmetricKey.MAX_ID + ") first, got " + shape(idWord);
+            return "expected a key id (a number from 0 to "
+                    + SymmetricKey.MAX_ID
+                    + ") first, got "
+                    + shape(idWord);
         }
         MacAlgorithm algorithm = MacAlgorithm.DEFAULT;
         if (words.size() == 3) {
             algorithm = MacAlgorithm.fromChronyName(words.get(1));
             if (algorithm == null) {
-                return "key " + id + ": expected a hash (" + hashNames() + ") before the key, got " + shape(words.get(1));
+                return "key "
+                        + id
+                        + ": expected a hash ("
+                        + hashNames()
+                        + ") before the key, got "
+                        + shape(words.get(1));
             }
         }
         String keyWord = words.getLast();
@@ -134,7 +159,9 @@ public final class KeyFile {
         if (keyWord.startsWith(HEX_PREFIX)) {
             secret = parseHex(keyWord.substring(HEX_PREFIX.length()));
             if (secret == null) {
-                return "key " + id + ": expected an even number of hex digits after HEX: (the key is not shown)";
+                return "key "
+                        + id
+                        + ": expected an even number of hex digits after HEX: (the key is not shown)";
             }
         } else if (keyWord.startsWith(ASCII_PREFIX)) {
             secret = keyWord.substring(ASCII_PREFIX.length()).getBytes(StandardCharsets.UTF_8);
@@ -142,19 +169,37 @@ public final class KeyFile {
             secret = keyWord.getBytes(StandardCharsets.UTF_8);
         }
         if (secret.length == 0) {
-            return "key " + id + ": expected a non-empty key" + (keyWord.isEmpty() ? "" : " after " + keyWord);
+            return "key "
+                    + id
+                    + ": expected a non-empty key"
+                    + (keyWord.isEmpty() ? "" : " after " + keyWord);
         }
         if (secret.length > MAX_KEY_LENGTH) {
-            return "key " + id + ": expected a key of at most " + MAX_KEY_LENGTH + " bytes, got " + secret.length;
+            return "key "
+                    + id
+                    + ": expected a key of at most "
+                    + MAX_KEY_LENGTH
+                    + " bytes, got "
+                    + secret.length;
         }
         if (algorithm.isCmac() && secret.length != algorithm.cmacKeyLength()) {
-            return "key " + id + ": expected a " + 8 * algorithm.cmacKeyLength() + "-bit key for "
-                    + algorithm.chronyName() + ", got " + 8 * secret.length + " bits";
+            return "key "
+                    + id
+                    + ": expected a "
+                    + 8 * algorithm.cmacKeyLength()
+                    + "-bit key for "
+                    + algorithm.chronyName()
+                    + ", got "
+                    + 8 * secret.length
+                    + " bits";
         }
         return new SymmetricKey(id, algorithm, secret);
     }
 
-    /** A word of the file described without its text, which may be secret: "a word of 12 characters". */
+    /**
+     * A word of the file described without its text, which may be secret: "a word of 12
+     * characters".
+     */
     private static String shape(String word) {
         return "a word of " + word.length() + (word.length() == 1 ? " character" : " characters");
     }
@@ -222,9 +267,17 @@ public final class KeyFile {
         return new KeyFile(map);
     }
 
-    /** The key's line as chrony writes a generated key: {@code ID HASH HEX:DIGITS}, digits in upper case. */
+    /**
+     * The key's line as chrony writes a generated key: {@code ID HASH HEX:DIGITS}, digits in upper
+     * case.
+     */
     public static String formatLine(SymmetricKey key) {
-        return key.id() + " " + key.algorithm().chronyName() + " " + HEX_PREFIX + HEX.formatHex(key.secret());
+        return key.id()
+                + " "
+                + key.algorithm().chronyName()
+                + " "
+                + HEX_PREFIX
+                + HEX.formatHex(key.secret());
     }
 
     /** The whole file's text, one {@link #formatLine} a line. */

@@ -3,15 +3,15 @@ package dev.ntsfarm.core.keyfile;
 /**
  * The MAC algorithms of chrony's key file, named as chrony names them in the HASH column.
  *
- * <p>For the digest algorithms the NTP MAC is {@code HASH(key || message)} (the RFC 5905 section 7.3
- * construction chrony keeps, not HMAC); for {@code AES128}/{@code AES256} it is AES-CMAC (RFC 4493)
- * of the message under the key. The message is the NTP packet up to the key id, extension fields
- * included.
+ * <p>For the digest algorithms the NTP MAC is {@code HASH(key || message)} (the RFC 5905 section
+ * 7.3 construction chrony keeps, not HMAC); for {@code AES128}/{@code AES256} it is AES-CMAC (RFC
+ * 4493) of the message under the key. The message is the NTP packet up to the key id, extension
+ * fields included.
  *
  * <p>Truncation follows chrony 4.3 ({@code ntp_auth.c}): in NTPv4 packets a MAC trailer longer than
- * {@link #NTP_MAX_V4_MAC_LENGTH} is cut to that length, so that extension fields can be told apart from
- * the MAC (RFC 7822 section 7.5); only SHA256 and longer digests are affected. NTPv3 packets carry the
- * whole digest. See {@link NtpMac} for what is accepted.
+ * {@link #NTP_MAX_V4_MAC_LENGTH} is cut to that length, so that extension fields can be told apart
+ * from the MAC (RFC 7822 section 7.5); only SHA256 and longer digests are affected. NTPv3 packets
+ * carry the whole digest. See {@link NtpMac} for what is accepted.
  */
 public enum MacAlgorithm {
     MD5("MD5", "MD5", 16, 0),
@@ -30,14 +30,21 @@ public enum MacAlgorithm {
 
     /** Length of the key id that starts every MAC trailer. */
     public static final int KEY_ID_LENGTH = 4;
+
     /** Longest digest chrony handles (its {@code MAX_HASH_LENGTH}). */
     public static final int MAX_HASH_LENGTH = 64;
-    /** Shortest MAC trailer (key id + 16-byte digest) chrony accepts ({@code NTP_MIN_MAC_LENGTH}). */
+
+    /**
+     * Shortest MAC trailer (key id + 16-byte digest) chrony accepts ({@code NTP_MIN_MAC_LENGTH}).
+     */
     public static final int NTP_MIN_MAC_LENGTH = KEY_ID_LENGTH + 16;
+
     /** Longest MAC trailer in an NTPv4 packet that is not cut ({@code NTP_MAX_V4_MAC_LENGTH}). */
     public static final int NTP_MAX_V4_MAC_LENGTH = KEY_ID_LENGTH + 20;
+
     /** Longest MAC trailer at all ({@code NTP_MAX_MAC_LENGTH}). */
     public static final int NTP_MAX_MAC_LENGTH = KEY_ID_LENGTH + MAX_HASH_LENGTH;
+
     /** The hash chrony assumes when a key line has no HASH column. */
     public static final MacAlgorithm DEFAULT = MD5;
 
@@ -78,13 +85,18 @@ public enum MacAlgorithm {
         return cmacKeyLength;
     }
 
-    /** Length of the MAC (after the key id) this algorithm puts into a packet of NTP version {@code ntpVersion}. */
+    /**
+     * Length of the MAC (after the key id) this algorithm puts into a packet of NTP version {@code
+     * ntpVersion}.
+     */
     public int macLength(int ntpVersion) {
         int max = (ntpVersion == 4 ? NTP_MAX_V4_MAC_LENGTH : NTP_MAX_MAC_LENGTH) - KEY_ID_LENGTH;
         return Math.min(digestLength, max);
     }
 
-    /** Length of the whole MAC trailer (key id + MAC) in a packet of NTP version {@code ntpVersion}. */
+    /**
+     * Length of the whole MAC trailer (key id + MAC) in a packet of NTP version {@code ntpVersion}.
+     */
     public int trailerLength(int ntpVersion) {
         return KEY_ID_LENGTH + macLength(ntpVersion);
     }

@@ -13,21 +13,22 @@ import javax.crypto.spec.SecretKeySpec;
  * Symmetric-key NTP authentication (RFC 5905 section 7.3, RFC 8573 for CMAC) as chrony 4.3 does it.
  *
  * <p>Construction (chrony {@code keys.c}, {@code hash_nettle.c}, {@code cmac_nettle.c}):
+ *
  * <ul>
  *   <li>digest keys (MD5, SHA*): {@code MAC = HASH(key || message)}, a plain hash of the key bytes
- *       followed by the message, not HMAC;</li>
- *   <li>AES128/AES256 keys: {@code MAC = AES-CMAC(key, message)} (RFC 4493), 16 bytes;</li>
+ *       followed by the message, not HMAC;
+ *   <li>AES128/AES256 keys: {@code MAC = AES-CMAC(key, message)} (RFC 4493), 16 bytes;
  *   <li>the message is the packet from its first byte up to the MAC trailer (header and extension
- *       fields); the trailer is the 4-byte key id, big-endian, then the MAC;</li>
+ *       fields); the trailer is the 4-byte key id, big-endian, then the MAC;
  *   <li>a MAC is a prefix of the full output: in NTPv4 packets at most 20 bytes (trailer at most
- *       {@link MacAlgorithm#NTP_MAX_V4_MAC_LENGTH}), in NTPv3 the whole digest.</li>
+ *       {@link MacAlgorithm#NTP_MAX_V4_MAC_LENGTH}), in NTPv3 the whole digest.
  * </ul>
  *
- * <p>Checking (chrony {@code check_symmetric_auth}): a trailer shorter than
- * {@link MacAlgorithm#NTP_MIN_MAC_LENGTH} fails; in an NTPv4 packet whose trailer is at most 24 bytes
- * the MAC must be exactly {@code min(digest, 20)} bytes, otherwise (longer NTPv4 trailers and every
- * NTPv3 trailer) exactly the full digest. So chronyd accepts both the cut and the full SHA512 MAC in
- * NTPv4, and answers in the request's version. Comparison is in constant time.
+ * <p>Checking (chrony {@code check_symmetric_auth}): a trailer shorter than {@link
+ * MacAlgorithm#NTP_MIN_MAC_LENGTH} fails; in an NTPv4 packet whose trailer is at most 24 bytes the
+ * MAC must be exactly {@code min(digest, 20)} bytes, otherwise (longer NTPv4 trailers and every
+ * NTPv3 trailer) exactly the full digest. So chronyd accepts both the cut and the full SHA512 MAC
+ * in NTPv4, and answers in the request's version. Comparison is in constant time.
  *
  * <p>{@code ChronydSymmetricKeyTest} checks all of this against chronyd 4.3 on loopback (MD5, SHA1,
  * SHA512 cut in NTPv4 and whole in NTPv3, AES128).
@@ -42,21 +43,30 @@ public final class NtpMac {
     private static final int AES_BLOCK = 16;
     private static final ThreadLocal<Engines> ENGINES = ThreadLocal.withInitial(Engines::new);
 
-    private NtpMac() {
-    }
+    private NtpMac() {}
 
     /**
      * Writes the NTPv4 MAC of {@code data[off, off+len)} to {@code out} at {@code outOff}.
      *
      * @return the number of bytes written, {@code key.algorithm().macLength(4)}
      */
-    public static int compute(SymmetricKey key, byte[] data, int off, int len, byte[] out, int outOff) {
+    public static int compute(
+            SymmetricKey key, byte[] data, int off, int len, byte[] out, int outOff) {
         return compute(key, NTP_VERSION, data, off, len, out, outOff);
     }
 
-    /** As {@link #compute(SymmetricKey, byte[], int, int, byte[], int)}, cut for NTP version {@code ntpVersion}. */
-    public static int compute(SymmetricKey key, int ntpVersion, byte[] data, int off, int len,
-                              byte[] out, int outOff) {
+    /**
+     * As {@link #compute(SymmetricKey, byte[], int, int, byte[], int)}, cut for NTP version {@code
+     * ntpVersion}.
+     */
+    public static int compute(
+            SymmetricKey key,
+            int ntpVersion,
+            byte[] data,
+            int off,
+            int len,
+            byte[] out,
+            int outOff) {
         Objects.checkFromIndexSize(off, len, data.length);
         int macLen = key.algorithm().macLength(ntpVersion);
         Objects.checkFromIndexSize(outOff, macLen, out.length);
@@ -67,13 +77,19 @@ public final class NtpMac {
     }
 
     /**
-     * Writes the whole trailer, key id then MAC, for a packet of NTP version {@code ntpVersion} whose
-     * authenticated part is {@code data[off, off+len)}.
+     * Writes the whole trailer, key id then MAC, for a packet of NTP version {@code ntpVersion}
+     * whose authenticated part is {@code data[off, off+len)}.
      *
      * @return the number of bytes written, {@code key.algorithm().trailerLength(ntpVersion)}
      */
-    public static int writeTrailer(SymmetricKey key, int ntpVersion, byte[] data, int off, int len,
-                                   byte[] out, int outOff) {
+    public static int writeTrailer(
+            SymmetricKey key,
+            int ntpVersion,
+            byte[] data,
+            int off,
+            int len,
+            byte[] out,
+            int outOff) {
         Objects.checkFromIndexSize(outOff, MacAlgorithm.KEY_ID_LENGTH, out.length);
         long id = key.id();
         out[outOff] = (byte) (id >>> 24);
@@ -81,22 +97,35 @@ public final class NtpMac {
         out[outOff + 2] = (byte) (id >>> 8);
         out[outOff + 3] = (byte) id;
         return MacAlgorithm.KEY_ID_LENGTH
-                + compute(key, ntpVersion, data, off, len, out, outOff + MacAlgorithm.KEY_ID_LENGTH);
+                + compute(
+                        key, ntpVersion, data, off, len, out, outOff + MacAlgorithm.KEY_ID_LENGTH);
     }
 
     /**
-     * Checks the MAC (without its key id) of a message in an NTPv4 packet, with chrony's length rule.
+     * Checks the MAC (without its key id) of a message in an NTPv4 packet, with chrony's length
+     * rule.
      *
      * @return true when {@code macLen} is a length chrony accepts and the bytes match, compared in
-     *         constant time
+     *     constant time
      */
-    public static boolean verify(SymmetricKey key, byte[] data, int off, int len, byte[] mac, int macOff, int macLen) {
+    public static boolean verify(
+            SymmetricKey key, byte[] data, int off, int len, byte[] mac, int macOff, int macLen) {
         return verify(key, NTP_VERSION, data, off, len, mac, macOff, macLen);
     }
 
-    /** As {@link #verify(SymmetricKey, byte[], int, int, byte[], int, int)} for NTP version {@code ntpVersion}. */
-    public static boolean verify(SymmetricKey key, int ntpVersion, byte[] data, int off, int len,
-                                 byte[] mac, int macOff, int macLen) {
+    /**
+     * As {@link #verify(SymmetricKey, byte[], int, int, byte[], int, int)} for NTP version {@code
+     * ntpVersion}.
+     */
+    public static boolean verify(
+            SymmetricKey key,
+            int ntpVersion,
+            byte[] data,
+            int off,
+            int len,
+            byte[] mac,
+            int macOff,
+            int macLen) {
         Objects.checkFromIndexSize(off, len, data.length);
         if (macLen < 0 || macOff < 0 || macOff > mac.length - macLen) {
             return false;
@@ -105,20 +134,24 @@ public final class NtpMac {
         if (trailer < MacAlgorithm.NTP_MIN_MAC_LENGTH) {
             return false;
         }
-        int limit = ntpVersion == 4 && trailer <= MacAlgorithm.NTP_MAX_V4_MAC_LENGTH
-                ? MacAlgorithm.NTP_MAX_V4_MAC_LENGTH : MacAlgorithm.NTP_MAX_MAC_LENGTH;
+        int limit =
+                ntpVersion == 4 && trailer <= MacAlgorithm.NTP_MAX_V4_MAC_LENGTH
+                        ? MacAlgorithm.NTP_MAX_V4_MAC_LENGTH
+                        : MacAlgorithm.NTP_MAX_MAC_LENGTH;
         int expected = Math.min(key.algorithm().digestLength(), limit - MacAlgorithm.KEY_ID_LENGTH);
         if (macLen != expected) {
             return false;
         }
         Engines e = ENGINES.get();
         full(e, key, data, off, len, e.computed);
-        return MessageDigest.isEqual(Arrays.copyOf(e.computed, macLen),
+        return MessageDigest.isEqual(
+                Arrays.copyOf(e.computed, macLen),
                 Arrays.copyOfRange(mac, macOff, macOff + macLen));
     }
 
     /** Writes the full, uncut MAC to {@code out} at 0. */
-    private static void full(Engines e, SymmetricKey key, byte[] data, int off, int len, byte[] out) {
+    private static void full(
+            Engines e, SymmetricKey key, byte[] data, int off, int len, byte[] out) {
         MacAlgorithm a = key.algorithm();
         try {
             if (a.isCmac()) {

@@ -12,8 +12,10 @@ public final class SymmetricKey {
 
     /** Key ids are unsigned 32-bit numbers (the MAC trailer's first 4 bytes). */
     public static final long MAX_ID = 0xFFFF_FFFFL;
+
     /** chrony warns below 80 bits ({@code MIN_SECURE_KEY_LENGTH}). */
     public static final int MIN_SECURE_KEY_LENGTH = 10;
+
     /** Length of a generated digest key: 160 bits, as {@code chronyc keygen} makes by default. */
     public static final int GENERATED_DIGEST_KEY_LENGTH = 20;
 
@@ -22,9 +24,9 @@ public final class SymmetricKey {
     private final byte[] key;
 
     /**
-     * @throws IllegalArgumentException when the id is not a u32, the key is empty, or a CMAC key has the
-     *                                  wrong length (a bug in the caller; the key-file parser reports these
-     *                                  as errors instead)
+     * @throws IllegalArgumentException when the id is not a u32, the key is empty, or a CMAC key
+     *     has the wrong length (a bug in the caller; the key-file parser reports these as errors
+     *     instead)
      */
     public SymmetricKey(long id, MacAlgorithm algorithm, byte[] key) {
         if (id < 0 || id > MAX_ID) {
@@ -36,7 +38,8 @@ public final class SymmetricKey {
             throw new IllegalArgumentException("empty key");
         }
         if (algorithm.isCmac() && key.length != algorithm.cmacKeyLength()) {
-            throw new IllegalArgumentException(algorithm + " needs a " + algorithm.cmacKeyLength() + "-byte key");
+            throw new IllegalArgumentException(
+                    algorithm + " needs a " + algorithm.cmacKeyLength() + "-byte key");
         }
         this.id = id;
         this.algorithm = algorithm;
@@ -45,7 +48,11 @@ public final class SymmetricKey {
 
     /** A fresh random key: the CMAC key length for AES, 160 bits for a digest. */
     public static SymmetricKey generate(long id, MacAlgorithm algorithm, SecureRandom random) {
-        byte[] bytes = new byte[algorithm.isCmac() ? algorithm.cmacKeyLength() : GENERATED_DIGEST_KEY_LENGTH];
+        byte[] bytes =
+                new byte
+                        [algorithm.isCmac()
+                                ? algorithm.cmacKeyLength()
+                                : GENERATED_DIGEST_KEY_LENGTH];
         random.nextBytes(bytes);
         try {
             return new SymmetricKey(id, algorithm, bytes);
@@ -83,7 +90,9 @@ public final class SymmetricKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SymmetricKey k && k.id == id && k.algorithm == algorithm
+        return o instanceof SymmetricKey k
+                && k.id == id
+                && k.algorithm == algorithm
                 && java.security.MessageDigest.isEqual(k.key, key);
     }
 
@@ -94,6 +103,12 @@ public final class SymmetricKey {
 
     @Override
     public String toString() {
-        return "SymmetricKey[id=" + id + ", algorithm=" + algorithm.chronyName() + ", bits=" + 8 * key.length + "]";
+        return "SymmetricKey[id="
+                + id
+                + ", algorithm="
+                + algorithm.chronyName()
+                + ", bits="
+                + 8 * key.length
+                + "]";
     }
 }

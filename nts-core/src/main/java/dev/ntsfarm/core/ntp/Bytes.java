@@ -3,8 +3,7 @@ package dev.ntsfarm.core.ntp;
 /** Big-endian reads and writes of unsigned network integers; callers check bounds first. */
 public final class Bytes {
 
-    private Bytes() {
-    }
+    private Bytes() {}
 
     public static int u8(byte[] buf, int off) {
         return buf[off] & 0xFF;
@@ -19,8 +18,10 @@ public final class Bytes {
     }
 
     public static int s32(byte[] buf, int off) {
-        return ((buf[off] & 0xFF) << 24) | ((buf[off + 1] & 0xFF) << 16)
-                | ((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF);
+        return ((buf[off] & 0xFF) << 24)
+                | ((buf[off + 1] & 0xFF) << 16)
+                | ((buf[off + 2] & 0xFF) << 8)
+                | (buf[off + 3] & 0xFF);
     }
 
     public static void putU16(byte[] out, int off, int value) {

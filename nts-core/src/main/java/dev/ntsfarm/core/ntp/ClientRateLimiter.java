@@ -7,19 +7,21 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /**
- * Response rate limiting per client address, as chrony's {@code ratelimit} does it ({@code clientlog.c},
- * chrony.conf(5)): a token bucket per address whose size is {@code burst} answers and which refills one
- * answer every 2^{@code interval} seconds; a request that finds the bucket empty is still answered
- * with probability 2^-{@code leak} (so a spoofed source cannot silence a victim), otherwise it gets a
- * kiss-o'-death RATE with probability 2^-{@code kod} when {@code kod} is not 0 (chrony 4.6's option,
- * default 0 = never; chrony 4.3 only drops), otherwise it is dropped. When a client's request rate
- * while unanswered is more than twice its rate while answered, it is a client that polls faster when
- * it gets no answer, and limiting is inverted for it (mostly answered) so as not to feed the storm.
+ * Response rate limiting per client address, as chrony's {@code ratelimit} does it ({@code
+ * clientlog.c}, chrony.conf(5)): a token bucket per address whose size is {@code burst} answers and
+ * which refills one answer every 2^{@code interval} seconds; a request that finds the bucket empty
+ * is still answered with probability 2^-{@code leak} (so a spoofed source cannot silence a victim),
+ * otherwise it gets a kiss-o'-death RATE with probability 2^-{@code kod} when {@code kod} is not 0
+ * (chrony 4.6's option, default 0 = never; chrony 4.3 only drops), otherwise it is dropped. When a
+ * client's request rate while unanswered is more than twice its rate while answered, it is a client
+ * that polls faster when it gets no answer, and limiting is inverted for it (mostly answered) so as
+ * not to feed the storm.
  *
  * <p>Timestamps are chrony's 32-bit fixed point with 4 fraction bits (1/16 s); rates are its scaled
- * log2 estimates. Records live in a fixed table of slots of 8, the oldest replaced when a slot is full,
- * so memory is bounded and nothing is allocated per request. Each slot has its own monitor, held for a
- * few arithmetic steps only; event loops never wait on each other for long, and never on I/O.
+ * log2 estimates. Records live in a fixed table of slots of 8, the oldest replaced when a slot is
+ * full, so memory is bounded and nothing is allocated per request. Each slot has its own monitor,
+ * held for a few arithmetic steps only; event loops never wait on each other for long, and never on
+ * I/O.
  */
 public final class ClientRateLimiter {
 
@@ -36,21 +38,28 @@ public final class ClientRateLimiter {
     /**
      * One client as chronyc's {@code clients} report shows it.
      *
-     * @param intervalLog2   the client's average request interval, log2 seconds, rounded; 127 when unknown
-     * @param penaltyLog2    its interval while unanswered (chrony's "IntL"); 127 when none
+     * @param intervalLog2 the client's average request interval, log2 seconds, rounded; 127 when
+     *     unknown
+     * @param penaltyLog2 its interval while unanswered (chrony's "IntL"); 127 when none
      * @param lastSecondsAgo seconds since its last request
      */
-    public record ClientRecord(InetAddress address, long hits, long drops, int intervalLog2, int penaltyLog2,
-                               long lastSecondsAgo) {
-    }
+    public record ClientRecord(
+            InetAddress address,
+            long hits,
+            long drops,
+            int intervalLog2,
+            int penaltyLog2,
+            long lastSecondsAgo) {}
 
     /** chronyc's "unknown" interval. */
     public static final int UNKNOWN_INTERVAL = 127;
 
     /** Records the default table holds (chrony's default clientloglimit holds about this many). */
     public static final int DEFAULT_CAPACITY = 1 << 14;
+
     /** chrony's {@code ratelimit kod} bounds. */
     public static final int MIN_KOD = 0;
+
     public static final int MAX_KOD = 4;
 
     private static final int TS_FRAC = 4;
@@ -85,7 +94,8 @@ public final class ClientRateLimiter {
     private final int[] drops;
     private final Object[] slotLocks;
 
-    private ClientRateLimiter(RateLimit limit, int kod, int capacity, RandomGenerator random, long epochNanos) {
+    private ClientRateLimiter(
+            RateLimit limit, int kod, int capacity, RandomGenerator random, long epochNanos) {
         int interval = Math.clamp(limit.interval(), MIN_LIMIT_INTERVAL, MAX_LIMIT_INTERVAL);
         int burst = Math.clamp(limit.burst(), 1, 255);
         int shift;
@@ -93,7 +103,8 @@ public final class ClientRateLimiter {
         if (interval >= -TS_FRAC) {
             // the smallest shift with which the bucket still fits 16 bits
             shift = 0;
-            while (shift < interval + TS_FRAC && (burst << (TS_FRAC + interval - shift)) >= (1 << 16)) {
+            while (shift < interval + TS_FRAC
+                    && (burst << (TS_FRAC + interval - shift)) >= (1 << 16)) {
                 shift++;
             }
         } else {
@@ -128,18 +139,24 @@ public final class ClientRateLimiter {
         this.epochNanos = epochNanos;
     }
 
-    /** A limiter for {@code limit} with KoD rate {@code kod} (0: never), of the default capacity. */
+    /**
+     * A limiter for {@code limit} with KoD rate {@code kod} (0: never), of the default capacity.
+     */
     public static ClientRateLimiter of(RateLimit limit, int kod) {
-        return new ClientRateLimiter(limit, kod, DEFAULT_CAPACITY,
-                new ThreadLocalGenerator(), System.currentTimeMillis() * 1_000_000L);
+        return new ClientRateLimiter(
+                limit,
+                kod,
+                DEFAULT_CAPACITY,
+                new ThreadLocalGenerator(),
+                System.currentTimeMillis() * 1_000_000L);
     }
 
     /**
-     * A limiter with its randomness and time origin passed in (tests). {@code random} is called under
-     * a slot's monitor, so it must be thread-safe when several threads use the limiter.
+     * A limiter with its randomness and time origin passed in (tests). {@code random} is called
+     * under a slot's monitor, so it must be thread-safe when several threads use the limiter.
      */
-    public static ClientRateLimiter of(RateLimit limit, int kod, int capacity, RandomGenerator random,
-                                       long epochNanos) {
+    public static ClientRateLimiter of(
+            RateLimit limit, int kod, int capacity, RandomGenerator random, long epochNanos) {
         return new ClientRateLimiter(limit, kod, capacity, random, epochNanos);
     }
 
@@ -161,7 +178,9 @@ public final class ClientRateLimiter {
         return check(high, low, nowNanos);
     }
 
-    /** As {@link #check(InetAddress, long)} for the 128-bit address {@code high:low} (IPv4 mapped). */
+    /**
+     * As {@link #check(InetAddress, long)} for the 128-bit address {@code high:low} (IPv4 mapped).
+     */
     public Verdict check(long high, long low, long nowNanos) {
         int now = timestamp(nowNanos);
         int hash = Long.hashCode(high * 0x9E37_79B9_7F4A_7C15L ^ low * 0xC2B2_AE3D_27D4_EB4FL);
@@ -181,7 +200,9 @@ public final class ClientRateLimiter {
 
     private int timestamp(long nowNanos) {
         long elapsed = nowNanos - epochNanos;
-        long units = (elapsed / NANOS_PER_SECOND << TS_FRAC) + ((elapsed % NANOS_PER_SECOND) << TS_FRAC) / NANOS_PER_SECOND;
+        long units =
+                (elapsed / NANOS_PER_SECOND << TS_FRAC)
+                        + ((elapsed % NANOS_PER_SECOND) << TS_FRAC) / NANOS_PER_SECOND;
         int ts = (int) (units + 1);
         return ts == INVALID_TS ? 1 : ts;
     }
@@ -226,7 +247,9 @@ public final class ClientRateLimiter {
         }
         long add;
         if (tokenShift >= 0) {
-            add = (Integer.toUnsignedLong(now) >>> tokenShift) - (Integer.toUnsignedLong(prev) >>> tokenShift);
+            add =
+                    (Integer.toUnsignedLong(now) >>> tokenShift)
+                            - (Integer.toUnsignedLong(prev) >>> tokenShift);
         } else if (interval > maxTokens) {
             add = maxTokens;
         } else {
@@ -239,7 +262,9 @@ public final class ClientRateLimiter {
         if (interval != 0) {
             long iv = Integer.toUnsignedLong(interval);
             iv += iv >>> 1;
-            for (interval2 = -RATE_SCALE * TS_FRAC; interval2 < -MIN_RATE; interval2 += RATE_SCALE) {
+            for (interval2 = -RATE_SCALE * TS_FRAC;
+                    interval2 < -MIN_RATE;
+                    interval2 += RATE_SCALE) {
                 if (iv <= 1) {
                     break;
                 }
@@ -256,8 +281,10 @@ public final class ClientRateLimiter {
         } else if (current < -interval2) {
             current++;
         } else if (current > -interval2) {
-            current = current > RATE_SCALE * 5 / 2 - interval2
-                    ? RATE_SCALE * 5 / 2 - interval2 : (current - interval2 - 1) / 2;
+            current =
+                    current > RATE_SCALE * 5 / 2 - interval2
+                            ? RATE_SCALE * 5 / 2 - interval2
+                            : (current - interval2 - 1) / 2;
         }
         rates[r] = (byte) current;
     }
@@ -284,8 +311,8 @@ public final class ClientRateLimiter {
     }
 
     /**
-     * The clients held, most recent first, at most {@code max} of them: read-only, for reports (takes
-     * each slot's monitor briefly; allocates; never call it on the hot path).
+     * The clients held, most recent first, at most {@code max} of them: read-only, for reports
+     * (takes each slot's monitor briefly; allocates; never call it on the hot path).
      */
     public java.util.List<ClientRecord> records(long nowNanos, int max) {
         int now = timestamp(nowNanos);
@@ -294,8 +321,16 @@ public final class ClientRateLimiter {
             synchronized (slotLocks[slot]) {
                 for (int i = slot * SLOT_SIZE; i < (slot + 1) * SLOT_SIZE; i++) {
                     if (used[i]) {
-                        raw.add(new long[] {keyHigh[i], keyLow[i], hits[i], drops[i], interval(rate[i]),
-                                interval(timeoutRate[i]), Integer.toUnsignedLong(now - lastHit[i]) >>> TS_FRAC});
+                        raw.add(
+                                new long[] {
+                                    keyHigh[i],
+                                    keyLow[i],
+                                    hits[i],
+                                    drops[i],
+                                    interval(rate[i]),
+                                    interval(timeoutRate[i]),
+                                    Integer.toUnsignedLong(now - lastHit[i]) >>> TS_FRAC
+                                });
                     }
                 }
             }
@@ -303,20 +338,27 @@ public final class ClientRateLimiter {
         raw.sort(java.util.Comparator.comparingLong(r -> r[6]));
         java.util.List<ClientRecord> out = new java.util.ArrayList<>();
         for (long[] r : raw.subList(0, Math.min(max, raw.size()))) {
-            out.add(new ClientRecord(address(r[0], r[1]), r[2], r[3], (int) r[4], (int) r[5], r[6]));
+            out.add(
+                    new ClientRecord(
+                            address(r[0], r[1]), r[2], r[3], (int) r[4], (int) r[5], r[6]));
         }
         return out;
     }
 
     /** chrony's get_interval: a scaled rate as a rounded log2 interval. */
     private static int interval(int rate) {
-        return rate == INVALID_RATE ? UNKNOWN_INTERVAL : Math.floorDiv(-rate + RATE_SCALE / 2, RATE_SCALE);
+        return rate == INVALID_RATE
+                ? UNKNOWN_INTERVAL
+                : Math.floorDiv(-rate + RATE_SCALE / 2, RATE_SCALE);
     }
 
     private static InetAddress address(long high, long low) {
         byte[] b;
         if (high == 0 && (low >>> 32) == 0xFFFF) {
-            b = new byte[] {(byte) (low >>> 24), (byte) (low >>> 16), (byte) (low >>> 8), (byte) low};
+            b =
+                    new byte[] {
+                        (byte) (low >>> 24), (byte) (low >>> 16), (byte) (low >>> 8), (byte) low
+                    };
         } else {
             b = new byte[16];
             for (int i = 0; i < 8; i++) {
@@ -347,8 +389,17 @@ public final class ClientRateLimiter {
     /** Answers per bucket and its refill in chrony's units, for diagnostics. */
     @Override
     public String toString() {
-        return "ClientRateLimiter[maxTokens=" + maxTokens + ", tokensPerHit=" + tokensPerHit
-                + ", shift=" + tokenShift + ", leak=" + leak + ", kod=" + kod + "]";
+        return "ClientRateLimiter[maxTokens="
+                + maxTokens
+                + ", tokensPerHit="
+                + tokensPerHit
+                + ", shift="
+                + tokenShift
+                + ", leak="
+                + leak
+                + ", kod="
+                + kod
+                + "]";
     }
 
     /** The calling thread's generator, so event loops never share one. */

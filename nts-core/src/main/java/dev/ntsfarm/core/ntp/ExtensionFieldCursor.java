@@ -8,9 +8,9 @@ import static dev.ntsfarm.core.ntp.ExtensionField.MIN_LENGTH;
 import static dev.ntsfarm.core.ntp.ExtensionField.MIN_MAC_LENGTH;
 
 /**
- * Walks what follows the header of a packet, one extension field at a time, without allocating:
- * the framing step of parsing. Reusable: {@link #reset} then {@link #next} until it returns
- * something other than {@link Step#FIELD}.
+ * Walks what follows the header of a packet, one extension field at a time, without allocating: the
+ * framing step of parsing. Reusable: {@link #reset} then {@link #next} until it returns something
+ * other than {@link Step#FIELD}.
  *
  * <p>The MAC rule is RFC 7822 section 7.5 as chronyd applies it: in NTPv4 a remainder of 20 to 24
  * bytes is a MAC (an extension field that ends a packet without a MAC is at least 28 bytes), and a
@@ -21,7 +21,9 @@ public final class ExtensionFieldCursor {
 
     /** What {@link #next} found. */
     public enum Step {
-        /** A well-formed field: see {@link #type()}, {@link #fieldOffset()}, {@link #fieldLength()}. */
+        /**
+         * A well-formed field: see {@link #type()}, {@link #fieldOffset()}, {@link #fieldLength()}.
+         */
         FIELD,
         /** The MAC trailer, which ends the packet: see {@link #macKeyId()}. */
         MAC,
@@ -46,8 +48,8 @@ public final class ExtensionFieldCursor {
 
     /**
      * Starts over on the packet {@code buf[off, off+len)}. Returns {@link Step#MALFORMED} when the
-     * packet itself is unusable (too short, not whole words, unknown version), else {@link Step#FIELD}
-     * meaning "call next()".
+     * packet itself is unusable (too short, not whole words, unknown version), else {@link
+     * Step#FIELD} meaning "call next()".
      */
     public Step reset(byte[] buf, int off, int len) {
         if (off < 0 || len < 0 || off > buf.length - len) {

@@ -7,8 +7,7 @@ import java.util.Optional;
 /** Frames a whole packet into extension fields and an optional MAC, as a value (RFC 7822). */
 public final class ExtensionFieldFramer {
 
-    private ExtensionFieldFramer() {
-    }
+    private ExtensionFieldFramer() {}
 
     /** The outcome of framing. */
     public sealed interface Framing {
@@ -19,9 +18,11 @@ public final class ExtensionFieldFramer {
             }
         }
 
-        /** The packet cannot be framed; {@code offset} is where it went wrong, relative to the packet. */
-        record Malformed(Malformation reason, int offset) implements Framing {
-        }
+        /**
+         * The packet cannot be framed; {@code offset} is where it went wrong, relative to the
+         * packet.
+         */
+        record Malformed(Malformation reason, int offset) implements Framing {}
     }
 
     public static Framing frame(byte[] buf, int off, int len) {

@@ -2,17 +2,20 @@ package dev.ntsfarm.core.ntp;
 
 import java.util.Objects;
 
-/** Writes extension fields (RFC 7822 section 3): type, length, body, zero padding to 4 and to a minimum. */
+/**
+ * Writes extension fields (RFC 7822 section 3): type, length, body, zero padding to 4 and to a
+ * minimum.
+ */
 public final class ExtensionFieldWriter {
 
-    private ExtensionFieldWriter() {
-    }
+    private ExtensionFieldWriter() {}
 
     /**
      * Writes a field with body {@code body[bodyOff, bodyOff+bodyLen)} at {@code out[off]}, at least
      * {@code minLength} bytes long (16 at the least); returns the whole-field length written.
      */
-    public static int write(byte[] out, int off, int type, byte[] body, int bodyOff, int bodyLen, int minLength) {
+    public static int write(
+            byte[] out, int off, int type, byte[] body, int bodyOff, int bodyLen, int minLength) {
         int length = ExtensionField.fieldLength(bodyLen, minLength);
         checkLength(length);
         Objects.checkFromIndexSize(off, length, out.length);
@@ -42,8 +45,12 @@ public final class ExtensionFieldWriter {
 
     private static void checkLength(int length) {
         if (length > ExtensionField.MAX_LENGTH) {
-            throw new IllegalArgumentException("extension field of " + length
-                    + " bytes (expected: at most " + ExtensionField.MAX_LENGTH + ")");
+            throw new IllegalArgumentException(
+                    "extension field of "
+                            + length
+                            + " bytes (expected: at most "
+                            + ExtensionField.MAX_LENGTH
+                            + ")");
         }
     }
 }

@@ -1,36 +1,47 @@
 package dev.ntsfarm.core.ntp;
 
 /**
- * The server's memory for interleaved mode (RFC 5905 interleaved basic mode, chrony's {@code xleave}):
- * for each reply sent to a client that may ask for interleaving, the receive timestamp that reply
- * carried (its key) and the reply's transmit time, first as read before sending, then as the kernel
- * took it. A later request whose origin timestamp is one of these receive timestamps gets that
- * transmit time in its own reply.
+ * The server's memory for interleaved mode (RFC 5905 interleaved basic mode, chrony's {@code
+ * xleave}): for each reply sent to a client that may ask for interleaving, the receive timestamp
+ * that reply carried (its key) and the reply's transmit time, first as read before sending, then as
+ * the kernel took it. A later request whose origin timestamp is one of these receive timestamps
+ * gets that transmit time in its own reply.
  *
  * <p>As chrony's clientlog keeps it: keyed by the server's receive timestamp rather than by client
- * address, in a ring of fixed capacity ordered by receive time (timestamps come in receive order, so
- * appending keeps it sorted and lookups are a binary search), the oldest forgotten first. A receive
- * time older than the newest held (the clock stepped back) empties the ring. Nothing is allocated.
+ * address, in a ring of fixed capacity ordered by receive time (timestamps come in receive order,
+ * so appending keeps it sorted and lookups are a binary search), the oldest forgotten first. A
+ * receive time older than the newest held (the clock stepped back) empties the ring. Nothing is
+ * allocated.
  *
  * <p>One writer thread; {@link #size()} and {@link #spanSeconds()} may be read from others.
  */
 public final class InterleavedTimestamps {
 
-    /** Memory per entry: a receive and a transmit timestamp ({@code clientloglimit} is in bytes). */
+    /**
+     * Memory per entry: a receive and a transmit timestamp ({@code clientloglimit} is in bytes).
+     */
     public static final int BYTES_PER_ENTRY = 16;
-    /** chrony's MAX_TX_DELAY: a kernel transmit time more than this after the one read before sending is not ours. */
+
+    /**
+     * chrony's MAX_TX_DELAY: a kernel transmit time more than this after the one read before
+     * sending is not ours.
+     */
     static final long MAX_TX_DELAY_NTP = 1L << 32;
 
     private final long[] receive;
     private final long[] transmit;
     private final int mask;
+
     /** Index of the oldest entry. */
     private int first;
+
     private volatile int size;
     private volatile long oldest;
     private volatile long newest;
 
-    /** @param capacity entries, at least 1, rounded down to a power of two */
+    /**
+     * @param capacity entries, at least 1, rounded down to a power of two
+     */
     public InterleavedTimestamps(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity " + capacity + " (expected: at least 1)");
@@ -50,14 +61,17 @@ public final class InterleavedTimestamps {
         return size;
     }
 
-    /** Seconds between the oldest and the newest receive timestamp held (chronyc's "NTP timestamp span"). */
+    /**
+     * Seconds between the oldest and the newest receive timestamp held (chronyc's "NTP timestamp
+     * span").
+     */
     public long spanSeconds() {
         return size > 1 ? (newest - oldest) >>> 32 : 0;
     }
 
     /**
-     * Remembers that the reply with receive timestamp {@code receiveNtp} was sent at about
-     * {@code transmitNtp} (the time written into it, read before sending).
+     * Remembers that the reply with receive timestamp {@code receiveNtp} was sent at about {@code
+     * transmitNtp} (the time written into it, read before sending).
      */
     public void save(long receiveNtp, long transmitNtp) {
         int n = size;
@@ -79,8 +93,8 @@ public final class InterleavedTimestamps {
     }
 
     /**
-     * The transmit time of the reply that carried {@code receiveNtp}, and forgets it (each is served
-     * once); 0 when none is held.
+     * The transmit time of the reply that carried {@code receiveNtp}, and forgets it (each is
+     * served once); 0 when none is held.
      */
     public long take(long receiveNtp) {
         int i = find(receiveNtp);

@@ -3,14 +3,26 @@ package dev.ntsfarm.core.ntp;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Kiss-o'-death codes: four ASCII letters in the reference id of a stratum 0 packet
- * (RFC 5905 section 7.4, and NTSN from RFC 8915 section 5.7).
+ * Kiss-o'-death codes: four ASCII letters in the reference id of a stratum 0 packet (RFC 5905
+ * section 7.4, and NTSN from RFC 8915 section 5.7).
  */
 public enum KissCode {
-    ACST, AUTH, AUTO, BCST, CRYP, DENY, DROP, RSTR, INIT, MCST, NKEY,
+    ACST,
+    AUTH,
+    AUTO,
+    BCST,
+    CRYP,
+    DENY,
+    DROP,
+    RSTR,
+    INIT,
+    MCST,
+    NKEY,
     /** NTS negative acknowledgment: the server could not open the cookie (RFC 8915 section 5.7). */
     NTSN,
-    RATE, RMOT, STEP;
+    RATE,
+    RMOT,
+    STEP;
 
     private static final KissCode[] ALL = values();
     private final int referenceId;

@@ -1,8 +1,8 @@
 package dev.ntsfarm.core.ntp;
 
 /**
- * The symmetric-key MAC at the end of a packet (RFC 5905 section 7.3): key id (u32) and digest,
- * a view of the packet's bytes. A crypto-NAK is a key id of zero with no digest.
+ * The symmetric-key MAC at the end of a packet (RFC 5905 section 7.3): key id (u32) and digest, a
+ * view of the packet's bytes. A crypto-NAK is a key id of zero with no digest.
  */
 public record MacTrailer(long keyId, byte[] buf, int offset, int digestLength) {
 

@@ -8,8 +8,9 @@ public interface MacVerifier {
     MacVerifier NONE = (keyId, data, off, len, digest, digestOff, digestLen) -> false;
 
     /**
-     * True when key {@code keyId} is known and {@code digest} is its MAC over {@code data[off, off+len)};
-     * compares in constant time and never throws on bad input.
+     * True when key {@code keyId} is known and {@code digest} is its MAC over {@code data[off,
+     * off+len)}; compares in constant time and never throws on bad input.
      */
-    boolean verify(long keyId, byte[] data, int off, int len, byte[] digest, int digestOff, int digestLen);
+    boolean verify(
+            long keyId, byte[] data, int off, int len, byte[] digest, int digestOff, int digestLen);
 }

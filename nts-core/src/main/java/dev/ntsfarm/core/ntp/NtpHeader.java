@@ -21,6 +21,7 @@ public record NtpHeader(
 
     /** Length of the header; everything after it is extension fields or a MAC. */
     public static final int LENGTH = 48;
+
     /** The version this implementation speaks (RFC 5905). */
     public static final int VERSION_4 = 4;
 
@@ -38,15 +39,24 @@ public record NtpHeader(
     public static final int OFFSET_TRANSMIT_TIMESTAMP = 40;
 
     public NtpHeader {
-        if (version < 0 || version > 7 || stratum < 0 || stratum > 255
-                || poll < Byte.MIN_VALUE || poll > Byte.MAX_VALUE
-                || precision < Byte.MIN_VALUE || precision > Byte.MAX_VALUE) {
-            throw new IllegalArgumentException("header field out of range (expected: version 0..7, "
-                    + "stratum 0..255, poll and precision -128..127)");
+        if (version < 0
+                || version > 7
+                || stratum < 0
+                || stratum > 255
+                || poll < Byte.MIN_VALUE
+                || poll > Byte.MAX_VALUE
+                || precision < Byte.MIN_VALUE
+                || precision > Byte.MAX_VALUE) {
+            throw new IllegalArgumentException(
+                    "header field out of range (expected: version 0..7, "
+                            + "stratum 0..255, poll and precision -128..127)");
         }
     }
 
-    /** Reads a header from {@code buf[off, off+len)}; a slice shorter than 48 bytes is a value, not an error. */
+    /**
+     * Reads a header from {@code buf[off, off+len)}; a slice shorter than 48 bytes is a value, not
+     * an error.
+     */
     public static Read read(byte[] buf, int off, int len) {
         if (off < 0 || len < 0 || off > buf.length - len) {
             throw new IndexOutOfBoundsException("slice outside the array");
@@ -55,20 +65,24 @@ public record NtpHeader(
             return new Read.Truncated(len);
         }
         int first = buf[off + OFFSET_LI_VN_MODE] & 0xFF;
-        return new Read.Parsed(new NtpHeader(
-                LeapIndicator.of(first >>> 6),
-                (first >>> 3) & 7,
-                NtpMode.of(first),
-                Bytes.u8(buf, off + OFFSET_STRATUM),
-                buf[off + OFFSET_POLL],
-                buf[off + OFFSET_PRECISION],
-                new NtpShort(Bytes.s32(buf, off + OFFSET_ROOT_DELAY)),
-                new NtpShort(Bytes.s32(buf, off + OFFSET_ROOT_DISPERSION)),
-                Bytes.s32(buf, off + OFFSET_REFERENCE_ID),
-                new NtpTimestamp(NtpTimestamp.readBits(buf, off + OFFSET_REFERENCE_TIMESTAMP)),
-                new NtpTimestamp(NtpTimestamp.readBits(buf, off + OFFSET_ORIGIN_TIMESTAMP)),
-                new NtpTimestamp(NtpTimestamp.readBits(buf, off + OFFSET_RECEIVE_TIMESTAMP)),
-                new NtpTimestamp(NtpTimestamp.readBits(buf, off + OFFSET_TRANSMIT_TIMESTAMP))));
+        return new Read.Parsed(
+                new NtpHeader(
+                        LeapIndicator.of(first >>> 6),
+                        (first >>> 3) & 7,
+                        NtpMode.of(first),
+                        Bytes.u8(buf, off + OFFSET_STRATUM),
+                        buf[off + OFFSET_POLL],
+                        buf[off + OFFSET_PRECISION],
+                        new NtpShort(Bytes.s32(buf, off + OFFSET_ROOT_DELAY)),
+                        new NtpShort(Bytes.s32(buf, off + OFFSET_ROOT_DISPERSION)),
+                        Bytes.s32(buf, off + OFFSET_REFERENCE_ID),
+                        new NtpTimestamp(
+                                NtpTimestamp.readBits(buf, off + OFFSET_REFERENCE_TIMESTAMP)),
+                        new NtpTimestamp(NtpTimestamp.readBits(buf, off + OFFSET_ORIGIN_TIMESTAMP)),
+                        new NtpTimestamp(
+                                NtpTimestamp.readBits(buf, off + OFFSET_RECEIVE_TIMESTAMP)),
+                        new NtpTimestamp(
+                                NtpTimestamp.readBits(buf, off + OFFSET_TRANSMIT_TIMESTAMP))));
     }
 
     /** Writes the 48 bytes at {@code out[off]}; returns {@link #LENGTH}. */
@@ -85,9 +99,17 @@ public record NtpHeader(
     }
 
     /** Writes leap, version, mode, stratum, poll and precision (the first 4 bytes). */
-    public static void writeFirstWord(byte[] out, int off, LeapIndicator leap, int version, NtpMode mode,
-                                      int stratum, int poll, int precision) {
-        out[off + OFFSET_LI_VN_MODE] = (byte) ((leap.code() << 6) | ((version & 7) << 3) | mode.code());
+    public static void writeFirstWord(
+            byte[] out,
+            int off,
+            LeapIndicator leap,
+            int version,
+            NtpMode mode,
+            int stratum,
+            int poll,
+            int precision) {
+        out[off + OFFSET_LI_VN_MODE] =
+                (byte) ((leap.code() << 6) | ((version & 7) << 3) | mode.code());
         out[off + OFFSET_STRATUM] = (byte) stratum;
         out[off + OFFSET_POLL] = (byte) poll;
         out[off + OFFSET_PRECISION] = (byte) precision;
@@ -134,11 +156,9 @@ public record NtpHeader(
 
     /** Outcome of {@link #read}. */
     public sealed interface Read {
-        record Parsed(NtpHeader header) implements Read {
-        }
+        record Parsed(NtpHeader header) implements Read {}
 
         /** Fewer than 48 bytes were there. */
-        record Truncated(int available) implements Read {
-        }
+        record Truncated(int available) implements Read {}
     }
 }

@@ -3,8 +3,8 @@ package dev.ntsfarm.core.ntp;
 import java.time.Duration;
 
 /**
- * The 32-bit NTP short format (RFC 5905 section 6): 16 bits of seconds, 16 bits of fraction,
- * used for root delay and root dispersion.
+ * The 32-bit NTP short format (RFC 5905 section 6): 16 bits of seconds, 16 bits of fraction, used
+ * for root delay and root dispersion.
  *
  * @param bits the unsigned 32-bit value as it is on the wire
  */

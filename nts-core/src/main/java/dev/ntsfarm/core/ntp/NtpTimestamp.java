@@ -11,10 +11,13 @@ public record NtpTimestamp(long bits) implements Comparable<NtpTimestamp> {
 
     /** Seconds from the NTP prime epoch (1900-01-01) to the Unix epoch (RFC 5905 figure 4). */
     public static final long UNIX_EPOCH_NTP_SECONDS = 2_208_988_800L;
+
     /** Length of one NTP era in seconds (RFC 5905 section 6). */
     public static final long ERA_SECONDS = 1L << 32;
+
     /** Unix seconds at which era 1 begins: 2036-02-07T06:28:16Z. */
     public static final long ERA1_UNIX_SECONDS = ERA_SECONDS - UNIX_EPOCH_NTP_SECONDS;
+
     /** The zero timestamp, which RFC 5905 treats as "unknown". */
     public static final NtpTimestamp ZERO = new NtpTimestamp(0);
 
@@ -53,8 +56,8 @@ public record NtpTimestamp(long bits) implements Comparable<NtpTimestamp> {
     }
 
     /**
-     * The Unix time in nanoseconds this timestamp denotes in the era that puts it closest to
-     * {@code pivotUnixNanos} (within about 68 years of it, RFC 5905 section 6).
+     * The Unix time in nanoseconds this timestamp denotes in the era that puts it closest to {@code
+     * pivotUnixNanos} (within about 68 years of it, RFC 5905 section 6).
      */
     public long toUnixNanos(long pivotUnixNanos) {
         return unixNanosOf(bits, pivotUnixNanos);

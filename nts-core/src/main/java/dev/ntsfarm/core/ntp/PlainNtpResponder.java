@@ -11,24 +11,32 @@ import dev.ntsfarm.core.ntp.ServerDecision.Drop;
 public final class PlainNtpResponder {
 
     /** The one plain reply decision: always 48 bytes, so one instance serves. */
-    private static final ServerDecision.Respond PLAIN = new ServerDecision.Respond(NtpHeader.LENGTH, Authentication.NONE);
+    private static final ServerDecision.Respond PLAIN =
+            new ServerDecision.Respond(NtpHeader.LENGTH, Authentication.NONE);
 
-    private PlainNtpResponder() {
-    }
+    private PlainNtpResponder() {}
 
     /**
      * Decides on the request {@code req[off, off+len)} and writes any reply at {@code out[0]}.
      *
-     * The request must already have framed (see {@link ExtensionFieldCursor}); {@link #handle} frames it first.
+     * <p>The request must already have framed (see {@link ExtensionFieldCursor}); {@link #handle}
+     * frames it first.
      *
      * @param macOffset where the MAC trailer starts in {@code req}, or -1 when there is none
      * @param out at least {@code len} bytes; must not overlap the request
      */
-    public static ServerDecision respond(byte[] req, int off, int len, ReplyTimestamps times, ServerState state,
-                                         SymmetricKeys keys, int macOffset, byte[] out) {
+    public static ServerDecision respond(
+            byte[] req,
+            int off,
+            int len,
+            ReplyTimestamps times,
+            ServerState state,
+            SymmetricKeys keys,
+            int macOffset,
+            byte[] out) {
         if (out.length < Math.min(len, NtpHeader.LENGTH + ExtensionField.MAX_MAC_LENGTH)) {
-            throw new IllegalArgumentException("output buffer of " + out.length + " bytes (expected: at least "
-                    + len + ")");
+            throw new IllegalArgumentException(
+                    "output buffer of " + out.length + " bytes (expected: at least " + len + ")");
         }
         if (NtpHeader.mode(req, off) != NtpMode.CLIENT) {
             return Drop.of(DropReason.NOT_A_CLIENT_REQUEST);
@@ -42,29 +50,47 @@ public final class PlainNtpResponder {
         int digestOffset = macOffset + ExtensionField.MAC_KEY_ID_LENGTH;
         int digestLength = off + len - digestOffset;
         if (digestLength == 0
-                || !keys.verify(keyId, req, off, macOffset - off, req, digestOffset, digestLength)) {
+                || !keys.verify(
+                        keyId, req, off, macOffset - off, req, digestOffset, digestLength)) {
             return Drop.of(DropReason.BAD_MAC);
         }
         state.writeReplyHeader(req, off, times.origin(req, off), times.receive(), out, 0);
         NtpTimestamp.writeBits(times.sealedTransmit(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
         Bytes.putU32(out, NtpHeader.LENGTH, keyId);
-        // RFC 7822 section 7.5: an NTPv4 MAC stays within 20 bytes of digest; never longer than the request's
-        int maxDigest = NtpHeader.version(req, off) == NtpHeader.VERSION_4
-                ? ExtensionField.MAX_V4_MAC_LENGTH - ExtensionField.MAC_KEY_ID_LENGTH
-                : ExtensionField.MAX_MAC_LENGTH - ExtensionField.MAC_KEY_ID_LENGTH;
+        // RFC 7822 section 7.5: an NTPv4 MAC stays within 20 bytes of digest; never longer than the
+        // request's
+        int maxDigest =
+                NtpHeader.version(req, off) == NtpHeader.VERSION_4
+                        ? ExtensionField.MAX_V4_MAC_LENGTH - ExtensionField.MAC_KEY_ID_LENGTH
+                        : ExtensionField.MAX_MAC_LENGTH - ExtensionField.MAC_KEY_ID_LENGTH;
         maxDigest = Math.min(maxDigest, len - NtpHeader.LENGTH - ExtensionField.MAC_KEY_ID_LENGTH);
-        int signed = keys.sign(keyId, out, 0, NtpHeader.LENGTH, out,
-                NtpHeader.LENGTH + ExtensionField.MAC_KEY_ID_LENGTH, maxDigest);
+        int signed =
+                keys.sign(
+                        keyId,
+                        out,
+                        0,
+                        NtpHeader.LENGTH,
+                        out,
+                        NtpHeader.LENGTH + ExtensionField.MAC_KEY_ID_LENGTH,
+                        maxDigest);
         if (signed <= 0 || signed > maxDigest) {
             return Drop.of(DropReason.MAC_NOT_SIGNED);
         }
-        return new ServerDecision.Respond(NtpHeader.LENGTH + ExtensionField.MAC_KEY_ID_LENGTH + signed,
+        return new ServerDecision.Respond(
+                NtpHeader.LENGTH + ExtensionField.MAC_KEY_ID_LENGTH + signed,
                 Authentication.SYMMETRIC_KEY);
     }
 
     /** Frames the request itself and answers it; NTS fields are treated as unknown ones here. */
-    public static ServerDecision handle(byte[] req, int off, int len, long receiveTimeNtp, ServerState state,
-                                        SymmetricKeys keys, NtpClock clock, byte[] out) {
+    public static ServerDecision handle(
+            byte[] req,
+            int off,
+            int len,
+            long receiveTimeNtp,
+            ServerState state,
+            SymmetricKeys keys,
+            NtpClock clock,
+            byte[] out) {
         ExtensionFieldCursor cursor = new ExtensionFieldCursor();
         if (cursor.reset(req, off, len) == ExtensionFieldCursor.Step.MALFORMED) {
             return Drop.of(DropReason.MALFORMED);
@@ -79,11 +105,18 @@ public final class PlainNtpResponder {
                 case MALFORMED -> {
                     return Drop.of(DropReason.MALFORMED);
                 }
-                case END -> {
-                }
+                case END -> {}
             }
             break;
         }
-        return respond(req, off, len, new ReplyTimestamps(clock).basic(receiveTimeNtp), state, keys, macOffset, out);
+        return respond(
+                req,
+                off,
+                len,
+                new ReplyTimestamps(clock).basic(receiveTimeNtp),
+                state,
+                keys,
+                macOffset,
+                out);
     }
 }

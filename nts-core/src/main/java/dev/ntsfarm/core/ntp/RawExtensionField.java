@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * One framed extension field, a view of the packet's bytes (no copy).
  *
- * @param type   the field type (u16)
- * @param buf    the packet's array
+ * @param type the field type (u16)
+ * @param buf the packet's array
  * @param offset where the field (its 4-byte header) starts in {@code buf}
  * @param length whole-field length, padding included
  */

@@ -5,10 +5,11 @@ package dev.ntsfarm.core.ntp;
  * receive and transmit, set by the server before the responder writes the header. One per thread,
  * reused for every request; allocation-free.
  *
- * <p>Basic mode: origin is the request's transmit timestamp, receive the request's arrival, transmit
- * read from the clock as late as the reply allows. Interleaved mode (chrony's {@code xleave}): origin
- * is the request's receive timestamp (the client's arrival time of our previous reply), receive the
- * request's arrival, and transmit the kernel's transmit time of that previous reply.
+ * <p>Basic mode: origin is the request's transmit timestamp, receive the request's arrival,
+ * transmit read from the clock as late as the reply allows. Interleaved mode (chrony's {@code
+ * xleave}): origin is the request's receive timestamp (the client's arrival time of our previous
+ * reply), receive the request's arrival, and transmit the kernel's transmit time of that previous
+ * reply.
  *
  * <p>With a {@link TransmitDelay} ({@link #compensate}), a basic transmit timestamp is the clock's
  * reading plus the delay this thread's replies of that kind lately took from that reading to the
@@ -58,8 +59,8 @@ public final class ReplyTimestamps {
     }
 
     /**
-     * An interleaved reply: {@code origin} is the request's receive timestamp field, and
-     * {@code previousTransmit} the transmit time of the reply it follows.
+     * An interleaved reply: {@code origin} is the request's receive timestamp field, and {@code
+     * previousTransmit} the transmit time of the reply it follows.
      */
     public ReplyTimestamps interleaved(long receiveNtp, long origin, long previousTransmit) {
         this.receive = receiveNtp;
@@ -73,23 +74,28 @@ public final class ReplyTimestamps {
 
     /**
      * Marks this reply as one on a cold path (the server was idle before it): the responder then
-     * rehearses what follows the transmit timestamp (seals once with a provisional one) and runs the
-     * {@link #beforeTransmit(Runnable) hook} just before reading it, so what runs between the read and
-     * the kernel's send runs from warm caches. Reset by {@link #basic} and {@link #interleaved}.
+     * rehearses what follows the transmit timestamp (seals once with a provisional one) and runs
+     * the {@link #beforeTransmit(Runnable) hook} just before reading it, so what runs between the
+     * read and the kernel's send runs from warm caches. Reset by {@link #basic} and {@link
+     * #interleaved}.
      */
     public ReplyTimestamps rehearse(boolean cold) {
         this.rehearse = cold;
         return this;
     }
 
-    /** Whether this reply is to be rehearsed ({@link #rehearse(boolean)}); never for an interleaved one. */
+    /**
+     * Whether this reply is to be rehearsed ({@link #rehearse(boolean)}); never for an interleaved
+     * one.
+     */
     public boolean rehearsing() {
         return rehearse && !interleaved;
     }
 
     /**
-     * What runs just before a rehearsed reply's transmit timestamp is read: the socket layer warming
-     * its send path (a datagram through the same system call to a socket of its own). {@code null}: none.
+     * What runs just before a rehearsed reply's transmit timestamp is read: the socket layer
+     * warming its send path (a datagram through the same system call to a socket of its own).
+     * {@code null}: none.
      */
     public void beforeTransmit(Runnable hook) {
         this.beforeTransmit = hook;
@@ -115,8 +121,8 @@ public final class ReplyTimestamps {
     }
 
     /**
-     * Adds {@code delay}'s compensation to every basic transmit timestamp read from now on
-     * ({@code null}: none).
+     * Adds {@code delay}'s compensation to every basic transmit timestamp read from now on ({@code
+     * null}: none).
      */
     public void compensate(TransmitDelay delay) {
         this.delay = delay;
@@ -143,7 +149,9 @@ public final class ReplyTimestamps {
         return read(kind);
     }
 
-    /** A basic transmit timestamp whatever the mode, for kiss-o'-death replies (sent as written). */
+    /**
+     * A basic transmit timestamp whatever the mode, for kiss-o'-death replies (sent as written).
+     */
     public long basicTransmit() {
         return read(TransmitDelay.PLAIN);
     }

@@ -4,15 +4,19 @@ package dev.ntsfarm.core.ntp;
 public sealed interface ServerDecision {
 
     /** How a reply is authenticated, for statistics. */
-    enum Authentication { NONE, SYMMETRIC_KEY, NTS }
+    enum Authentication {
+        NONE,
+        SYMMETRIC_KEY,
+        NTS
+    }
 
     /** Send the first {@code length} bytes of the output buffer. */
-    record Respond(int length, Authentication authentication) implements ServerDecision {
-    }
+    record Respond(int length, Authentication authentication) implements ServerDecision {}
 
-    /** Send the NTS NAK (kiss-o'-death NTSN) in the first {@code length} bytes of the output buffer. */
-    record Nak(int length, NakReason reason) implements ServerDecision {
-    }
+    /**
+     * Send the NTS NAK (kiss-o'-death NTSN) in the first {@code length} bytes of the output buffer.
+     */
+    record Nak(int length, NakReason reason) implements ServerDecision {}
 
     /** Send nothing. */
     record Drop(DropReason reason) implements ServerDecision {

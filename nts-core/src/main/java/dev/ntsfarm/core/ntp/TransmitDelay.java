@@ -6,31 +6,38 @@ package dev.ntsfarm.core.ntp;
  * timestamps, so a reply names the moment it left rather than the moment its time was read.
  *
  * <p>A server reads its transmit timestamp before the reply is finished and sent: a client's offset
- * is off by half of what runs in between (the seal of an NTS or MAC reply, the send system call, the
- * kernel's UDP path). chronyd adds the expected time of its MAC computation for the same reason; here
- * the whole delay is measured. The compensation is the least delay of the last {@link #WINDOW}
- * replies of the same kind (sealed after the read or not), at most {@link #MAX_NANOS}: the least, so a
- * reply preempted or run cold never inflates it and a transmit timestamp is never moved past the
- * kernel's send of a reply as fast as the fastest lately; a window, so it follows a path that got
- * slower for good; a cap, so no estimate moves a timestamp by more than a few microseconds.
- * Delays below zero or above {@link #DISCARD_NANOS} (the clock stepped between read and send) are
- * ignored.
+ * is off by half of what runs in between (the seal of an NTS or MAC reply, the send system call,
+ * the kernel's UDP path). chronyd adds the expected time of its MAC computation for the same
+ * reason; here the whole delay is measured. The compensation is the least delay of the last {@link
+ * #WINDOW} replies of the same kind (sealed after the read or not), at most {@link #MAX_NANOS}: the
+ * least, so a reply preempted or run cold never inflates it and a transmit timestamp is never moved
+ * past the kernel's send of a reply as fast as the fastest lately; a window, so it follows a path
+ * that got slower for good; a cap, so no estimate moves a timestamp by more than a few
+ * microseconds. Delays below zero or above {@link #DISCARD_NANOS} (the clock stepped between read
+ * and send) are ignored.
  *
  * <p>One per thread, not thread-safe, allocation-free.
  */
 public final class TransmitDelay {
 
-    /** A reply sent as written once its transmit timestamp is in (plain NTP, kiss-o'-death, NTS NAK). */
+    /**
+     * A reply sent as written once its transmit timestamp is in (plain NTP, kiss-o'-death, NTS
+     * NAK).
+     */
     public static final int PLAIN = 0;
+
     /** A reply sealed after its transmit timestamp is read (NTS, symmetric-key MAC). */
     public static final int SEALED = 1;
 
     /** Delays remembered per kind. */
     public static final int WINDOW = 16;
+
     /** The most a transmit timestamp is moved. */
     public static final long MAX_NANOS = 25_000;
+
     /** A delay longer than this is no delay of the path but a clock step, and is ignored. */
     public static final long DISCARD_NANOS = 100_000_000L;
+
     /**
      * Each server measures at most one reply in this interval: a busy thread reads back few
      * transmit times, an idle one every one.
@@ -43,7 +50,9 @@ public final class TransmitDelay {
     private final long[] compensationNanos = new long[2];
     private final long[] compensationNtp = new long[2];
 
-    /** The compensation for a reply of {@code kind}, in nanoseconds: 0 until a delay was measured. */
+    /**
+     * The compensation for a reply of {@code kind}, in nanoseconds: 0 until a delay was measured.
+     */
     public long compensationNanos(int kind) {
         return compensationNanos[kind];
     }
@@ -53,7 +62,9 @@ public final class TransmitDelay {
         return compensationNtp[kind];
     }
 
-    /** A reply of {@code kind} was sent {@code delayNanos} after its transmit timestamp was read. */
+    /**
+     * A reply of {@code kind} was sent {@code delayNanos} after its transmit timestamp was read.
+     */
     public void add(int kind, long delayNanos) {
         if (delayNanos < 0 || delayNanos > DISCARD_NANOS) {
             return;
@@ -95,6 +106,10 @@ public final class TransmitDelay {
 
     @Override
     public String toString() {
-        return "TransmitDelay[plain " + compensationNanos[PLAIN] + " ns, sealed " + compensationNanos[SEALED] + " ns]";
+        return "TransmitDelay[plain "
+                + compensationNanos[PLAIN]
+                + " ns, sealed "
+                + compensationNanos[SEALED]
+                + " ns]";
     }
 }

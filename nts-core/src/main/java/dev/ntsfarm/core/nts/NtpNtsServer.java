@@ -1,10 +1,10 @@
 package dev.ntsfarm.core.nts;
 
+import dev.ntsfarm.core.config.AccessTable;
 import dev.ntsfarm.core.cookie.CookieCodec;
 import dev.ntsfarm.core.cookie.FarmSecret;
 import dev.ntsfarm.core.cookie.MasterKeyRing;
 import dev.ntsfarm.core.cookie.NonceSource;
-import dev.ntsfarm.core.config.AccessTable;
 import dev.ntsfarm.core.ntp.ClientRateLimiter;
 import dev.ntsfarm.core.ntp.DropReason;
 import dev.ntsfarm.core.ntp.InterleavedTimestamps;
@@ -29,15 +29,15 @@ import java.util.function.Supplier;
 
 /**
  * The time server's whole decision on one datagram, plain NTP (RFC 5905, symmetric-key MACs) and
- * NTS (RFC 8915) alike: {@link #handle} takes the sender, the kernel's receive time and the bytes, and
- * answers Respond, Nak or Drop with the reply in the caller's buffer, as ntpd-rs's {@code
+ * NTS (RFC 8915) alike: {@link #handle} takes the sender, the kernel's receive time and the bytes,
+ * and answers Respond, Nak or Drop with the reply in the caller's buffer, as ntpd-rs's {@code
  * Server::handle} does. The socket layer only moves bytes and timestamps.
  *
  * <p>In order: length; {@code allow}/{@code deny}; {@code ratelimit} (pass, drop, or a RATE
- * kiss-o'-death); interleaved mode (a request whose origin is one of our receive timestamps gets the
- * kernel's transmit time of the reply that carried it); then {@link NtsResponder}'s decision; then the
- * NAK policy (none without NTS keys, none instead of a RATE kiss, as chronyd). Every outcome is
- * counted once in {@link ServerStats}, drops by their {@link DropReason}.
+ * kiss-o'-death); interleaved mode (a request whose origin is one of our receive timestamps gets
+ * the kernel's transmit time of the reply that carried it); then {@link NtsResponder}'s decision;
+ * then the NAK policy (none without NTS keys, none instead of a RATE kiss, as chronyd). Every
+ * outcome is counted once in {@link ServerStats}, drops by their {@link DropReason}.
  *
  * <p>Basic transmit timestamps carry this thread's {@link TransmitDelay}: one reply per millisecond
  * (every reply of an idle server) has its kernel transmit time read back to measure it.
@@ -61,12 +61,17 @@ public final class NtpNtsServer {
      * What every thread of one server shares: immutable tables and thread-safe services.
      *
      * @param rateLimiter {@code null} without {@code ratelimit}
-     * @param keyRing     the farm's keys, read per NTS request; {@code null} to hold none (NTS requests
-     *                    then get nothing, as chronyd without keys)
+     * @param keyRing the farm's keys, read per NTS request; {@code null} to hold none (NTS requests
+     *     then get nothing, as chronyd without keys)
      */
-    public record Policy(AccessTable access, ClientRateLimiter rateLimiter, SymmetricKeys symmetricKeys,
-                         Supplier<MasterKeyRing> keyRing, ServerStateSource state, NtpClock clock,
-                         ServerStats stats) {
+    public record Policy(
+            AccessTable access,
+            ClientRateLimiter rateLimiter,
+            SymmetricKeys symmetricKeys,
+            Supplier<MasterKeyRing> keyRing,
+            ServerStateSource state,
+            NtpClock clock,
+            ServerStats stats) {
         public Policy {
             Objects.requireNonNull(access, "access");
             Objects.requireNonNull(symmetricKeys, "symmetricKeys");
@@ -99,28 +104,38 @@ public final class NtpNtsServer {
         this(policy, nonces, new NtsScratch(nonces), interleavedCapacity);
     }
 
-    /** A server on a thread whose transmit delay is {@code delay} (see the five-argument constructor). */
-    public NtpNtsServer(Policy policy, NonceSource nonces, int interleavedCapacity, TransmitDelay delay) {
+    /**
+     * A server on a thread whose transmit delay is {@code delay} (see the five-argument
+     * constructor).
+     */
+    public NtpNtsServer(
+            Policy policy, NonceSource nonces, int interleavedCapacity, TransmitDelay delay) {
         this(policy, nonces, new NtsScratch(nonces), interleavedCapacity, delay);
     }
 
-    public NtpNtsServer(Policy policy, NonceSource nonces, NtsScratch scratch, int interleavedCapacity) {
+    public NtpNtsServer(
+            Policy policy, NonceSource nonces, NtsScratch scratch, int interleavedCapacity) {
         this(policy, nonces, scratch, interleavedCapacity, new TransmitDelay());
     }
 
     /**
      * @param delay the transmit delay of the thread this server runs on, shared with any other
-     *              server that thread runs (and measured through them all)
+     *     server that thread runs (and measured through them all)
      */
-    public NtpNtsServer(Policy policy, NonceSource nonces, NtsScratch scratch, int interleavedCapacity,
-                        TransmitDelay delay) {
+    public NtpNtsServer(
+            Policy policy,
+            NonceSource nonces,
+            NtsScratch scratch,
+            int interleavedCapacity,
+            TransmitDelay delay) {
         this.delay = Objects.requireNonNull(delay, "delay");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.nonces = nonces;
         this.scratch = scratch;
         this.times = ReplyTimestamps.marked(policy.clock());
         times.compensate(delay);
-        this.timestamps = interleavedCapacity > 0 ? new InterleavedTimestamps(interleavedCapacity) : null;
+        this.timestamps =
+                interleavedCapacity > 0 ? new InterleavedTimestamps(interleavedCapacity) : null;
         if (policy.keyRing() != null) {
             this.ring = policy.keyRing();
         } else {
@@ -135,8 +150,13 @@ public final class NtpNtsServer {
      *
      * @param out at least {@link #MAX_REQUEST_LENGTH} bytes, not the request's array
      */
-    public ServerDecision handle(long addressHigh, long addressLow, long receiveUnixNanos, byte[] req, int len,
-                                 byte[] out) {
+    public ServerDecision handle(
+            long addressHigh,
+            long addressLow,
+            long receiveUnixNanos,
+            byte[] req,
+            int len,
+            byte[] out) {
         Policy p = policy;
         ServerStats stats = p.stats();
         wantsTransmitTimestamp = false;
@@ -147,8 +167,10 @@ public final class NtpNtsServer {
         if (!p.access().allows(addressHigh, addressLow)) {
             return drop(DropReason.ACCESS_DENIED);
         }
-        ClientRateLimiter.Verdict verdict = p.rateLimiter() == null ? ClientRateLimiter.Verdict.PASS
-                : p.rateLimiter().check(addressHigh, addressLow, receiveUnixNanos);
+        ClientRateLimiter.Verdict verdict =
+                p.rateLimiter() == null
+                        ? ClientRateLimiter.Verdict.PASS
+                        : p.rateLimiter().check(addressHigh, addressLow, receiveUnixNanos);
         if (verdict == ClientRateLimiter.Verdict.DROP) {
             return drop(DropReason.RATE_LIMITED);
         }
@@ -156,25 +178,34 @@ public final class NtpNtsServer {
         long receive = NtpTimestamp.bitsOfUnixNanos(receiveUnixNanos) | 1L;
 
         // chrony's test for an interleaved request: NTPv4, its origin one of our (odd) receive
-        // timestamps, its receive and transmit timestamps different (RFC 5905 interleaved basic mode)
-        boolean mayInterleave = timestamps != null && !kiss && NtpHeader.version(req, 0) == NtpHeader.VERSION_4
-                && NtpHeader.mode(req, 0) == NtpMode.CLIENT
-                && (NtpHeader.originTimestamp(req, 0) & 1L) != 0
-                && NtpHeader.receiveTimestamp(req, 0) != NtpHeader.transmitTimestamp(req, 0);
-        long previousTransmit = mayInterleave ? timestamps.take(NtpHeader.originTimestamp(req, 0)) : 0;
+        // timestamps, its receive and transmit timestamps different (RFC 5905 interleaved basic
+        // mode)
+        boolean mayInterleave =
+                timestamps != null
+                        && !kiss
+                        && NtpHeader.version(req, 0) == NtpHeader.VERSION_4
+                        && NtpHeader.mode(req, 0) == NtpMode.CLIENT
+                        && (NtpHeader.originTimestamp(req, 0) & 1L) != 0
+                        && NtpHeader.receiveTimestamp(req, 0)
+                                != NtpHeader.transmitTimestamp(req, 0);
+        long previousTransmit =
+                mayInterleave ? timestamps.take(NtpHeader.originTimestamp(req, 0)) : 0;
         if (previousTransmit != 0) {
             times.interleaved(receive, NtpHeader.receiveTimestamp(req, 0), previousTransmit);
         } else {
             times.basic(receive);
         }
-        // the first request after an idle spell finds the path cold: rehearse what follows the transmit read
-        times.rehearse(receiveUnixNanos - lastReceiveUnixNanos > REHEARSE_AFTER_IDLE_NANOS
-                || receiveUnixNanos < lastReceiveUnixNanos);
+        // the first request after an idle spell finds the path cold: rehearse what follows the
+        // transmit read
+        times.rehearse(
+                receiveUnixNanos - lastReceiveUnixNanos > REHEARSE_AFTER_IDLE_NANOS
+                        || receiveUnixNanos < lastReceiveUnixNanos);
         lastReceiveUnixNanos = receiveUnixNanos;
 
         ServerState state = serverState(p.state().current(receive), kiss);
-        ServerDecision decision = NtsResponder.handle(req, 0, len, times, state, codec(), scratch,
-                p.symmetricKeys(), out);
+        ServerDecision decision =
+                NtsResponder.handle(
+                        req, 0, len, times, state, codec(), scratch, p.symmetricKeys(), out);
         switch (decision) {
             case ServerDecision.Respond r -> {
                 if (r.authentication() != ServerDecision.Authentication.NONE) {
@@ -187,7 +218,8 @@ public final class NtpNtsServer {
                     stats.increment(ServerCounter.INTERLEAVED_NTP_PACKETS);
                 }
                 if (mayInterleave) {
-                    // this client may ask for this reply's transmit time next: keep it, and ask the kernel
+                    // this client may ask for this reply's transmit time next: keep it, and ask the
+                    // kernel
                     timestamps.save(receive, times.transmitWritten());
                     wantsTransmitTimestamp = true;
                     transmitTimestampTag = receive;
@@ -211,10 +243,13 @@ public final class NtpNtsServer {
         }
     }
 
-    /** Asks for the last reply's kernel transmit time when the transmit delay wants a measurement. */
+    /**
+     * Asks for the last reply's kernel transmit time when the transmit delay wants a measurement.
+     */
     private void measureTransmit(long receiveUnixNanos) {
         long since = receiveUnixNanos - lastMeasuredUnixNanos;
-        if (times.transmitRead() != 0 && (since >= TransmitDelay.SAMPLE_INTERVAL_NANOS || since < 0)) {
+        if (times.transmitRead() != 0
+                && (since >= TransmitDelay.SAMPLE_INTERVAL_NANOS || since < 0)) {
             lastMeasuredUnixNanos = receiveUnixNanos;
             wantsTransmitTimestamp = true;
             transmitTimestampTag = TransmitDelay.tag(times.transmitRead(), times.transmitKind());
@@ -251,7 +286,10 @@ public final class NtpNtsServer {
         return transmitTimestampTag;
     }
 
-    /** The kernel's transmit time of the reply tagged {@code tag}: served in interleaved mode, or a measurement. */
+    /**
+     * The kernel's transmit time of the reply tagged {@code tag}: served in interleaved mode, or a
+     * measurement.
+     */
     public void onTransmitTimestamp(long tag, long unixNanos) {
         if (TransmitDelay.isTag(tag)) {
             delay.onTransmitted(tag, unixNanos);
@@ -278,11 +316,22 @@ public final class NtpNtsServer {
         return policy;
     }
 
-    /** The state to serve, and its RATE kiss (RFC 5905 7.4: leap 3, stratum 0, code as refid), rebuilt on change. */
+    /**
+     * The state to serve, and its RATE kiss (RFC 5905 7.4: leap 3, stratum 0, code as refid),
+     * rebuilt on change.
+     */
     private ServerState serverState(ServerState s, boolean rateKiss) {
         if (s != servedState) {
-            rateKissState = new ServerState(LeapIndicator.UNSYNCHRONIZED, 0, s.poll(), s.precision(),
-                    s.rootDelay(), s.rootDispersion(), KissCode.RATE.referenceId(), s.referenceTimestamp());
+            rateKissState =
+                    new ServerState(
+                            LeapIndicator.UNSYNCHRONIZED,
+                            0,
+                            s.poll(),
+                            s.precision(),
+                            s.rootDelay(),
+                            s.rootDispersion(),
+                            KissCode.RATE.referenceId(),
+                            s.referenceTimestamp());
             servedState = s;
         }
         return rateKiss ? rateKissState : s;
@@ -298,7 +347,9 @@ public final class NtpNtsServer {
         return codec;
     }
 
-    /** A ring under a random secret nobody holds, for a server without farm keys: no cookie opens. */
+    /**
+     * A ring under a random secret nobody holds, for a server without farm keys: no cookie opens.
+     */
     private static MasterKeyRing unopenableRing() {
         SecureRandom r = new SecureRandom();
         byte[] secret = new byte[FarmSecret.MIN_LENGTH];

@@ -18,12 +18,13 @@ import java.util.Objects;
  * one cookie, N placeholders of the cookie's length, and an authenticator sealed with C2S under a
  * fresh nonce. Keeps what the response must be checked against.
  *
- * @param packet            the bytes to send
- * @param uniqueIdentifier  the identifier the reply must echo
+ * @param packet the bytes to send
+ * @param uniqueIdentifier the identifier the reply must echo
  * @param transmitTimestamp the transmit timestamp the reply must carry as its origin
- * @param placeholders      how many placeholders were sent
+ * @param placeholders how many placeholders were sent
  */
-public record NtsClientRequest(byte[] packet, byte[] uniqueIdentifier, long transmitTimestamp, int placeholders) {
+public record NtsClientRequest(
+        byte[] packet, byte[] uniqueIdentifier, long transmitTimestamp, int placeholders) {
 
     public static Builder builder() {
         return new Builder();
@@ -45,8 +46,7 @@ public record NtsClientRequest(byte[] packet, byte[] uniqueIdentifier, long tran
         private long receiveTimestamp;
         private int poll;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder cookie(byte[] cookie) {
             this.cookie = cookie.clone();
@@ -56,8 +56,12 @@ public record NtsClientRequest(byte[] packet, byte[] uniqueIdentifier, long tran
         /** Placeholders to ask for more cookies, 0 to 7. */
         public Builder placeholders(int placeholders) {
             if (placeholders < 0 || placeholders > NtsFieldType.MAX_PLACEHOLDERS) {
-                throw new IllegalArgumentException("placeholders " + placeholders + " (expected: 0.."
-                        + NtsFieldType.MAX_PLACEHOLDERS + ")");
+                throw new IllegalArgumentException(
+                        "placeholders "
+                                + placeholders
+                                + " (expected: 0.."
+                                + NtsFieldType.MAX_PLACEHOLDERS
+                                + ")");
             }
             this.placeholders = placeholders;
             return this;
@@ -74,7 +78,9 @@ public record NtsClientRequest(byte[] packet, byte[] uniqueIdentifier, long tran
             return this;
         }
 
-        /** The transmit timestamp bits (any unpredictable value works; RFC 9109 suggests random). */
+        /**
+         * The transmit timestamp bits (any unpredictable value works; RFC 9109 suggests random).
+         */
         public Builder transmitTimestamp(long bits) {
             this.transmitTimestamp = bits;
             return this;
@@ -109,23 +115,54 @@ public record NtsClientRequest(byte[] packet, byte[] uniqueIdentifier, long tran
 
             int uidField = ExtensionField.fieldLength(uid.length, 0);
             int cookieField = ExtensionField.fieldLength(cookie.length, 0);
-            int authField = AuthenticatorField.fieldLength(alg, nonce.length, 0, ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
+            int authField =
+                    AuthenticatorField.fieldLength(
+                            alg, nonce.length, 0, ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
             int length = NtpHeader.LENGTH + uidField + (1 + placeholders) * cookieField + authField;
             byte[] p = new byte[length];
-            new NtpHeader(LeapIndicator.NO_WARNING, NtpHeader.VERSION_4, NtpMode.CLIENT, 0, poll, 0,
-                    dev.ntsfarm.core.ntp.NtpShort.ZERO, dev.ntsfarm.core.ntp.NtpShort.ZERO, 0, NtpTimestamp.ZERO,
-                    new NtpTimestamp(originTimestamp), new NtpTimestamp(receiveTimestamp),
-                    new NtpTimestamp(transmitTimestamp)).write(p, 0);
+            new NtpHeader(
+                            LeapIndicator.NO_WARNING,
+                            NtpHeader.VERSION_4,
+                            NtpMode.CLIENT,
+                            0,
+                            poll,
+                            0,
+                            dev.ntsfarm.core.ntp.NtpShort.ZERO,
+                            dev.ntsfarm.core.ntp.NtpShort.ZERO,
+                            0,
+                            NtpTimestamp.ZERO,
+                            new NtpTimestamp(originTimestamp),
+                            new NtpTimestamp(receiveTimestamp),
+                            new NtpTimestamp(transmitTimestamp))
+                    .write(p, 0);
             int off = NtpHeader.LENGTH;
-            off += ExtensionFieldWriter.write(p, off, NtsFieldType.UNIQUE_IDENTIFIER, uid, 0, uid.length, 0);
-            off += ExtensionFieldWriter.write(p, off, NtsFieldType.NTS_COOKIE, cookie, 0, cookie.length, 0);
+            off +=
+                    ExtensionFieldWriter.write(
+                            p, off, NtsFieldType.UNIQUE_IDENTIFIER, uid, 0, uid.length, 0);
+            off +=
+                    ExtensionFieldWriter.write(
+                            p, off, NtsFieldType.NTS_COOKIE, cookie, 0, cookie.length, 0);
             for (int i = 0; i < placeholders; i++) {
-                off += ExtensionFieldWriter.writeZeroed(p, off, NtsFieldType.COOKIE_PLACEHOLDER, cookie.length, 0);
+                off +=
+                        ExtensionFieldWriter.writeZeroed(
+                                p, off, NtsFieldType.COOKIE_PLACEHOLDER, cookie.length, 0);
             }
             Aead c2s = Aead.of(alg, keys.c2s());
-            off += AuthenticatorField.write(p, 0, off, c2s, nonce, 0, nonce.length, new byte[0], 0, 0,
-                    ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
-            return new NtsClientRequest(Arrays.copyOf(p, off), uid, transmitTimestamp, placeholders);
+            off +=
+                    AuthenticatorField.write(
+                            p,
+                            0,
+                            off,
+                            c2s,
+                            nonce,
+                            0,
+                            nonce.length,
+                            new byte[0],
+                            0,
+                            0,
+                            ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
+            return new NtsClientRequest(
+                    Arrays.copyOf(p, off), uid, transmitTimestamp, placeholders);
         }
     }
 }

@@ -14,18 +14,20 @@ import java.util.List;
 
 /**
  * The client's check of a reply to an {@link NtsClientRequest} (RFC 8915 section 5.7): mode 4,
- * origin equal to the request's transmit timestamp, the identifier echoed, the authenticator last and
- * verified with S2C; the new cookies come only from the encrypted fields. An NTS NAK is recognised
- * only when it echoes the identifier, since nothing else about it is authenticated.
+ * origin equal to the request's transmit timestamp, the identifier echoed, the authenticator last
+ * and verified with S2C; the new cookies come only from the encrypted fields. An NTS NAK is
+ * recognised only when it echoes the identifier, since nothing else about it is authenticated.
  */
 public final class NtsClientResponse {
 
-    private NtsClientResponse() {
-    }
+    private NtsClientResponse() {}
 
     /** The outcome of {@link #verify}. */
     public sealed interface Result {
-        /** Authentic; {@code cookies} are the new cookies, at most one more than the placeholders sent. */
+        /**
+         * Authentic; {@code cookies} are the new cookies, at most one more than the placeholders
+         * sent.
+         */
         record Verified(NtpHeader header, List<byte[]> cookies) implements Result {
             @Override
             public String toString() {
@@ -34,12 +36,10 @@ public final class NtsClientResponse {
         }
 
         /** The server could not open the cookie: get new ones from NTS-KE. */
-        record Nak(NtpHeader header) implements Result {
-        }
+        record Nak(NtpHeader header) implements Result {}
 
         /** Not a valid reply to this request; ignore it. */
-        record Rejected(Reason reason) implements Result {
-        }
+        record Rejected(Reason reason) implements Result {}
     }
 
     public enum Reason {
@@ -55,7 +55,8 @@ public final class NtsClientResponse {
         ENCRYPTED_FIELDS_MALFORMED
     }
 
-    public static Result verify(byte[] buf, int off, int len, NtsClientRequest request, SessionKeys keys) {
+    public static Result verify(
+            byte[] buf, int off, int len, NtsClientRequest request, SessionKeys keys) {
         ExtensionFieldCursor cursor = new ExtensionFieldCursor();
         if (cursor.reset(buf, off, len) == ExtensionFieldCursor.Step.MALFORMED) {
             return new Result.Rejected(Reason.MALFORMED);
@@ -65,8 +66,10 @@ public final class NtsClientResponse {
         }
         long origin = NtpHeader.originTimestamp(buf, off);
         long interleavedOrigin = NtpHeader.receiveTimestamp(request.packet(), 0);
-        // an interleaved reply's origin is the request's receive timestamp (RFC 5905 interleaved mode)
-        if (origin != request.transmitTimestamp() && (interleavedOrigin == 0 || origin != interleavedOrigin)) {
+        // an interleaved reply's origin is the request's receive timestamp (RFC 5905 interleaved
+        // mode)
+        if (origin != request.transmitTimestamp()
+                && (interleavedOrigin == 0 || origin != interleavedOrigin)) {
             return new Result.Rejected(Reason.ORIGIN_MISMATCH);
         }
         NtpHeader header = ((NtpHeader.Read.Parsed) NtpHeader.read(buf, off, len)).header();
@@ -85,8 +88,10 @@ public final class NtsClientResponse {
                     if (cursor.type() == NtsFieldType.UNIQUE_IDENTIFIER && authOffset < 0) {
                         uidSeen = true;
                         byte[] uid = request.uniqueIdentifier();
-                        uidMatches |= cursor.bodyLength() >= uid.length
-                                && Bytes.equal(buf, cursor.bodyOffset(), uid, 0, uid.length);
+                        uidMatches |=
+                                cursor.bodyLength() >= uid.length
+                                        && Bytes.equal(
+                                                buf, cursor.bodyOffset(), uid, 0, uid.length);
                     } else if (cursor.type() == NtsFieldType.AUTHENTICATOR) {
                         authOffset = cursor.fieldOffset();
                         authBodyLength = cursor.bodyLength();
@@ -118,7 +123,9 @@ public final class NtsClientResponse {
         Aead s2c = Aead.of(keys.algorithm(), keys.s2c());
         byte[] plaintext = new byte[len];
         int authBody = authOffset + ExtensionField.HEADER_LENGTH;
-        int n = AuthenticatorField.open(buf, off, authOffset, authBody, authBodyLength, s2c, plaintext, 0);
+        int n =
+                AuthenticatorField.open(
+                        buf, off, authOffset, authBody, authBodyLength, s2c, plaintext, 0);
         if (n < 0) {
             return new Result.Rejected(Reason.BAD_AUTHENTICATOR);
         }
@@ -129,9 +136,13 @@ public final class NtsClientResponse {
         while (true) {
             switch (inner.next()) {
                 case FIELD -> {
-                    if (inner.type() == NtsFieldType.NTS_COOKIE && cookies.size() < request.placeholders() + 1) {
-                        cookies.add(Arrays.copyOfRange(plaintext, inner.bodyOffset(),
-                                inner.bodyOffset() + inner.bodyLength()));
+                    if (inner.type() == NtsFieldType.NTS_COOKIE
+                            && cookies.size() < request.placeholders() + 1) {
+                        cookies.add(
+                                Arrays.copyOfRange(
+                                        plaintext,
+                                        inner.bodyOffset(),
+                                        inner.bodyOffset() + inner.bodyLength()));
                     }
                 }
                 case END, MAC -> {

@@ -28,26 +28,41 @@ import dev.ntsfarm.core.ntp.SymmetricKeys;
  * <p>NTS rules: client mode only; one Unique Identifier of at least 32 bytes; exactly one cookie;
  * at most 7 placeholders as long as the cookie; the authenticator last, verified with C2S over
  * everything before it. A cookie that will not open earns an NTS NAK; every other failure is
- * dropped quietly. The reply echoes the identifier outside the encrypted part and carries
- * 1 + placeholders fresh cookies inside it, made before the transmit timestamp is read; it is never
+ * dropped quietly. The reply echoes the identifier outside the encrypted part and carries 1 +
+ * placeholders fresh cookies inside it, made before the transmit timestamp is read; it is never
  * longer than the request (a cookie is left out rather than exceed it).
  */
 public final class NtsResponder {
 
-    private NtsResponder() {
-    }
+    private NtsResponder() {}
 
     /**
-     * Decides on the request {@code req[off, off+len)}, received at {@code receiveTimeNtp}, and writes
-     * any reply at {@code out[0]}.
+     * Decides on the request {@code req[off, off+len)}, received at {@code receiveTimeNtp}, and
+     * writes any reply at {@code out[0]}.
      *
      * @param out at least {@code len} bytes, not overlapping the request
      */
-    public static ServerDecision handle(byte[] req, int off, int len, long receiveTimeNtp, ServerState state,
-                                        CookieCodec codec, NtsScratch scratch, SymmetricKeys symmetricKeys,
-                                        NtpClock clock, byte[] out) {
-        return handle(req, off, len, new ReplyTimestamps(clock).basic(receiveTimeNtp), state, codec, scratch,
-                symmetricKeys, out);
+    public static ServerDecision handle(
+            byte[] req,
+            int off,
+            int len,
+            long receiveTimeNtp,
+            ServerState state,
+            CookieCodec codec,
+            NtsScratch scratch,
+            SymmetricKeys symmetricKeys,
+            NtpClock clock,
+            byte[] out) {
+        return handle(
+                req,
+                off,
+                len,
+                new ReplyTimestamps(clock).basic(receiveTimeNtp),
+                state,
+                codec,
+                scratch,
+                symmetricKeys,
+                out);
     }
 
     /**
@@ -56,12 +71,19 @@ public final class NtsResponder {
      *
      * @param out at least {@code len} bytes, not overlapping the request
      */
-    public static ServerDecision handle(byte[] req, int off, int len, ReplyTimestamps times, ServerState state,
-                                        CookieCodec codec, NtsScratch scratch, SymmetricKeys symmetricKeys,
-                                        byte[] out) {
+    public static ServerDecision handle(
+            byte[] req,
+            int off,
+            int len,
+            ReplyTimestamps times,
+            ServerState state,
+            CookieCodec codec,
+            NtsScratch scratch,
+            SymmetricKeys symmetricKeys,
+            byte[] out) {
         if (out.length < len) {
-            throw new IllegalArgumentException("output buffer of " + out.length + " bytes (expected: at least "
-                    + len + ")");
+            throw new IllegalArgumentException(
+                    "output buffer of " + out.length + " bytes (expected: at least " + len + ")");
         }
         ExtensionFieldCursor cursor = scratch.cursor;
         if (cursor.reset(req, off, len) == ExtensionFieldCursor.Step.MALFORMED) {
@@ -91,7 +113,8 @@ public final class NtsResponder {
             switch (cursor.next()) {
                 case FIELD -> {
                     if (authOffset >= 0) {
-                        authNotLast = true; // RFC 8915 section 5.6: nothing after it is authenticated
+                        authNotLast =
+                                true; // RFC 8915 section 5.6: nothing after it is authenticated
                     }
                     switch (cursor.type()) {
                         case NtsFieldType.UNIQUE_IDENTIFIER -> {
@@ -109,7 +132,8 @@ public final class NtsResponder {
                         case NtsFieldType.COOKIE_PLACEHOLDER -> {
                             nts = true;
                             placeholders++;
-                            if (placeholderLength >= 0 && placeholderLength != cursor.bodyLength()) {
+                            if (placeholderLength >= 0
+                                    && placeholderLength != cursor.bodyLength()) {
                                 placeholderMismatch = true;
                             }
                             placeholderLength = cursor.bodyLength();
@@ -141,7 +165,8 @@ public final class NtsResponder {
         }
 
         if (!nts) {
-            return PlainNtpResponder.respond(req, off, len, times, state, symmetricKeys, macOffset, out);
+            return PlainNtpResponder.respond(
+                    req, off, len, times, state, symmetricKeys, macOffset, out);
         }
         if (macOffset >= 0) {
             return Drop.of(DropReason.NTS_WITH_MAC);
@@ -152,7 +177,8 @@ public final class NtsResponder {
         if (uids > 1) {
             return Drop.of(DropReason.MORE_THAN_ONE_UNIQUE_IDENTIFIER);
         }
-        if (uidFieldLength - ExtensionField.HEADER_LENGTH < NtsFieldType.MIN_UNIQUE_IDENTIFIER_LENGTH) {
+        if (uidFieldLength - ExtensionField.HEADER_LENGTH
+                < NtsFieldType.MIN_UNIQUE_IDENTIFIER_LENGTH) {
             return Drop.of(DropReason.UNIQUE_IDENTIFIER_TOO_SHORT);
         }
         if (cookies == 0) {
@@ -179,18 +205,39 @@ public final class NtsResponder {
         }
 
         if (!openCookie(codec, req, cookieOffset, cookieBodyLength, scratch)) {
-            return nak(req, off, times, state, uidOffset, uidFieldLength, out, NakReason.COOKIE_NOT_OPENED);
+            return nak(
+                    req,
+                    off,
+                    times,
+                    state,
+                    uidOffset,
+                    uidFieldLength,
+                    out,
+                    NakReason.COOKIE_NOT_OPENED);
         }
         AeadAlgorithm alg = scratch.keys.algorithm();
-        if (AuthenticatorField.check(req, authBody, authBodyLength, AuthenticatorField.requiredNonceArea(alg)) != null) {
+        if (AuthenticatorField.check(
+                        req, authBody, authBodyLength, AuthenticatorField.requiredNonceArea(alg))
+                != null) {
             return Drop.of(DropReason.AUTHENTICATOR_MALFORMED);
         }
         // the request's plaintext goes to out, which the reply overwrites afterwards
         Aead aead = scratch.aead(alg, scratch.keys.c2s());
-        int plaintextLength = AuthenticatorField.open(req, off, authOffset, authBody, authBodyLength, aead, out, 0);
+        int plaintextLength =
+                AuthenticatorField.open(
+                        req, off, authOffset, authBody, authBodyLength, aead, out, 0);
         if (plaintextLength < 0) {
-            // RFC 8915 section 5.7, as chrony does: a request that does not authenticate earns a NAK too
-            return nak(req, off, times, state, uidOffset, uidFieldLength, out, NakReason.AUTHENTICATOR_FAILED);
+            // RFC 8915 section 5.7, as chrony does: a request that does not authenticate earns a
+            // NAK too
+            return nak(
+                    req,
+                    off,
+                    times,
+                    state,
+                    uidOffset,
+                    uidFieldLength,
+                    out,
+                    NakReason.AUTHENTICATOR_FAILED);
         }
         // RFC 8915 section 5.7: placeholders may also travel encrypted
         ExtensionFieldCursor inner = scratch.plaintextCursor;
@@ -218,19 +265,33 @@ public final class NtsResponder {
             return Drop.of(DropReason.TOO_MANY_PLACEHOLDERS);
         }
 
-        // size the reply: as many cookies as asked for that still keep it no longer than the request
+        // size the reply: as many cookies as asked for that still keep it no longer than the
+        // request
         int nonceLength = alg.nonceLength();
         int cookieFieldLength = ExtensionField.fieldLength(CookieCodec.cookieLength(alg), 0);
         int head = NtpHeader.LENGTH + uidFieldLength;
         int count = placeholders + 1;
-        while (count > 0 && head + AuthenticatorField.fieldLength(alg, nonceLength, count * cookieFieldLength,
-                ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC) > len) {
+        while (count > 0
+                && head
+                                + AuthenticatorField.fieldLength(
+                                        alg,
+                                        nonceLength,
+                                        count * cookieFieldLength,
+                                        ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC)
+                        > len) {
             count--;
         }
-        int replyLength = head + AuthenticatorField.fieldLength(alg, nonceLength, count * cookieFieldLength,
-                ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
+        int replyLength =
+                head
+                        + AuthenticatorField.fieldLength(
+                                alg,
+                                nonceLength,
+                                count * cookieFieldLength,
+                                ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
         if (replyLength > len) {
-            return Drop.of(DropReason.MALFORMED); // cannot happen for a request that framed; kept as a guard
+            return Drop.of(
+                    DropReason
+                            .MALFORMED); // cannot happen for a request that framed; kept as a guard
         }
 
         // fresh cookies first, so the transmit timestamp is as late as it can be (as chronyd does)
@@ -239,7 +300,10 @@ public final class NtsResponder {
         for (int i = 0; i < count; i++) {
             int sealed = codec.seal(scratch.keys, plain, p + ExtensionField.HEADER_LENGTH);
             int fieldLength = ExtensionField.fieldLength(sealed, 0);
-            Bytes.zero(plain, p + ExtensionField.HEADER_LENGTH + sealed, fieldLength - ExtensionField.HEADER_LENGTH - sealed);
+            Bytes.zero(
+                    plain,
+                    p + ExtensionField.HEADER_LENGTH + sealed,
+                    fieldLength - ExtensionField.HEADER_LENGTH - sealed);
             ExtensionFieldWriter.writeHeader(plain, p, NtsFieldType.NTS_COOKIE, fieldLength);
             p += fieldLength;
         }
@@ -251,28 +315,63 @@ public final class NtsResponder {
         System.arraycopy(req, uidOffset, out, NtpHeader.LENGTH, uidFieldLength);
         if (times.rehearsing()) {
             // a cold path: seal once under a provisional transmit timestamp (never sent), so the
-            // seal after the real one's read runs from warm caches (both AEADs are nonce-misuse resistant)
+            // seal after the real one's read runs from warm caches (both AEADs are nonce-misuse
+            // resistant)
             NtpTimestamp.writeBits(times.receive(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
-            AuthenticatorField.write(out, 0, head, s2c, scratch.nonce, 0, nonceLength, plain, 0, p,
+            AuthenticatorField.write(
+                    out,
+                    0,
+                    head,
+                    s2c,
+                    scratch.nonce,
+                    0,
+                    nonceLength,
+                    plain,
+                    0,
+                    p,
                     ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
         }
         NtpTimestamp.writeBits(times.sealedTransmit(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
-        int authLength = AuthenticatorField.write(out, 0, head, s2c, scratch.nonce, 0, nonceLength, plain, 0, p,
-                ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
+        int authLength =
+                AuthenticatorField.write(
+                        out,
+                        0,
+                        head,
+                        s2c,
+                        scratch.nonce,
+                        0,
+                        nonceLength,
+                        plain,
+                        0,
+                        p,
+                        ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
         return scratch.ntsReply(head + authLength);
     }
 
-    /** RFC 8915 section 5.7: kiss-o'-death NTSN with the identifier echoed, no cookie, no authenticator. */
-    private static ServerDecision nak(byte[] req, int off, ReplyTimestamps times, ServerState state, int uidOffset,
-                                      int uidFieldLength, byte[] out, NakReason reason) {
+    /**
+     * RFC 8915 section 5.7: kiss-o'-death NTSN with the identifier echoed, no cookie, no
+     * authenticator.
+     */
+    private static ServerDecision nak(
+            byte[] req,
+            int off,
+            ReplyTimestamps times,
+            ServerState state,
+            int uidOffset,
+            int uidFieldLength,
+            byte[] out,
+            NakReason reason) {
         state.writeKissHeader(KissCode.NTSN, req, off, times.receive(), out, 0);
         System.arraycopy(req, uidOffset, out, NtpHeader.LENGTH, uidFieldLength);
         NtpTimestamp.writeBits(times.basicTransmit(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
         return new ServerDecision.Nak(NtpHeader.LENGTH + uidFieldLength, reason);
     }
 
-    /** Opens the cookie; every cookie length is a whole number of words, so the body is the cookie. */
-    static boolean openCookie(CookieCodec codec, byte[] buf, int off, int bodyLength, NtsScratch scratch) {
+    /**
+     * Opens the cookie; every cookie length is a whole number of words, so the body is the cookie.
+     */
+    static boolean openCookie(
+            CookieCodec codec, byte[] buf, int off, int bodyLength, NtsScratch scratch) {
         return codec.open(buf, off, bodyLength, scratch.keys);
     }
 }

@@ -12,26 +12,31 @@ import java.security.SecureRandom;
 /**
  * What one thread (event loop) reuses for every NTS packet so the responder allocates nothing once
  * warm: the session keys, the AEADs bound to recent sessions' keys, the cursors, the buffer the
- * fresh cookies are built in, and the randomness for nonces. Not thread-safe; toString shows no keys.
+ * fresh cookies are built in, and the randomness for nonces. Not thread-safe; toString shows no
+ * keys.
  *
  * <p>A client keeps its C2S and S2C keys for its whole NTS session (RFC 8915 section 5.7: every
  * cookie carries the same keys) and SO_REUSEPORT brings its datagrams to the same thread, so the
- * AEADs bound to the last {@code cachedSessions} sessions' keys are kept ({@link SessionAeadCache}):
- * a returning client costs no key schedule and no allocation. Memory, once full, per algorithm in
- * use: about {@code cachedSessions} x 2 x 3.6 KB for AES-SIV-CMAC-256 (7 MB at the
- * {@linkplain #DEFAULT_CACHED_SESSIONS default}), 0.5 KB an entry for AES-128-GCM-SIV.
+ * AEADs bound to the last {@code cachedSessions} sessions' keys are kept ({@link
+ * SessionAeadCache}): a returning client costs no key schedule and no allocation. Memory, once
+ * full, per algorithm in use: about {@code cachedSessions} x 2 x 3.6 KB for AES-SIV-CMAC-256 (7 MB
+ * at the {@linkplain #DEFAULT_CACHED_SESSIONS default}), 0.5 KB an entry for AES-128-GCM-SIV.
  */
 public final class NtsScratch {
 
-    /** Sessions whose two AEADs each thread keeps bound; 0 re-keys one AEAD per algorithm per use. */
+    /**
+     * Sessions whose two AEADs each thread keeps bound; 0 re-keys one AEAD per algorithm per use.
+     */
     public static final int DEFAULT_CACHED_SESSIONS = 1024;
+
     /** Upper bound on {@code cachedSessions}, so the table size stays a positive power of two. */
     public static final int MAX_CACHED_SESSIONS = 1 << 20;
 
     private static final AeadAlgorithm[] ALGORITHMS = AeadAlgorithm.values();
+
     /** Room for the most cookies of the longest AEAD, each in its field. */
-    static final int COOKIE_BUFFER_LENGTH = NtsFieldType.MAX_COOKIES * ExtensionField.fieldLength(
-            maxCookieLength(), 0);
+    static final int COOKIE_BUFFER_LENGTH =
+            NtsFieldType.MAX_COOKIES * ExtensionField.fieldLength(maxCookieLength(), 0);
 
     final SessionKeys keys = new SessionKeys();
     final ExtensionFieldCursor cursor = new ExtensionFieldCursor();
@@ -39,16 +44,31 @@ public final class NtsScratch {
     final byte[] cookies = new byte[COOKIE_BUFFER_LENGTH];
     final byte[] nonce = new byte[NtsFieldType.MIN_PADDED_NONCE_LENGTH];
     final NonceSource nonces;
-    /** NTS replies longer than this get a fresh decision; every real one is shorter (8 cookies, long UID). */
+
+    /**
+     * NTS replies longer than this get a fresh decision; every real one is shorter (8 cookies, long
+     * UID).
+     */
     static final int MAX_SHARED_REPLY_LENGTH = 2048;
 
     private final Aead[] aeads = new Aead[ALGORITHMS.length];
-    /** The NTS reply decision by length, made on first use: records are values, so one per length serves. */
-    private final ServerDecision.Respond[] ntsReplies = new ServerDecision.Respond[MAX_SHARED_REPLY_LENGTH + 1];
+
+    /**
+     * The NTS reply decision by length, made on first use: records are values, so one per length
+     * serves.
+     */
+    private final ServerDecision.Respond[] ntsReplies =
+            new ServerDecision.Respond[MAX_SHARED_REPLY_LENGTH + 1];
+
     private final SessionAeadCache[] caches = new SessionAeadCache[ALGORITHMS.length];
     private final int cachedSessions;
-    /** Places keys in the caches only, never reaches the wire, so it need not come from {@code nonces}. */
+
+    /**
+     * Places keys in the caches only, never reaches the wire, so it need not come from {@code
+     * nonces}.
+     */
     private final long hashSeed;
+
     private long uncachedBinds;
 
     /** A scratch keeping {@value #DEFAULT_CACHED_SESSIONS} sessions' AEADs bound. */
@@ -58,9 +78,9 @@ public final class NtsScratch {
 
     /**
      * @param cachedSessions sessions whose C2S and S2C AEADs stay bound (two entries each, per
-     *                       algorithm); 0 keeps none and re-keys on every use
-     * @throws IllegalArgumentException when {@code cachedSessions} is negative or above
-     *         {@value #MAX_CACHED_SESSIONS}
+     *     algorithm); 0 keeps none and re-keys on every use
+     * @throws IllegalArgumentException when {@code cachedSessions} is negative or above {@value
+     *     #MAX_CACHED_SESSIONS}
      */
     public NtsScratch(NonceSource nonces, int cachedSessions) {
         this(nonces, cachedSessions, new SecureRandom().nextLong());
@@ -69,8 +89,12 @@ public final class NtsScratch {
     /** With a chosen hash seed, so tests place keys the same way every run. */
     NtsScratch(NonceSource nonces, int cachedSessions, long hashSeed) {
         if (cachedSessions < 0 || cachedSessions > MAX_CACHED_SESSIONS) {
-            throw new IllegalArgumentException("cached sessions " + cachedSessions + " (expected: 0 to "
-                    + MAX_CACHED_SESSIONS + ")");
+            throw new IllegalArgumentException(
+                    "cached sessions "
+                            + cachedSessions
+                            + " (expected: 0 to "
+                            + MAX_CACHED_SESSIONS
+                            + ")");
         }
         this.nonces = nonces;
         this.cachedSessions = cachedSessions;
@@ -104,7 +128,10 @@ public final class NtsScratch {
         return a;
     }
 
-    /** The decision to send an NTS reply of {@code length} bytes, shared so answering allocates nothing. */
+    /**
+     * The decision to send an NTS reply of {@code length} bytes, shared so answering allocates
+     * nothing.
+     */
     ServerDecision.Respond ntsReply(int length) {
         if (length > MAX_SHARED_REPLY_LENGTH) {
             return new ServerDecision.Respond(length, ServerDecision.Authentication.NTS);
@@ -131,7 +158,10 @@ public final class NtsScratch {
         return n;
     }
 
-    /** AEAD lookups, over every algorithm, that had to bind their key (every lookup when nothing is cached). */
+    /**
+     * AEAD lookups, over every algorithm, that had to bind their key (every lookup when nothing is
+     * cached).
+     */
     public long cachedKeyMisses() {
         long n = uncachedBinds;
         for (SessionAeadCache c : caches) {

@@ -16,10 +16,11 @@ import java.util.Arrays;
  *
  * <p>Admission: a key takes an entry on its second sighting only, as TinyLFU's doorkeeper admits.
  * The first re-keys one instance kept apart for the purpose, whose AES runs in Java and re-keys in
- * place ({@link Aead#forSingleUse}: no allocation, so a flood of new sessions makes no garbage), and leaves the key's hash tag in a small table of ghosts, {@value
- * #GHOSTS_PER_ENTRY} per entry. More sessions than entries, polling in turn, would otherwise evict
- * and re-key cold entries on every request: measured twice as slow as re-keying the one hot
- * instance (7.1 against 3.7 us a request for AEAD 15), and it churns the old generation.
+ * place ({@link Aead#forSingleUse}: no allocation, so a flood of new sessions makes no garbage),
+ * and leaves the key's hash tag in a small table of ghosts, {@value #GHOSTS_PER_ENTRY} per entry.
+ * More sessions than entries, polling in turn, would otherwise evict and re-key cold entries on
+ * every request: measured twice as slow as re-keying the one hot instance (7.1 against 3.7 us a
+ * request for AEAD 15), and it churns the old generation.
  *
  * <p>Layout: {@code capacity} entries (a power of two) in sets of up to {@value #WAYS} ways; a key
  * goes to the set its hash picks, and a full set evicts by CLOCK (a way used since the hand last
@@ -38,12 +39,20 @@ import java.util.Arrays;
  */
 final class SessionAeadCache {
 
-    /** Ways per set: enough choice for CLOCK, few enough that a lookup scans one cache line of hashes. */
+    /**
+     * Ways per set: enough choice for CLOCK, few enough that a lookup scans one cache line of
+     * hashes.
+     */
     static final int WAYS = 8;
-    /** Ghost tags per entry: 4 bytes each, so a client's second poll finds its ghost after 4x as many new keys. */
+
+    /**
+     * Ghost tags per entry: 4 bytes each, so a client's second poll finds its ghost after 4x as
+     * many new keys.
+     */
     static final int GHOSTS_PER_ENTRY = 4;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
+
+    private static final VarHandle LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long GOLDEN = 0x9E37_79B9_7F4A_7C15L;
 
     private final AeadAlgorithm alg;
@@ -53,24 +62,33 @@ final class SessionAeadCache {
     private final long seed;
     private final Aead[] aeads;
     private final byte[][] keys;
+
     /** The upper half of each bound key's hash ({@link #tag}), compared before the key itself. */
     private final int[] tags;
+
     private final boolean[] bound;
     private final boolean[] used;
+
     /** The CLOCK hand of each set, a way index. */
     private final int[] hands;
-    /** Tags of keys seen once and not admitted, by hash; a stale or colliding tag only admits early. */
+
+    /**
+     * Tags of keys seen once and not admitted, by hash; a stale or colliding tag only admits early.
+     */
     private final int[] ghosts;
+
     private final int ghostMask;
     private boolean ghostToggle;
+
     /** Re-keyed for each key on its first sighting; made on first use. */
     private Aead firstSight;
+
     private long hits;
     private long misses;
 
     /**
      * @param capacity entries, at least 1; rounded up to a power of two
-     * @param seed     the hash seed, secret and random in production
+     * @param seed the hash seed, secret and random in production
      */
     SessionAeadCache(AeadAlgorithm alg, int capacity, long seed) {
         if (capacity < 1) {
@@ -93,10 +111,10 @@ final class SessionAeadCache {
     }
 
     /**
-     * The instance bound to the {@code alg.keyLength()} bytes of {@code key} at {@code off}: a cached
-     * one when this key is held; else, on its second recent sighting, an evicted entry re-bound to
-     * it; else the first-sighting instance re-bound to it. Valid until the next call (that call may
-     * re-bind it).
+     * The instance bound to the {@code alg.keyLength()} bytes of {@code key} at {@code off}: a
+     * cached one when this key is held; else, on its second recent sighting, an evicted entry
+     * re-bound to it; else the first-sighting instance re-bound to it. Valid until the next call
+     * (that call may re-bind it).
      */
     Aead aead(byte[] key, int off) {
         long h = hash(seed, key, off, keyLength);
@@ -134,7 +152,10 @@ final class SessionAeadCache {
         return firstSight;
     }
 
-    /** An unbound way of the set at {@code base}, else the first way CLOCK finds unused since last time. */
+    /**
+     * An unbound way of the set at {@code base}, else the first way CLOCK finds unused since last
+     * time.
+     */
     private int victim(int base) {
         for (int i = base; i < base + ways; i++) {
             if (!bound[i]) {
@@ -174,7 +195,10 @@ final class SessionAeadCache {
         return a;
     }
 
-    /** Seeded multiply-xor over the key's 8-byte words (every NTS key length is a multiple of 8), then a 64-bit finaliser. */
+    /**
+     * Seeded multiply-xor over the key's 8-byte words (every NTS key length is a multiple of 8),
+     * then a 64-bit finaliser.
+     */
     static long hash(long seed, byte[] key, int off, int keyLength) {
         long h = seed ^ keyLength;
         for (int i = 0; i < keyLength; i += Long.BYTES) {

@@ -9,13 +9,15 @@ import java.util.function.LongSupplier;
 
 /**
  * The one place a server's outcomes are counted. Safe to increment from every event loop at once
- * without contention (one {@link LongAdder} per counter); reports are derived from it, never from logs.
+ * without contention (one {@link LongAdder} per counter); reports are derived from it, never from
+ * logs.
  */
 public final class ServerStats {
 
     private final LongAdder[] counters = new LongAdder[ServerCounter.values().length];
     private final LongAdder[] drops = new LongAdder[DropReason.values().length];
     private final LongAdder[] naks = new LongAdder[NakReason.values().length];
+
     /** Values that are states, not counts (timestamps held, their span), read from their owner. */
     private final LongSupplier[] gauges = new LongSupplier[ServerCounter.values().length];
 
@@ -54,9 +56,9 @@ public final class ServerStats {
     }
 
     /**
-     * Makes {@code counter} read {@code value} (plus anything added to it): for
-     * {@link ServerCounter#NTP_TIMESTAMPS_HELD} and {@link ServerCounter#NTP_TIMESTAMP_SPAN}, which
-     * the responder holds. A later call replaces the earlier one.
+     * Makes {@code counter} read {@code value} (plus anything added to it): for {@link
+     * ServerCounter#NTP_TIMESTAMPS_HELD} and {@link ServerCounter#NTP_TIMESTAMP_SPAN}, which the
+     * responder holds. A later call replaces the earlier one.
      */
     public void gauge(ServerCounter counter, LongSupplier value) {
         synchronized (gauges) {

@@ -25,26 +25,35 @@ class AeadPropertiesTest {
     }
 
     @Property(tries = 200)
-    void sealThenOpenGivesThePlaintextBack(@ForAll AeadAlgorithm alg,
-                                           @ForAll @Size(64) byte[] keyMaterial,
-                                           @ForAll("bytes") byte[] ad,
-                                           @ForAll("bytes") byte[] pt,
-                                           @ForAll long nonceSeed) {
+    void sealThenOpenGivesThePlaintextBack(
+            @ForAll AeadAlgorithm alg,
+            @ForAll @Size(64) byte[] keyMaterial,
+            @ForAll("bytes") byte[] ad,
+            @ForAll("bytes") byte[] pt,
+            @ForAll long nonceSeed) {
         byte[] key = Arrays.copyOf(keyMaterial, alg.keyLength());
         byte[] nonce = new byte[alg.nonceLength()];
         new Random(nonceSeed).nextBytes(nonce);
         Aead aead = Aead.of(alg, key);
         // offsets inside larger buffers, so slice handling is exercised too
         byte[] out = new byte[pt.length + 16 + 7];
-        assertEquals(pt.length + 16, aead.seal(nonce, 0, nonce.length, ad, 0, ad.length, pt, 0, pt.length, out, 3));
+        assertEquals(
+                pt.length + 16,
+                aead.seal(nonce, 0, nonce.length, ad, 0, ad.length, pt, 0, pt.length, out, 3));
         byte[] back = new byte[pt.length + 5];
-        assertEquals(pt.length, aead.open(nonce, 0, nonce.length, ad, 0, ad.length, out, 3, pt.length + 16, back, 5));
+        assertEquals(
+                pt.length,
+                aead.open(
+                        nonce, 0, nonce.length, ad, 0, ad.length, out, 3, pt.length + 16, back, 5));
         assertArrayEquals(pt, Arrays.copyOfRange(back, 5, 5 + pt.length));
     }
 
     @Property(tries = 50)
-    void aReboundInstanceMatchesAFreshOne(@ForAll AeadAlgorithm alg, @ForAll @Size(64) byte[] k1,
-                                          @ForAll @Size(64) byte[] k2, @ForAll("bytes") byte[] pt) {
+    void aReboundInstanceMatchesAFreshOne(
+            @ForAll AeadAlgorithm alg,
+            @ForAll @Size(64) byte[] k1,
+            @ForAll @Size(64) byte[] k2,
+            @ForAll("bytes") byte[] pt) {
         byte[] nonce = new byte[alg.nonceLength()];
         Aead reused = Aead.of(alg, Arrays.copyOf(k1, alg.keyLength()));
         reused.init(k2, 0);
@@ -77,23 +86,80 @@ class AeadPropertiesTest {
             for (int i = 0; i < target.length; i++) {
                 for (int bit = 0; bit < 8; bit += 3) {
                     target[i] ^= (byte) (1 << bit);
-                    assertEquals(-1, aead.open(nonce, 0, nonce.length, ad, 0, ad.length, sealed, 0, sealed.length, out, 0),
+                    assertEquals(
+                            -1,
+                            aead.open(
+                                    nonce,
+                                    0,
+                                    nonce.length,
+                                    ad,
+                                    0,
+                                    ad.length,
+                                    sealed,
+                                    0,
+                                    sealed.length,
+                                    out,
+                                    0),
                             () -> alg + ": flipped a bit and it still opened");
                     target[i] ^= (byte) (1 << bit);
                 }
             }
         }
-        assertEquals(-1, aead.open(nonce, 0, nonce.length, ad, 0, ad.length, sealed, 0, sealed.length - 1, out, 0));
-        assertEquals(-1, aead.open(nonce, 0, nonce.length, ad, 0, ad.length - 1, sealed, 0, sealed.length, out, 0));
-        assertEquals(-1, aead.open(nonce, 0, nonce.length, ad, 0, ad.length, sealed, 0, 15, out, 0));
-        assertEquals(pt.length, aead.open(nonce, 0, nonce.length, ad, 0, ad.length, sealed, 0, sealed.length, out, 0));
+        assertEquals(
+                -1,
+                aead.open(
+                        nonce,
+                        0,
+                        nonce.length,
+                        ad,
+                        0,
+                        ad.length,
+                        sealed,
+                        0,
+                        sealed.length - 1,
+                        out,
+                        0));
+        assertEquals(
+                -1,
+                aead.open(
+                        nonce,
+                        0,
+                        nonce.length,
+                        ad,
+                        0,
+                        ad.length - 1,
+                        sealed,
+                        0,
+                        sealed.length,
+                        out,
+                        0));
+        assertEquals(
+                -1, aead.open(nonce, 0, nonce.length, ad, 0, ad.length, sealed, 0, 15, out, 0));
+        assertEquals(
+                pt.length,
+                aead.open(
+                        nonce,
+                        0,
+                        nonce.length,
+                        ad,
+                        0,
+                        ad.length,
+                        sealed,
+                        0,
+                        sealed.length,
+                        out,
+                        0));
         assertArrayEquals(pt, out);
     }
 
     @Test
     void aKeyOfTheWrongLengthIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> Aead.of(AeadAlgorithm.AES_SIV_CMAC_256, new byte[16]));
-        assertThrows(IllegalArgumentException.class, () -> Aead.of(AeadAlgorithm.AES_128_GCM_SIV, new byte[32]));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Aead.of(AeadAlgorithm.AES_SIV_CMAC_256, new byte[16]));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Aead.of(AeadAlgorithm.AES_128_GCM_SIV, new byte[32]));
     }
 
     @Test

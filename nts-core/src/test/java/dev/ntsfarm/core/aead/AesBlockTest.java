@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The Java AES against FIPS 197 Appendix C and against the JDK's AES for random keys of each length. */
+/**
+ * The Java AES against FIPS 197 Appendix C and against the JDK's AES for random keys of each
+ * length.
+ */
 class AesBlockTest {
 
     @ParameterizedTest(name = "FIPS 197 C: {0}")
@@ -67,8 +70,10 @@ class AesBlockTest {
                 single.seal(nonce, 0, nonce.length, ad, 0, ad.length, pt, 0, pt.length, b, 0);
                 assertArrayEquals(a, b, alg + " seal");
                 byte[] back = new byte[pt.length];
-                org.junit.jupiter.api.Assertions.assertEquals(pt.length,
-                        single.open(nonce, 0, nonce.length, ad, 0, ad.length, a, 0, a.length, back, 0));
+                org.junit.jupiter.api.Assertions.assertEquals(
+                        pt.length,
+                        single.open(
+                                nonce, 0, nonce.length, ad, 0, ad.length, a, 0, a.length, back, 0));
                 assertArrayEquals(pt, back, alg + " open");
             }
         }

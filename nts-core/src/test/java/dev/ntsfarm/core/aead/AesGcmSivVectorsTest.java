@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** RFC 8452 Appendix C.1 (AEAD_AES_128_GCM_SIV) known answers; output is ciphertext || tag. */
 class AesGcmSivVectorsTest {
@@ -30,11 +30,15 @@ class AesGcmSivVectorsTest {
         Aead aead = Aead.of(AeadAlgorithm.AES_128_GCM_SIV, KEY);
 
         byte[] out = new byte[pt.length + 16];
-        assertEquals(expected.length, aead.seal(NONCE, 0, 12, ad, 0, ad.length, pt, 0, pt.length, out, 0));
+        assertEquals(
+                expected.length,
+                aead.seal(NONCE, 0, 12, ad, 0, ad.length, pt, 0, pt.length, out, 0));
         assertArrayEquals(expected, out);
 
         byte[] back = new byte[pt.length];
-        assertEquals(pt.length, aead.open(NONCE, 0, 12, ad, 0, ad.length, expected, 0, expected.length, back, 0));
+        assertEquals(
+                pt.length,
+                aead.open(NONCE, 0, 12, ad, 0, ad.length, expected, 0, expected.length, back, 0));
         assertArrayEquals(pt, back);
     }
 
@@ -43,7 +47,8 @@ class AesGcmSivVectorsTest {
         Aead aead = Aead.of(AeadAlgorithm.AES_128_GCM_SIV, KEY);
         byte[] nonce16 = new byte[16];
         byte[] out = new byte[32];
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> aead.seal(nonce16, 0, 16, out, 0, 0, out, 0, 0, out, 0));
         byte[] sealed = Hex.bytes("dc20e2d83f25705bb49e439eca56de25");
         assertEquals(-1, aead.open(nonce16, 0, 16, out, 0, 0, sealed, 0, sealed.length, out, 0));

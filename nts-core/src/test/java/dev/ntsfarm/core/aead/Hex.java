@@ -4,8 +4,7 @@ import java.util.HexFormat;
 
 /** Hex of RFC test vectors, which are printed with spaces between words. */
 final class Hex {
-    private Hex() {
-    }
+    private Hex() {}
 
     static byte[] bytes(String hex) {
         return HexFormat.of().parseHex(hex.replace(" ", ""));

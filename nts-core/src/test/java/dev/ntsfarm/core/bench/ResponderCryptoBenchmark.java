@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.State;
  * authenticator over the request (AD = the request up to the authenticator, empty plaintext), seal
  * one fresh cookie, and seal the response's encrypted field holding that cookie's extension field.
  * Requests cycle through {@value #SESSIONS} sessions and every request re-keys one AEAD for C2S and
- * S2C: the cold reference, what a session the responder's cache does not hold costs
- * ({@code NtsResponderBenchmark} measures the warm case through {@code NtsScratch}).
+ * S2C: the cold reference, what a session the responder's cache does not hold costs ({@code
+ * NtsResponderBenchmark} measures the warm case through {@code NtsScratch}).
  *
  * <pre>
  * mvn -q -o -pl nts-core dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
@@ -43,8 +43,10 @@ public class ResponderCryptoBenchmark {
     static final int NTP_HEADER = 48;
     static final int UID_FIELD = 4 + 32;
     static final int EF_HEADER = 4;
+
     /** Authenticator body: nonce length u16, ciphertext length u16 (RFC 8915 section 5.6). */
     static final int AUTH_LENGTHS = 4;
+
     static final int NONCE = 16;
 
     @State(Scope.Thread)
@@ -77,7 +79,8 @@ public class ResponderCryptoBenchmark {
             byte[] secret = new byte[32];
             r.nextBytes(secret);
             long slot = MasterKeyRing.slotAt(1_800_000_000L, 3600);
-            Map<Long, byte[]> seeds = Map.of(slot - 1, bytes(r, 32), slot, bytes(r, 32), slot + 1, bytes(r, 32));
+            Map<Long, byte[]> seeds =
+                    Map.of(slot - 1, bytes(r, 32), slot, bytes(r, 32), slot + 1, bytes(r, 32));
             nonces = NonceSource.of(new SecureRandom());
             codec = new CookieCodec(MasterKeyRing.of(FarmSecret.of(secret), slot, seeds), nonces);
             nonceLength = alg.nonceLength();
@@ -91,16 +94,35 @@ public class ResponderCryptoBenchmark {
             requests = new byte[SESSIONS][];
             for (int i = 0; i < SESSIONS; i++) {
                 byte[] req = bytes(r, requestLength);
-                SessionKeys k = SessionKeys.of(alg, bytes(r, alg.keyLength()), bytes(r, alg.keyLength()));
+                SessionKeys k =
+                        SessionKeys.of(alg, bytes(r, alg.keyLength()), bytes(r, alg.keyLength()));
                 codec.seal(k, req, cookieOffset);
                 Aead c2s = Aead.of(alg, k.c2s());
-                c2s.seal(req, authNonceOffset, nonceLength, req, 0, adLength, req, 0, 0, req, authSealedOffset);
+                c2s.seal(
+                        req,
+                        authNonceOffset,
+                        nonceLength,
+                        req,
+                        0,
+                        adLength,
+                        req,
+                        0,
+                        0,
+                        req,
+                        authSealedOffset);
                 requests[i] = req;
             }
             freshCookieField = new byte[cookieField];
             // response: header + UID + authenticator with the fresh cookie field encrypted inside
-            response = new byte[NTP_HEADER + UID_FIELD + EF_HEADER + AUTH_LENGTHS + NONCE
-                    + cookieField + AeadAlgorithm.TAG_LENGTH];
+            response =
+                    new byte
+                            [NTP_HEADER
+                                    + UID_FIELD
+                                    + EF_HEADER
+                                    + AUTH_LENGTHS
+                                    + NONCE
+                                    + cookieField
+                                    + AeadAlgorithm.TAG_LENGTH];
             sessionAead = Aead.of(alg, new byte[alg.keyLength()]);
         }
 
@@ -123,8 +145,19 @@ public class ResponderCryptoBenchmark {
         }
         Aead aead = s.sessionAead;
         aead.init(s.keys.c2s(), 0);
-        if (aead.open(req, s.authNonceOffset, s.nonceLength, req, 0, s.adLength,
-                req, s.authSealedOffset, AeadAlgorithm.TAG_LENGTH, s.scratch, 0) != 0) {
+        if (aead.open(
+                        req,
+                        s.authNonceOffset,
+                        s.nonceLength,
+                        req,
+                        0,
+                        s.adLength,
+                        req,
+                        s.authSealedOffset,
+                        AeadAlgorithm.TAG_LENGTH,
+                        s.scratch,
+                        0)
+                != 0) {
             throw new IllegalStateException("authenticator did not verify");
         }
         byte[] field = s.freshCookieField;
@@ -133,8 +166,18 @@ public class ResponderCryptoBenchmark {
         int nonceOff = NTP_HEADER + UID_FIELD + EF_HEADER + AUTH_LENGTHS;
         s.nonces.nextBytes(resp, nonceOff, s.nonceLength);
         aead.init(s.keys.s2c(), 0);
-        return aead.seal(resp, nonceOff, s.nonceLength, resp, 0, NTP_HEADER + UID_FIELD,
-                field, 0, field.length, resp, nonceOff + NONCE);
+        return aead.seal(
+                resp,
+                nonceOff,
+                s.nonceLength,
+                resp,
+                0,
+                NTP_HEADER + UID_FIELD,
+                field,
+                0,
+                field.length,
+                resp,
+                nonceOff + NONCE);
     }
 
     @State(Scope.Thread)
@@ -164,13 +207,25 @@ public class ResponderCryptoBenchmark {
     /** AES-SIV-CMAC-256 seal of a response-sized message under a key already bound. */
     @Benchmark
     public int sivSeal(Sealing s) {
-        return s.siv.seal(s.nonce, 0, NONCE, s.ad, 0, s.ad.length, s.plaintext, 0, s.plaintext.length, s.out, 0);
+        return s.siv.seal(
+                s.nonce,
+                0,
+                NONCE,
+                s.ad,
+                0,
+                s.ad.length,
+                s.plaintext,
+                0,
+                s.plaintext.length,
+                s.out,
+                0);
     }
 
     /** AES-128-GCM-SIV seal of the same message. */
     @Benchmark
     public int gcmSivSeal(Sealing s) {
-        return s.gcmSiv.seal(s.nonce, 0, 12, s.ad, 0, s.ad.length, s.plaintext, 0, s.plaintext.length, s.out, 0);
+        return s.gcmSiv.seal(
+                s.nonce, 0, 12, s.ad, 0, s.ad.length, s.plaintext, 0, s.plaintext.length, s.out, 0);
     }
 
     /** What re-binding an AES-SIV instance to a new session key costs (JDK key schedule). */

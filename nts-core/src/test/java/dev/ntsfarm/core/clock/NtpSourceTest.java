@@ -59,8 +59,7 @@ class NtpSourceTest {
         }
 
         @Override
-        public void reachabilityUpdated(NtpSource source, List<Action> out) {
-        }
+        public void reachabilityUpdated(NtpSource source, List<Action> out) {}
 
         @Override
         public Tracking reference(long now) {
@@ -77,12 +76,21 @@ class NtpSourceTest {
     final SimulatedServer server = new SimulatedServer("192.0.2.1", 0.0, 0.0, 0.0, 1.0, 1);
 
     static SourceDirective line(String text) throws Exception {
-        var c = ((dev.ntsfarm.core.config.ConfigResult.Parsed) dev.ntsfarm.core.config.Config.fromArgs(List.of(text))).config();
+        var c =
+                ((dev.ntsfarm.core.config.ConfigResult.Parsed)
+                                dev.ntsfarm.core.config.Config.fromArgs(List.of(text)))
+                        .config();
         return c.sources().getFirst();
     }
 
     NtpSource source(String text, SourceAuth auth) throws Exception {
-        return new NtpSource(line(text), 0xC0000201, auth, DisciplineSimulationTest.seeded(7), Math.scalb(1.0, -24), host);
+        return new NtpSource(
+                line(text),
+                0xC0000201,
+                auth,
+                DisciplineSimulationTest.seeded(7),
+                Math.scalb(1.0, -24),
+                host);
     }
 
     static <T extends Action> List<T> all(List<Action> actions, Class<T> type) {
@@ -105,10 +113,17 @@ class NtpSourceTest {
         return server.response(header(request), t2, t2 + 10_000);
     }
 
-    /** One poll: the timer fires at {@code at}, the reply comes back after 1 ms of network and 10 us in the server. */
+    /**
+     * One poll: the timer fires at {@code at}, the reply comes back after 1 ms of network and 10 us
+     * in the server.
+     */
     List<Action> exchange(NtpSource s, long at, double serverOffset) {
         byte[] request = one(s.onTimer(at), Action.Send.class).packet();
-        return s.onPacket(at + MS + 10_000, reply(request, at, serverOffset), 0, NtpHeader.LENGTH,
+        return s.onPacket(
+                at + MS + 10_000,
+                reply(request, at, serverOffset),
+                0,
+                NtpHeader.LENGTH,
                 NtpSource.NO_TIMESTAMP);
     }
 
@@ -117,7 +132,9 @@ class NtpSourceTest {
         NtpSource s = source("server 192.0.2.1 iburst", SourceAuth.NONE);
         List<Action> start = s.start(T0);
         double first = one(start, Action.SetTimer.class).seconds();
-        assertTrue(first >= NtpSource.INITIAL_DELAY && first < NtpSource.INITIAL_DELAY * 1.03, "first poll " + first);
+        assertTrue(
+                first >= NtpSource.INITIAL_DELAY && first < NtpSource.INITIAL_DELAY * 1.03,
+                "first poll " + first);
         assertTrue(s.bursting());
         List<Action> poll = s.onTimer(T0);
         byte[] request = one(poll, Action.Send.class).packet();
@@ -139,10 +156,17 @@ class NtpSourceTest {
         Sample sample = host.samples.getFirst();
         assertEquals(0.25, sample.offset(), 1e-9);
         assertEquals(0.001, sample.delay(), 1e-9);
-        assertEquals(T0 + (MS + 10_000) / 2, sample.localTime(), "the sample is taken midway through the exchange");
+        assertEquals(
+                T0 + (MS + 10_000) / 2,
+                sample.localTime(),
+                "the sample is taken midway through the exchange");
         assertEquals("1", s.source().reach().octal());
         assertEquals(1, s.source().stratum());
-        assertEquals(1, one(after, Action.SetTimer.class).seconds(), 64 * 1.021, "the next poll after minpoll");
+        assertEquals(
+                1,
+                one(after, Action.SetTimer.class).seconds(),
+                64 * 1.021,
+                "the next poll after minpoll");
     }
 
     @Test
@@ -154,7 +178,9 @@ class NtpSourceTest {
         assertTrue(host.samples.isEmpty());
         assertEquals("zero timestamp", s.lastRejection());
         assertEquals("0", s.source().reach().octal(), "an invalid packet is no answer");
-        assertTrue(all(after, Action.SetTimer.class).isEmpty(), "the poll timer set when sending stays");
+        assertTrue(
+                all(after, Action.SetTimer.class).isEmpty(),
+                "the poll timer set when sending stays");
     }
 
     @Test
@@ -173,7 +199,8 @@ class NtpSourceTest {
         s.start(T0);
         byte[] first = one(s.onTimer(T0), Action.Send.class).packet();
         byte[] second = one(s.onTimer(T0 + 64 * S), Action.Send.class).packet();
-        s.onPacket(T0 + 64 * S + MS, reply(first, T0, 0), 0, NtpHeader.LENGTH, NtpSource.NO_TIMESTAMP);
+        s.onPacket(
+                T0 + 64 * S + MS, reply(first, T0, 0), 0, NtpHeader.LENGTH, NtpSource.NO_TIMESTAMP);
         assertEquals("not an answer to our latest request", s.lastRejection());
         byte[] good = reply(second, T0 + 64 * S, 0);
         s.onPacket(T0 + 64 * S + MS, good, 0, NtpHeader.LENGTH, NtpSource.NO_TIMESTAMP);
@@ -236,14 +263,20 @@ class NtpSourceTest {
         assertTrue(host.samples.isEmpty());
         assertEquals("kiss-o'-death DENY", s.lastRejection());
         assertEquals("0", s.source().reach().octal(), "no reach from a refusal");
-        assertTrue(all(after, Action.Demobilize.class).isEmpty(), "an unauthenticated refusal could be forged");
+        assertTrue(
+                all(after, Action.Demobilize.class).isEmpty(),
+                "an unauthenticated refusal could be forged");
         assertEquals("Received KoD DENY from 192.0.2.1", one(after, Action.Notice.class).message());
         assertFalse(all(after, Action.SetTimer.class).isEmpty(), "polling goes on");
     }
 
     @Test
     void anAuthenticatedDenyDemobilizes() throws Exception {
-        SymmetricKey key = new SymmetricKey(5, MacAlgorithm.SHA256, "0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+        SymmetricKey key =
+                new SymmetricKey(
+                        5,
+                        MacAlgorithm.SHA256,
+                        "0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
         NtpSource s = source("server 192.0.2.1 key 5", new SourceAuth.Symmetric(key));
         s.start(T0);
         byte[] request = one(s.onTimer(T0), Action.Send.class).packet();
@@ -283,9 +316,9 @@ class NtpSourceTest {
     }
 
     /**
-     * Our responder's whole decision ({@link NtpNtsServer}) as the server. Its clock is read
-     * {@code lag} before each reply leaves, as a user-space transmit timestamp is; the kernel's
-     * transmit time of each reply is handed back to it, as the responder's socket does.
+     * Our responder's whole decision ({@link NtpNtsServer}) as the server. Its clock is read {@code
+     * lag} before each reply leaves, as a user-space transmit timestamp is; the kernel's transmit
+     * time of each reply is handed back to it, as the responder's socket does.
      */
     static final class Responder {
         final ServerStats stats = new ServerStats();
@@ -295,17 +328,40 @@ class NtpSourceTest {
 
         Responder() throws Exception {
             var c = ((ConfigResult.Parsed) Config.parse("t.conf", "allow 127.0.0.1")).config();
-            AccessTable access = AccessTable.of(List.of(AccessRule.from(c.directives().getFirst())));
-            ServerState state = new ServerState(LeapIndicator.NO_WARNING, 1, 0, SimulatedServer.PRECISION,
-                    NtpShort.ZERO, NtpShort.ZERO, 0x47505300, NtpTimestamp.ofUnixNanos(T0 - S));
-            server = new NtpNtsServer(new NtpNtsServer.Policy(access, null, SymmetricKeys.NONE, null, now -> state,
-                    () -> NtpTimestamp.bitsOfUnixNanos(clockRead), stats), DisciplineSimulationTest.seeded(3), 16);
+            AccessTable access =
+                    AccessTable.of(List.of(AccessRule.from(c.directives().getFirst())));
+            ServerState state =
+                    new ServerState(
+                            LeapIndicator.NO_WARNING,
+                            1,
+                            0,
+                            SimulatedServer.PRECISION,
+                            NtpShort.ZERO,
+                            NtpShort.ZERO,
+                            0x47505300,
+                            NtpTimestamp.ofUnixNanos(T0 - S));
+            server =
+                    new NtpNtsServer(
+                            new NtpNtsServer.Policy(
+                                    access,
+                                    null,
+                                    SymmetricKeys.NONE,
+                                    null,
+                                    now -> state,
+                                    () -> NtpTimestamp.bitsOfUnixNanos(clockRead),
+                                    stats),
+                            DisciplineSimulationTest.seeded(3),
+                            16);
         }
 
-        /** The reply to {@code request} that arrived at {@code rx} and leaves at {@code departs}, {@code lag} after its clock was read. */
+        /**
+         * The reply to {@code request} that arrived at {@code rx} and leaves at {@code departs},
+         * {@code lag} after its clock was read.
+         */
         byte[] answer(byte[] request, long rx, long departs, long lag) {
             clockRead = departs - lag;
-            ServerDecision d = server.handle(0, 0xFFFF_7F00_0001L, rx, request, request.length, out);
+            ServerDecision d =
+                    server.handle(0, 0xFFFF_7F00_0001L, rx, request, request.length, out);
             int length = assertInstanceOf(ServerDecision.Respond.class, d).length();
             if (server.wantsTransmitTimestamp()) {
                 server.onTransmitTimestamp(server.transmitTimestampTag(), departs);
@@ -315,11 +371,13 @@ class NtpSourceTest {
     }
 
     @Test
-    void xleaveSendsInterleavedRequestsAndMeasuresWithTheServersKernelTransmitTime() throws Exception {
+    void xleaveSendsInterleavedRequestsAndMeasuresWithTheServersKernelTransmitTime()
+            throws Exception {
         Responder server = new Responder();
         NtpSource s = source("server 127.0.0.1 xleave minpoll 0 maxpoll 0", SourceAuth.NONE);
         s.start(T0);
-        long lag = 40_000; // a user-space transmit timestamp 40 us early: a basic sample is 20 us off
+        long lag =
+                40_000; // a user-space transmit timestamp 40 us early: a basic sample is 20 us off
         long previousServerRx = 0;
         for (int k = 0; k < 6; k++) {
             long t1 = T0 + k * S;
@@ -327,7 +385,10 @@ class NtpSourceTest {
             s.onSent(request, t1);
             NtpHeader h = header(request);
             if (k >= 1) {
-                assertEquals(previousServerRx, h.originTimestamp().bits(), "interleaved: origin is the server's last receive time");
+                assertEquals(
+                        previousServerRx,
+                        h.originTimestamp().bits(),
+                        "interleaved: origin is the server's last receive time");
                 assertTrue(h.receiveTimestamp().bits() != 0 && h.transmitTimestamp().bits() != 0);
             }
             long t2 = t1 + MS / 2;
@@ -337,30 +398,51 @@ class NtpSourceTest {
             long t4 = departs + MS / 2;
             s.onPacket(t4, reply, 0, reply.length, t4);
         }
-        // the responder interleaves from the third request (the second named a reply it had not kept);
+        // the responder interleaves from the third request (the second named a reply it had not
+        // kept);
         // the first interleaved reply follows a basic one and is not used (chrony), the rest are
         assertEquals(4, server.stats.get(ServerCounter.INTERLEAVED_NTP_PACKETS));
         assertEquals(3, s.interleavedResponses());
         assertEquals(5, s.goodResponses());
         List<Double> offsets = host.samples.stream().map(Sample::offset).toList();
         assertEquals(-lag / 2e9, offsets.get(0), 1e-8, "basic: " + offsets);
-        // the server measured the first reply's lag and adds it, up to its cap, to the next basic one
-        assertEquals(-(lag - TransmitDelay.MAX_NANOS) / 2e9, offsets.get(1), 1e-8, "basic, compensated: " + offsets);
+        // the server measured the first reply's lag and adds it, up to its cap, to the next basic
+        // one
+        assertEquals(
+                -(lag - TransmitDelay.MAX_NANOS) / 2e9,
+                offsets.get(1),
+                1e-8,
+                "basic, compensated: " + offsets);
         for (int i = 2; i < 5; i++) {
-            assertEquals(0.0, offsets.get(i), 1e-8, "interleaved: the kernel's transmit time: " + offsets);
+            assertEquals(
+                    0.0,
+                    offsets.get(i),
+                    1e-8,
+                    "interleaved: the kernel's transmit time: " + offsets);
         }
     }
 
     static byte[] signed(SymmetricKey key, byte[] header) {
-        byte[] p = Arrays.copyOf(header, NtpHeader.LENGTH + key.algorithm().trailerLength(NtpHeader.VERSION_4));
+        byte[] p =
+                Arrays.copyOf(
+                        header,
+                        NtpHeader.LENGTH + key.algorithm().trailerLength(NtpHeader.VERSION_4));
         NtpMac.writeTrailer(key, NtpHeader.VERSION_4, p, 0, NtpHeader.LENGTH, p, NtpHeader.LENGTH);
         return p;
     }
 
     @Test
     void aSymmetricKeySourceSignsAndChecks() throws Exception {
-        SymmetricKey key = new SymmetricKey(5, MacAlgorithm.SHA1, "0123456789abcdef0123".getBytes(StandardCharsets.US_ASCII));
-        SymmetricKey other = new SymmetricKey(5, MacAlgorithm.SHA1, "x123456789abcdef0123".getBytes(StandardCharsets.US_ASCII));
+        SymmetricKey key =
+                new SymmetricKey(
+                        5,
+                        MacAlgorithm.SHA1,
+                        "0123456789abcdef0123".getBytes(StandardCharsets.US_ASCII));
+        SymmetricKey other =
+                new SymmetricKey(
+                        5,
+                        MacAlgorithm.SHA1,
+                        "x123456789abcdef0123".getBytes(StandardCharsets.US_ASCII));
         NtpSource s = source("server 192.0.2.1 key 5", new SourceAuth.Symmetric(key));
         s.start(T0);
         byte[] request = one(s.onTimer(T0), Action.Send.class).packet();
@@ -387,7 +469,10 @@ class NtpSourceTest {
             t += 64 * S;
             s.onTimer(t);
         }
-        assertEquals("200", s.source().reach().octal(), "a poll counts as missed when the next one goes out");
+        assertEquals(
+                "200",
+                s.source().reach().octal(),
+                "a poll counts as missed when the next one goes out");
         s.onTimer(t + 64 * S);
         assertEquals("0", s.source().reach().octal());
         assertTrue(s.poll() > 6, "unanswered polls lengthen the interval: " + s.poll());
@@ -426,8 +511,22 @@ class NtpSourceTest {
 
     @Test
     void aPeerSendsItsOwnStateAndTimestampsTheExchange() throws Exception {
-        host.reference = new Tracking(0x7F000001, "127.0.0.1", 2, T0 - 10 * S, 0, 0, 0, 0, 0, 0, 0.001, 0.002, 64,
-                LeapIndicator.NO_WARNING);
+        host.reference =
+                new Tracking(
+                        0x7F000001,
+                        "127.0.0.1",
+                        2,
+                        T0 - 10 * S,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0.001,
+                        0.002,
+                        64,
+                        LeapIndicator.NO_WARNING);
         NtpSource s = source("peer 192.0.2.1 minpoll 0 maxpoll 0", SourceAuth.NONE);
         s.start(T0);
         assertFalse(s.bursting(), "no bursts toward a peer");
@@ -436,30 +535,54 @@ class NtpSourceTest {
         assertEquals(NtpMode.SYMMETRIC_ACTIVE, h.mode());
         assertEquals(2, h.stratum());
         assertEquals(0x7F000001, h.referenceId());
-        assertEquals(NtpTimestamp.bitsOfUnixNanos(T0), h.transmitTimestamp().bits(), "a peer's T1 is real");
+        assertEquals(
+                NtpTimestamp.bitsOfUnixNanos(T0),
+                h.transmitTimestamp().bits(),
+                "a peer's T1 is real");
         // the peer answers in symmetric passive mode
         long t2 = T0 + MS / 2;
         byte[] reply = new byte[NtpHeader.LENGTH];
-        new NtpHeader(LeapIndicator.NO_WARNING, 4, NtpMode.SYMMETRIC_PASSIVE, 1, 0, -20, NtpShort.ZERO, NtpShort.ZERO,
-                0x47505300, NtpTimestamp.ofUnixNanos(T0 - S), h.transmitTimestamp(), NtpTimestamp.ofUnixNanos(t2),
-                NtpTimestamp.ofUnixNanos(t2 + 10_000)).write(reply, 0);
+        new NtpHeader(
+                        LeapIndicator.NO_WARNING,
+                        4,
+                        NtpMode.SYMMETRIC_PASSIVE,
+                        1,
+                        0,
+                        -20,
+                        NtpShort.ZERO,
+                        NtpShort.ZERO,
+                        0x47505300,
+                        NtpTimestamp.ofUnixNanos(T0 - S),
+                        h.transmitTimestamp(),
+                        NtpTimestamp.ofUnixNanos(t2),
+                        NtpTimestamp.ofUnixNanos(t2 + 10_000))
+                .write(reply, 0);
         s.onPacket(T0 + MS, reply, 0, reply.length, NtpSource.NO_TIMESTAMP);
         assertEquals(1, host.samples.size(), s.lastRejection());
         byte[] next = one(s.onTimer(T0 + S), Action.Send.class).packet();
         NtpHeader n = header(next);
-        assertEquals(NtpTimestamp.bitsOfUnixNanos(t2 + 10_000), n.originTimestamp().bits(), "echoes the peer's T3");
-        assertEquals(NtpTimestamp.bitsOfUnixNanos(T0 + MS), n.receiveTimestamp().bits(), "and when it arrived");
+        assertEquals(
+                NtpTimestamp.bitsOfUnixNanos(t2 + 10_000),
+                n.originTimestamp().bits(),
+                "echoes the peer's T3");
+        assertEquals(
+                NtpTimestamp.bitsOfUnixNanos(T0 + MS),
+                n.receiveTimestamp().bits(),
+                "and when it arrived");
     }
 
     @Test
     void anNtsSourceRunsKeyEstablishmentBeforeItPolls() throws Exception {
-        NtsAssociation nts = new NtsAssociation("192.0.2.1", 4460, 123, NtsAssociation.DEFAULT_REFRESH_SECONDS);
+        NtsAssociation nts =
+                new NtsAssociation("192.0.2.1", 4460, 123, NtsAssociation.DEFAULT_REFRESH_SECONDS);
         NtpSource s = source("server 192.0.2.1 nts iburst", new SourceAuth.Nts(nts));
         s.start(T0);
         List<Action> first = s.onTimer(T0);
         one(first, Action.StartKeyEstablishment.class);
         assertTrue(all(first, Action.Send.class).isEmpty(), "no request without keys");
-        assertTrue(s.onTimer(T0 + 2 * S).stream().noneMatch(a -> a instanceof Action.StartKeyEstablishment),
+        assertTrue(
+                s.onTimer(T0 + 2 * S).stream()
+                        .noneMatch(a -> a instanceof Action.StartKeyEstablishment),
                 "one NTS-KE at a time");
         byte[] c2s = new byte[32];
         byte[] s2c = new byte[32];
@@ -470,11 +593,18 @@ class NtpSourceTest {
             Arrays.fill(c, (byte) (i + 1));
             cookies.add(c);
         }
-        var session = new NtsAssociation.Session(SessionKeys.of(AeadAlgorithm.AES_SIV_CMAC_256, c2s, s2c), null,
-                cookies, "192.0.2.1", 123);
+        var session =
+                new NtsAssociation.Session(
+                        SessionKeys.of(AeadAlgorithm.AES_SIV_CMAC_256, c2s, s2c),
+                        null,
+                        cookies,
+                        "192.0.2.1",
+                        123);
         List<Action> done = s.onKeyEstablished(T0 + 3 * S, session);
         one(done, Action.SaveNtsState.class);
-        assertTrue(one(done, Action.SetTimer.class).seconds() < 1, "polls at once when it was waiting");
+        assertTrue(
+                one(done, Action.SetTimer.class).seconds() < 1,
+                "polls at once when it was waiting");
         byte[] request = one(s.onTimer(T0 + 3 * S), Action.Send.class).packet();
         assertTrue(request.length > NtpHeader.LENGTH + 100, "uid, cookie and authenticator");
         assertEquals(7, nts.cookies());
@@ -483,7 +613,8 @@ class NtpSourceTest {
         assertEquals("not authentic", s.lastRejection());
         assertTrue(host.samples.isEmpty());
         assertNotNull(nts.snapshot());
-        assertArrayEquals(cookies.get(1), nts.snapshot().cookies().getFirst(), "the first cookie was spent");
+        assertArrayEquals(
+                cookies.get(1), nts.snapshot().cookies().getFirst(), "the first cookie was spent");
     }
 
     @Test
@@ -493,9 +624,12 @@ class NtpSourceTest {
         s.start(T0);
         one(s.onTimer(T0), Action.StartKeyEstablishment.class);
         List<Action> failed = s.onKeyEstablishmentFailed(T0 + S, "connection refused");
-        assertTrue(one(failed, Action.Notice.class).message().endsWith("failed: connection refused"));
+        assertTrue(
+                one(failed, Action.Notice.class).message().endsWith("failed: connection refused"));
         assertEquals(1, nts.failedAttempts());
-        assertTrue(all(s.onTimer(T0 + 2 * S), Action.StartKeyEstablishment.class).isEmpty(), "backing off");
+        assertTrue(
+                all(s.onTimer(T0 + 2 * S), Action.StartKeyEstablishment.class).isEmpty(),
+                "backing off");
         one(s.onTimer(T0 + 4 * S), Action.StartKeyEstablishment.class);
         assertEquals(2, NtsAssociation.backoffSeconds(1));
         assertEquals(4, NtsAssociation.backoffSeconds(2));
@@ -509,6 +643,8 @@ class NtpSourceTest {
         v6[15] = 1;
         assertInstanceOf(Integer.class, NtpSource.referenceId(v6));
         assertTrue(NtpSource.referenceId(v6) != 0);
-        assertEquals(KissCode.DENY.referenceId(), Bytes.s32("DENY".getBytes(StandardCharsets.US_ASCII), 0));
+        assertEquals(
+                KissCode.DENY.referenceId(),
+                Bytes.s32("DENY".getBytes(StandardCharsets.US_ASCII), 0));
     }
 }

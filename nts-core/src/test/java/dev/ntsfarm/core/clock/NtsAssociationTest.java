@@ -47,7 +47,8 @@ class NtsAssociationTest {
             jar.take();
         }
         assertNull(jar.take());
-        assertEquals(7, jar.placeholdersWanted(), "empty jar: one cookie back plus seven placeholders");
+        assertEquals(
+                7, jar.placeholdersWanted(), "empty jar: one cookie back plus seven placeholders");
         jar.add(cookies(10, 104));
         assertEquals(CookieJar.CAPACITY, jar.size(), "never more than eight");
         assertEquals(104, jar.cookieLength());
@@ -68,13 +69,15 @@ class NtsAssociationTest {
         assertFalse(a.needsKeyEstablishment(105));
         assertTrue(a.needsKeyEstablishment(106), "then 4 s");
         a.keyEstablishmentStarted();
-        a.keyEstablishmentSucceeded(new NtsAssociation.Session(keys(), null, cookies(8, 100), "h", 123), 200);
+        a.keyEstablishmentSucceeded(
+                new NtsAssociation.Session(keys(), null, cookies(8, 100), "h", 123), 200);
         assertEquals(0, a.failedAttempts());
         assertEquals(1, a.contextId());
         assertFalse(a.needsKeyEstablishment(201));
         assertTrue(a.needsKeyEstablishment(1200), "ntsrefresh elapsed");
         assertTrue(a.ready());
-        NtsClientRequest r = a.nextRequest(6, NonceSource.of(new java.security.SecureRandom()), 42L);
+        NtsClientRequest r =
+                a.nextRequest(6, NonceSource.of(new java.security.SecureRandom()), 42L);
         assertEquals(0, r.placeholders(), "full jar after NTS-KE: no placeholders");
         assertEquals(7, a.cookies());
     }

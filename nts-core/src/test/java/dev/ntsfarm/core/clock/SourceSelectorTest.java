@@ -21,14 +21,26 @@ class SourceSelectorTest {
     static final long T0 = SourceStatsTest.T0;
     static final long S = SourceStatsTest.S;
 
-    /** A reachable stratum-1 source whose eight samples say {@code offset}, with a root distance of about halfWidth. */
+    /**
+     * A reachable stratum-1 source whose eight samples say {@code offset}, with a root distance of
+     * about halfWidth.
+     */
     static Source source(String name, double offset, double halfWidth, double jitter, long seed) {
-        Source s = new Source(name, name.hashCode(), SourceReport.MODE_SERVER,
-                new SourceStats(-1, -1, SourceStatsTest.PRECISION));
+        Source s =
+                new Source(
+                        name,
+                        name.hashCode(),
+                        SourceReport.MODE_SERVER,
+                        new SourceStats(-1, -1, SourceStatsTest.PRECISION));
         Random r = new Random(seed);
         for (int i = 0; i < 8; i++) {
             s.updateReachability(true);
-            s.accumulate(Sample.direct(T0 + i * 64 * S, offset + jitter * r.nextGaussian(), 2 * halfWidth, 1e-6));
+            s.accumulate(
+                    Sample.direct(
+                            T0 + i * 64 * S,
+                            offset + jitter * r.nextGaussian(),
+                            2 * halfWidth,
+                            1e-6));
         }
         s.updateStatus(1, LeapIndicator.NO_WARNING);
         return s;
@@ -44,20 +56,32 @@ class SourceSelectorTest {
 
     @Test
     void theLiarIsAFalsetickerAndTheRestAreCombined() {
-        List<Source> all = List.of(source("a", 0, 1e-3, 20e-6, 1), source("b", 0.0002, 1e-3, 20e-6, 2),
-                source("c", -0.0001, 1e-3, 20e-6, 3), source("d", 0.05, 1e-3, 20e-6, 4));
+        List<Source> all =
+                List.of(
+                        source("a", 0, 1e-3, 20e-6, 1),
+                        source("b", 0.0002, 1e-3, 20e-6, 2),
+                        source("c", -0.0001, 1e-3, 20e-6, 3),
+                        source("d", 0.05, 1e-3, 20e-6, 4));
         var selector = new SourceSelector(SelectOptions.DEFAULTS);
-        var out = assertInstanceOf(SourceSelector.Outcome.Update.class, selector.select(all, NOW, all.get(0)));
+        var out =
+                assertInstanceOf(
+                        SourceSelector.Outcome.Update.class, selector.select(all, NOW, all.get(0)));
         assertEquals(1, states(all).chars().filter(c -> c == '*').count(), states(all));
         assertEquals('x', all.get(3).state().symbol());
         assertEquals(3, out.combined());
-        assertTrue(Math.abs(out.estimate().offset() - 0.0000333) < 3e-5, "combined " + out.estimate().offset());
+        assertTrue(
+                Math.abs(out.estimate().offset() - 0.0000333) < 3e-5,
+                "combined " + out.estimate().offset());
     }
 
     @Test
     void withoutAMajorityNothingIsSelectedAndAllAreFalsetickers() {
-        List<Source> all = List.of(source("a", 0, 1e-3, 1e-6, 1), source("b", 0.05, 1e-3, 1e-6, 2),
-                source("c", 0.1, 1e-3, 1e-6, 3), source("d", 0.15, 1e-3, 1e-6, 4));
+        List<Source> all =
+                List.of(
+                        source("a", 0, 1e-3, 1e-6, 1),
+                        source("b", 0.05, 1e-3, 1e-6, 2),
+                        source("c", 0.1, 1e-3, 1e-6, 3),
+                        source("d", 0.15, 1e-3, 1e-6, 4));
         var o = new SourceSelector(SelectOptions.DEFAULTS).select(all, NOW, all.get(0));
         var u = assertInstanceOf(SourceSelector.Outcome.Unsynchronised.class, o);
         assertTrue(u.reason().startsWith("Can't synchronise: no majority"), u.reason());
@@ -126,13 +150,20 @@ class SourceSelectorTest {
 
     /** Whatever the offsets, no source outside the majority's interval is selected or combined. */
     @Property(tries = 300)
-    void survivorsAgreeWithTheIntersection(@ForAll @IntRange(min = 1, max = 7) int n,
-                                           @ForAll @DoubleRange(min = -0.01, max = 0.01) double spread,
-                                           @ForAll @IntRange(min = 0, max = 1000) int seed) {
+    void survivorsAgreeWithTheIntersection(
+            @ForAll @IntRange(min = 1, max = 7) int n,
+            @ForAll @DoubleRange(min = -0.01, max = 0.01) double spread,
+            @ForAll @IntRange(min = 0, max = 1000) int seed) {
         Random r = new Random(seed);
         List<Source> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            all.add(source("s" + i, spread * r.nextGaussian(), 1e-4 + r.nextDouble() * 5e-3, 1e-6, seed * 10L + i));
+            all.add(
+                    source(
+                            "s" + i,
+                            spread * r.nextGaussian(),
+                            1e-4 + r.nextDouble() * 5e-3,
+                            1e-6,
+                            seed * 10L + i));
         }
         var o = new SourceSelector(SelectOptions.DEFAULTS).select(all, NOW, all.getFirst());
         double[] lo = new double[n];
@@ -147,12 +178,15 @@ class SourceSelectorTest {
             SourceState s = all.get(i).state();
             boolean used = s == SourceState.SELECTED || s == SourceState.COMBINED;
             if (used) {
-                assertTrue(best.admits(lo[i], hi[i]), "a used source lies outside the intersection");
+                assertTrue(
+                        best.admits(lo[i], hi[i]), "a used source lies outside the intersection");
             }
         }
         if (o instanceof SourceSelector.Outcome.Update u) {
             assertTrue(best.majorityOf(n));
-            assertTrue(u.estimate().offset() >= best.lo() - 0.02 && u.estimate().offset() <= best.hi() + 0.02);
+            assertTrue(
+                    u.estimate().offset() >= best.lo() - 0.02
+                            && u.estimate().offset() <= best.hi() + 0.02);
         }
     }
 }

@@ -56,8 +56,14 @@ class SourceStatsTest {
         assertEquals(2e-6, t.slope(), 1e-11);
         assertEquals(1e-3 + 2e-6 * 640, st.predictOffset(T0 + 640 * S), 1e-9);
         SourceStatsReport r = st.report("a", T0 + 576 * S);
-        assertTrue(r.samples() >= SourceStats.DEFAULT_MIN_SAMPLES, "a line's rounding may look like a trend, never below minsamples");
-        assertEquals(-2.0, r.frequencyPpm(), 1e-5, "chronyc: the local clock is slow against the source");
+        assertTrue(
+                r.samples() >= SourceStats.DEFAULT_MIN_SAMPLES,
+                "a line's rounding may look like a trend, never below minsamples");
+        assertEquals(
+                -2.0,
+                r.frequencyPpm(),
+                1e-5,
+                "chronyc: the local clock is slow against the source");
     }
 
     @Test
@@ -69,9 +75,16 @@ class SourceStatsTest {
         long when = T0 + 7 * 64 * S;
         double offset = st.predictOffset(when);
         st.slew(when, offset, 1e-6);
-        assertEquals(0.0, st.predictOffset(when + offset > 0 ? when + Math.round(offset * 1e9) : when), 1e-9);
+        assertEquals(
+                0.0,
+                st.predictOffset(when + offset > 0 ? when + Math.round(offset * 1e9) : when),
+                1e-9);
         assertEquals(0.0, st.slope(), 1e-12, "the frequency was corrected too");
-        assertEquals(0.005 + 1e-6 * 448, st.lastSample().originalOffset(), 1e-12, "as measured stays as measured");
+        assertEquals(
+                0.005 + 1e-6 * 448,
+                st.lastSample().originalOffset(),
+                1e-12,
+                "as measured stays as measured");
     }
 
     @Test

@@ -14,15 +14,27 @@ import dev.ntsfarm.core.config.SourceDirective;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The whole core (sources, selection, discipline, slewing) against simulated servers on a simulated clock. */
+/**
+ * The whole core (sources, selection, discipline, slewing) against simulated servers on a simulated
+ * clock.
+ */
 class SystemProcessTest {
     static final long START = DisciplineSimulationTest.START;
 
     final SimulatedClock clock = new SimulatedClock(START, 0.0, 0.0);
 
-    SystemProcess process(Discipline.Mode mode, MakeStep makestep, MaxChange maxchange, SelectOptions options) {
-        return new SystemProcess(clock, new Discipline(mode, makestep, maxchange, Discipline.DEFAULT_MAX_UPDATE_SKEW,
-                new Driftfile.Invalid("none")), options, DisciplineSimulationTest.seeded(11));
+    SystemProcess process(
+            Discipline.Mode mode, MakeStep makestep, MaxChange maxchange, SelectOptions options) {
+        return new SystemProcess(
+                clock,
+                new Discipline(
+                        mode,
+                        makestep,
+                        maxchange,
+                        Discipline.DEFAULT_MAX_UPDATE_SKEW,
+                        new Driftfile.Invalid("none")),
+                options,
+                DisciplineSimulationTest.seeded(11));
     }
 
     static SourceDirective server(String host) throws Exception {
@@ -30,7 +42,10 @@ class SystemProcessTest {
     }
 
     static List<String> notices(Simulation sim) {
-        return sim.log().stream().filter(a -> a instanceof Action.Notice).map(a -> ((Action.Notice) a).message()).toList();
+        return sim.log().stream()
+                .filter(a -> a instanceof Action.Notice)
+                .map(a -> ((Action.Notice) a).message())
+                .toList();
     }
 
     static <T extends Action> List<T> logged(Simulation sim, Class<T> type) {
@@ -48,13 +63,27 @@ class SystemProcessTest {
     }
 
     @Test
-    void anUpdateBeyondMaxchangeIsIgnoredThenTheAgentGivesUpAndTheClockNeverMoves() throws Exception {
-        SystemProcess p = process(Discipline.Mode.NORMAL, new MakeStep(1.0, 3), new MaxChange(100, 0, 2), SelectOptions.DEFAULTS);
+    void anUpdateBeyondMaxchangeIsIgnoredThenTheAgentGivesUpAndTheClockNeverMoves()
+            throws Exception {
+        SystemProcess p =
+                process(
+                        Discipline.Mode.NORMAL,
+                        new MakeStep(1.0, 3),
+                        new MaxChange(100, 0, 2),
+                        SelectOptions.DEFAULTS);
         Simulation sim = serve(p, 1000.0);
         sim.runUntil(600);
         List<String> n = notices(sim);
-        assertTrue(n.stream().filter(m -> m.startsWith("Adjustment of 1000.000 seconds exceeds the allowed maximum"
-                + " of 100.000 seconds (ignored)")).count() == 2, n.toString());
+        assertTrue(
+                n.stream()
+                                .filter(
+                                        m ->
+                                                m.startsWith(
+                                                        "Adjustment of 1000.000 seconds exceeds the allowed maximum"
+                                                                + " of 100.000 seconds (ignored)"))
+                                .count()
+                        == 2,
+                n.toString());
         Action.Exit exit = logged(sim, Action.Exit.class).getFirst();
         assertTrue(exit.message().endsWith("(exiting)"), exit.message());
         assertEquals(0.0, clock.offset(), 1e-9, "the clock was not moved");
@@ -64,10 +93,14 @@ class SystemProcessTest {
 
     @Test
     void makestepStepsALargeOffsetInTheFirstUpdates() throws Exception {
-        SystemProcess p = process(Discipline.Mode.NORMAL, new MakeStep(1.0, 3), null, SelectOptions.DEFAULTS);
+        SystemProcess p =
+                process(Discipline.Mode.NORMAL, new MakeStep(1.0, 3), null, SelectOptions.DEFAULTS);
         Simulation sim = serve(p, 2.0, 2.0, 2.0);
         sim.runUntil(120);
-        assertTrue(notices(sim).stream().anyMatch(m -> m.startsWith("System clock was stepped by 2.000")), notices(sim).toString());
+        assertTrue(
+                notices(sim).stream()
+                        .anyMatch(m -> m.startsWith("System clock was stepped by 2.000")),
+                notices(sim).toString());
         assertEquals(2.0, clock.offset(), 1e-3, "the clock now follows the servers");
     }
 
@@ -86,7 +119,12 @@ class SystemProcessTest {
 
     @Test
     void updateOnceStepsWithinMaxchangeAndRefusesBeyond() throws Exception {
-        SystemProcess p = process(Discipline.Mode.UPDATE_ONCE, null, new MaxChange(100, 0, 0), SelectOptions.DEFAULTS);
+        SystemProcess p =
+                process(
+                        Discipline.Mode.UPDATE_ONCE,
+                        null,
+                        new MaxChange(100, 0, 0),
+                        SelectOptions.DEFAULTS);
         Simulation sim = serve(p, 0.5);
         sim.runUntil(60);
         Action.OneShotDone done = logged(sim, Action.OneShotDone.class).getFirst();
@@ -94,15 +132,27 @@ class SystemProcessTest {
         assertEquals(0.5, clock.offset(), 1e-4, "the clock was stepped forward by the offset");
 
         SimulatedClock other = new SimulatedClock(START, 0.0, 0.0);
-        SystemProcess far = new SystemProcess(other, new Discipline(Discipline.Mode.UPDATE_ONCE, null, new MaxChange(100, 0, 0),
-                Discipline.DEFAULT_MAX_UPDATE_SKEW, new Driftfile.Invalid("none")), SelectOptions.DEFAULTS,
-                DisciplineSimulationTest.seeded(3));
+        SystemProcess far =
+                new SystemProcess(
+                        other,
+                        new Discipline(
+                                Discipline.Mode.UPDATE_ONCE,
+                                null,
+                                new MaxChange(100, 0, 0),
+                                Discipline.DEFAULT_MAX_UPDATE_SKEW,
+                                new Driftfile.Invalid("none")),
+                        SelectOptions.DEFAULTS,
+                        DisciplineSimulationTest.seeded(3));
         Simulation farSim = new Simulation(other, far);
-        farSim.serve(far.add(server("192.0.2.9"), 1, SourceAuth.NONE), new SimulatedServer("192.0.2.9", 1000.0, 20e-6, 1e-3, 1.0, 9));
+        farSim.serve(
+                far.add(server("192.0.2.9"), 1, SourceAuth.NONE),
+                new SimulatedServer("192.0.2.9", 1000.0, 20e-6, 1e-3, 1.0, 9));
         farSim.runUntil(60);
         Action.OneShotDone refused = logged(farSim, Action.OneShotDone.class).getFirst();
         assertFalse(refused.stepped());
-        assertTrue(refused.failure().contains("beyond maxchange 100.000 seconds: not stepped"), refused.failure());
+        assertTrue(
+                refused.failure().contains("beyond maxchange 100.000 seconds: not stepped"),
+                refused.failure());
         assertEquals(0.0, other.offset(), 1e-12, "the clock was not moved");
     }
 
@@ -110,7 +160,9 @@ class SystemProcessTest {
     void printOnceWithoutAnAnswerEndsWithChronydsMessage() throws Exception {
         SystemProcess p = process(Discipline.Mode.PRINT_ONCE, null, null, SelectOptions.DEFAULTS);
         Simulation sim = new Simulation(clock, p);
-        sim.serve(p.add(server("192.0.2.1"), 1, SourceAuth.NONE), new SimulatedServer("x", 0, 0, 1e-3, 0.0, 1));
+        sim.serve(
+                p.add(server("192.0.2.1"), 1, SourceAuth.NONE),
+                new SimulatedServer("x", 0, 0, 1e-3, 0.0, 1));
         sim.runUntil(120);
         Action.OneShotDone done = logged(sim, Action.OneShotDone.class).getFirst();
         assertEquals("No suitable source for synchronisation", done.failure());
@@ -126,7 +178,10 @@ class SystemProcessTest {
         SimulatedServer server = new SimulatedServer("192.0.2.1", 0.01, 20e-6, 1e-3, 1.0, 1);
         sim.serve(s, server);
         sim.runUntil(600);
-        List<String> refused = notices(sim).stream().filter(m -> m.startsWith("Could not adjust the system clock")).toList();
+        List<String> refused =
+                notices(sim).stream()
+                        .filter(m -> m.startsWith("Could not adjust the system clock"))
+                        .toList();
         assertEquals(1, refused.size(), notices(sim).toString());
         assertTrue(refused.getFirst().contains("EPERM"));
         long answered = server.answered();
@@ -139,12 +194,19 @@ class SystemProcessTest {
 
     @Test
     void minsourcesHoldsTheClockUntilEnoughAgree() throws Exception {
-        SystemProcess p = process(Discipline.Mode.NORMAL, null, null, new SelectOptions(3.0, 1.0, 3.0, 1e-4, 1e-3, 2));
+        SystemProcess p =
+                process(
+                        Discipline.Mode.NORMAL,
+                        null,
+                        null,
+                        new SelectOptions(3.0, 1.0, 3.0, 1e-4, 1e-3, 2));
         Simulation sim = serve(p, 0.01);
         sim.runUntil(300);
         assertEquals(0, p.discipline().updates());
         assertEquals(SourceState.NOT_COMBINED, p.sources().getFirst().source().state());
-        assertTrue(notices(sim).contains("Can't synchronise: not enough selectable sources"), notices(sim).toString());
+        assertTrue(
+                notices(sim).contains("Can't synchronise: not enough selectable sources"),
+                notices(sim).toString());
         assertEquals(0, p.tracking().stratum());
     }
 
@@ -160,7 +222,12 @@ class SystemProcessTest {
 
     @Test
     void chronycsMakestepStepsWhatIsLeftToSlewWithinMaxchange() throws Exception {
-        SystemProcess p = process(Discipline.Mode.NORMAL, null, new MaxChange(0.5, 0, -1), SelectOptions.DEFAULTS);
+        SystemProcess p =
+                process(
+                        Discipline.Mode.NORMAL,
+                        null,
+                        new MaxChange(0.5, 0, -1),
+                        SelectOptions.DEFAULTS);
         Simulation sim = serve(p, 0.2, 0.2, 0.2);
         sim.runUntil(30);
         double left = p.tracking().systemTime();
@@ -180,7 +247,11 @@ class SystemProcessTest {
         assertEquals(50e-6, slew.remaining(), 1e-9);
         assertEquals(50e-6, c.offset(), 1e-9);
         FrequencySlew fast = new FrequencySlew(new SimulatedClock(START, 0.0, 0.0));
-        assertEquals(200.0, fast.accrue(0.1, 0.01), 1e-6, "0.1 s at the kernel's limit of 500 ppm takes 200 s");
+        assertEquals(
+                200.0,
+                fast.accrue(0.1, 0.01),
+                1e-6,
+                "0.1 s at the kernel's limit of 500 ppm takes 200 s");
         assertEquals(0.1, fast.takeRemaining(), 1e-9);
         assertEquals(0.0, fast.remaining(), 1e-12);
     }

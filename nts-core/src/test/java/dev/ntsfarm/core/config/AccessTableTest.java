@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 class AccessTableTest {
 
     static AccessTable table(String... lines) throws ConfigException {
-        Config c = ((ConfigResult.Parsed) Config.parse("test.conf", String.join("\n", lines))).config();
+        Config c =
+                ((ConfigResult.Parsed) Config.parse("test.conf", String.join("\n", lines)))
+                        .config();
         List<AccessRule> rules = new ArrayList<>();
         for (Directive d : c.directives()) {
             rules.add(AccessRule.from(d));
@@ -41,10 +43,12 @@ class AccessTableTest {
 
     @Test
     void chronyDocumentedExampleIsOrderIndependentWithoutAll() throws Exception {
-        for (String[] order : new String[][] {
-                {"allow 1.2.3.4", "deny 1.2.3.0/24", "allow 1.2.0.0/16"},
-                {"allow 1.2.0.0/16", "deny 1.2.3.0/24", "allow 1.2.3.4"},
-                {"deny 1.2.3.0/24", "allow 1.2.0.0/16", "allow 1.2.3.4"}}) {
+        for (String[] order :
+                new String[][] {
+                    {"allow 1.2.3.4", "deny 1.2.3.0/24", "allow 1.2.0.0/16"},
+                    {"allow 1.2.0.0/16", "deny 1.2.3.0/24", "allow 1.2.3.4"},
+                    {"deny 1.2.3.0/24", "allow 1.2.0.0/16", "allow 1.2.3.4"}
+                }) {
             AccessTable t = table(order);
             assertTrue(t.allows(ip("1.2.9.9")), String.join(";", order));
             assertFalse(t.allows(ip("1.2.3.5")), String.join(";", order));

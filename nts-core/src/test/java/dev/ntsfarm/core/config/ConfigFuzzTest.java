@@ -20,8 +20,13 @@ class ConfigFuzzTest {
         long lines = text.lines().count() + 1;
         switch (Config.parse("fuzz.conf", text)) {
             case ConfigResult.Parsed(Config config) -> {
-                Config again = assertInstanceOf(ConfigResult.Parsed.class, Config.parse("again", config.toText())).config();
-                assertEquals(config.directives().stream().map(Directive::toLine).toList(),
+                Config again =
+                        assertInstanceOf(
+                                        ConfigResult.Parsed.class,
+                                        Config.parse("again", config.toText()))
+                                .config();
+                assertEquals(
+                        config.directives().stream().map(Directive::toLine).toList(),
                         again.directives().stream().map(Directive::toLine).toList());
                 for (Directive d : config.directives()) {
                     try {

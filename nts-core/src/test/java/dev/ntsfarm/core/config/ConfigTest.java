@@ -22,7 +22,9 @@ class ConfigTest {
 
     @Test
     void readsDirectivesSkippingChronysFourCommentStartsAndBlankLines() {
-        Config c = parsed("""
+        Config c =
+                parsed(
+                        """
                 # hash
                 ! bang
                 ; semicolon
@@ -47,7 +49,10 @@ class ConfigTest {
     @Test
     void unknownDirectiveIsAnErrorNamingTheLine() {
         var errs = errors(Config.parse(FILE, "server a\n\nsrever b\ninclude /etc/x.conf\n"));
-        assertEquals(List.of(FILE + ":3: unknown directive 'srever'", FILE + ":4: unknown directive 'include'"),
+        assertEquals(
+                List.of(
+                        FILE + ":3: unknown directive 'srever'",
+                        FILE + ":4: unknown directive 'include'"),
                 errs.stream().map(ConfigError::toString).toList());
     }
 
@@ -55,15 +60,26 @@ class ConfigTest {
     void aCommentCharacterAfterTheNameIsAnArgumentAsInChronyd() {
         Directive d = parsed("server a # b\n").directives().getFirst();
         assertEquals(List.of("a", "#", "b"), d.args());
-        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> SourceDirective.from(d));
-        assertEquals(FILE + ":1: server: unknown option '#' (expected one of burst, iburst, key, maxdelay, maxdelaydevratio, maxdelayratio, maxpoll, maxsamples, minpoll, minsamples, nts, ntsport, polltarget, port, xleave)",
+        ConfigException e =
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        ConfigException.class, () -> SourceDirective.from(d));
+        assertEquals(
+                FILE
+                        + ":1: server: unknown option '#' (expected one of burst, iburst, key, maxdelay, maxdelaydevratio, maxdelayratio, maxpoll, maxsamples, minpoll, minsamples, nts, ntsport, polltarget, port, xleave)",
                 e.getMessage());
     }
 
     @Test
     void inlineDirectivesAreNumberedByArgument() {
-        Config c = assertInstanceOf(ConfigResult.Parsed.class,
-                Config.fromArgs(List.of("port 0", "# nothing", "server 127.0.0.1 port 11123"))).config();
+        Config c =
+                assertInstanceOf(
+                                ConfigResult.Parsed.class,
+                                Config.fromArgs(
+                                        List.of(
+                                                "port 0",
+                                                "# nothing",
+                                                "server 127.0.0.1 port 11123")))
+                        .config();
         assertEquals(2, c.directives().size());
         Directive server = c.directives("server").getFirst();
         assertEquals("command line", server.file());
@@ -74,30 +90,76 @@ class ConfigTest {
 
     @Test
     void overlongLineIsAnError() {
-        var errs = errors(Config.parse(FILE, "driftfile /" + "x".repeat(Config.MAX_LINE_LENGTH) + "\n"));
+        var errs =
+                errors(
+                        Config.parse(
+                                FILE, "driftfile /" + "x".repeat(Config.MAX_LINE_LENGTH) + "\n"));
         assertEquals(1, errs.getFirst().line());
-        assertTrue(errs.getFirst().message().startsWith("expected a line of at most 2047 characters"));
+        assertTrue(
+                errs.getFirst().message().startsWith("expected a line of at most 2047 characters"));
     }
 
     @Test
     void toTextParsesBackToTheSameDirectivesAndPlusAppends() {
         Config c = parsed("server a iburst\n\n# x\nlocal stratum 3\n");
         Config again = parsed(c.toText());
-        assertEquals(c.directives().stream().map(Directive::toLine).toList(),
+        assertEquals(
+                c.directives().stream().map(Directive::toLine).toList(),
                 again.directives().stream().map(Directive::toLine).toList());
-        Config both = c.plus(assertInstanceOf(ConfigResult.Parsed.class, Config.fromArgs(List.of("local stratum 5"))).config());
-        assertEquals(List.of("3", "5"), both.directives("local").stream().map(d -> d.args().getLast()).toList());
-        assertEquals("command line", both.last("local").orElseThrow().file(), "the later setting counts");
+        Config both =
+                c.plus(
+                        assertInstanceOf(
+                                        ConfigResult.Parsed.class,
+                                        Config.fromArgs(List.of("local stratum 5")))
+                                .config());
+        assertEquals(
+                List.of("3", "5"),
+                both.directives("local").stream().map(d -> d.args().getLast()).toList());
+        assertEquals(
+                "command line",
+                both.last("local").orElseThrow().file(),
+                "the later setting counts");
     }
 
     @Test
     void everyDirectiveOfTheDesignIsKnown() {
-        for (String name : List.of("server", "peer", "pool", "port", "ntsport", "ntsserverkey", "ntsservercert",
-                "ntsaeads", "ntsntpserver", "ntsrotate", "ntsdumpdir", "ntstrustedcerts", "nosystemcert",
-                "nocerttimecheck", "ntsrefresh", "keyfile", "commandkey", "cmdport", "bindcmdaddress", "cmdallow",
-                "allow", "deny", "ratelimit", "ntsratelimit", "maxntsconnections", "local", "makestep",
-                "driftfile", "bindaddress", "pidfile", "cluster", "farmsecret", "ntsntpport", "metricsport",
-                "bindmetricsaddress")) {
+        for (String name :
+                List.of(
+                        "server",
+                        "peer",
+                        "pool",
+                        "port",
+                        "ntsport",
+                        "ntsserverkey",
+                        "ntsservercert",
+                        "ntsaeads",
+                        "ntsntpserver",
+                        "ntsrotate",
+                        "ntsdumpdir",
+                        "ntstrustedcerts",
+                        "nosystemcert",
+                        "nocerttimecheck",
+                        "ntsrefresh",
+                        "keyfile",
+                        "commandkey",
+                        "cmdport",
+                        "bindcmdaddress",
+                        "cmdallow",
+                        "allow",
+                        "deny",
+                        "ratelimit",
+                        "ntsratelimit",
+                        "maxntsconnections",
+                        "local",
+                        "makestep",
+                        "driftfile",
+                        "bindaddress",
+                        "pidfile",
+                        "cluster",
+                        "farmsecret",
+                        "ntsntpport",
+                        "metricsport",
+                        "bindmetricsaddress")) {
             assertTrue(DirectiveNames.isKnown(name), name);
         }
         assertFalse(DirectiveNames.isKnown("iburst"), "an option, not a directive");
@@ -105,10 +167,17 @@ class ConfigTest {
 
     @Test
     void aDirectiveThatWouldBeIgnoredIsRefusedWithTheReason() {
-        ConfigResult r = Config.parse("/etc/ntsfarm/agent.conf", "server a\nsourcedir /etc/chrony/sources.d\n");
+        ConfigResult r =
+                Config.parse(
+                        "/etc/ntsfarm/agent.conf", "server a\nsourcedir /etc/chrony/sources.d\n");
         ConfigResult.Invalid inv = assertInstanceOf(ConfigResult.Invalid.class, r);
         assertEquals(1, inv.errors().size());
-        assertTrue(inv.errors().getFirst().toString().startsWith(
-                "/etc/ntsfarm/agent.conf:2: sourcedir: not supported (expected: the sources as server"), inv.errors().toString());
+        assertTrue(
+                inv.errors()
+                        .getFirst()
+                        .toString()
+                        .startsWith(
+                                "/etc/ntsfarm/agent.conf:2: sourcedir: not supported (expected: the sources as server"),
+                inv.errors().toString());
     }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class DirectiveReferenceTest {
 
-    static final Path REFERENCE = Path.of("").toAbsolutePath().getParent().resolve("docs/directives.md");
+    static final Path REFERENCE =
+            Path.of("").toAbsolutePath().getParent().resolve("docs/directives.md");
     private static final Pattern SECTION = Pattern.compile("(?m)^### `([a-z0-9]+)`$");
 
     static Set<String> documented(String text) {
@@ -39,10 +40,16 @@ class DirectiveReferenceTest {
 
         Set<String> undocumented = new TreeSet<>(parsed);
         undocumented.removeAll(documented);
-        assertEquals(Set.of(), undocumented, "directives the parser accepts without a section in " + REFERENCE);
+        assertEquals(
+                Set.of(),
+                undocumented,
+                "directives the parser accepts without a section in " + REFERENCE);
         Set<String> unknown = new TreeSet<>(documented);
         unknown.removeAll(parsed);
-        assertEquals(Set.of(), unknown, "sections in " + REFERENCE + " for directives the parser does not know");
+        assertEquals(
+                Set.of(),
+                unknown,
+                "sections in " + REFERENCE + " for directives the parser does not know");
     }
 
     @Test

@@ -16,10 +16,13 @@ class CookieCodecTest {
 
     private static final long CURRENT = 1000;
     private static final FarmSecret SECRET = TestKeys.insecureFarmSecret(1);
-    private static final Map<Long, byte[]> SEEDS = TestKeys.insecureSeeds(2, CURRENT - 3, CURRENT + 1);
+    private static final Map<Long, byte[]> SEEDS =
+            TestKeys.insecureSeeds(2, CURRENT - 3, CURRENT + 1);
 
-    private static CookieCodec codec(FarmSecret secret, long current, Map<Long, byte[]> seeds, long nonceSeed) {
-        return new CookieCodec(MasterKeyRing.of(secret, current, seeds), TestKeys.insecureNonces(nonceSeed));
+    private static CookieCodec codec(
+            FarmSecret secret, long current, Map<Long, byte[]> seeds, long nonceSeed) {
+        return new CookieCodec(
+                MasterKeyRing.of(secret, current, seeds), TestKeys.insecureNonces(nonceSeed));
     }
 
     private static byte[] sealed(CookieCodec codec, SessionKeys keys) {
@@ -34,8 +37,9 @@ class CookieCodecTest {
         SessionKeys keys = TestKeys.insecureSessionKeys(alg, 7);
         byte[] cookie = sealed(codec(SECRET, CURRENT, SEEDS, 1), keys);
         SessionKeys opened = new SessionKeys();
-        assertTrue(codec(FarmSecret.of(TestKeys.insecureBytes(1, 32)), CURRENT, Map.copyOf(SEEDS), 99)
-                .open(cookie, 0, cookie.length, opened));
+        assertTrue(
+                codec(FarmSecret.of(TestKeys.insecureBytes(1, 32)), CURRENT, Map.copyOf(SEEDS), 99)
+                        .open(cookie, 0, cookie.length, opened));
         assertEquals(alg, opened.algorithm());
         assertArrayEquals(keys.c2s(), opened.c2s());
         assertArrayEquals(keys.s2c(), opened.s2c());
@@ -62,13 +66,17 @@ class CookieCodecTest {
         byte[] cookie = sealed(codec(SECRET, CURRENT, SEEDS, 1), keys);
         SessionKeys into = new SessionKeys();
         // another farm secret, same seeds
-        assertFalse(codec(TestKeys.insecureFarmSecret(3), CURRENT, SEEDS, 1).open(cookie, 0, cookie.length, into));
+        assertFalse(
+                codec(TestKeys.insecureFarmSecret(3), CURRENT, SEEDS, 1)
+                        .open(cookie, 0, cookie.length, into));
         // same secret, other seeds for the same slots
-        assertFalse(codec(SECRET, CURRENT, TestKeys.insecureSeeds(4, CURRENT - 3, CURRENT + 1), 1)
-                .open(cookie, 0, cookie.length, into));
+        assertFalse(
+                codec(SECRET, CURRENT, TestKeys.insecureSeeds(4, CURRENT - 3, CURRENT + 1), 1)
+                        .open(cookie, 0, cookie.length, into));
         // same secret and seeds, but the slot is no longer in the ring
-        assertFalse(codec(SECRET, CURRENT + 1, Map.of(CURRENT + 1, SEEDS.get(CURRENT + 1)), 1)
-                .open(cookie, 0, cookie.length, into));
+        assertFalse(
+                codec(SECRET, CURRENT + 1, Map.of(CURRENT + 1, SEEDS.get(CURRENT + 1)), 1)
+                        .open(cookie, 0, cookie.length, into));
         assertNull(into.algorithm(), "a failed open leaves the holder untouched");
     }
 
@@ -76,23 +84,41 @@ class CookieCodecTest {
     void cookiesFromPastSlotsOpenWithinRetentionAndNotAfter() {
         Map<Long, byte[]> seeds = TestKeys.insecureSeeds(5, 0, 20);
         SessionKeys keys = TestKeys.insecureSessionKeys(AeadAlgorithm.AES_SIV_CMAC_256, 8);
-        byte[] minted = sealed(new CookieCodec(MasterKeyRing.of(SECRET, 10, seeds, 3), TestKeys.insecureNonces(1)), keys);
+        byte[] minted =
+                sealed(
+                        new CookieCodec(
+                                MasterKeyRing.of(SECRET, 10, seeds, 3), TestKeys.insecureNonces(1)),
+                        keys);
         SessionKeys into = new SessionKeys();
         for (long now = 10; now <= 13; now++) {
-            CookieCodec later = new CookieCodec(MasterKeyRing.of(SECRET, now, seeds, 3), TestKeys.insecureNonces(1));
-            assertTrue(later.open(minted, 0, minted.length, into), "slot 10 retained at slot " + now);
+            CookieCodec later =
+                    new CookieCodec(
+                            MasterKeyRing.of(SECRET, now, seeds, 3), TestKeys.insecureNonces(1));
+            assertTrue(
+                    later.open(minted, 0, minted.length, into), "slot 10 retained at slot " + now);
         }
-        CookieCodec tooLate = new CookieCodec(MasterKeyRing.of(SECRET, 14, seeds, 3), TestKeys.insecureNonces(1));
+        CookieCodec tooLate =
+                new CookieCodec(MasterKeyRing.of(SECRET, 14, seeds, 3), TestKeys.insecureNonces(1));
         assertFalse(tooLate.open(minted, 0, minted.length, into));
-        // a ring one slot behind already accepts cookies of its next slot (clock skew between members)
-        CookieCodec behind = new CookieCodec(MasterKeyRing.of(SECRET, 9, seeds, 3), TestKeys.insecureNonces(1));
+        // a ring one slot behind already accepts cookies of its next slot (clock skew between
+        // members)
+        CookieCodec behind =
+                new CookieCodec(MasterKeyRing.of(SECRET, 9, seeds, 3), TestKeys.insecureNonces(1));
         assertTrue(behind.open(minted, 0, minted.length, into));
     }
 
     @Test
     void theKeyIdIsTheCurrentSlot() {
-        byte[] cookie = sealed(codec(SECRET, CURRENT, SEEDS, 1), TestKeys.insecureSessionKeys(AeadAlgorithm.AES_SIV_CMAC_256, 1));
-        assertEquals(CURRENT, ((cookie[0] & 0xffL) << 24) | ((cookie[1] & 0xff) << 16) | ((cookie[2] & 0xff) << 8) | (cookie[3] & 0xff));
+        byte[] cookie =
+                sealed(
+                        codec(SECRET, CURRENT, SEEDS, 1),
+                        TestKeys.insecureSessionKeys(AeadAlgorithm.AES_SIV_CMAC_256, 1));
+        assertEquals(
+                CURRENT,
+                ((cookie[0] & 0xffL) << 24)
+                        | ((cookie[1] & 0xff) << 16)
+                        | ((cookie[2] & 0xff) << 8)
+                        | (cookie[3] & 0xff));
     }
 
     @Test

@@ -18,7 +18,8 @@ class CookieCorruptionTest {
     void everyCorruptedCookieIsRejected() {
         FarmSecret secret = TestKeys.insecureFarmSecret(11);
         Map<Long, byte[]> seeds = TestKeys.insecureSeeds(12, 100, 110);
-        CookieCodec codec = new CookieCodec(MasterKeyRing.of(secret, 105, seeds), TestKeys.insecureNonces(13));
+        CookieCodec codec =
+                new CookieCodec(MasterKeyRing.of(secret, 105, seeds), TestKeys.insecureNonces(13));
         Random random = new Random(14);
         AeadAlgorithm[] algs = AeadAlgorithm.values();
         SessionKeys into = new SessionKeys();
@@ -28,7 +29,8 @@ class CookieCorruptionTest {
             codec.seal(TestKeys.insecureSessionKeys(alg, i), good, 0);
             assertTrue(codec.open(good, 0, good.length, into));
             byte[] bad = corrupt(good, random);
-            assertFalse(codec.open(bad, 0, bad.length, into), () -> "accepted " + Arrays.toString(bad));
+            assertFalse(
+                    codec.open(bad, 0, bad.length, into), () -> "accepted " + Arrays.toString(bad));
         }
     }
 

@@ -24,7 +24,8 @@ class CookieKeyDerivationTest {
         ByteArrayOutputStream info = new ByteArrayOutputStream();
         info.writeBytes("ntsfarm cookie key".getBytes());
         info.writeBytes(new byte[] {1, 2, 3, 4, 1});
-        assertArrayEquals(hmac.doFinal(info.toByteArray()),
+        assertArrayEquals(
+                hmac.doFinal(info.toByteArray()),
                 CookieKeyDerivation.workingKey(FarmSecret.of(secret), seed, slot));
     }
 
@@ -37,10 +38,14 @@ class CookieKeyDerivationTest {
         Mac hmac = Mac.getInstance("HmacSHA256");
         hmac.init(new SecretKeySpec(salt, "HmacSHA256"));
         byte[] prk = hmac.doFinal(ikm);
-        assertEquals("077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5", h.formatHex(prk));
+        assertEquals(
+                "077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5",
+                h.formatHex(prk));
         hmac.init(new SecretKeySpec(prk, "HmacSHA256"));
         hmac.update(h.parseHex("f0f1f2f3f4f5f6f7f8f9"));
         hmac.update((byte) 1);
-        assertEquals("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf", h.formatHex(hmac.doFinal()));
+        assertEquals(
+                "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf",
+                h.formatHex(hmac.doFinal()));
     }
 }

@@ -20,16 +20,19 @@ class CookieOpeningFuzzTest {
         for (byte[] s : seeds) {
             r.nextBytes(s);
         }
-        return new CookieCodec(MasterKeyRing.of(FarmSecret.of(secret), SLOT,
-                Map.of(SLOT - 1, seeds[0], SLOT, seeds[1], SLOT + 1, seeds[2])),
+        return new CookieCodec(
+                MasterKeyRing.of(
+                        FarmSecret.of(secret),
+                        SLOT,
+                        Map.of(SLOT - 1, seeds[0], SLOT, seeds[1], SLOT + 1, seeds[2])),
                 (b, o, l) -> {
                     throw new AssertionError("opening a cookie never draws a nonce");
                 });
     }
 
     /**
-     * No byte string the fuzzer makes up opens as a cookie: only our own sealing key can make one, and
-     * opening never throws, whatever the length or key id.
+     * No byte string the fuzzer makes up opens as a cookie: only our own sealing key can make one,
+     * and opening never throws, whatever the length or key id.
      */
     @FuzzTest(maxDuration = "20s")
     void forgedCookiesNeverOpen(byte[] input) {

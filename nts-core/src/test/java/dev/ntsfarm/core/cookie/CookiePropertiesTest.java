@@ -15,13 +15,21 @@ import net.jqwik.api.constraints.Size;
 class CookiePropertiesTest {
 
     @Property(tries = 200)
-    void sealedKeysOpenBackUnchanged(@ForAll AeadAlgorithm alg,
-                                     @ForAll @Size(64) byte[] c2s, @ForAll @Size(64) byte[] s2c,
-                                     @ForAll @Size(32) byte[] secret, @ForAll @Size(16) byte[] seed,
-                                     @ForAll @LongRange(min = 0, max = 0xFFFF_FFFFL) long slot,
-                                     @ForAll @IntRange(min = 0, max = 9) int offset) {
-        SessionKeys keys = SessionKeys.of(alg, Arrays.copyOf(c2s, alg.keyLength()), Arrays.copyOf(s2c, alg.keyLength()));
-        MasterKeyRing ring = MasterKeyRing.of(FarmSecret.of(secret), slot, java.util.Map.of(slot, seed));
+    void sealedKeysOpenBackUnchanged(
+            @ForAll AeadAlgorithm alg,
+            @ForAll @Size(64) byte[] c2s,
+            @ForAll @Size(64) byte[] s2c,
+            @ForAll @Size(32) byte[] secret,
+            @ForAll @Size(16) byte[] seed,
+            @ForAll @LongRange(min = 0, max = 0xFFFF_FFFFL) long slot,
+            @ForAll @IntRange(min = 0, max = 9) int offset) {
+        SessionKeys keys =
+                SessionKeys.of(
+                        alg,
+                        Arrays.copyOf(c2s, alg.keyLength()),
+                        Arrays.copyOf(s2c, alg.keyLength()));
+        MasterKeyRing ring =
+                MasterKeyRing.of(FarmSecret.of(secret), slot, java.util.Map.of(slot, seed));
         CookieCodec codec = new CookieCodec(ring, TestKeys.insecureNonces(slot));
         byte[] buf = new byte[offset + CookieCodec.cookieLength(alg)];
         assertEquals(CookieCodec.cookieLength(alg), codec.seal(keys, buf, offset));
@@ -33,8 +41,9 @@ class CookiePropertiesTest {
     }
 
     @Property(tries = 200)
-    void slotsAreFloorOfTimeOverRotation(@ForAll @LongRange(min = -1_000_000_000L, max = 10_000_000_000L) long t,
-                                         @ForAll @LongRange(min = 1, max = 1_000_000) long rotate) {
+    void slotsAreFloorOfTimeOverRotation(
+            @ForAll @LongRange(min = -1_000_000_000L, max = 10_000_000_000L) long t,
+            @ForAll @LongRange(min = 1, max = 1_000_000) long rotate) {
         long slot = MasterKeyRing.slotAt(t, rotate);
         assertTrue(slot * rotate <= t && t < (slot + 1) * rotate);
     }

@@ -9,8 +9,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 class KeyDumpFuzzTest {
 
     /**
-     * Decoding a dump never throws; what decodes encodes back to the very same bytes (the format has
-     * one encoding per seed set, so anything else decoding would be a second, unchecked spelling).
+     * Decoding a dump never throws; what decodes encodes back to the very same bytes (the format
+     * has one encoding per seed set, so anything else decoding would be a second, unchecked
+     * spelling).
      */
     @FuzzTest(maxDuration = "20s")
     void keyDumpDecodingSound(byte[] input) {

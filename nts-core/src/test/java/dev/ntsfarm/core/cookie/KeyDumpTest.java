@@ -25,11 +25,14 @@ class KeyDumpTest {
     }
 
     @Property(tries = 100)
-    void encodeThenDecodeGivesTheSeedsBack(@ForAll @IntRange(min = 0, max = 40) int count, @ForAll long seed) {
+    void encodeThenDecodeGivesTheSeedsBack(
+            @ForAll @IntRange(min = 0, max = 40) int count, @ForAll long seed) {
         Random r = new Random(seed);
         Map<Long, byte[]> seeds = new TreeMap<>();
         for (int i = 0; i < count; i++) {
-            seeds.put(r.nextLong(0x1_0000_0000L), TestKeys.insecureBytes(r.nextLong(), 16 + r.nextInt(49)));
+            seeds.put(
+                    r.nextLong(0x1_0000_0000L),
+                    TestKeys.insecureBytes(r.nextLong(), 16 + r.nextInt(49)));
         }
         KeyDump.Ok ok = assertInstanceOf(KeyDump.Ok.class, KeyDump.decode(KeyDump.encode(seeds)));
         assertSameSeeds(seeds, ok.seeds());
@@ -46,9 +49,13 @@ class KeyDumpTest {
             assertInstanceOf(KeyDump.Malformed.class, KeyDump.decode(bad), "flipped byte " + i);
         }
         for (int len = 0; len < good.length; len++) {
-            assertInstanceOf(KeyDump.Malformed.class, KeyDump.decode(Arrays.copyOf(good, len)), "truncated to " + len);
+            assertInstanceOf(
+                    KeyDump.Malformed.class,
+                    KeyDump.decode(Arrays.copyOf(good, len)),
+                    "truncated to " + len);
         }
-        assertInstanceOf(KeyDump.Malformed.class, KeyDump.decode(Arrays.copyOf(good, good.length + 1)));
+        assertInstanceOf(
+                KeyDump.Malformed.class, KeyDump.decode(Arrays.copyOf(good, good.length + 1)));
         assertInstanceOf(KeyDump.Malformed.class, KeyDump.decode(null));
     }
 
@@ -64,10 +71,15 @@ class KeyDumpTest {
     void writesAtomicallyOwnerOnly(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("ntsfarm-keys");
         Map<Long, byte[]> seeds = TestKeys.insecureSeeds(3, 1, 3);
-        dev.ntsfarm.core.file.PrivateFile.write(file, KeyDump.encode(TestKeys.insecureSeeds(4, 1, 2)));
+        dev.ntsfarm.core.file.PrivateFile.write(
+                file, KeyDump.encode(TestKeys.insecureSeeds(4, 1, 2)));
         dev.ntsfarm.core.file.PrivateFile.write(file, KeyDump.encode(seeds));
-        assertSameSeeds(seeds, assertInstanceOf(KeyDump.Ok.class, KeyDump.decode(Files.readAllBytes(file))).seeds());
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertSameSeeds(
+                seeds,
+                assertInstanceOf(KeyDump.Ok.class, KeyDump.decode(Files.readAllBytes(file)))
+                        .seeds());
+        assertEquals(
+                "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertEquals(1, Files.list(dir).count(), "no temporary file left behind");
     }
 }

@@ -32,7 +32,10 @@ class NonceSourceTest {
     /** AES-128-CTR's keystream under {@code seed}'s key and counter, {@code length} bytes. */
     private static byte[] keystream(byte[] seed, int length) throws Exception {
         Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
-        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(seed, 0, 16, "AES"), new IvParameterSpec(seed, 16, 16));
+        c.init(
+                Cipher.ENCRYPT_MODE,
+                new SecretKeySpec(seed, 0, 16, "AES"),
+                new IvParameterSpec(seed, 16, 16));
         return c.doFinal(new byte[length]);
     }
 
@@ -56,7 +59,10 @@ class NonceSourceTest {
         }
         assertArrayEquals(keystream(seed(0), off), Arrays.copyOf(buf, off));
         assertEquals(0, buf[off]);
-        assertEquals(1, random.calls, "one key and counter drawn for the first " + NonceSource.REKEY_BYTES + " bytes");
+        assertEquals(
+                1,
+                random.calls,
+                "one key and counter drawn for the first " + NonceSource.REKEY_BYTES + " bytes");
     }
 
     @Test
@@ -100,7 +106,8 @@ class NonceSourceTest {
             nonces.nextBytes(buf, 0, buf.length);
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        // one rekey (a key spec, the SecureRandom's own work) may fall inside; refills allocate nothing
+        // one rekey (a key spec, the SecureRandom's own work) may fall inside; refills allocate
+        // nothing
         assertTrue(allocated < 4096, allocated + " bytes allocated for " + draws + " nonces");
     }
 }

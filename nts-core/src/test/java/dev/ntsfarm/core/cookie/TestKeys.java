@@ -7,8 +7,7 @@ import java.util.TreeMap;
 
 /** Deterministic keys and randomness for tests only: never use these outside a test. */
 final class TestKeys {
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     static byte[] insecureBytes(long seed, int len) {
         byte[] b = new byte[len];
@@ -39,6 +38,7 @@ final class TestKeys {
     }
 
     static SessionKeys insecureSessionKeys(AeadAlgorithm alg, long seed) {
-        return SessionKeys.of(alg, insecureBytes(seed, alg.keyLength()), insecureBytes(~seed, alg.keyLength()));
+        return SessionKeys.of(
+                alg, insecureBytes(seed, alg.keyLength()), insecureBytes(~seed, alg.keyLength()));
     }
 }

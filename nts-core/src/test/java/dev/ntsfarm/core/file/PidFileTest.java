@@ -13,8 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PidFileTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void writesOurIdRemovesItAndRefusesALivingOther() throws Exception {
@@ -26,7 +25,8 @@ class PidFileTest {
 
         long parent = ProcessHandle.current().parent().orElseThrow().pid();
         Files.writeString(file, parent + "\n");
-        PidFile.AlreadyRunning e = assertThrows(PidFile.AlreadyRunning.class, () -> PidFile.write(file));
+        PidFile.AlreadyRunning e =
+                assertThrows(PidFile.AlreadyRunning.class, () -> PidFile.write(file));
         assertTrue(e.getMessage().contains("already running as process " + parent), e.getMessage());
         assertEquals(Optional.of(parent), PidFile.read(file), "the other's file is left alone");
 
@@ -34,7 +34,10 @@ class PidFileTest {
         gone.waitFor();
         Files.writeString(file, gone.pid() + "\n");
         try (PidFile p = PidFile.write(file)) {
-            assertEquals(Optional.of(ProcessHandle.current().pid()), PidFile.read(file), "a stale file is replaced");
+            assertEquals(
+                    Optional.of(ProcessHandle.current().pid()),
+                    PidFile.read(file),
+                    "a stale file is replaced");
         }
     }
 }

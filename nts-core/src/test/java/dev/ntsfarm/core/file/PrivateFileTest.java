@@ -18,8 +18,10 @@ class PrivateFileTest {
         Path file = dir.resolve("state").resolve("ntsfarm-keys");
         PrivateFile.write(file, "first".getBytes(StandardCharsets.US_ASCII));
         PrivateFile.write(file, "second, longer".getBytes(StandardCharsets.US_ASCII));
-        assertArrayEquals("second, longer".getBytes(StandardCharsets.US_ASCII), Files.readAllBytes(file));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertArrayEquals(
+                "second, longer".getBytes(StandardCharsets.US_ASCII), Files.readAllBytes(file));
+        assertEquals(
+                "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         try (Stream<Path> left = Files.list(file.getParent())) {
             assertEquals(1, left.count(), "no temporary file left behind");
         }

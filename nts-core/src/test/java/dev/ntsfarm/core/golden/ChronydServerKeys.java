@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * chronyd 4.3's server key dump ({@code ntsdumpdir/ntskeys}, written by {@code save_keys} in
- * {@code nts_ke_server.c}): identifier {@code NKS0}, {@code AEAD age}, then {@code KEYID KEY} lines.
- * A chrony cookie is {@code key id (4) | nonce (16) | AEAD(key, AD empty, nonce, C2S || S2C)}.
+ * chronyd 4.3's server key dump ({@code ntsdumpdir/ntskeys}, written by {@code save_keys} in {@code
+ * nts_ke_server.c}): identifier {@code NKS0}, {@code AEAD age}, then {@code KEYID KEY} lines. A
+ * chrony cookie is {@code key id (4) | nonce (16) | AEAD(key, AD empty, nonce, C2S || S2C)}.
  */
 record ChronydServerKeys(int aeadId, Map<Integer, byte[]> keys) {
 
@@ -18,7 +18,8 @@ record ChronydServerKeys(int aeadId, Map<Integer, byte[]> keys) {
 
     static ChronydServerKeys parse(List<String> lines) {
         if (lines.size() < 3 || !lines.get(0).equals(IDENTIFIER)) {
-            throw new IllegalArgumentException("not a chronyd server key dump (expected: " + IDENTIFIER + " first)");
+            throw new IllegalArgumentException(
+                    "not a chronyd server key dump (expected: " + IDENTIFIER + " first)");
         }
         Map<Integer, byte[]> keys = new LinkedHashMap<>();
         for (String line : lines.subList(2, lines.size())) {

@@ -12,8 +12,7 @@ final class GoldenFixtures {
 
     private static final String ROOT = "/golden/";
 
-    private GoldenFixtures() {
-    }
+    private GoldenFixtures() {}
 
     /** The bytes of a {@code .hex} fixture: {@code #} lines are comments, the rest is hex. */
     static byte[] hex(String name) {

@@ -15,11 +15,21 @@ import org.junit.jupiter.api.Test;
 /** Truncated and damaged messages end in a result, never an exception. */
 class KeCorruptionTest {
 
-    static final byte[] RESPONSE = KeResponse.accepted(AeadAlgorithm.AES_128_GCM_SIV, true,
-            KeResponseTest.cookies(8, 100), Optional.of("ntp.example"), OptionalInt.of(123)).encode();
-    static final byte[] REQUEST = KeClientRequest.builder()
-            .aeads(AeadAlgorithm.AES_128_GCM_SIV, AeadAlgorithm.AES_SIV_CMAC_256).server("ntp.example").port(123)
-            .build().encode();
+    static final byte[] RESPONSE =
+            KeResponse.accepted(
+                            AeadAlgorithm.AES_128_GCM_SIV,
+                            true,
+                            KeResponseTest.cookies(8, 100),
+                            Optional.of("ntp.example"),
+                            OptionalInt.of(123))
+                    .encode();
+    static final byte[] REQUEST =
+            KeClientRequest.builder()
+                    .aeads(AeadAlgorithm.AES_128_GCM_SIV, AeadAlgorithm.AES_SIV_CMAC_256)
+                    .server("ntp.example")
+                    .port(123)
+                    .build()
+                    .encode();
 
     @Test
     void everyTruncationOfARequestOrResponseNeedsMoreData() {
@@ -59,7 +69,8 @@ class KeCorruptionTest {
 
     /** The property the fuzz target checks too. */
     static void check(byte[] data) {
-        KeFrame f = KeRecordFramer.frame(data, 0, data.length, KeLimits.MIN_ACCEPTED_RESPONSE_LENGTH);
+        KeFrame f =
+                KeRecordFramer.frame(data, 0, data.length, KeLimits.MIN_ACCEPTED_RESPONSE_LENGTH);
         switch (f) {
             case KeFrame.NeedsMoreData n -> assertNotNull(n);
             case KeFrame.Malformed m -> assertNotNull(m.reason());

@@ -18,28 +18,37 @@ class KeRecordFramerTest {
 
     @Test
     void minimalRequestFramesIntoItsThreeRecords() {
-        KeFrame.Complete c = assertInstanceOf(KeFrame.Complete.class,
-                KeRecordFramer.frame(MINIMAL_REQUEST, 0, MINIMAL_REQUEST.length));
+        KeFrame.Complete c =
+                assertInstanceOf(
+                        KeFrame.Complete.class,
+                        KeRecordFramer.frame(MINIMAL_REQUEST, 0, MINIMAL_REQUEST.length));
         assertEquals(MINIMAL_REQUEST.length, c.consumed());
-        assertEquals(List.of(
-                new KeRecord(true, 1, hex("0000")),
-                new KeRecord(true, 4, hex("000f")),
-                new KeRecord(true, 0, new byte[0])), c.records());
+        assertEquals(
+                List.of(
+                        new KeRecord(true, 1, hex("0000")),
+                        new KeRecord(true, 4, hex("000f")),
+                        new KeRecord(true, 0, new byte[0])),
+                c.records());
     }
 
     @Test
     void minimalRequestEncodesToTheSameBytes() {
-        byte[] encoded = KeMessage.encode(List.of(
-                KeRecord.nextProtocolNegotiation(List.of(0)),
-                KeRecord.aeadAlgorithmNegotiation(List.of(15)),
-                KeRecord.endOfMessage()));
+        byte[] encoded =
+                KeMessage.encode(
+                        List.of(
+                                KeRecord.nextProtocolNegotiation(List.of(0)),
+                                KeRecord.aeadAlgorithmNegotiation(List.of(15)),
+                                KeRecord.endOfMessage()));
         assertArrayEquals(MINIMAL_REQUEST, encoded);
     }
 
     @Test
     void everyTruncationNeedsMoreData() {
         for (int len = 0; len < MINIMAL_REQUEST.length; len++) {
-            assertInstanceOf(KeFrame.NeedsMoreData.class, KeRecordFramer.frame(MINIMAL_REQUEST, 0, len), "length " + len);
+            assertInstanceOf(
+                    KeFrame.NeedsMoreData.class,
+                    KeRecordFramer.frame(MINIMAL_REQUEST, 0, len),
+                    "length " + len);
         }
     }
 
@@ -48,7 +57,8 @@ class KeRecordFramerTest {
         byte[] two = new byte[2 * MINIMAL_REQUEST.length];
         System.arraycopy(MINIMAL_REQUEST, 0, two, 0, MINIMAL_REQUEST.length);
         System.arraycopy(MINIMAL_REQUEST, 0, two, MINIMAL_REQUEST.length, MINIMAL_REQUEST.length);
-        KeFrame.Complete c = assertInstanceOf(KeFrame.Complete.class, KeRecordFramer.frame(two, 0, two.length));
+        KeFrame.Complete c =
+                assertInstanceOf(KeFrame.Complete.class, KeRecordFramer.frame(two, 0, two.length));
         assertEquals(MINIMAL_REQUEST.length, c.consumed());
         assertEquals(3, c.records().size());
     }
@@ -58,15 +68,18 @@ class KeRecordFramerTest {
         byte[] buf = new byte[MINIMAL_REQUEST.length + 7];
         Arrays.fill(buf, (byte) 0xAA);
         System.arraycopy(MINIMAL_REQUEST, 0, buf, 5, MINIMAL_REQUEST.length);
-        KeFrame.Complete c = assertInstanceOf(KeFrame.Complete.class,
-                KeRecordFramer.frame(buf, 5, MINIMAL_REQUEST.length));
+        KeFrame.Complete c =
+                assertInstanceOf(
+                        KeFrame.Complete.class,
+                        KeRecordFramer.frame(buf, 5, MINIMAL_REQUEST.length));
         assertEquals(MINIMAL_REQUEST.length, c.consumed());
     }
 
     @Test
     void unknownTypesAndTheCriticalBitAreKept() {
         byte[] msg = hex("7fff 0001 ab  c000 0000  8000 0000");
-        KeFrame.Complete c = assertInstanceOf(KeFrame.Complete.class, KeRecordFramer.frame(msg, 0, msg.length));
+        KeFrame.Complete c =
+                assertInstanceOf(KeFrame.Complete.class, KeRecordFramer.frame(msg, 0, msg.length));
         assertEquals(new KeRecord(false, 0x7fff, hex("ab")), c.records().get(0));
         assertEquals(new KeRecord(true, 0x4000, new byte[0]), c.records().get(1));
         assertArrayEquals(msg, KeMessage.encode(c.records()));
@@ -76,7 +89,8 @@ class KeRecordFramerTest {
     void endOfMessageEndsTheFrameWhateverItsBitsAndBody() {
         // Framing stops at type 0; whether its C bit and body are right is for validation to say.
         byte[] msg = hex("0000 0001 ff");
-        KeFrame.Complete c = assertInstanceOf(KeFrame.Complete.class, KeRecordFramer.frame(msg, 0, msg.length));
+        KeFrame.Complete c =
+                assertInstanceOf(KeFrame.Complete.class, KeRecordFramer.frame(msg, 0, msg.length));
         assertEquals(new KeRecord(false, 0, hex("ff")), c.records().getFirst());
     }
 
@@ -84,8 +98,10 @@ class KeRecordFramerTest {
     void aHeaderThatPassesTheLimitIsMalformedBeforeItsBodyArrives() {
         byte[] header = hex("8005 4000");
         assertInstanceOf(KeFrame.Malformed.class, KeRecordFramer.frame(header, 0, header.length));
-        assertInstanceOf(KeFrame.NeedsMoreData.class,
-                KeRecordFramer.frame(header, 0, header.length, KeLimits.MIN_ACCEPTED_RESPONSE_LENGTH));
+        assertInstanceOf(
+                KeFrame.NeedsMoreData.class,
+                KeRecordFramer.frame(
+                        header, 0, header.length, KeLimits.MIN_ACCEPTED_RESPONSE_LENGTH));
     }
 
     @Test
@@ -96,7 +112,8 @@ class KeRecordFramerTest {
         KeWire.putU16(msg, 0, 0x4000);
         KeWire.putU16(msg, 2, limit - 8);
         KeWire.putU16(msg, limit - 4, KeRecordType.CRITICAL_BIT);
-        KeFrame.Complete c = assertInstanceOf(KeFrame.Complete.class, KeRecordFramer.frame(msg, 0, msg.length));
+        KeFrame.Complete c =
+                assertInstanceOf(KeFrame.Complete.class, KeRecordFramer.frame(msg, 0, msg.length));
         assertEquals(limit, c.consumed());
 
         byte[] longer = Arrays.copyOf(msg, limit + 1);
@@ -111,7 +128,9 @@ class KeRecordFramerTest {
             KeWire.putU16(msg, i, 0x4000);
         }
         assertInstanceOf(KeFrame.Malformed.class, KeRecordFramer.frame(msg, 0, msg.length));
-        assertInstanceOf(KeFrame.NeedsMoreData.class, KeRecordFramer.frame(msg, 0, KeLimits.MAX_MESSAGE_LENGTH - 4));
+        assertInstanceOf(
+                KeFrame.NeedsMoreData.class,
+                KeRecordFramer.frame(msg, 0, KeLimits.MAX_MESSAGE_LENGTH - 4));
     }
 
     @Test
@@ -121,7 +140,11 @@ class KeRecordFramerTest {
 
     @Test
     void callerBugsAreExceptionsNotResults() {
-        assertThrows(IndexOutOfBoundsException.class, () -> KeRecordFramer.frame(MINIMAL_REQUEST, 4, MINIMAL_REQUEST.length));
-        assertThrows(IllegalArgumentException.class, () -> KeRecordFramer.frame(MINIMAL_REQUEST, 0, 4, 3));
+        assertThrows(
+                IndexOutOfBoundsException.class,
+                () -> KeRecordFramer.frame(MINIMAL_REQUEST, 4, MINIMAL_REQUEST.length));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> KeRecordFramer.frame(MINIMAL_REQUEST, 0, 4, 3));
     }
 }

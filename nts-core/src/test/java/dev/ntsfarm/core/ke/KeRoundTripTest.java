@@ -25,15 +25,18 @@ class KeRoundTripTest {
         message.add(KeRecord.endOfMessage());
         byte[] bytes = KeMessage.encode(message);
 
-        KeFrame.Complete c = assertInstanceOf(KeFrame.Complete.class, KeRecordFramer.frame(bytes, 0, bytes.length));
+        KeFrame.Complete c =
+                assertInstanceOf(
+                        KeFrame.Complete.class, KeRecordFramer.frame(bytes, 0, bytes.length));
         assertEquals(bytes.length, c.consumed());
         assertEquals(message, c.records());
         assertArrayEquals(bytes, KeMessage.encode(c.records()));
     }
 
     @Property
-    void anyPrefixOfAMessageNeedsMoreData(@ForAll("records") List<KeRecord> records,
-                                          @ForAll @IntRange(min = 0, max = 1_000_000) int cut) {
+    void anyPrefixOfAMessageNeedsMoreData(
+            @ForAll("records") List<KeRecord> records,
+            @ForAll @IntRange(min = 0, max = 1_000_000) int cut) {
         List<KeRecord> message = new ArrayList<>(records);
         message.add(KeRecord.endOfMessage());
         byte[] bytes = KeMessage.encode(message);
@@ -44,8 +47,11 @@ class KeRoundTripTest {
     @Property
     void clientRequestsValidateToWhatWasAsked(@ForAll("requests") KeClientRequest request) {
         byte[] bytes = request.encode();
-        KeFrame.Complete c = assertInstanceOf(KeFrame.Complete.class, KeRecordFramer.frame(bytes, 0, bytes.length));
-        KeRequestVerdict.Accepted a = assertInstanceOf(KeRequestVerdict.Accepted.class, KeRequest.validate(c.records()));
+        KeFrame.Complete c =
+                assertInstanceOf(
+                        KeFrame.Complete.class, KeRecordFramer.frame(bytes, 0, bytes.length));
+        KeRequestVerdict.Accepted a =
+                assertInstanceOf(KeRequestVerdict.Accepted.class, KeRequest.validate(c.records()));
 
         assertEquals(List.of(KeProtocol.NEXT_PROTOCOL_NTPV4), a.protocols());
         assertEquals(request.aeads().stream().map(AeadAlgorithm::id).toList(), a.aeadIds());
@@ -55,54 +61,79 @@ class KeRoundTripTest {
     }
 
     @Property
-    void serverResponsesParseToWhatWasSent(@ForAll AeadAlgorithm aead, @ForAll boolean compliant,
-                                           @ForAll("cookies") List<byte[]> cookies,
-                                           @ForAll("servers") Optional<String> server,
-                                           @ForAll("ports") OptionalInt port) {
+    void serverResponsesParseToWhatWasSent(
+            @ForAll AeadAlgorithm aead,
+            @ForAll boolean compliant,
+            @ForAll("cookies") List<byte[]> cookies,
+            @ForAll("servers") Optional<String> server,
+            @ForAll("ports") OptionalInt port) {
         byte[] bytes = KeResponse.accepted(aead, compliant, cookies, server, port).encode();
-        KeFrame.Complete c = assertInstanceOf(KeFrame.Complete.class,
-                KeRecordFramer.frame(bytes, 0, bytes.length, KeLimits.MIN_ACCEPTED_RESPONSE_LENGTH));
+        KeFrame.Complete c =
+                assertInstanceOf(
+                        KeFrame.Complete.class,
+                        KeRecordFramer.frame(
+                                bytes, 0, bytes.length, KeLimits.MIN_ACCEPTED_RESPONSE_LENGTH));
         assertEquals(bytes.length, c.consumed());
 
-        KeResponseResult result = KeResponseParser.parse(c.records(), List.of(AeadAlgorithm.values()));
+        KeResponseResult result =
+                KeResponseParser.parse(c.records(), List.of(AeadAlgorithm.values()));
         boolean echoed = compliant && aead == AeadAlgorithm.AES_128_GCM_SIV;
         assertEquals(new KeResponseResult.Accepted(aead, cookies, server, port, echoed), result);
     }
 
     @Provide
     Arbitrary<List<KeRecord>> records() {
-        Arbitrary<KeRecord> record = Combinators.combine(
-                Arbitraries.of(true, false),
-                Arbitraries.oneOf(Arbitraries.integers().between(1, 7), Arbitraries.just(1024),
-                        Arbitraries.integers().between(1, KeRecordType.MAX_TYPE)),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(300))
-                .as(KeRecord::new);
+        Arbitrary<KeRecord> record =
+                Combinators.combine(
+                                Arbitraries.of(true, false),
+                                Arbitraries.oneOf(
+                                        Arbitraries.integers().between(1, 7),
+                                        Arbitraries.just(1024),
+                                        Arbitraries.integers().between(1, KeRecordType.MAX_TYPE)),
+                                Arbitraries.bytes().array(byte[].class).ofMaxSize(300))
+                        .as(KeRecord::new);
         return record.list().ofMaxSize(20);
     }
 
     @Provide
     Arbitrary<KeClientRequest> requests() {
         return Combinators.combine(
-                Arbitraries.of(AeadAlgorithm.class).list().uniqueElements().ofMinSize(1).ofMaxSize(4),
-                servers(), ports(), Arbitraries.of(true, false))
+                        Arbitraries.of(AeadAlgorithm.class)
+                                .list()
+                                .uniqueElements()
+                                .ofMinSize(1)
+                                .ofMaxSize(4),
+                        servers(),
+                        ports(),
+                        Arbitraries.of(true, false))
                 .as(KeClientRequest::new);
     }
 
     @Provide
     Arbitrary<List<byte[]>> cookies() {
-        return Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(KeLimits.MAX_COOKIE_LENGTH)
-                .list().ofMinSize(1).ofMaxSize(KeLimits.MAX_COOKIES);
+        return Arbitraries.bytes()
+                .array(byte[].class)
+                .ofMinSize(1)
+                .ofMaxSize(KeLimits.MAX_COOKIE_LENGTH)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(KeLimits.MAX_COOKIES);
     }
 
     @Provide
     Arbitrary<Optional<String>> servers() {
-        return Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(KeLimits.MAX_SERVER_NAME_LENGTH)
+        return Arbitraries.strings()
+                .withCharRange('!', '~')
+                .ofMinLength(1)
+                .ofMaxLength(KeLimits.MAX_SERVER_NAME_LENGTH)
                 .optional();
     }
 
     @Provide
     Arbitrary<OptionalInt> ports() {
-        return Arbitraries.integers().between(1, 65535).optional()
+        return Arbitraries.integers()
+                .between(1, 65535)
+                .optional()
                 .map(o -> o.map(OptionalInt::of).orElse(OptionalInt.empty()));
     }
 }

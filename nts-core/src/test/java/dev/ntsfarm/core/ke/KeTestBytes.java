@@ -5,8 +5,7 @@ import java.util.HexFormat;
 /** Hex in tests: spaces allowed between bytes for reading. */
 final class KeTestBytes {
 
-    private KeTestBytes() {
-    }
+    private KeTestBytes() {}
 
     static byte[] hex(String s) {
         return HexFormat.of().parseHex(s.replace(" ", ""));

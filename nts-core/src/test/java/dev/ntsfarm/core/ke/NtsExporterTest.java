@@ -21,18 +21,34 @@ class NtsExporterTest {
     @Test
     void contextIsProtocolAeadAndDirection() {
         // RFC 8915 section 5.1: 00 00 | AEAD id | 00 for C2S, 01 for S2C.
-        assertArrayEquals(hex("0000 000f 00"), NtsExporter.context(AeadAlgorithm.AES_SIV_CMAC_256, false, false));
-        assertArrayEquals(hex("0000 000f 01"), NtsExporter.context(AeadAlgorithm.AES_SIV_CMAC_256, true, false));
-        assertArrayEquals(hex("0000 0010 00"), NtsExporter.context(AeadAlgorithm.AES_SIV_CMAC_384, false, true));
-        assertArrayEquals(hex("0000 0011 01"), NtsExporter.context(AeadAlgorithm.AES_SIV_CMAC_512, true, false));
+        assertArrayEquals(
+                hex("0000 000f 00"),
+                NtsExporter.context(AeadAlgorithm.AES_SIV_CMAC_256, false, false));
+        assertArrayEquals(
+                hex("0000 000f 01"),
+                NtsExporter.context(AeadAlgorithm.AES_SIV_CMAC_256, true, false));
+        assertArrayEquals(
+                hex("0000 0010 00"),
+                NtsExporter.context(AeadAlgorithm.AES_SIV_CMAC_384, false, true));
+        assertArrayEquals(
+                hex("0000 0011 01"),
+                NtsExporter.context(AeadAlgorithm.AES_SIV_CMAC_512, true, false));
     }
 
     @Test
     void gcmSivUsesId15UnlessRecord1024WasExchanged() {
-        assertArrayEquals(hex("0000 001e 00"), NtsExporter.context(AeadAlgorithm.AES_128_GCM_SIV, false, true));
-        assertArrayEquals(hex("0000 001e 01"), NtsExporter.context(AeadAlgorithm.AES_128_GCM_SIV, true, true));
-        assertArrayEquals(hex("0000 000f 00"), NtsExporter.context(AeadAlgorithm.AES_128_GCM_SIV, false, false));
-        assertArrayEquals(hex("0000 000f 01"), NtsExporter.context(AeadAlgorithm.AES_128_GCM_SIV, true, false));
+        assertArrayEquals(
+                hex("0000 001e 00"),
+                NtsExporter.context(AeadAlgorithm.AES_128_GCM_SIV, false, true));
+        assertArrayEquals(
+                hex("0000 001e 01"),
+                NtsExporter.context(AeadAlgorithm.AES_128_GCM_SIV, true, true));
+        assertArrayEquals(
+                hex("0000 000f 00"),
+                NtsExporter.context(AeadAlgorithm.AES_128_GCM_SIV, false, false));
+        assertArrayEquals(
+                hex("0000 000f 01"),
+                NtsExporter.context(AeadAlgorithm.AES_128_GCM_SIV, true, false));
         assertTrue(NtsExporter.clientNeedsAlternateKeys(AeadAlgorithm.AES_128_GCM_SIV, false));
         assertFalse(NtsExporter.clientNeedsAlternateKeys(AeadAlgorithm.AES_128_GCM_SIV, true));
         assertFalse(NtsExporter.clientNeedsAlternateKeys(AeadAlgorithm.AES_SIV_CMAC_256, false));

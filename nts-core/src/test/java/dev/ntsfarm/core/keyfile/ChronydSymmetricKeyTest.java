@@ -30,8 +30,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * chronyd 4.3 as a symmetric-key NTP server: our signed mode-3 requests must be accepted and its
- * signed answers must verify with our MAC code, which checks the construction and the truncation rules
- * against chronyd itself. Loopback only; chronyd runs with {@code -x}, so it never touches the clock.
+ * signed answers must verify with our MAC code, which checks the construction and the truncation
+ * rules against chronyd itself. Loopback only; chronyd runs with {@code -x}, so it never touches
+ * the clock.
  */
 @Tag("chronyd")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -41,8 +42,7 @@ class ChronydSymmetricKeyTest {
     private static final int NTP_HEADER = 48;
     private static final long STARTUP_DEADLINE_MS = 15_000;
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
 
     private static KeyFile keys;
     private static Chronyd chronyd;
@@ -51,14 +51,18 @@ class ChronydSymmetricKeyTest {
     @BeforeAll
     static void startChronyd() throws Exception {
         chronyd = Chronyd.in(dir);
-        String keyText = """
+        String keyText =
+                """
                 # one key per algorithm family chrony supports
                 1 MD5 ASCII:ntsfarm-md5-key
                 2 SHA1 HEX:%s
                 3 SHA512 HEX:%s
                 4 AES128 HEX:%s
-                """.formatted(randomHex(20), randomHex(32), randomHex(16));
-        keys = assertInstanceOf(KeyFileResult.Parsed.class, KeyFile.parse("chrony.keys", keyText)).keyFile();
+                """
+                        .formatted(randomHex(20), randomHex(32), randomHex(16));
+        keys =
+                assertInstanceOf(KeyFileResult.Parsed.class, KeyFile.parse("chrony.keys", keyText))
+                        .keyFile();
         Path keyFile = Files.writeString(chronyd.dir.resolve("chrony.keys"), keyText);
         port = Ports.freeUdp();
         chronyd.startDaemon(
@@ -82,7 +86,10 @@ class ChronydSymmetricKeyTest {
         return java.util.HexFormat.of().formatHex(b);
     }
 
-    /** A client request (RFC 5905 section 7.3) with a random transmit timestamp, then our MAC trailer. */
+    /**
+     * A client request (RFC 5905 section 7.3) with a random transmit timestamp, then our MAC
+     * trailer.
+     */
     private static byte[] signedRequest(SymmetricKey key, int version) {
         byte[] packet = new byte[NTP_HEADER + key.algorithm().trailerLength(version)];
         packet[0] = (byte) (version << 3 | 3); // LI 0, VN, mode 3 (client)
@@ -127,29 +134,43 @@ class ChronydSymmetricKeyTest {
 
     @ParameterizedTest
     @CsvSource({
-            "1, 4, 16", // MD5, ASCII key
-            "2, 4, 20", // SHA1, HEX key
-            "3, 4, 20", // SHA512 cut to 20 bytes in NTPv4
-            "3, 3, 64", // SHA512 whole in NTPv3
-            "4, 4, 16", // AES128 CMAC
+        "1, 4, 16", // MD5, ASCII key
+        "2, 4, 20", // SHA1, HEX key
+        "3, 4, 20", // SHA512 cut to 20 bytes in NTPv4
+        "3, 3, 64", // SHA512 whole in NTPv3
+        "4, 4, 16", // AES128 CMAC
     })
-    void chronydAcceptsOurMacAndItsAnswerVerifies(long keyId, int version, int expectedMacLength) throws IOException {
+    void chronydAcceptsOurMacAndItsAnswerVerifies(long keyId, int version, int expectedMacLength)
+            throws IOException {
         SymmetricKey key = keys.get(keyId).orElseThrow();
         byte[] request = signedRequest(key, version);
         byte[] response = exchange(request);
 
         assertEquals(4, response[0] & 7, "mode 4 (server)");
         assertEquals(version, (response[0] >> 3) & 7, "chronyd answers in the request's version");
-        assertArrayEquals(Arrays.copyOfRange(request, 40, 48), Arrays.copyOfRange(response, 24, 32),
+        assertArrayEquals(
+                Arrays.copyOfRange(request, 40, 48),
+                Arrays.copyOfRange(response, 24, 32),
                 "origin timestamp echoes our transmit timestamp");
-        assertEquals(NTP_HEADER + 4 + expectedMacLength, response.length, "trailer length chosen by chronyd");
-        assertEquals(keyId, ((response[48] & 0xFFL) << 24) | ((response[49] & 0xFF) << 16)
-                | ((response[50] & 0xFF) << 8) | (response[51] & 0xFF));
-        assertTrue(NtpMac.verify(key, version, response, 0, NTP_HEADER, response, 52, expectedMacLength),
+        assertEquals(
+                NTP_HEADER + 4 + expectedMacLength,
+                response.length,
+                "trailer length chosen by chronyd");
+        assertEquals(
+                keyId,
+                ((response[48] & 0xFFL) << 24)
+                        | ((response[49] & 0xFF) << 16)
+                        | ((response[50] & 0xFF) << 8)
+                        | (response[51] & 0xFF));
+        assertTrue(
+                NtpMac.verify(
+                        key, version, response, 0, NTP_HEADER, response, 52, expectedMacLength),
                 "chronyd's MAC verifies with ours");
 
         response[47] ^= 1;
-        assertFalse(NtpMac.verify(key, version, response, 0, NTP_HEADER, response, 52, expectedMacLength));
+        assertFalse(
+                NtpMac.verify(
+                        key, version, response, 0, NTP_HEADER, response, 52, expectedMacLength));
     }
 
     @ParameterizedTest

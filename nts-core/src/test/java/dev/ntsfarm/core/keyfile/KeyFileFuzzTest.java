@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 class KeyFileFuzzTest {
 
     /**
-     * Parsing never throws; errors point at a line of the text; a parsed file formats to a text that
-     * parses to the same keys.
+     * Parsing never throws; errors point at a line of the text; a parsed file formats to a text
+     * that parses to the same keys.
      */
     @FuzzTest(maxDuration = "20s")
     void keyFileParsingSound(byte[] input) {
@@ -20,7 +20,11 @@ class KeyFileFuzzTest {
         long lines = text.lines().count() + 1;
         switch (KeyFile.parse("fuzz.keys", text)) {
             case KeyFileResult.Parsed(KeyFile kf) -> {
-                KeyFile back = assertInstanceOf(KeyFileResult.Parsed.class, KeyFile.parse("again", kf.format())).keyFile();
+                KeyFile back =
+                        assertInstanceOf(
+                                        KeyFileResult.Parsed.class,
+                                        KeyFile.parse("again", kf.format()))
+                                .keyFile();
                 assertEquals(kf.keys(), back.keys());
             }
             case KeyFileResult.Invalid(var errors) -> {

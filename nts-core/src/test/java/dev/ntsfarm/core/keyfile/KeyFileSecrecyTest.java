@@ -18,14 +18,20 @@ class KeyFileSecrecyTest {
             byte[] secret = new byte[4 + random.nextInt(28)];
             random.nextBytes(secret);
             String hex = HexFormat.of().withUpperCase().formatHex(secret);
-            String key = switch (random.nextInt(3)) {
-                case 0 -> "HEX:" + hex;
-                case 1 -> "ASCII:" + hex;
-                default -> hex;
-            };
+            String key =
+                    switch (random.nextInt(3)) {
+                        case 0 -> "HEX:" + hex;
+                        case 1 -> "ASCII:" + hex;
+                        default -> hex;
+                    };
             // break the line: drop, duplicate or replace a character, swap the words, add one
-            StringBuilder line = new StringBuilder((random.nextInt(5) == 0 ? "x" : "") + random.nextInt(100) + " "
-                    + hashes[random.nextInt(hashes.length)] + key);
+            StringBuilder line =
+                    new StringBuilder(
+                            (random.nextInt(5) == 0 ? "x" : "")
+                                    + random.nextInt(100)
+                                    + " "
+                                    + hashes[random.nextInt(hashes.length)]
+                                    + key);
             int at = random.nextInt(line.length());
             switch (random.nextInt(5)) {
                 case 0 -> line.deleteCharAt(at);
@@ -34,7 +40,8 @@ class KeyFileSecrecyTest {
                 case 3 -> line.replace(0, line.length(), key + " 7");
                 default -> line.append(" extra");
             }
-            if (KeyFile.parse("k.keys", "1 MD5 ok\n" + line + "\n") instanceof KeyFileResult.Invalid inv) {
+            if (KeyFile.parse("k.keys", "1 MD5 ok\n" + line + "\n")
+                    instanceof KeyFileResult.Invalid inv) {
                 for (ConfigError e : inv.errors()) {
                     String text = e.toString();
                     String visible = hex.substring(0, Math.min(hex.length(), 6));

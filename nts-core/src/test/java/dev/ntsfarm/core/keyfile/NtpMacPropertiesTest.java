@@ -13,8 +13,11 @@ import org.bouncycastle.crypto.params.KeyParameter;
 class NtpMacPropertiesTest {
 
     @Property(tries = 300)
-    void cmacAgreesWithBouncyCastle(@ForAll @Size(16) byte[] key16, @ForAll @Size(32) byte[] key32,
-                                    @ForAll @Size(max = 200) byte[] message, @ForAll boolean wide) {
+    void cmacAgreesWithBouncyCastle(
+            @ForAll @Size(16) byte[] key16,
+            @ForAll @Size(32) byte[] key32,
+            @ForAll @Size(max = 200) byte[] message,
+            @ForAll boolean wide) {
         byte[] key = wide ? key32 : key16;
         SymmetricKey k = new SymmetricKey(1, wide ? MacAlgorithm.AES256 : MacAlgorithm.AES128, key);
         CMac bc = new CMac(AESEngine.newInstance());

@@ -27,7 +27,8 @@ class NtpMacTest {
         return buf;
     }
 
-    private static byte[] jcaDigest(String jca, byte[] key, byte[] data, int off, int len) throws Exception {
+    private static byte[] jcaDigest(String jca, byte[] key, byte[] data, int off, int len)
+            throws Exception {
         MessageDigest md = MessageDigest.getInstance(jca);
         md.update(key);
         md.update(data, off, len);
@@ -36,16 +37,19 @@ class NtpMacTest {
 
     @ParameterizedTest
     @CsvSource({
-            "MD5, MD5, 16, 16",
-            "SHA1, SHA-1, 20, 20",
-            "SHA256, SHA-256, 20, 32",
-            "SHA384, SHA-384, 20, 48",
-            "SHA512, SHA-512, 20, 64",
-            "SHA3_224, SHA3-224, 20, 28",
-            "SHA3_512, SHA3-512, 20, 64",
+        "MD5, MD5, 16, 16",
+        "SHA1, SHA-1, 20, 20",
+        "SHA256, SHA-256, 20, 32",
+        "SHA384, SHA-384, 20, 48",
+        "SHA512, SHA-512, 20, 64",
+        "SHA3_224, SHA3-224, 20, 28",
+        "SHA3_512, SHA3-512, 20, 64",
     })
-    void digestMacIsHashOfKeyThenPacketCutForNtpv4(MacAlgorithm a, String jca, int v4Len, int v3Len) throws Exception {
-        SymmetricKey key = new SymmetricKey(7, a, "0123456789abcdef-secret".getBytes(StandardCharsets.US_ASCII));
+    void digestMacIsHashOfKeyThenPacketCutForNtpv4(MacAlgorithm a, String jca, int v4Len, int v3Len)
+            throws Exception {
+        SymmetricKey key =
+                new SymmetricKey(
+                        7, a, "0123456789abcdef-secret".getBytes(StandardCharsets.US_ASCII));
         byte[] packet = packetAt3();
         byte[] expected = jcaDigest(jca, key.keyBytes(), packet, 3, 48);
 
@@ -65,7 +69,9 @@ class NtpMacTest {
     @Test
     void md5OfAsciiKeyMatchesAFixedVector() {
         // MD5("foobar" || 48 zero bytes): the seed's "20 foobar" key over an all-zero header
-        SymmetricKey key = new SymmetricKey(20, MacAlgorithm.MD5, "foobar".getBytes(StandardCharsets.US_ASCII));
+        SymmetricKey key =
+                new SymmetricKey(
+                        20, MacAlgorithm.MD5, "foobar".getBytes(StandardCharsets.US_ASCII));
         byte[] out = new byte[16];
         NtpMac.compute(key, new byte[48], 0, 48, out, 0);
         assertEquals("16fe36fa00d49f488279e7ca5736994e", HEX.formatHex(out));
@@ -74,20 +80,22 @@ class NtpMacTest {
     /** RFC 4493 section 4 examples (AES-128) and NIST SP 800-38B D.3 (AES-256). */
     @ParameterizedTest
     @CsvSource({
-            "AES128, 2b7e151628aed2a6abf7158809cf4f3c, 0, bb1d6929e95937287fa37d129b756746",
-            "AES128, 2b7e151628aed2a6abf7158809cf4f3c, 16, 070a16b46b4d4144f79bdd9dd04a287c",
-            "AES128, 2b7e151628aed2a6abf7158809cf4f3c, 40, dfa66747de9ae63030ca32611497c827",
-            "AES128, 2b7e151628aed2a6abf7158809cf4f3c, 64, 51f0bebf7e3b9d92fc49741779363cfe",
-            "AES256, 603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4, 0, 028962f61b7bf89efc6b551f4667d983",
-            "AES256, 603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4, 16, 28a7023f452e8f82bd4bf28d8c37c35c",
-            "AES256, 603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4, 40, aaf3d8f1de5640c232f5b169b9c911e6",
-            "AES256, 603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4, 64, e1992190549f6ed5696a2c056c315410",
+        "AES128, 2b7e151628aed2a6abf7158809cf4f3c, 0, bb1d6929e95937287fa37d129b756746",
+        "AES128, 2b7e151628aed2a6abf7158809cf4f3c, 16, 070a16b46b4d4144f79bdd9dd04a287c",
+        "AES128, 2b7e151628aed2a6abf7158809cf4f3c, 40, dfa66747de9ae63030ca32611497c827",
+        "AES128, 2b7e151628aed2a6abf7158809cf4f3c, 64, 51f0bebf7e3b9d92fc49741779363cfe",
+        "AES256, 603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4, 0, 028962f61b7bf89efc6b551f4667d983",
+        "AES256, 603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4, 16, 28a7023f452e8f82bd4bf28d8c37c35c",
+        "AES256, 603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4, 40, aaf3d8f1de5640c232f5b169b9c911e6",
+        "AES256, 603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4, 64, e1992190549f6ed5696a2c056c315410",
     })
     void cmacMatchesPublishedVectors(MacAlgorithm a, String keyHex, int len, String tagHex) {
-        byte[] message = HEX.parseHex("6bc1bee22e409f96e93d7e117393172a"
-                + "ae2d8a571e03ac9c9eb76fac45af8e51"
-                + "30c81c46a35ce411e5fbc1191a0a52ef"
-                + "f69f2445df4f9b17ad2b417be66c3710");
+        byte[] message =
+                HEX.parseHex(
+                        "6bc1bee22e409f96e93d7e117393172a"
+                                + "ae2d8a571e03ac9c9eb76fac45af8e51"
+                                + "30c81c46a35ce411e5fbc1191a0a52ef"
+                                + "f69f2445df4f9b17ad2b417be66c3710");
         SymmetricKey key = new SymmetricKey(1, a, HEX.parseHex(keyHex));
         byte[] data = new byte[len + 2];
         System.arraycopy(message, 0, data, 1, len);
@@ -127,7 +135,8 @@ class NtpMacTest {
             assertFalse(NtpMac.verify(key, packet, 3, 48, mac, 0, len), "mac bit " + bit);
             mac[bit / 8] ^= (byte) (1 << (bit % 8));
         }
-        SymmetricKey other = new SymmetricKey(3, a, Arrays.copyOf(HEX.parseHex("01"), secret.length));
+        SymmetricKey other =
+                new SymmetricKey(3, a, Arrays.copyOf(HEX.parseHex("01"), secret.length));
         assertFalse(NtpMac.verify(other, packet, 3, 48, mac, 0, len));
     }
 
@@ -139,7 +148,9 @@ class NtpMacTest {
         NtpMac.compute(key, 3, packet, 3, 48, full, 0);
         assertTrue(NtpMac.verify(key, 4, packet, 3, 48, full, 0, 20));
         assertTrue(NtpMac.verify(key, 4, packet, 3, 48, full, 0, 64));
-        assertFalse(NtpMac.verify(key, 4, packet, 3, 48, full, 0, 32), "neither the cut nor the whole length");
+        assertFalse(
+                NtpMac.verify(key, 4, packet, 3, 48, full, 0, 32),
+                "neither the cut nor the whole length");
         assertTrue(NtpMac.verify(key, 3, packet, 3, 48, full, 0, 64));
         assertFalse(NtpMac.verify(key, 3, packet, 3, 48, full, 0, 20));
     }

@@ -18,8 +18,11 @@ class ClientRateLimiterTest {
     private static final InetAddress B = InetAddress.ofLiteral("2001:db8::2");
     private static final long SECOND = 1_000_000_000L;
 
-    /** Random bits that are never zero: the leak never lets a request through, the KoD never fires. */
+    /**
+     * Random bits that are never zero: the leak never lets a request through, the KoD never fires.
+     */
     private static final RandomGenerator NEVER_ZERO = () -> -1L;
+
     /** Random bits that are always zero: the leak always lets a limited request through. */
     private static final RandomGenerator ALWAYS_ZERO = () -> 0L;
 
@@ -48,7 +51,8 @@ class ClientRateLimiterTest {
 
     @Test
     void kodRateTurnsSomeDropsIntoRateKisses() {
-        ClientRateLimiter l = ClientRateLimiter.of(new RateLimit(6, 2, 4), 1, 64, new SplittableRandom(7), 0);
+        ClientRateLimiter l =
+                ClientRateLimiter.of(new RateLimit(6, 2, 4), 1, 64, new SplittableRandom(7), 0);
         Map<Verdict, Integer> seen = new EnumMap<>(Verdict.class);
         for (int i = 0; i < 200; i++) {
             seen.merge(l.check(A, i * 1_000_000L), 1, Integer::sum);
@@ -61,7 +65,8 @@ class ClientRateLimiterTest {
 
     @Test
     void withoutKodRateNoKissIsEverSent() {
-        ClientRateLimiter l = ClientRateLimiter.of(new RateLimit(6, 2, 1), 0, 64, new SplittableRandom(3), 0);
+        ClientRateLimiter l =
+                ClientRateLimiter.of(new RateLimit(6, 2, 1), 0, 64, new SplittableRandom(3), 0);
         for (int i = 0; i < 500; i++) {
             assertTrue(l.check(A, i * 1_000_000L) != Verdict.KOD);
         }
@@ -73,7 +78,8 @@ class ClientRateLimiterTest {
         assertEquals(Verdict.PASS, l.check(A, 0));
         assertEquals(Verdict.DROP, l.check(A, 0));
         for (int i = 0; i < 100; i++) {
-            assertEquals(Verdict.PASS, l.check(InetAddress.ofLiteral("198.51.100." + i), SECOND + i));
+            assertEquals(
+                    Verdict.PASS, l.check(InetAddress.ofLiteral("198.51.100." + i), SECOND + i));
         }
         // A's record was evicted, so it starts again with a full bucket
         assertEquals(Verdict.PASS, l.check(A, 2 * SECOND));
@@ -104,11 +110,15 @@ class ClientRateLimiterTest {
         assertEquals(2, records.size());
         assertEquals(b, records.get(0).address(), "most recent first");
         assertEquals(1, records.get(0).hits());
-        assertEquals(ClientRateLimiter.UNKNOWN_INTERVAL, records.get(0).intervalLog2(), "one request: no interval");
+        assertEquals(
+                ClientRateLimiter.UNKNOWN_INTERVAL,
+                records.get(0).intervalLog2(),
+                "one request: no interval");
         ClientRateLimiter.ClientRecord a = records.get(1);
         assertEquals(A, a.address());
         assertEquals(4, a.hits());
-        assertEquals(3, a.drops(), "a burst of 1 every 2^10 s: the three after the first are dropped");
+        assertEquals(
+                3, a.drops(), "a burst of 1 every 2^10 s: the three after the first are dropped");
         assertEquals(1, a.intervalLog2());
         assertEquals(4, a.lastSecondsAgo());
         assertEquals(1, l.records(10 * SECOND, 1).size(), "bounded by max");

@@ -148,14 +148,23 @@ class ExtensionFieldFramerTest {
     void writtenFieldsFrameBackToTheirBodies(@ForAll("bodies") List<byte[]> bodies) {
         int total = 48;
         for (byte[] b : bodies) {
-            total += ExtensionField.fieldLength(b.length, ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
+            total +=
+                    ExtensionField.fieldLength(
+                            b.length, ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
         }
         byte[] p = packet(4, total - 48);
         int off = 48;
         for (int i = 0; i < bodies.size(); i++) {
             byte[] b = bodies.get(i);
-            off += ExtensionFieldWriter.write(p, off, 0x1000 + i, b, 0, b.length,
-                    ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
+            off +=
+                    ExtensionFieldWriter.write(
+                            p,
+                            off,
+                            0x1000 + i,
+                            b,
+                            0,
+                            b.length,
+                            ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
         }
         Framing.Framed f = framed(p);
         assertEquals(bodies.size(), f.fields().size());

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 class NtpHeaderTest {
 
     // a chronyd 4.3 client request (ntpdate-like, no extension fields), transmit timestamp random
-    private static final byte[] CLIENT_REQUEST = HexFormat.of().parseHex(
-            "230000200000000000000000000000000000000000000000000000000000000000000000000000004d2ee4b1f1a08c21");
+    private static final byte[] CLIENT_REQUEST =
+            HexFormat.of()
+                    .parseHex(
+                            "230000200000000000000000000000000000000000000000000000000000000000000000000000004d2ee4b1f1a08c21");
 
     @Test
     void readsAChronydRequest() {
@@ -45,13 +47,33 @@ class NtpHeaderTest {
     }
 
     @Property
-    void writeThenReadIsIdentity(@ForAll @IntRange(max = 3) int leap, @ForAll @IntRange(max = 7) int version,
-                                 @ForAll @IntRange(max = 7) int mode, @ForAll @IntRange(max = 255) int stratum,
-                                 @ForAll byte poll, @ForAll byte precision, @ForAll int delay, @ForAll int dispersion,
-                                 @ForAll int refId, @ForAll @Size(4) long[] ts, @ForAll @IntRange(max = 16) int off) {
-        NtpHeader h = new NtpHeader(LeapIndicator.of(leap), version, NtpMode.of(mode), stratum, poll, precision,
-                new NtpShort(delay), new NtpShort(dispersion), refId, new NtpTimestamp(ts[0]),
-                new NtpTimestamp(ts[1]), new NtpTimestamp(ts[2]), new NtpTimestamp(ts[3]));
+    void writeThenReadIsIdentity(
+            @ForAll @IntRange(max = 3) int leap,
+            @ForAll @IntRange(max = 7) int version,
+            @ForAll @IntRange(max = 7) int mode,
+            @ForAll @IntRange(max = 255) int stratum,
+            @ForAll byte poll,
+            @ForAll byte precision,
+            @ForAll int delay,
+            @ForAll int dispersion,
+            @ForAll int refId,
+            @ForAll @Size(4) long[] ts,
+            @ForAll @IntRange(max = 16) int off) {
+        NtpHeader h =
+                new NtpHeader(
+                        LeapIndicator.of(leap),
+                        version,
+                        NtpMode.of(mode),
+                        stratum,
+                        poll,
+                        precision,
+                        new NtpShort(delay),
+                        new NtpShort(dispersion),
+                        refId,
+                        new NtpTimestamp(ts[0]),
+                        new NtpTimestamp(ts[1]),
+                        new NtpTimestamp(ts[2]),
+                        new NtpTimestamp(ts[3]));
         byte[] buf = new byte[off + 48];
         assertEquals(48, h.write(buf, off));
         NtpHeader.Read read = NtpHeader.read(buf, off, 48);

@@ -39,13 +39,21 @@ class NtpTimestampTest {
     @Test
     void pivotPicksTheEra() {
         NtpTimestamp zero = NtpTimestamp.ZERO;
-        assertEquals(unixNanos("1900-01-01T00:00:00Z"), zero.toUnixNanos(unixNanos("1950-01-01T00:00:00Z")));
-        assertEquals(unixNanos("2036-02-07T06:28:16Z"), zero.toUnixNanos(unixNanos("2030-01-01T00:00:00Z")));
+        assertEquals(
+                unixNanos("1900-01-01T00:00:00Z"),
+                zero.toUnixNanos(unixNanos("1950-01-01T00:00:00Z")));
+        assertEquals(
+                unixNanos("2036-02-07T06:28:16Z"),
+                zero.toUnixNanos(unixNanos("2030-01-01T00:00:00Z")));
         NtpTimestamp last = NtpTimestamp.of(0xFFFF_FFFFL, 0);
-        assertEquals(unixNanos("2036-02-07T06:28:15Z"), last.toUnixNanos(unixNanos("2040-01-01T00:00:00Z")));
+        assertEquals(
+                unixNanos("2036-02-07T06:28:15Z"),
+                last.toUnixNanos(unixNanos("2040-01-01T00:00:00Z")));
         // just after the wrap, a pivot just before it still lands in era 1
         NtpTimestamp small = NtpTimestamp.of(10, 0);
-        assertEquals(unixNanos("2036-02-07T06:28:26Z"), small.toUnixNanos(unixNanos("2036-02-07T06:00:00Z")));
+        assertEquals(
+                unixNanos("2036-02-07T06:28:26Z"),
+                small.toUnixNanos(unixNanos("2036-02-07T06:00:00Z")));
     }
 
     @Test
@@ -62,8 +70,10 @@ class NtpTimestampTest {
     }
 
     @Property
-    void unixNanosRoundTripNearThePivot(@ForAll @LongRange(min = -2_208_988_800L * 1_000_000_000L,
-            max = Long.MAX_VALUE / 2) long unixNanos, @ForAll @IntRange(min = -2_000_000_000, max = 2_000_000_000) int pivotShiftSeconds) {
+    void unixNanosRoundTripNearThePivot(
+            @ForAll @LongRange(min = -2_208_988_800L * 1_000_000_000L, max = Long.MAX_VALUE / 2)
+                    long unixNanos,
+            @ForAll @IntRange(min = -2_000_000_000, max = 2_000_000_000) int pivotShiftSeconds) {
         long pivot = unixNanos + pivotShiftSeconds * NANOS;
         assertEquals(unixNanos, NtpTimestamp.ofUnixNanos(unixNanos).toUnixNanos(pivot));
     }

@@ -14,7 +14,8 @@ class TransmitDelayTest {
     @Test
     void compensationIsTheLeastRecentDelayOfItsKindCapped() {
         TransmitDelay d = new TransmitDelay();
-        assertEquals(0, d.compensationNanos(TransmitDelay.PLAIN), "nothing measured: nothing added");
+        assertEquals(
+                0, d.compensationNanos(TransmitDelay.PLAIN), "nothing measured: nothing added");
         d.add(TransmitDelay.PLAIN, 9_000);
         d.add(TransmitDelay.PLAIN, 7_000);
         d.add(TransmitDelay.PLAIN, 300_000); // a reply preempted between read and send
@@ -30,12 +31,16 @@ class TransmitDelayTest {
         for (int i = 0; i < TransmitDelay.WINDOW - 2; i++) {
             d.add(TransmitDelay.PLAIN, 40_000);
         }
-        assertEquals(7_000, d.compensationNanos(TransmitDelay.PLAIN), "7 us is still in the window");
+        assertEquals(
+                7_000, d.compensationNanos(TransmitDelay.PLAIN), "7 us is still in the window");
         d.add(TransmitDelay.PLAIN, 40_000);
-        assertEquals(TransmitDelay.MAX_NANOS, d.compensationNanos(TransmitDelay.PLAIN),
+        assertEquals(
+                TransmitDelay.MAX_NANOS,
+                d.compensationNanos(TransmitDelay.PLAIN),
                 "7 us has left the window; 40 us is more than the cap");
         d.add(TransmitDelay.PLAIN, 6_000);
-        assertEquals(6_000, d.compensationNanos(TransmitDelay.PLAIN), "a fast reply lowers it at once");
+        assertEquals(
+                6_000, d.compensationNanos(TransmitDelay.PLAIN), "a fast reply lowers it at once");
     }
 
     @Test
@@ -44,7 +49,9 @@ class TransmitDelayTest {
         long tag = TransmitDelay.tag(read, TransmitDelay.SEALED);
         assertTrue(TransmitDelay.isTag(tag));
         assertTrue(TransmitDelay.isTag(TransmitDelay.tag(read | 3, TransmitDelay.PLAIN)));
-        assertFalse(TransmitDelay.isTag(read | 1), "a receive timestamp (odd) is an interleaved-mode tag");
+        assertFalse(
+                TransmitDelay.isTag(read | 1),
+                "a receive timestamp (odd) is an interleaved-mode tag");
 
         TransmitDelay d = new TransmitDelay();
         d.onTransmitted(tag, T0 + 11_000);

@@ -22,14 +22,25 @@ import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import java.util.Random;
 
-/** Deterministic, insecure keys and randomness for tests only: a server, its state and a client session. */
+/**
+ * Deterministic, insecure keys and randomness for tests only: a server, its state and a client
+ * session.
+ */
 final class InsecureNtsFixture {
 
     static final long RECEIVE = NtpTimestamp.of(0xEB00_0000L, 0x1234_5678L).bits();
     static final long TRANSMIT = NtpTimestamp.of(0xEB00_0000L, 0x2345_6789L).bits();
     static final long CLIENT_TRANSMIT = 0x4d2ee4b1f1a08c21L;
-    static final ServerState STATE = new ServerState(LeapIndicator.NO_WARNING, 2, 4, -20,
-            new NtpShort(0x0000_0123), new NtpShort(0x0000_0456), 0x7f7f0101, NtpTimestamp.of(0xEAFF_FFF0L, 0));
+    static final ServerState STATE =
+            new ServerState(
+                    LeapIndicator.NO_WARNING,
+                    2,
+                    4,
+                    -20,
+                    new NtpShort(0x0000_0123),
+                    new NtpShort(0x0000_0456),
+                    0x7f7f0101,
+                    NtpTimestamp.of(0xEAFF_FFF0L, 0));
 
     final AeadAlgorithm alg;
     final SessionKeys keys;
@@ -40,7 +51,11 @@ final class InsecureNtsFixture {
 
     InsecureNtsFixture(AeadAlgorithm alg, long seed) {
         this.alg = alg;
-        this.keys = SessionKeys.of(alg, insecureBytes(seed, alg.keyLength()), insecureBytes(~seed, alg.keyLength()));
+        this.keys =
+                SessionKeys.of(
+                        alg,
+                        insecureBytes(seed, alg.keyLength()),
+                        insecureBytes(~seed, alg.keyLength()));
         this.codec = insecureCodec(seed);
         this.scratch = new NtsScratch(insecureNonces(seed + 1));
         this.random = insecureNonces(seed + 2);
@@ -63,7 +78,8 @@ final class InsecureNtsFixture {
 
     static CookieCodec insecureCodec(long seed) {
         FarmSecret secret = FarmSecret.of(insecureBytes(seed * 31 + 7, 32));
-        return new CookieCodec(MasterKeyRing.of(secret, 100, Map.of(100L, insecureBytes(seed * 17 + 3, 32))),
+        return new CookieCodec(
+                MasterKeyRing.of(secret, 100, Map.of(100L, insecureBytes(seed * 17 + 3, 32))),
                 insecureNonces(seed * 13 + 5));
     }
 
@@ -74,8 +90,13 @@ final class InsecureNtsFixture {
     }
 
     NtsClientRequest request(int placeholders) {
-        return NtsClientRequest.builder().cookie(cookie()).placeholders(placeholders).keys(keys).random(random)
-                .transmitTimestamp(CLIENT_TRANSMIT).build();
+        return NtsClientRequest.builder()
+                .cookie(cookie())
+                .placeholders(placeholders)
+                .keys(keys)
+                .random(random)
+                .transmitTimestamp(CLIENT_TRANSMIT)
+                .build();
     }
 
     ServerDecision handle(byte[] req) {
@@ -83,7 +104,8 @@ final class InsecureNtsFixture {
     }
 
     ServerDecision handle(byte[] req, int len, byte[] out) {
-        return NtsResponder.handle(req, 0, len, RECEIVE, STATE, codec, scratch, SymmetricKeys.NONE, clock, out);
+        return NtsResponder.handle(
+                req, 0, len, RECEIVE, STATE, codec, scratch, SymmetricKeys.NONE, clock, out);
     }
 
     /** Assembles a request field by field, for the cases the builder will not make. */
@@ -92,8 +114,20 @@ final class InsecureNtsFixture {
 
         Packet(NtpMode mode) {
             byte[] h = new byte[NtpHeader.LENGTH];
-            new NtpHeader(LeapIndicator.NO_WARNING, 4, mode, 0, 0, 0, NtpShort.ZERO, NtpShort.ZERO, 0,
-                    NtpTimestamp.ZERO, NtpTimestamp.ZERO, NtpTimestamp.ZERO, new NtpTimestamp(CLIENT_TRANSMIT))
+            new NtpHeader(
+                            LeapIndicator.NO_WARNING,
+                            4,
+                            mode,
+                            0,
+                            0,
+                            0,
+                            NtpShort.ZERO,
+                            NtpShort.ZERO,
+                            0,
+                            NtpTimestamp.ZERO,
+                            NtpTimestamp.ZERO,
+                            NtpTimestamp.ZERO,
+                            new NtpTimestamp(CLIENT_TRANSMIT))
                     .write(h, 0);
             bytes.writeBytes(h);
         }
@@ -124,10 +158,25 @@ final class InsecureNtsFixture {
             byte[] p = bytes.toByteArray();
             byte[] nonce = new byte[alg.nonceLength()];
             random.nextBytes(nonce, 0, nonce.length);
-            int fl = AuthenticatorField.fieldLength(alg, nonce.length, plaintext.length, ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
+            int fl =
+                    AuthenticatorField.fieldLength(
+                            alg,
+                            nonce.length,
+                            plaintext.length,
+                            ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
             byte[] out = java.util.Arrays.copyOf(p, p.length + fl);
-            AuthenticatorField.write(out, 0, p.length, Aead.of(alg, keys.c2s()), nonce, 0, nonce.length,
-                    plaintext, 0, plaintext.length, ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
+            AuthenticatorField.write(
+                    out,
+                    0,
+                    p.length,
+                    Aead.of(alg, keys.c2s()),
+                    nonce,
+                    0,
+                    nonce.length,
+                    plaintext,
+                    0,
+                    plaintext.length,
+                    ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
             bytes.reset();
             bytes.writeBytes(out);
             return this;

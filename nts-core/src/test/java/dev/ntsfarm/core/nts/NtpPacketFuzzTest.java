@@ -17,7 +17,8 @@ import dev.ntsfarm.core.ntp.ServerDecision;
 
 class NtpPacketFuzzTest {
 
-    private static final InsecureNtsFixture FIXTURE = new InsecureNtsFixture(AeadAlgorithm.AES_SIV_CMAC_256, 77);
+    private static final InsecureNtsFixture FIXTURE =
+            new InsecureNtsFixture(AeadAlgorithm.AES_SIV_CMAC_256, 77);
     private static final byte[] VALID = FIXTURE.request(3).packet();
 
     /**
@@ -54,14 +55,15 @@ class NtpPacketFuzzTest {
 
         byte[] out = new byte[req.length];
         ServerDecision d = FIXTURE.handle(req, req.length, out);
-        int length = switch (d) {
-            case ServerDecision.Respond r -> r.length();
-            case ServerDecision.Nak n -> {
-                assertEquals(KissCode.NTSN.referenceId(), NtpHeader.referenceId(out, 0));
-                yield n.length();
-            }
-            case ServerDecision.Drop ignored -> 0;
-        };
+        int length =
+                switch (d) {
+                    case ServerDecision.Respond r -> r.length();
+                    case ServerDecision.Nak n -> {
+                        assertEquals(KissCode.NTSN.referenceId(), NtpHeader.referenceId(out, 0));
+                        yield n.length();
+                    }
+                    case ServerDecision.Drop ignored -> 0;
+                };
         assertTrue(length <= req.length);
         if (length > 0) {
             assertEquals(NtpMode.SERVER, NtpHeader.mode(out, 0));

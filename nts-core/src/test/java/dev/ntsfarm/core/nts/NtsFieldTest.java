@@ -21,16 +21,27 @@ class NtsFieldTest {
 
     @Test
     void uniqueIdentifierNeedsThirtyTwoBytes() {
-        assertEquals(new NtsField.Invalid(0x0104, NtsField.Reason.UNIQUE_IDENTIFIER_TOO_SHORT),
+        assertEquals(
+                new NtsField.Invalid(0x0104, NtsField.Reason.UNIQUE_IDENTIFIER_TOO_SHORT),
                 NtsField.decode(field(0x0104, new byte[28])));
-        assertEquals(32, assertInstanceOf(NtsField.UniqueIdentifier.class,
-                NtsField.decode(field(0x0104, new byte[32]))).length());
+        assertEquals(
+                32,
+                assertInstanceOf(
+                                NtsField.UniqueIdentifier.class,
+                                NtsField.decode(field(0x0104, new byte[32])))
+                        .length());
     }
 
     @Test
     void cookiePlaceholderAndUnknownDecode() {
-        assertEquals(104, assertInstanceOf(NtsField.Cookie.class, NtsField.decode(field(0x0204, new byte[102]))).length());
-        assertEquals(new NtsField.CookiePlaceholder(104), NtsField.decode(field(0x0304, new byte[104])));
+        assertEquals(
+                104,
+                assertInstanceOf(
+                                NtsField.Cookie.class,
+                                NtsField.decode(field(0x0204, new byte[102])))
+                        .length());
+        assertEquals(
+                new NtsField.CookiePlaceholder(104), NtsField.decode(field(0x0304, new byte[104])));
         assertInstanceOf(NtsField.Unknown.class, NtsField.decode(field(0x0505, new byte[12])));
     }
 
@@ -39,13 +50,19 @@ class NtsFieldTest {
         byte[] body = new byte[4 + 16 + 16];
         Bytes.putU16(body, 0, 16);
         Bytes.putU16(body, 2, 16);
-        NtsField.Authenticator a = assertInstanceOf(NtsField.Authenticator.class, NtsField.decode(field(0x0404, body)));
+        NtsField.Authenticator a =
+                assertInstanceOf(
+                        NtsField.Authenticator.class, NtsField.decode(field(0x0404, body)));
         assertEquals(16, a.nonceLength());
         assertEquals(a.nonceOffset() + 16, a.ciphertextOffset());
         Bytes.putU16(body, 2, 20); // ciphertext runs past the field
-        assertEquals(new NtsField.Invalid(0x0404, NtsField.Reason.AUTHENTICATOR_LENGTHS), NtsField.decode(field(0x0404, body)));
+        assertEquals(
+                new NtsField.Invalid(0x0404, NtsField.Reason.AUTHENTICATOR_LENGTHS),
+                NtsField.decode(field(0x0404, body)));
         Bytes.putU16(body, 2, 12); // shorter than a tag
-        assertEquals(new NtsField.Invalid(0x0404, NtsField.Reason.AUTHENTICATOR_LENGTHS), NtsField.decode(field(0x0404, body)));
+        assertEquals(
+                new NtsField.Invalid(0x0404, NtsField.Reason.AUTHENTICATOR_LENGTHS),
+                NtsField.decode(field(0x0404, body)));
     }
 
     @Test
@@ -53,11 +70,22 @@ class NtsFieldTest {
         byte[] body = new byte[4 + 12 + 16];
         Bytes.putU16(body, 0, 12);
         Bytes.putU16(body, 2, 16);
-        assertEquals(NtsField.Reason.AUTHENTICATOR_PADDING, AuthenticatorField.check(body, 0, body.length,
-                AuthenticatorField.requiredNonceArea(AeadAlgorithm.AES_SIV_CMAC_256)));
-        assertEquals(null, AuthenticatorField.check(body, 0, body.length,
-                AuthenticatorField.requiredNonceArea(AeadAlgorithm.AES_128_GCM_SIV)));
-        // the responder applies it once the cookie names the AEAD: a 12-byte AES-SIV nonce is dropped
+        assertEquals(
+                NtsField.Reason.AUTHENTICATOR_PADDING,
+                AuthenticatorField.check(
+                        body,
+                        0,
+                        body.length,
+                        AuthenticatorField.requiredNonceArea(AeadAlgorithm.AES_SIV_CMAC_256)));
+        assertEquals(
+                null,
+                AuthenticatorField.check(
+                        body,
+                        0,
+                        body.length,
+                        AuthenticatorField.requiredNonceArea(AeadAlgorithm.AES_128_GCM_SIV)));
+        // the responder applies it once the cookie names the AEAD: a 12-byte AES-SIV nonce is
+        // dropped
         InsecureNtsFixture f = new InsecureNtsFixture(AeadAlgorithm.AES_SIV_CMAC_256, 31);
         byte[] req = f.request(0).packet();
         int auth = req.length - 40;
@@ -67,6 +95,7 @@ class NtsFieldTest {
         Bytes.putU16(shortNonce, auth + 2, 36);
         Bytes.putU16(shortNonce, auth + 4, 12);
         Bytes.putU16(shortNonce, auth + 6, 16);
-        assertEquals(ServerDecision.Drop.of(DropReason.AUTHENTICATOR_MALFORMED), f.handle(shortNonce));
+        assertEquals(
+                ServerDecision.Drop.of(DropReason.AUTHENTICATOR_MALFORMED), f.handle(shortNonce));
     }
 }

@@ -19,14 +19,21 @@ class NtsScratchTest {
         ServerDecision.Respond r = assertInstanceOf(ServerDecision.Respond.class, first);
         assertEquals(ServerDecision.Authentication.NTS, r.authentication());
         assertSame(first, second, "a second reply of the same length allocated its decision");
-        assertNotSame(first, f.handle(f.request(1).packet()), "a longer reply got a shorter one's decision");
+        assertNotSame(
+                first,
+                f.handle(f.request(1).packet()),
+                "a longer reply got a shorter one's decision");
     }
 
     @Test
     void repliesBeyondTheSharedLengthsStillSayTheirLength() {
-        NtsScratch scratch = new NtsScratch((buf, off, len) -> { }, 0);
+        NtsScratch scratch = new NtsScratch((buf, off, len) -> {}, 0);
         int length = NtsScratch.MAX_SHARED_REPLY_LENGTH + 4;
-        assertEquals(new ServerDecision.Respond(length, ServerDecision.Authentication.NTS), scratch.ntsReply(length));
-        assertEquals(new ServerDecision.Respond(48, ServerDecision.Authentication.NTS), scratch.ntsReply(48));
+        assertEquals(
+                new ServerDecision.Respond(length, ServerDecision.Authentication.NTS),
+                scratch.ntsReply(length));
+        assertEquals(
+                new ServerDecision.Respond(48, ServerDecision.Authentication.NTS),
+                scratch.ntsReply(48));
     }
 }

@@ -32,29 +32,33 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SessionAeadCacheTest {
 
     private static final byte[] NONCE = new byte[16];
-    private static final byte[] AD = "associated data".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] PLAINTEXT = "a plaintext longer than one block".getBytes(
-            java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] AD =
+            "associated data".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PLAINTEXT =
+            "a plaintext longer than one block"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** One client session and the requests it sends, each with a cookie of its own. */
-    private record Session(SessionKeys keys, List<NtsClientRequest> requests) {
-    }
+    private record Session(SessionKeys keys, List<NtsClientRequest> requests) {}
 
     /**
-     * Many sessions' requests, in a random order with repeats, through scratches that cache nothing,
-     * one session, {@code cachedSessions} and the default: every decision and every reply byte agree.
+     * Many sessions' requests, in a random order with repeats, through scratches that cache
+     * nothing, one session, {@code cachedSessions} and the default: every decision and every reply
+     * byte agree.
      */
     @Property(tries = 40)
-    void repliesAreByteIdenticalWithAndWithoutTheCache(@ForAll long seed,
-                                                      @ForAll @IntRange(min = 1, max = 12) int cachedSessions,
-                                                      @ForAll AeadAlgorithm alg) {
+    void repliesAreByteIdenticalWithAndWithoutTheCache(
+            @ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 12) int cachedSessions,
+            @ForAll AeadAlgorithm alg) {
         Random r = new Random(seed);
         List<Session> sessions = sessions(alg, seed, 3 + r.nextInt(20), 4);
         int[] sizes = {0, 1, cachedSessions, NtsScratch.DEFAULT_CACHED_SESSIONS};
         NtsScratch[] scratches = new NtsScratch[sizes.length];
         CookieCodec[] codecs = new CookieCodec[sizes.length];
         for (int i = 0; i < sizes.length; i++) {
-            scratches[i] = new NtsScratch(InsecureNtsFixture.insecureNonces(seed + 1), sizes[i], seed);
+            scratches[i] =
+                    new NtsScratch(InsecureNtsFixture.insecureNonces(seed + 1), sizes[i], seed);
             codecs[i] = InsecureNtsFixture.insecureCodec(seed);
         }
         int requests = 30 + r.nextInt(60);
@@ -66,23 +70,35 @@ class SessionAeadCacheTest {
             byte[] packet = req.packet().clone();
             boolean forged = r.nextInt(8) == 0;
             if (forged) {
-                packet[packet.length - 1] ^= 1; // the authenticator's tag: a NAK, after C2S was looked up
+                packet[packet.length - 1] ^=
+                        1; // the authenticator's tag: a NAK, after C2S was looked up
             }
             ServerDecision first = null;
             byte[] firstOut = null;
             for (int i = 0; i < sizes.length; i++) {
                 byte[] out = new byte[packet.length];
-                ServerDecision d = NtsResponder.handle(packet, 0, packet.length, InsecureNtsFixture.RECEIVE,
-                        InsecureNtsFixture.STATE, codecs[i], scratches[i], SymmetricKeys.NONE,
-                        () -> InsecureNtsFixture.TRANSMIT, out);
+                ServerDecision d =
+                        NtsResponder.handle(
+                                packet,
+                                0,
+                                packet.length,
+                                InsecureNtsFixture.RECEIVE,
+                                InsecureNtsFixture.STATE,
+                                codecs[i],
+                                scratches[i],
+                                SymmetricKeys.NONE,
+                                () -> InsecureNtsFixture.TRANSMIT,
+                                out);
                 if (i == 0) {
                     first = d;
                     firstOut = out;
                     if (forged) {
                         assertInstanceOf(ServerDecision.Nak.class, d);
                     } else {
-                        ServerDecision.Respond respond = assertInstanceOf(ServerDecision.Respond.class, d);
-                        assertInstanceOf(NtsClientResponse.Result.Verified.class,
+                        ServerDecision.Respond respond =
+                                assertInstanceOf(ServerDecision.Respond.class, d);
+                        assertInstanceOf(
+                                NtsClientResponse.Result.Verified.class,
                                 NtsClientResponse.verify(out, 0, respond.length(), req, s.keys()));
                     }
                 } else {
@@ -101,17 +117,29 @@ class SessionAeadCacheTest {
     void evictionWithMoreSessionsThanEntriesStillAnswersEveryClient(AeadAlgorithm alg) {
         int cachedSessions = 2;
         List<Session> sessions = sessions(alg, 5, 40, 3);
-        NtsScratch scratch = new NtsScratch(InsecureNtsFixture.insecureNonces(6), cachedSessions, 7);
+        NtsScratch scratch =
+                new NtsScratch(InsecureNtsFixture.insecureNonces(6), cachedSessions, 7);
         CookieCodec codec = InsecureNtsFixture.insecureCodec(5);
         for (int round = 0; round < 3; round++) {
             for (Session s : sessions) {
                 for (NtsClientRequest req : s.requests()) { // three in a row: seen, admitted, found
                     byte[] out = new byte[req.packet().length];
-                    ServerDecision d = NtsResponder.handle(req.packet(), 0, req.packet().length,
-                            InsecureNtsFixture.RECEIVE, InsecureNtsFixture.STATE, codec, scratch,
-                            SymmetricKeys.NONE, () -> InsecureNtsFixture.TRANSMIT, out);
-                    ServerDecision.Respond respond = assertInstanceOf(ServerDecision.Respond.class, d);
-                    assertInstanceOf(NtsClientResponse.Result.Verified.class,
+                    ServerDecision d =
+                            NtsResponder.handle(
+                                    req.packet(),
+                                    0,
+                                    req.packet().length,
+                                    InsecureNtsFixture.RECEIVE,
+                                    InsecureNtsFixture.STATE,
+                                    codec,
+                                    scratch,
+                                    SymmetricKeys.NONE,
+                                    () -> InsecureNtsFixture.TRANSMIT,
+                                    out);
+                    ServerDecision.Respond respond =
+                            assertInstanceOf(ServerDecision.Respond.class, d);
+                    assertInstanceOf(
+                            NtsClientResponse.Result.Verified.class,
                             NtsClientResponse.verify(out, 0, respond.length(), req, s.keys()));
                 }
             }
@@ -119,7 +147,9 @@ class SessionAeadCacheTest {
         long lookups = 3L * sessions.size() * 3 * 2;
         assertEquals(lookups, scratch.cachedKeyHits() + scratch.cachedKeyMisses());
         assertTrue(scratch.cachedKeyHits() > 0, "no third request found its keys");
-        assertTrue(scratch.cachedKeyMisses() >= 2 * lookups / 3, "40 sessions fit in 2: " + scratch.cachedKeyMisses());
+        assertTrue(
+                scratch.cachedKeyMisses() >= 2 * lookups / 3,
+                "40 sessions fit in 2: " + scratch.cachedKeyMisses());
     }
 
     @Test
@@ -146,11 +176,13 @@ class SessionAeadCacheTest {
         for (Session s : cold) {
             handle(codec, scratch, s.requests().get(0));
         }
-        assertEquals(16 + 400, scratch.cachedKeyMisses(), "every new session re-keys for its two keys");
+        assertEquals(
+                16 + 400, scratch.cachedKeyMisses(), "every new session re-keys for its two keys");
         for (Session s : warm) {
             handle(codec, scratch, s.requests().get(0));
         }
-        assertEquals(16 + 8, scratch.cachedKeyHits(), "sessions seen once do not evict returning ones");
+        assertEquals(
+                16 + 8, scratch.cachedKeyHits(), "sessions seen once do not evict returning ones");
     }
 
     @Test
@@ -179,7 +211,8 @@ class SessionAeadCacheTest {
         long hb = SessionAeadCache.hash(seed, pair[1], 0, alg.keyLength());
         assertEquals(SessionAeadCache.tag(ha), SessionAeadCache.tag(hb));
 
-        SessionAeadCache two = new SessionAeadCache(alg, 2, seed); // one set: both set indexes are 0
+        SessionAeadCache two =
+                new SessionAeadCache(alg, 2, seed); // one set: both set indexes are 0
         assertSealsAs(pair[0], two.aead(pair[0], 0));
         Aead a = two.aead(pair[0], 0); // admitted
         assertSealsAs(pair[1], two.aead(pair[1], 0));
@@ -198,7 +231,8 @@ class SessionAeadCacheTest {
             byte[] key = pair[i & 1];
             assertSealsAs(key, one.aead(key, 0));
         }
-        // the shared tag may admit one early (a ghost matches by tag); each instance still seals as its key
+        // the shared tag may admit one early (a ghost matches by tag); each instance still seals as
+        // its key
         assertEquals(6, one.hits() + one.misses());
     }
 
@@ -267,7 +301,10 @@ class SessionAeadCacheTest {
         byte[] b = InsecureNtsFixture.insecureBytes(42, alg.keyLength());
         SessionAeadCache cache = new SessionAeadCache(alg, 8, 43);
         Aead first = cache.aead(a, 0);
-        assertSame(first, cache.aead(b, 0), "both first sightings re-key the one instance kept for them");
+        assertSame(
+                first,
+                cache.aead(b, 0),
+                "both first sightings re-key the one instance kept for them");
         assertSealsAs(b, first);
         Aead admitted = cache.aead(a, 0);
         assertNotSame(first, admitted);
@@ -286,40 +323,57 @@ class SessionAeadCacheTest {
         String hex = HexFormat.of().formatHex(key, 0, 4);
         assertFalse(cache.toString().toLowerCase().contains(hex), cache.toString());
         assertTrue(cache.toString().contains("4 entries"), cache.toString());
-        NtsScratch scratch = new NtsScratch((buf, off, len) -> { }, 3);
+        NtsScratch scratch = new NtsScratch((buf, off, len) -> {}, 3);
         assertTrue(scratch.toString().contains("3 cached sessions"), scratch.toString());
     }
 
     @Test
     void cachedSessionsOutOfRangeIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new NtsScratch((buf, off, len) -> { }, -1));
-        assertThrows(IllegalArgumentException.class,
-                () -> new NtsScratch((buf, off, len) -> { }, NtsScratch.MAX_CACHED_SESSIONS + 1));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class, () -> new NtsScratch((buf, off, len) -> {}, -1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new NtsScratch((buf, off, len) -> {}, NtsScratch.MAX_CACHED_SESSIONS + 1));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new SessionAeadCache(AeadAlgorithm.AES_SIV_CMAC_256, 0, 1));
-        assertEquals(NtsScratch.DEFAULT_CACHED_SESSIONS, new NtsScratch((buf, off, len) -> { }).cachedSessions());
+        assertEquals(
+                NtsScratch.DEFAULT_CACHED_SESSIONS,
+                new NtsScratch((buf, off, len) -> {}).cachedSessions());
     }
 
-    /** Sessions of {@code alg}, each with {@code perSession} requests carrying cookies sealed by the codec of {@code seed}. */
+    /**
+     * Sessions of {@code alg}, each with {@code perSession} requests carrying cookies sealed by the
+     * codec of {@code seed}.
+     */
     private static List<Session> sessions(AeadAlgorithm alg, long seed, int count, int perSession) {
         return sessions(alg, seed, seed * 101, count, perSession);
     }
 
     /** As above, with the keys and request randomness drawn from {@code keySeed}. */
-    private static List<Session> sessions(AeadAlgorithm alg, long seed, long keySeed, int count, int perSession) {
+    private static List<Session> sessions(
+            AeadAlgorithm alg, long seed, long keySeed, int count, int perSession) {
         CookieCodec codec = InsecureNtsFixture.insecureCodec(seed);
         Random r = new Random(keySeed);
         List<Session> sessions = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            SessionKeys keys = SessionKeys.of(alg, InsecureNtsFixture.insecureBytes(r.nextLong(), alg.keyLength()),
-                    InsecureNtsFixture.insecureBytes(r.nextLong(), alg.keyLength()));
+            SessionKeys keys =
+                    SessionKeys.of(
+                            alg,
+                            InsecureNtsFixture.insecureBytes(r.nextLong(), alg.keyLength()),
+                            InsecureNtsFixture.insecureBytes(r.nextLong(), alg.keyLength()));
             List<NtsClientRequest> requests = new ArrayList<>();
             for (int j = 0; j < perSession; j++) {
                 byte[] cookie = new byte[CookieCodec.cookieLength(alg)];
                 codec.seal(keys, cookie, 0);
-                requests.add(NtsClientRequest.builder().cookie(cookie).placeholders(r.nextInt(3)).keys(keys)
-                        .random(InsecureNtsFixture.insecureNonces(r.nextLong())).transmitTimestamp(r.nextLong())
-                        .build());
+                requests.add(
+                        NtsClientRequest.builder()
+                                .cookie(cookie)
+                                .placeholders(r.nextInt(3))
+                                .keys(keys)
+                                .random(InsecureNtsFixture.insecureNonces(r.nextLong()))
+                                .transmitTimestamp(r.nextLong())
+                                .build());
             }
             sessions.add(new Session(keys, requests));
         }
@@ -328,9 +382,19 @@ class SessionAeadCacheTest {
 
     private static void handle(CookieCodec codec, NtsScratch scratch, NtsClientRequest req) {
         byte[] out = new byte[req.packet().length];
-        assertInstanceOf(ServerDecision.Respond.class, NtsResponder.handle(req.packet(), 0, req.packet().length,
-                InsecureNtsFixture.RECEIVE, InsecureNtsFixture.STATE, codec, scratch, SymmetricKeys.NONE,
-                () -> InsecureNtsFixture.TRANSMIT, out));
+        assertInstanceOf(
+                ServerDecision.Respond.class,
+                NtsResponder.handle(
+                        req.packet(),
+                        0,
+                        req.packet().length,
+                        InsecureNtsFixture.RECEIVE,
+                        InsecureNtsFixture.STATE,
+                        codec,
+                        scratch,
+                        SymmetricKeys.NONE,
+                        () -> InsecureNtsFixture.TRANSMIT,
+                        out));
     }
 
     /** {@code aead} seals exactly as a fresh instance of {@code key} does. */
@@ -338,9 +402,22 @@ class SessionAeadCacheTest {
         AeadAlgorithm alg = aead.algorithm();
         int nonceLength = alg.nonceLength();
         byte[] expected = new byte[PLAINTEXT.length + AeadAlgorithm.TAG_LENGTH];
-        Aead.of(alg, key).seal(NONCE, 0, nonceLength, AD, 0, AD.length, PLAINTEXT, 0, PLAINTEXT.length, expected, 0);
+        Aead.of(alg, key)
+                .seal(
+                        NONCE,
+                        0,
+                        nonceLength,
+                        AD,
+                        0,
+                        AD.length,
+                        PLAINTEXT,
+                        0,
+                        PLAINTEXT.length,
+                        expected,
+                        0);
         byte[] actual = new byte[expected.length];
-        aead.seal(NONCE, 0, nonceLength, AD, 0, AD.length, PLAINTEXT, 0, PLAINTEXT.length, actual, 0);
+        aead.seal(
+                NONCE, 0, nonceLength, AD, 0, AD.length, PLAINTEXT, 0, PLAINTEXT.length, actual, 0);
         assertArrayEquals(expected, actual, "instance not bound to the key asked for");
     }
 

@@ -27,11 +27,12 @@ class ServerStatsTest {
         ServerStats stats = new ServerStats();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         for (int t = 0; t < 4; t++) {
-            pool.execute(() -> {
-                for (int i = 0; i < 100_000; i++) {
-                    stats.increment(ServerCounter.NTP_PACKETS_RECEIVED);
-                }
-            });
+            pool.execute(
+                    () -> {
+                        for (int i = 0; i < 100_000; i++) {
+                            stats.increment(ServerCounter.NTP_PACKETS_RECEIVED);
+                        }
+                    });
         }
         pool.shutdown();
         assertEquals(true, pool.awaitTermination(10, TimeUnit.SECONDS));
@@ -40,7 +41,8 @@ class ServerStatsTest {
 
     @Test
     void labelsAreChronycs() {
-        assertEquals("NTS-KE connections accepted", ServerCounter.NTS_KE_CONNECTIONS_ACCEPTED.label());
+        assertEquals(
+                "NTS-KE connections accepted", ServerCounter.NTS_KE_CONNECTIONS_ACCEPTED.label());
         assertEquals("Authenticated NTP packets", ServerCounter.AUTHENTICATED_NTP_PACKETS.label());
     }
 }

@@ -32,12 +32,10 @@ final class KeExchange {
     /** What {@link #offer} made of the bytes so far. */
     sealed interface Step {
         /** Keep reading. */
-        record NeedMore() implements Step {
-        }
+        record NeedMore() implements Step {}
 
         /** Write {@code response}, then close; {@code outcome} says what kind of answer it is. */
-        record Answer(byte[] response, Outcome outcome, String reason) implements Step {
-        }
+        record Answer(byte[] response, Outcome outcome, String reason) implements Step {}
     }
 
     /** The closed set of ways a session ends with an answer. */
@@ -74,15 +72,21 @@ final class KeExchange {
         }
         int keep = Math.min(n, maxMessageLength + 1 - len);
         if (len + keep > buf.length) {
-            buf = Arrays.copyOf(buf, Math.min(maxMessageLength + 1, Math.max(buf.length * 2, len + keep)));
+            buf =
+                    Arrays.copyOf(
+                            buf,
+                            Math.min(maxMessageLength + 1, Math.max(buf.length * 2, len + keep)));
         }
         System.arraycopy(data, off, buf, len, keep);
         len += keep;
         KeFrame frame = KeRecordFramer.frame(buf, 0, len, maxMessageLength);
         return switch (frame) {
-            case KeFrame.NeedsMoreData m -> len > maxMessageLength
-                    ? error(KeErrorCode.BAD_REQUEST, "request longer than " + maxMessageLength + " bytes")
-                    : NEED_MORE;
+            case KeFrame.NeedsMoreData m ->
+                    len > maxMessageLength
+                            ? error(
+                                    KeErrorCode.BAD_REQUEST,
+                                    "request longer than " + maxMessageLength + " bytes")
+                            : NEED_MORE;
             case KeFrame.Malformed m -> error(KeErrorCode.BAD_REQUEST, m.reason());
             case KeFrame.Complete c -> answer(KeRequest.validate(c.records()), exporter, codec);
         };
@@ -91,12 +95,17 @@ final class KeExchange {
     private Step answer(KeRequestVerdict verdict, Exporter exporter, CookieCodec codec) {
         return switch (verdict) {
             case KeRequestVerdict.Rejected r -> error(r.error(), r.reason());
-            case KeRequestVerdict.NoCommonProtocol p -> done(KeResponse.noCommonProtocol().encode(),
-                    Outcome.NO_AGREEMENT, "no common next protocol in " + p.protocols());
+            case KeRequestVerdict.NoCommonProtocol p ->
+                    done(
+                            KeResponse.noCommonProtocol().encode(),
+                            Outcome.NO_AGREEMENT,
+                            "no common next protocol in " + p.protocols());
             case KeRequestVerdict.Accepted a -> {
                 Optional<AeadAlgorithm> chosen = a.chooseAead(policy.aeads());
                 if (chosen.isEmpty()) {
-                    yield done(KeResponse.noCommonAead().encode(), Outcome.NO_AGREEMENT,
+                    yield done(
+                            KeResponse.noCommonAead().encode(),
+                            Outcome.NO_AGREEMENT,
                             "no common AEAD in " + a.aeadIds());
                 }
                 yield cookies(chosen.get(), a.compliantExport(chosen.get()), exporter, codec);
@@ -104,12 +113,21 @@ final class KeExchange {
         };
     }
 
-    private Step cookies(AeadAlgorithm aead, boolean compliant, Exporter exporter, CookieCodec codec) {
+    private Step cookies(
+            AeadAlgorithm aead, boolean compliant, Exporter exporter, CookieCodec codec) {
         byte[] c2s = null;
         byte[] s2c = null;
         try {
-            c2s = exporter.export(NtsExporter.LABEL, NtsExporter.context(aead, false, compliant), aead.keyLength());
-            s2c = exporter.export(NtsExporter.LABEL, NtsExporter.context(aead, true, compliant), aead.keyLength());
+            c2s =
+                    exporter.export(
+                            NtsExporter.LABEL,
+                            NtsExporter.context(aead, false, compliant),
+                            aead.keyLength());
+            s2c =
+                    exporter.export(
+                            NtsExporter.LABEL,
+                            NtsExporter.context(aead, true, compliant),
+                            aead.keyLength());
             SessionKeys keys = SessionKeys.of(aead, c2s, s2c);
             int cookieLength = CookieCodec.cookieLength(aead);
             List<byte[]> cookies = new ArrayList<>(KeLimits.COOKIES_PER_RESPONSE);
@@ -119,8 +137,10 @@ final class KeExchange {
                 cookies.add(cookie);
             }
             keys.set(aead, new byte[aead.keyLength()], 0, new byte[aead.keyLength()], 0);
-            byte[] response = KeResponse.accepted(aead, compliant, cookies, policy.ntpServer(), policy.ntpPort())
-                    .encode();
+            byte[] response =
+                    KeResponse.accepted(
+                                    aead, compliant, cookies, policy.ntpServer(), policy.ntpPort())
+                            .encode();
             return done(response, Outcome.COOKIES, aead + (compliant ? " (compliant export)" : ""));
         } catch (Exception e) {
             return error(KeErrorCode.INTERNAL_SERVER_ERROR, "key export failed: " + e);
@@ -145,7 +165,8 @@ final class KeExchange {
     }
 
     /** What the server answers with, the same for every session. */
-    record KeServerPolicy(List<AeadAlgorithm> aeads, Optional<String> ntpServer, OptionalInt ntpPort) {
+    record KeServerPolicy(
+            List<AeadAlgorithm> aeads, Optional<String> ntpServer, OptionalInt ntpPort) {
         KeServerPolicy {
             aeads = List.copyOf(aeads);
         }

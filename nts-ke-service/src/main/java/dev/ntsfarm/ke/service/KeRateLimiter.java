@@ -6,12 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code ntsratelimit} in chrony's manner, per client address: a bucket of up to {@code burst}
- * connections refilled at one per {@code 2^interval} seconds; a client with an empty bucket is refused,
- * except one attempt in {@code 2^leak}, which goes through so that a client behind a busy address
- * still gets an answer now and then (chrony picks that one at random; here it is every
- * {@code 2^leak}-th). Like chrony's client log the table is bounded: when it holds
- * {@link #MAX_ADDRESSES} addresses it starts afresh, which forgives everyone rather than growing
- * without end.
+ * connections refilled at one per {@code 2^interval} seconds; a client with an empty bucket is
+ * refused, except one attempt in {@code 2^leak}, which goes through so that a client behind a busy
+ * address still gets an answer now and then (chrony picks that one at random; here it is every
+ * {@code 2^leak}-th). Like chrony's client log the table is bounded: when it holds {@link
+ * #MAX_ADDRESSES} addresses it starts afresh, which forgives everyone rather than growing without
+ * end.
  */
 final class KeRateLimiter {
 

@@ -19,6 +19,7 @@ import java.util.OptionalInt;
 
 /**
  * The NTS-KE server's settings, from chrony's directives and the farm's {@code ntsntpport}:
+ *
  * <pre>
  *   ntsport PORT              TCP port (4460); 0 for any free port
  *   bindaddress ADDRESS       listen there only (repeatable); default: every IPv4 and IPv6 address
@@ -31,22 +32,36 @@ import java.util.OptionalInt;
  *   ntsratelimit [interval N] [burst N] [leak N]   per-address connection limit (off unless given)
  * </pre>
  */
-public record NtsKeOptions(int port, List<String> bindAddresses, List<KeyCertPair> keyCertPairs,
-                           List<AeadAlgorithm> aeads, Optional<String> ntpServer, OptionalInt ntpPort,
-                           int maxConnections, Optional<RateLimit> rateLimit, Duration sessionTimeout,
-                           int maxMessageLength, int instances) {
+public record NtsKeOptions(
+        int port,
+        List<String> bindAddresses,
+        List<KeyCertPair> keyCertPairs,
+        List<AeadAlgorithm> aeads,
+        Optional<String> ntpServer,
+        OptionalInt ntpPort,
+        int maxConnections,
+        Optional<RateLimit> rateLimit,
+        Duration sessionTimeout,
+        int maxMessageLength,
+        int instances) {
 
     /** chrony's {@code ntsport} default, the IANA NTS-KE port. */
     public static final int DEFAULT_PORT = KeProtocol.DEFAULT_PORT;
+
     /** chrony's {@code ntsaeads} default: AES-128-GCM-SIV, then AES-SIV-CMAC-256. */
     public static final List<AeadAlgorithm> DEFAULT_AEADS =
             List.of(AeadAlgorithm.AES_128_GCM_SIV, AeadAlgorithm.AES_SIV_CMAC_256);
+
     /** chrony's {@code maxntsconnections} default. */
     public static final int DEFAULT_MAX_CONNECTIONS = 100;
+
     /** chrony's NTS-KE server session timeout. */
-    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofMillis(KeLimits.SERVER_IDLE_TIMEOUT_MILLIS);
+    public static final Duration DEFAULT_SESSION_TIMEOUT =
+            Duration.ofMillis(KeLimits.SERVER_IDLE_TIMEOUT_MILLIS);
+
     /** chrony's {@code NKE_MAX_MESSAGE_LENGTH}. */
     public static final int DEFAULT_MAX_MESSAGE_LENGTH = KeLimits.MAX_MESSAGE_LENGTH;
+
     /** Listening everywhere: the IPv6 wildcard, which takes IPv4 as well where the host allows. */
     public static final List<String> DEFAULT_BIND_ADDRESSES = List.of();
 
@@ -71,15 +86,24 @@ public record NtsKeOptions(int port, List<String> bindAddresses, List<KeyCertPai
         Objects.requireNonNull(ntpServer, "ntpServer");
         Objects.requireNonNull(ntpPort, "ntpPort");
         if (maxConnections < 1) {
-            throw new IllegalArgumentException("max connections " + maxConnections + " (expected: >= 1)");
+            throw new IllegalArgumentException(
+                    "max connections " + maxConnections + " (expected: >= 1)");
         }
         Objects.requireNonNull(rateLimit, "rateLimit");
         if (sessionTimeout.isNegative() || sessionTimeout.isZero()) {
-            throw new IllegalArgumentException("session timeout " + sessionTimeout + " (expected: > 0)");
+            throw new IllegalArgumentException(
+                    "session timeout " + sessionTimeout + " (expected: > 0)");
         }
-        if (maxMessageLength < KeLimits.MIN_ACCEPTED_REQUEST_LENGTH || maxMessageLength > KeLimits.MAX_MESSAGE_LENGTH) {
-            throw new IllegalArgumentException("max message length " + maxMessageLength + " (expected: "
-                    + KeLimits.MIN_ACCEPTED_REQUEST_LENGTH + ".." + KeLimits.MAX_MESSAGE_LENGTH + ")");
+        if (maxMessageLength < KeLimits.MIN_ACCEPTED_REQUEST_LENGTH
+                || maxMessageLength > KeLimits.MAX_MESSAGE_LENGTH) {
+            throw new IllegalArgumentException(
+                    "max message length "
+                            + maxMessageLength
+                            + " (expected: "
+                            + KeLimits.MIN_ACCEPTED_REQUEST_LENGTH
+                            + ".."
+                            + KeLimits.MAX_MESSAGE_LENGTH
+                            + ")");
         }
         if (instances < 1) {
             throw new IllegalArgumentException("instances " + instances + " (expected: >= 1)");
@@ -88,9 +112,18 @@ public record NtsKeOptions(int port, List<String> bindAddresses, List<KeyCertPai
 
     /** chrony's defaults, no certificate yet, one event loop per core. */
     public static NtsKeOptions defaults() {
-        return new NtsKeOptions(DEFAULT_PORT, DEFAULT_BIND_ADDRESSES, List.of(), DEFAULT_AEADS, Optional.empty(),
-                OptionalInt.empty(), DEFAULT_MAX_CONNECTIONS, Optional.empty(), DEFAULT_SESSION_TIMEOUT,
-                DEFAULT_MAX_MESSAGE_LENGTH, Runtime.getRuntime().availableProcessors());
+        return new NtsKeOptions(
+                DEFAULT_PORT,
+                DEFAULT_BIND_ADDRESSES,
+                List.of(),
+                DEFAULT_AEADS,
+                Optional.empty(),
+                OptionalInt.empty(),
+                DEFAULT_MAX_CONNECTIONS,
+                Optional.empty(),
+                DEFAULT_SESSION_TIMEOUT,
+                DEFAULT_MAX_MESSAGE_LENGTH,
+                Runtime.getRuntime().availableProcessors());
     }
 
     /** Reads the directives above; a mistake names the file, the line and what was expected. */
@@ -119,13 +152,21 @@ public record NtsKeOptions(int port, List<String> bindAddresses, List<KeyCertPai
             d.expectArgs(1, 1);
         }
         if (keys.size() != certs.size()) {
-            Directive extra = keys.size() > certs.size() ? keys.get(certs.size()) : certs.get(keys.size());
-            throw extra.fail("expected as many ntsserverkey as ntsservercert directives, paired in order (got "
-                    + keys.size() + " keys and " + certs.size() + " certificates)");
+            Directive extra =
+                    keys.size() > certs.size() ? keys.get(certs.size()) : certs.get(keys.size());
+            throw extra.fail(
+                    "expected as many ntsserverkey as ntsservercert directives, paired in order (got "
+                            + keys.size()
+                            + " keys and "
+                            + certs.size()
+                            + " certificates)");
         }
         List<KeyCertPair> pairs = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
-            pairs.add(new KeyCertPair(Path.of(keys.get(i).args().getFirst()), Path.of(certs.get(i).args().getFirst())));
+            pairs.add(
+                    new KeyCertPair(
+                            Path.of(keys.get(i).args().getFirst()),
+                            Path.of(certs.get(i).args().getFirst())));
         }
         List<AeadAlgorithm> aeads = DEFAULT_AEADS;
         Optional<Directive> aeadLine = config.last("ntsaeads");
@@ -147,8 +188,13 @@ public record NtsKeOptions(int port, List<String> bindAddresses, List<KeyCertPai
         if (server.isPresent()) {
             server.get().expectArgs(1, 1);
             String name = server.get().args().getFirst();
-            if (name.length() > KeLimits.MAX_SERVER_NAME_LENGTH || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-                throw server.get().fail("expected a host name or address of printable ASCII, got \"" + name + "\"");
+            if (name.length() > KeLimits.MAX_SERVER_NAME_LENGTH
+                    || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw server.get()
+                        .fail(
+                                "expected a host name or address of printable ASCII, got \""
+                                        + name
+                                        + "\"");
             }
             ntpServer = Optional.of(name);
         }
@@ -169,8 +215,18 @@ public record NtsKeOptions(int port, List<String> bindAddresses, List<KeyCertPai
         if (rateLine.isPresent()) {
             rate = Optional.of(RateLimit.from(rateLine.get()));
         }
-        return new NtsKeOptions(o.port(), binds, pairs, aeads, ntpServer, ntpPort, max, rate,
-                o.sessionTimeout(), o.maxMessageLength(), o.instances());
+        return new NtsKeOptions(
+                o.port(),
+                binds,
+                pairs,
+                aeads,
+                ntpServer,
+                ntpPort,
+                max,
+                rate,
+                o.sessionTimeout(),
+                o.maxMessageLength(),
+                o.instances());
     }
 
     private static boolean isAddressLiteral(String s) {
@@ -186,52 +242,152 @@ public record NtsKeOptions(int port, List<String> bindAddresses, List<KeyCertPai
     }
 
     public NtsKeOptions withPort(int port) {
-        return new NtsKeOptions(port, bindAddresses, keyCertPairs, aeads, ntpServer, ntpPort, maxConnections,
-                rateLimit, sessionTimeout, maxMessageLength, instances);
+        return new NtsKeOptions(
+                port,
+                bindAddresses,
+                keyCertPairs,
+                aeads,
+                ntpServer,
+                ntpPort,
+                maxConnections,
+                rateLimit,
+                sessionTimeout,
+                maxMessageLength,
+                instances);
     }
 
     public NtsKeOptions withBindAddresses(List<String> addresses) {
-        return new NtsKeOptions(port, addresses, keyCertPairs, aeads, ntpServer, ntpPort, maxConnections,
-                rateLimit, sessionTimeout, maxMessageLength, instances);
+        return new NtsKeOptions(
+                port,
+                addresses,
+                keyCertPairs,
+                aeads,
+                ntpServer,
+                ntpPort,
+                maxConnections,
+                rateLimit,
+                sessionTimeout,
+                maxMessageLength,
+                instances);
     }
 
     public NtsKeOptions withKeyCertPairs(List<KeyCertPair> pairs) {
-        return new NtsKeOptions(port, bindAddresses, pairs, aeads, ntpServer, ntpPort, maxConnections,
-                rateLimit, sessionTimeout, maxMessageLength, instances);
+        return new NtsKeOptions(
+                port,
+                bindAddresses,
+                pairs,
+                aeads,
+                ntpServer,
+                ntpPort,
+                maxConnections,
+                rateLimit,
+                sessionTimeout,
+                maxMessageLength,
+                instances);
     }
 
     public NtsKeOptions withAeads(List<AeadAlgorithm> aeads) {
-        return new NtsKeOptions(port, bindAddresses, keyCertPairs, aeads, ntpServer, ntpPort, maxConnections,
-                rateLimit, sessionTimeout, maxMessageLength, instances);
+        return new NtsKeOptions(
+                port,
+                bindAddresses,
+                keyCertPairs,
+                aeads,
+                ntpServer,
+                ntpPort,
+                maxConnections,
+                rateLimit,
+                sessionTimeout,
+                maxMessageLength,
+                instances);
     }
 
     public NtsKeOptions withNtpServer(Optional<String> server) {
-        return new NtsKeOptions(port, bindAddresses, keyCertPairs, aeads, server, ntpPort, maxConnections,
-                rateLimit, sessionTimeout, maxMessageLength, instances);
+        return new NtsKeOptions(
+                port,
+                bindAddresses,
+                keyCertPairs,
+                aeads,
+                server,
+                ntpPort,
+                maxConnections,
+                rateLimit,
+                sessionTimeout,
+                maxMessageLength,
+                instances);
     }
 
     public NtsKeOptions withNtpPort(OptionalInt ntpPort) {
-        return new NtsKeOptions(port, bindAddresses, keyCertPairs, aeads, ntpServer, ntpPort, maxConnections,
-                rateLimit, sessionTimeout, maxMessageLength, instances);
+        return new NtsKeOptions(
+                port,
+                bindAddresses,
+                keyCertPairs,
+                aeads,
+                ntpServer,
+                ntpPort,
+                maxConnections,
+                rateLimit,
+                sessionTimeout,
+                maxMessageLength,
+                instances);
     }
 
     public NtsKeOptions withMaxConnections(int max) {
-        return new NtsKeOptions(port, bindAddresses, keyCertPairs, aeads, ntpServer, ntpPort, max,
-                rateLimit, sessionTimeout, maxMessageLength, instances);
+        return new NtsKeOptions(
+                port,
+                bindAddresses,
+                keyCertPairs,
+                aeads,
+                ntpServer,
+                ntpPort,
+                max,
+                rateLimit,
+                sessionTimeout,
+                maxMessageLength,
+                instances);
     }
 
     public NtsKeOptions withRateLimit(Optional<RateLimit> limit) {
-        return new NtsKeOptions(port, bindAddresses, keyCertPairs, aeads, ntpServer, ntpPort, maxConnections,
-                limit, sessionTimeout, maxMessageLength, instances);
+        return new NtsKeOptions(
+                port,
+                bindAddresses,
+                keyCertPairs,
+                aeads,
+                ntpServer,
+                ntpPort,
+                maxConnections,
+                limit,
+                sessionTimeout,
+                maxMessageLength,
+                instances);
     }
 
     public NtsKeOptions withSessionTimeout(Duration timeout) {
-        return new NtsKeOptions(port, bindAddresses, keyCertPairs, aeads, ntpServer, ntpPort, maxConnections,
-                rateLimit, timeout, maxMessageLength, instances);
+        return new NtsKeOptions(
+                port,
+                bindAddresses,
+                keyCertPairs,
+                aeads,
+                ntpServer,
+                ntpPort,
+                maxConnections,
+                rateLimit,
+                timeout,
+                maxMessageLength,
+                instances);
     }
 
     public NtsKeOptions withInstances(int instances) {
-        return new NtsKeOptions(port, bindAddresses, keyCertPairs, aeads, ntpServer, ntpPort, maxConnections,
-                rateLimit, sessionTimeout, maxMessageLength, instances);
+        return new NtsKeOptions(
+                port,
+                bindAddresses,
+                keyCertPairs,
+                aeads,
+                ntpServer,
+                ntpPort,
+                maxConnections,
+                rateLimit,
+                sessionTimeout,
+                maxMessageLength,
+                instances);
     }
 }

@@ -20,9 +20,9 @@ import java.util.function.LongConsumer;
  * with eight cookies sealed under the farm's current master key, or an Error record, and closes.
  *
  * <p>Limits: at most {@code maxntsconnections} sessions open at once, and with {@code ntsratelimit}
- * a per-address bucket ({@link KeRateLimiter}); a connection over either limit is closed at once and
- * counted as dropped. The rate check runs once TLS is up, since Vert.x hands the connection over
- * after the handshake; the handshake itself is bounded by the session timeout.
+ * a per-address bucket ({@link KeRateLimiter}); a connection over either limit is closed at once
+ * and counted as dropped. The rate check runs once TLS is up, since Vert.x hands the connection
+ * over after the handshake; the handshake itself is bounded by the session timeout.
  */
 public final class NtsKeServer {
 
@@ -30,6 +30,7 @@ public final class NtsKeServer {
 
     /** Where an IPv4-and-IPv6 listener binds when no {@code bindaddress} is given. */
     static final String ANY_IPV6 = "::";
+
     static final String ANY_IPV4 = "0.0.0.0";
 
     /** Negative ports: Vert.x's key for one random port shared by the servers that name it. */
@@ -43,24 +44,36 @@ public final class NtsKeServer {
     private volatile ServerCertificates.Loaded certificates;
 
     public NtsKeServer(Vertx vertx, NtsKeOptions options, KeyRingSource keys, ServerStats stats) {
-        this(vertx, options, keys, stats, nanos -> { });
+        this(vertx, options, keys, stats, nanos -> {});
     }
 
     /**
-     * @param sessionEnded told each accepted session's length in nanoseconds, from the end of its TLS
-     *                     handshake to its close (the metrics' {@code nts_ke_session_seconds})
+     * @param sessionEnded told each accepted session's length in nanoseconds, from the end of its
+     *     TLS handshake to its close (the metrics' {@code nts_ke_session_seconds})
      */
-    public NtsKeServer(Vertx vertx, NtsKeOptions options, KeyRingSource keys, ServerStats stats,
-                       LongConsumer sessionEnded) {
+    public NtsKeServer(
+            Vertx vertx,
+            NtsKeOptions options,
+            KeyRingSource keys,
+            ServerStats stats,
+            LongConsumer sessionEnded) {
         this.vertx = vertx;
-        this.shared = new NtsKeShared(options, keys, stats, NonceSource.of(new SecureRandom()),
-                new KeExchange.KeServerPolicy(options.aeads(), options.ntpServer(), options.ntpPort()),
-                new AtomicInteger(), options.rateLimit().map(KeRateLimiter::new).orElse(null), sessionEnded);
+        this.shared =
+                new NtsKeShared(
+                        options,
+                        keys,
+                        stats,
+                        NonceSource.of(new SecureRandom()),
+                        new KeExchange.KeServerPolicy(
+                                options.aeads(), options.ntpServer(), options.ntpPort()),
+                        new AtomicInteger(),
+                        options.rateLimit().map(KeRateLimiter::new).orElse(null),
+                        sessionEnded);
     }
 
     /**
-     * Binds every listener; completes with the bound port of each, in {@code bindaddress} order (one
-     * port for the default IPv4-and-IPv6 listener).
+     * Binds every listener; completes with the bound port of each, in {@code bindaddress} order
+     * (one port for the default IPv4-and-IPv6 listener).
      */
     public Future<List<Integer>> start() {
         NtsKeOptions o = shared.options();
@@ -79,35 +92,53 @@ public final class NtsKeServer {
                 chain = chain.compose(v -> listen(host));
             }
         }
-        return chain.map(v -> List.copyOf(ports)).recover(e -> stop().transform(x -> Future.failedFuture(
-                new IllegalStateException("NTS-KE could not listen on port " + o.port() + ": " + e.getMessage(), e))));
+        return chain.map(v -> List.copyOf(ports))
+                .recover(
+                        e ->
+                                stop().transform(
+                                                x ->
+                                                        Future.failedFuture(
+                                                                new IllegalStateException(
+                                                                        "NTS-KE could not listen on port "
+                                                                                + o.port()
+                                                                                + ": "
+                                                                                + e.getMessage(),
+                                                                        e))));
     }
 
     /**
-     * One verticle per event loop on one port. Vert.x shares a listening socket between servers of the
-     * same host and port; for "any free port" it shares one random port between servers that ask for
-     * the same negative port, so each service takes a negative number of its own.
+     * One verticle per event loop on one port. Vert.x shares a listening socket between servers of
+     * the same host and port; for "any free port" it shares one random port between servers that
+     * ask for the same negative port, so each service takes a negative number of its own.
      */
     private Future<Void> listen(String host) {
         AtomicInteger bound = new AtomicInteger();
-        int port = shared.options().port() == 0 ? -RANDOM_PORT_KEYS.incrementAndGet() : shared.options().port();
-        return vertx.deployVerticle(() -> {
-                            NtsKeVerticle v = new NtsKeVerticle(shared, host, port, bound, certificates.options());
+        int port =
+                shared.options().port() == 0
+                        ? -RANDOM_PORT_KEYS.incrementAndGet()
+                        : shared.options().port();
+        return vertx.deployVerticle(
+                        () -> {
+                            NtsKeVerticle v =
+                                    new NtsKeVerticle(
+                                            shared, host, port, bound, certificates.options());
                             verticles.add(v);
                             return v;
                         },
                         new DeploymentOptions().setInstances(shared.options().instances()))
-                .map(id -> {
-                    deployments.add(id);
-                    ports.add(bound.get());
-                    return null;
-                });
+                .map(
+                        id -> {
+                            deployments.add(id);
+                            ports.add(bound.get());
+                            return null;
+                        });
     }
 
     /**
-     * Reads {@code ntsserverkey}/{@code ntsservercert} again (SIGHUP). When every pair reads and checks,
-     * new sessions get the new chains and the sessions in flight finish with the old; when one does
-     * not, nothing changes and the future fails with a message that names the file and the fault.
+     * Reads {@code ntsserverkey}/{@code ntsservercert} again (SIGHUP). When every pair reads and
+     * checks, new sessions get the new chains and the sessions in flight finish with the old; when
+     * one does not, nothing changes and the future fails with a message that names the file and the
+     * fault.
      *
      * @return what is now in use, for the log
      */
@@ -116,17 +147,22 @@ public final class NtsKeServer {
         try {
             fresh = ServerCertificates.load(vertx, shared.options().keyCertPairs());
         } catch (ServerCertificates.Unusable e) {
-            return Future.failedFuture(new IllegalStateException(e.getMessage()
-                    + "; the certificates in use stay: " + certificates.describe()));
+            return Future.failedFuture(
+                    new IllegalStateException(
+                            e.getMessage()
+                                    + "; the certificates in use stay: "
+                                    + certificates.describe()));
         }
         List<Future<Boolean>> updates = new ArrayList<>();
         for (NtsKeVerticle v : verticles) {
             updates.add(v.useCertificates(fresh.options()));
         }
-        return Future.all(updates).map(done -> {
-            certificates = fresh;
-            return fresh.describe();
-        });
+        return Future.all(updates)
+                .map(
+                        done -> {
+                            certificates = fresh;
+                            return fresh.describe();
+                        });
     }
 
     /**

@@ -34,7 +34,12 @@ final class NtsKeVerticle extends VerticleBase {
     private NetServer server;
     private CookieCodec codec;
 
-    NtsKeVerticle(NtsKeShared shared, String host, int port, AtomicInteger boundPort, PemKeyCertOptions certificates) {
+    NtsKeVerticle(
+            NtsKeShared shared,
+            String host,
+            int port,
+            AtomicInteger boundPort,
+            PemKeyCertOptions certificates) {
         this.shared = shared;
         this.host = host;
         this.port = port;
@@ -73,50 +78,81 @@ final class NtsKeVerticle extends VerticleBase {
             return;
         }
         InetAddress client = clientAddress(socket);
-        if (shared.rateLimiter() != null && client != null && !shared.rateLimiter().allow(client, System.nanoTime())) {
+        if (shared.rateLimiter() != null
+                && client != null
+                && !shared.rateLimiter().allow(client, System.nanoTime())) {
             open.decrementAndGet();
             drop(socket, "ntsratelimit");
             return;
         }
         shared.stats().increment(ServerCounter.NTS_KE_CONNECTIONS_ACCEPTED);
         long started = System.nanoTime();
-        long timer = vertx.setTimer(shared.options().sessionTimeout().toMillis(), id -> {
-            LOG.log(System.Logger.Level.DEBUG, "NTS-KE session from {0} timed out", client);
-            socket.close();
-        });
-        socket.closeHandler(v -> {
-            vertx.cancelTimer(timer);
-            open.decrementAndGet();
-            shared.sessionEnded().accept(System.nanoTime() - started);
-        });
-        socket.exceptionHandler(e -> {
-            LOG.log(System.Logger.Level.DEBUG, "NTS-KE session from {0}: {1}", client, e.toString());
-            socket.close();
-        });
+        long timer =
+                vertx.setTimer(
+                        shared.options().sessionTimeout().toMillis(),
+                        id -> {
+                            LOG.log(
+                                    System.Logger.Level.DEBUG,
+                                    "NTS-KE session from {0} timed out",
+                                    client);
+                            socket.close();
+                        });
+        socket.closeHandler(
+                v -> {
+                    vertx.cancelTimer(timer);
+                    open.decrementAndGet();
+                    shared.sessionEnded().accept(System.nanoTime() - started);
+                });
+        socket.exceptionHandler(
+                e -> {
+                    LOG.log(
+                            System.Logger.Level.DEBUG,
+                            "NTS-KE session from {0}: {1}",
+                            client,
+                            e.toString());
+                    socket.close();
+                });
         String alpn = negotiatedAlpn(socket);
         SSLSession session = socket.sslSession();
         if (!KeProtocol.ALPN.equals(alpn) || !(session instanceof ExtendedSSLSession tls)) {
-            // RFC 8915 section 4: NTS-KE is ntske/1 over TLS; a client that named no ALPN gets nothing
-            LOG.log(System.Logger.Level.DEBUG, "NTS-KE session from {0} refused: ALPN {1}", client, alpn);
+            // RFC 8915 section 4: NTS-KE is ntske/1 over TLS; a client that named no ALPN gets
+            // nothing
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "NTS-KE session from {0} refused: ALPN {1}",
+                    client,
+                    alpn);
             socket.close();
             return;
         }
         KeExchange exchange = new KeExchange(shared.policy(), shared.options().maxMessageLength());
-        socket.handler(buffer -> {
-            byte[] bytes = buffer.getBytes();
-            KeExchange.Step step = exchange.offer(bytes, 0, bytes.length, tls::exportKeyingMaterialData, codec());
-            if (step instanceof KeExchange.Step.Answer answer) {
-                socket.handler(null);
-                LOG.log(System.Logger.Level.DEBUG, "NTS-KE session from {0}: {1} ({2})", client, answer.outcome(),
-                        answer.reason());
-                socket.write(Buffer.buffer(answer.response())).onComplete(w -> socket.close());
-            }
-        });
+        socket.handler(
+                buffer -> {
+                    byte[] bytes = buffer.getBytes();
+                    KeExchange.Step step =
+                            exchange.offer(
+                                    bytes, 0, bytes.length, tls::exportKeyingMaterialData, codec());
+                    if (step instanceof KeExchange.Step.Answer answer) {
+                        socket.handler(null);
+                        LOG.log(
+                                System.Logger.Level.DEBUG,
+                                "NTS-KE session from {0}: {1} ({2})",
+                                client,
+                                answer.outcome(),
+                                answer.reason());
+                        socket.write(Buffer.buffer(answer.response()))
+                                .onComplete(w -> socket.close());
+                    }
+                });
     }
 
     private void drop(NetSocket socket, String why) {
         shared.stats().increment(ServerCounter.NTS_KE_CONNECTIONS_DROPPED);
-        LOG.log(System.Logger.Level.DEBUG, "NTS-KE connection from {0} dropped: {1}", socket.remoteAddress(), why);
+        LOG.log(
+                System.Logger.Level.DEBUG,
+                "NTS-KE connection from {0} dropped: {1}",
+                socket.remoteAddress(),
+                why);
         socket.close();
     }
 
@@ -130,8 +166,8 @@ final class NtsKeVerticle extends VerticleBase {
     }
 
     /**
-     * The ALPN protocol TLS agreed on, read from Netty's handler: Vert.x 5's
-     * {@code NetSocket.applicationLayerProtocol()} is null on the server side (DESIGN section 9).
+     * The ALPN protocol TLS agreed on, read from Netty's handler: Vert.x 5's {@code
+     * NetSocket.applicationLayerProtocol()} is null on the server side (DESIGN section 9).
      */
     private static String negotiatedAlpn(NetSocket socket) {
         if (socket instanceof NetSocketInternal internal) {

@@ -25,14 +25,17 @@ import org.junit.jupiter.api.Test;
 /** The socket-free session logic and the rate limiter. */
 class KeExchangeTest {
 
-    private static final KeExchange.KeServerPolicy POLICY = new KeExchange.KeServerPolicy(
-            List.of(AeadAlgorithm.AES_SIV_CMAC_256), Optional.empty(), OptionalInt.empty());
+    private static final KeExchange.KeServerPolicy POLICY =
+            new KeExchange.KeServerPolicy(
+                    List.of(AeadAlgorithm.AES_SIV_CMAC_256), Optional.empty(), OptionalInt.empty());
     private static final KeExchange.Exporter FIXED = (label, context, length) -> new byte[length];
-    private final CookieCodec codec = new CookieCodec(NtsKeServerTest.RING, NonceSource.of(new SecureRandom()));
+    private final CookieCodec codec =
+            new CookieCodec(NtsKeServerTest.RING, NonceSource.of(new SecureRandom()));
 
     private static KeResponseResult parse(KeExchange.Step.Answer a) {
         KeFrame f = KeRecordFramer.frame(a.response(), 0, a.response().length, 65536);
-        return KeResponseParser.parse(((KeFrame.Complete) f).records(), List.of(AeadAlgorithm.AES_SIV_CMAC_256));
+        return KeResponseParser.parse(
+                ((KeFrame.Complete) f).records(), List.of(AeadAlgorithm.AES_SIV_CMAC_256));
     }
 
     @Test
@@ -42,20 +45,32 @@ class KeExchangeTest {
         for (int i = 0; i < request.length - 1; i++) {
             assertSame(KeExchange.NEED_MORE, ex.offer(request, i, 1, FIXED, codec));
         }
-        var answer = assertInstanceOf(KeExchange.Step.Answer.class, ex.offer(request, request.length - 1, 1, FIXED, codec));
+        var answer =
+                assertInstanceOf(
+                        KeExchange.Step.Answer.class,
+                        ex.offer(request, request.length - 1, 1, FIXED, codec));
         assertEquals(KeExchange.Outcome.COOKIES, answer.outcome());
-        assertEquals(8, assertInstanceOf(KeResponseResult.Accepted.class, parse(answer)).cookies().size());
-        assertSame(KeExchange.NEED_MORE, ex.offer(request, 0, request.length, FIXED, codec), "one answer per session");
+        assertEquals(
+                8,
+                assertInstanceOf(KeResponseResult.Accepted.class, parse(answer)).cookies().size());
+        assertSame(
+                KeExchange.NEED_MORE,
+                ex.offer(request, 0, request.length, FIXED, codec),
+                "one answer per session");
     }
 
     @Test
     void aFailingExporterIsAnInternalError() {
         byte[] request = KeClientRequest.builder().build().encode();
-        KeExchange.Exporter broken = (label, context, length) -> {
-            throw new javax.net.ssl.SSLKeyException("no exporter");
-        };
-        var answer = assertInstanceOf(KeExchange.Step.Answer.class,
-                new KeExchange(POLICY, 16384).offer(request, 0, request.length, broken, codec));
+        KeExchange.Exporter broken =
+                (label, context, length) -> {
+                    throw new javax.net.ssl.SSLKeyException("no exporter");
+                };
+        var answer =
+                assertInstanceOf(
+                        KeExchange.Step.Answer.class,
+                        new KeExchange(POLICY, 16384)
+                                .offer(request, 0, request.length, broken, codec));
         assertEquals(KeExchange.Outcome.ERROR, answer.outcome());
         assertEquals(2, assertInstanceOf(KeResponseResult.ServerError.class, parse(answer)).code());
     }
@@ -69,13 +84,17 @@ class KeExchangeTest {
             chunk[off + 3] = (byte) 0xe8;
         }
         KeExchange ex = new KeExchange(POLICY, 2048);
-        var answer = assertInstanceOf(KeExchange.Step.Answer.class, ex.offer(chunk, 0, chunk.length, FIXED, codec));
+        var answer =
+                assertInstanceOf(
+                        KeExchange.Step.Answer.class,
+                        ex.offer(chunk, 0, chunk.length, FIXED, codec));
         assertEquals(1, assertInstanceOf(KeResponseResult.ServerError.class, parse(answer)).code());
     }
 
     @Test
     void rateLimitRefillsAtOneTokenPerInterval() throws Exception {
-        KeRateLimiter limiter = new KeRateLimiter(new RateLimit(1, 2, 4)); // a token every 2 s, burst 2
+        KeRateLimiter limiter =
+                new KeRateLimiter(new RateLimit(1, 2, 4)); // a token every 2 s, burst 2
         InetAddress a = InetAddress.getByName("192.0.2.1");
         InetAddress b = InetAddress.getByName("2001:db8::1");
         long t = 1_000_000_000L;

@@ -30,8 +30,12 @@ final class KeTestClient implements AutoCloseable {
         this.socket = socket;
     }
 
-    /** Connects and completes the TLS handshake with the given ALPN list (none when empty) and protocols. */
-    static KeTestClient connect(String host, int port, TestCertificate certs, List<String> alpn, String... protocols)
+    /**
+     * Connects and completes the TLS handshake with the given ALPN list (none when empty) and
+     * protocols.
+     */
+    static KeTestClient connect(
+            String host, int port, TestCertificate certs, List<String> alpn, String... protocols)
             throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, certs.trust().getTrustManagers(), null);
@@ -85,7 +89,9 @@ final class KeTestClient implements AutoCloseable {
         if (answer == null) {
             throw new IOException("no answer");
         }
-        KeFrame f = KeRecordFramer.frame(answer, 0, answer.length, KeLimits.MIN_ACCEPTED_RESPONSE_LENGTH);
+        KeFrame f =
+                KeRecordFramer.frame(
+                        answer, 0, answer.length, KeLimits.MIN_ACCEPTED_RESPONSE_LENGTH);
         if (!(f instanceof KeFrame.Complete c)) {
             throw new IOException("answer does not frame: " + f);
         }
@@ -96,10 +102,13 @@ final class KeTestClient implements AutoCloseable {
     byte[][] exportKeys(AeadAlgorithm aead, boolean compliant) throws Exception {
         ExtendedSSLSession session = (ExtendedSSLSession) socket.getSession();
         return new byte[][] {
-            session.exportKeyingMaterialData(NtsExporter.LABEL, NtsExporter.context(aead, false, compliant),
+            session.exportKeyingMaterialData(
+                    NtsExporter.LABEL,
+                    NtsExporter.context(aead, false, compliant),
                     aead.keyLength()),
-            session.exportKeyingMaterialData(NtsExporter.LABEL, NtsExporter.context(aead, true, compliant),
-                    aead.keyLength())};
+            session.exportKeyingMaterialData(
+                    NtsExporter.LABEL, NtsExporter.context(aead, true, compliant), aead.keyLength())
+        };
     }
 
     @Override

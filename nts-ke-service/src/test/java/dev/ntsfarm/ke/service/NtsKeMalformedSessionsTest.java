@@ -46,19 +46,33 @@ class NtsKeMalformedSessionsTest {
 
     private static final int PER_KIND = 30;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
-    enum Kind { GARBAGE, UNKNOWN_CRITICAL, OVERSIZE, NEVER_FINISHED }
+    enum Kind {
+        GARBAGE,
+        UNKNOWN_CRITICAL,
+        OVERSIZE,
+        NEVER_FINISHED
+    }
 
     @Test
     void everyBrokenSessionEndsAndTheServerGoesOn(Vertx vertx) throws Exception {
         TestCertificate certs = TestCertificate.create(dir, "nts-ke");
         ServerStats stats = new ServerStats();
-        NtsKeServer server = new NtsKeServer(vertx, NtsKeOptions.defaults().withPort(0).withInstances(2)
-                .withSessionTimeout(Duration.ofMillis(1500)).withMaxConnections(1000)
-                .withKeyCertPairs(List.of(new NtsKeOptions.KeyCertPair(certs.key(), certs.cert()))),
-                KeyRingSource.of(NtsKeServerTest.RING), stats);
+        NtsKeServer server =
+                new NtsKeServer(
+                        vertx,
+                        NtsKeOptions.defaults()
+                                .withPort(0)
+                                .withInstances(2)
+                                .withSessionTimeout(Duration.ofMillis(1500))
+                                .withMaxConnections(1000)
+                                .withKeyCertPairs(
+                                        List.of(
+                                                new NtsKeOptions.KeyCertPair(
+                                                        certs.key(), certs.cert()))),
+                        KeyRingSource.of(NtsKeServerTest.RING),
+                        stats);
         int port = server.start().await().getFirst();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -77,8 +91,13 @@ class NtsKeMalformedSessionsTest {
             assertTrue(stats.get(ServerCounter.NTS_KE_CONNECTIONS_ACCEPTED) >= 4 * PER_KIND);
 
             try (KeTestClient client = KeTestClient.connect(port, certs)) {
-                var a = assertInstanceOf(KeResponseResult.Accepted.class,
-                        client.exchange(KeClientRequest.builder().aeads(AeadAlgorithm.AES_SIV_CMAC_256).build()));
+                var a =
+                        assertInstanceOf(
+                                KeResponseResult.Accepted.class,
+                                client.exchange(
+                                        KeClientRequest.builder()
+                                                .aeads(AeadAlgorithm.AES_SIV_CMAC_256)
+                                                .build()));
                 assertEquals(8, a.cookies().size());
             }
             NtsKeServerTest.pollUntil(() -> server.openSessions() == 0);
@@ -89,32 +108,40 @@ class NtsKeMalformedSessionsTest {
     }
 
     /** One broken session; returns "" when it ended as it should, else what went wrong. */
-    private static String session(Kind kind, long seed, int port, TestCertificate certs) throws Exception {
+    private static String session(Kind kind, long seed, int port, TestCertificate certs)
+            throws Exception {
         Random random = new Random(seed);
         try (KeTestClient client = KeTestClient.connect(port, certs)) {
-            byte[] request = switch (kind) {
-                case GARBAGE -> {
-                    byte[] b = new byte[1 + random.nextInt(2000)];
-                    random.nextBytes(b);
-                    yield b;
-                }
-                case UNKNOWN_CRITICAL -> KeMessage.encode(List.of(
-                        KeRecord.nextProtocolNegotiation(List.of(0)),
-                        new KeRecord(true, 1000 + random.nextInt(20000), new byte[random.nextInt(40)]),
-                        KeRecord.aeadAlgorithmNegotiation(List.of(15)),
-                        KeRecord.endOfMessage()));
-                case OVERSIZE -> {
-                    // unknown non-critical records that never end: more than 16 KiB without End of Message
-                    byte[] b = new byte[20000];
-                    for (int off = 0; off + 1004 <= b.length; off += 1004) {
-                        b[off] = 0x10;
-                        b[off + 2] = 0x03;
-                        b[off + 3] = (byte) 0xe8;
-                    }
-                    yield b;
-                }
-                case NEVER_FINISHED -> new byte[] {(byte) 0x80, 1, 0, 2, 0};
-            };
+            byte[] request =
+                    switch (kind) {
+                        case GARBAGE -> {
+                            byte[] b = new byte[1 + random.nextInt(2000)];
+                            random.nextBytes(b);
+                            yield b;
+                        }
+                        case UNKNOWN_CRITICAL ->
+                                KeMessage.encode(
+                                        List.of(
+                                                KeRecord.nextProtocolNegotiation(List.of(0)),
+                                                new KeRecord(
+                                                        true,
+                                                        1000 + random.nextInt(20000),
+                                                        new byte[random.nextInt(40)]),
+                                                KeRecord.aeadAlgorithmNegotiation(List.of(15)),
+                                                KeRecord.endOfMessage()));
+                        case OVERSIZE -> {
+                            // unknown non-critical records that never end: more than 16 KiB without
+                            // End of Message
+                            byte[] b = new byte[20000];
+                            for (int off = 0; off + 1004 <= b.length; off += 1004) {
+                                b[off] = 0x10;
+                                b[off + 2] = 0x03;
+                                b[off + 3] = (byte) 0xe8;
+                            }
+                            yield b;
+                        }
+                        case NEVER_FINISHED -> new byte[] {(byte) 0x80, 1, 0, 2, 0};
+                    };
             long start = System.nanoTime();
             try {
                 client.send(request);
@@ -126,24 +153,31 @@ class NtsKeMalformedSessionsTest {
                 return kind + ": still open after 5 s";
             }
             if (answer.length == 0) {
-                return kind == Kind.GARBAGE || kind == Kind.NEVER_FINISHED ? ""
+                return kind == Kind.GARBAGE || kind == Kind.NEVER_FINISHED
+                        ? ""
                         : kind + ": closed without an Error record";
             }
             KeFrame f = KeRecordFramer.frame(answer, 0, answer.length, 65536);
             if (!(f instanceof KeFrame.Complete c)) {
                 return kind + ": answer does not frame";
             }
-            KeResponseResult r = KeResponseParser.parse(c.records(), List.of(AeadAlgorithm.AES_SIV_CMAC_256));
-            int expected = kind == Kind.UNKNOWN_CRITICAL ? KeErrorCode.UNRECOGNIZED_CRITICAL_RECORD.code()
-                    : KeErrorCode.BAD_REQUEST.code();
-            if (!(r instanceof KeResponseResult.ServerError e) || (kind != Kind.GARBAGE && e.code() != expected)) {
+            KeResponseResult r =
+                    KeResponseParser.parse(c.records(), List.of(AeadAlgorithm.AES_SIV_CMAC_256));
+            int expected =
+                    kind == Kind.UNKNOWN_CRITICAL
+                            ? KeErrorCode.UNRECOGNIZED_CRITICAL_RECORD.code()
+                            : KeErrorCode.BAD_REQUEST.code();
+            if (!(r instanceof KeResponseResult.ServerError e)
+                    || (kind != Kind.GARBAGE && e.code() != expected)) {
                 return kind + ": answered " + r;
             }
             assertNotNull(e);
             if (kind == Kind.NEVER_FINISHED) {
                 return kind + ": answered before the request was complete";
             }
-            return System.nanoTime() - start > TimeUnit.SECONDS.toNanos(5) ? kind + ": too slow" : "";
+            return System.nanoTime() - start > TimeUnit.SECONDS.toNanos(5)
+                    ? kind + ": too slow"
+                    : "";
         }
     }
 }

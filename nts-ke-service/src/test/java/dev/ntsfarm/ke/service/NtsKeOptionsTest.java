@@ -23,7 +23,8 @@ class NtsKeOptionsTest {
     }
 
     private static String error(String text) {
-        return assertThrows(ConfigException.class, () -> NtsKeOptions.fromConfig(parse(text))).getMessage();
+        return assertThrows(ConfigException.class, () -> NtsKeOptions.fromConfig(parse(text)))
+                .getMessage();
     }
 
     @Test
@@ -31,7 +32,8 @@ class NtsKeOptionsTest {
         NtsKeOptions o = NtsKeOptions.fromConfig(parse("# nothing\n"));
         assertEquals(4460, o.port());
         assertEquals(List.of(), o.bindAddresses());
-        assertEquals(List.of(AeadAlgorithm.AES_128_GCM_SIV, AeadAlgorithm.AES_SIV_CMAC_256), o.aeads());
+        assertEquals(
+                List.of(AeadAlgorithm.AES_128_GCM_SIV, AeadAlgorithm.AES_SIV_CMAC_256), o.aeads());
         assertEquals(100, o.maxConnections());
         assertEquals(Optional.empty(), o.rateLimit());
         assertEquals(Duration.ofSeconds(2), o.sessionTimeout());
@@ -41,7 +43,10 @@ class NtsKeOptionsTest {
 
     @Test
     void everyDirective() throws Exception {
-        NtsKeOptions o = NtsKeOptions.fromConfig(parse("""
+        NtsKeOptions o =
+                NtsKeOptions.fromConfig(
+                        parse(
+                                """
                 ntsport 14460
                 bindaddress 127.0.0.1
                 bindaddress ::1
@@ -57,10 +62,17 @@ class NtsKeOptionsTest {
                 """));
         assertEquals(14460, o.port());
         assertEquals(List.of("127.0.0.1", "::1"), o.bindAddresses());
-        assertEquals(List.of(new NtsKeOptions.KeyCertPair(Path.of("/etc/a.key"), Path.of("/etc/a.crt")),
-                new NtsKeOptions.KeyCertPair(Path.of("/etc/b.key"), Path.of("/etc/b.crt"))), o.keyCertPairs());
-        assertEquals(List.of(AeadAlgorithm.AES_SIV_CMAC_512, AeadAlgorithm.AES_SIV_CMAC_256,
-                AeadAlgorithm.AES_128_GCM_SIV), o.aeads());
+        assertEquals(
+                List.of(
+                        new NtsKeOptions.KeyCertPair(Path.of("/etc/a.key"), Path.of("/etc/a.crt")),
+                        new NtsKeOptions.KeyCertPair(Path.of("/etc/b.key"), Path.of("/etc/b.crt"))),
+                o.keyCertPairs());
+        assertEquals(
+                List.of(
+                        AeadAlgorithm.AES_SIV_CMAC_512,
+                        AeadAlgorithm.AES_SIV_CMAC_256,
+                        AeadAlgorithm.AES_128_GCM_SIV),
+                o.aeads());
         assertEquals(Optional.of("ntp.example.net"), o.ntpServer());
         assertEquals(OptionalInt.of(11123), o.ntpPort());
         assertEquals(7, o.maxConnections());
@@ -69,18 +81,24 @@ class NtsKeOptionsTest {
 
     @Test
     void mistakesNameFileLineAndWhatWasExpected() {
-        assertEquals("ke.conf:2: ntsaeads: expected an AEAD id (15, 16, 17 or 30), got \"18\"",
+        assertEquals(
+                "ke.conf:2: ntsaeads: expected an AEAD id (15, 16, 17 or 30), got \"18\"",
                 error("ntsport 1\nntsaeads 15 18\n"));
-        assertEquals("ke.conf:1: ntsport: expected a port number from 0 to 65535, got \"70000\"",
+        assertEquals(
+                "ke.conf:1: ntsport: expected a port number from 0 to 65535, got \"70000\"",
                 error("ntsport 70000\n"));
-        assertEquals("ke.conf:3: ntsserverkey: expected as many ntsserverkey as ntsservercert directives, "
-                + "paired in order (got 2 keys and 1 certificates)",
+        assertEquals(
+                "ke.conf:3: ntsserverkey: expected as many ntsserverkey as ntsservercert directives, "
+                        + "paired in order (got 2 keys and 1 certificates)",
                 error("ntsserverkey a\nntsservercert b\nntsserverkey c\n"));
-        assertEquals("ke.conf:1: bindaddress: expected an IPv4 or IPv6 address, got \"localhost\"",
+        assertEquals(
+                "ke.conf:1: bindaddress: expected an IPv4 or IPv6 address, got \"localhost\"",
                 error("bindaddress localhost\n"));
-        assertEquals("ke.conf:1: ntsntpport: expected a port number from 1 to 65535, got \"0\"",
+        assertEquals(
+                "ke.conf:1: ntsntpport: expected a port number from 1 to 65535, got \"0\"",
                 error("ntsntpport 0\n"));
-        assertEquals("ke.conf:1: maxntsconnections: expected a number of connections >= 1, got \"0\"",
+        assertEquals(
+                "ke.conf:1: maxntsconnections: expected a number of connections >= 1, got \"0\"",
                 error("maxntsconnections 0\n"));
     }
 }

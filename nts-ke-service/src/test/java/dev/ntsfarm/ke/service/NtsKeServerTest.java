@@ -38,17 +38,21 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** NTS-KE exchanges with a JDK TLS client: cookies, exported keys, negotiation records, refusals. */
+/**
+ * NTS-KE exchanges with a JDK TLS client: cookies, exported keys, negotiation records, refusals.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class NtsKeServerTest {
 
     static final long SLOT = 4242;
-    static final MasterKeyRing RING = MasterKeyRing.of(
-            FarmSecret.of("the farm secret of the KE tests!!".getBytes()), SLOT, Map.of(SLOT, new byte[32]));
+    static final MasterKeyRing RING =
+            MasterKeyRing.of(
+                    FarmSecret.of("the farm secret of the KE tests!!".getBytes()),
+                    SLOT,
+                    Map.of(SLOT, new byte[32]));
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     TestCertificate certs;
     ServerStats stats;
     NtsKeServer server;
@@ -68,9 +72,15 @@ class NtsKeServerTest {
     }
 
     NtsKeOptions options() {
-        return NtsKeOptions.defaults().withPort(0).withInstances(2)
-                .withAeads(List.of(AeadAlgorithm.AES_128_GCM_SIV, AeadAlgorithm.AES_SIV_CMAC_256,
-                        AeadAlgorithm.AES_SIV_CMAC_384, AeadAlgorithm.AES_SIV_CMAC_512))
+        return NtsKeOptions.defaults()
+                .withPort(0)
+                .withInstances(2)
+                .withAeads(
+                        List.of(
+                                AeadAlgorithm.AES_128_GCM_SIV,
+                                AeadAlgorithm.AES_SIV_CMAC_256,
+                                AeadAlgorithm.AES_SIV_CMAC_384,
+                                AeadAlgorithm.AES_SIV_CMAC_512))
                 .withKeyCertPairs(List.of(new NtsKeOptions.KeyCertPair(certs.key(), certs.cert())));
     }
 
@@ -87,14 +97,23 @@ class NtsKeServerTest {
     }
 
     @ParameterizedTest(name = "AEAD {0}, record 1024 {1}")
-    @CsvSource({"AES_SIV_CMAC_256, false", "AES_SIV_CMAC_384, false", "AES_SIV_CMAC_512, false",
-        "AES_128_GCM_SIV, false", "AES_128_GCM_SIV, true"})
-    void eightCookiesOpenToTheKeysTheClientExports(AeadAlgorithm aead, boolean compliant, Vertx vertx)
-            throws Exception {
+    @CsvSource({
+        "AES_SIV_CMAC_256, false",
+        "AES_SIV_CMAC_384, false",
+        "AES_SIV_CMAC_512, false",
+        "AES_128_GCM_SIV, false",
+        "AES_128_GCM_SIV, true"
+    })
+    void eightCookiesOpenToTheKeysTheClientExports(
+            AeadAlgorithm aead, boolean compliant, Vertx vertx) throws Exception {
         start(vertx, options());
         try (KeTestClient client = KeTestClient.connect(port, certs)) {
-            KeResponseResult r = client.exchange(KeClientRequest.builder().aeads(aead).compliantGcmSiv(compliant)
-                    .build());
+            KeResponseResult r =
+                    client.exchange(
+                            KeClientRequest.builder()
+                                    .aeads(aead)
+                                    .compliantGcmSiv(compliant)
+                                    .build());
             KeResponseResult.Accepted a = assertInstanceOf(KeResponseResult.Accepted.class, r);
             assertEquals(aead, a.aead());
             assertEquals(compliant, a.compliantGcmSiv(), "record 1024 echoed only when sent");
@@ -109,25 +128,40 @@ class NtsKeServerTest {
                 assertArrayEquals(keys[0], opened.c2s(), "C2S as the client exported it");
                 assertArrayEquals(keys[1], opened.s2c(), "S2C as the client exported it");
             }
-            assertEquals(8, a.cookies().stream().map(java.util.Arrays::toString).distinct().count());
+            assertEquals(
+                    8, a.cookies().stream().map(java.util.Arrays::toString).distinct().count());
         }
         assertEquals(1, stats.get(ServerCounter.NTS_KE_CONNECTIONS_ACCEPTED));
     }
 
     @Test
     void serverPreferenceDecidesAndNegotiationRecordsAreSent(Vertx vertx) throws Exception {
-        start(vertx, options().withAeads(List.of(AeadAlgorithm.AES_SIV_CMAC_512, AeadAlgorithm.AES_SIV_CMAC_256))
-                .withNtpServer(Optional.of("ntp.example.net")).withNtpPort(OptionalInt.of(11123)));
+        start(
+                vertx,
+                options()
+                        .withAeads(
+                                List.of(
+                                        AeadAlgorithm.AES_SIV_CMAC_512,
+                                        AeadAlgorithm.AES_SIV_CMAC_256))
+                        .withNtpServer(Optional.of("ntp.example.net"))
+                        .withNtpPort(OptionalInt.of(11123)));
         try (KeTestClient client = KeTestClient.connect(port, certs)) {
-            var a = assertInstanceOf(KeResponseResult.Accepted.class, client.exchange(
-                    request(AeadAlgorithm.AES_SIV_CMAC_256, AeadAlgorithm.AES_SIV_CMAC_512)));
+            var a =
+                    assertInstanceOf(
+                            KeResponseResult.Accepted.class,
+                            client.exchange(
+                                    request(
+                                            AeadAlgorithm.AES_SIV_CMAC_256,
+                                            AeadAlgorithm.AES_SIV_CMAC_512)));
             assertEquals(AeadAlgorithm.AES_SIV_CMAC_512, a.aead());
             assertEquals(Optional.of("ntp.example.net"), a.server());
             assertEquals(OptionalInt.of(11123), a.port());
         }
         try (KeTestClient client = KeTestClient.connect(port, certs)) {
-            var n = assertInstanceOf(KeResponseResult.NoAgreement.class,
-                    client.exchange(request(AeadAlgorithm.AES_128_GCM_SIV)));
+            var n =
+                    assertInstanceOf(
+                            KeResponseResult.NoAgreement.class,
+                            client.exchange(request(AeadAlgorithm.AES_128_GCM_SIV)));
             assertTrue(n.reason().contains("AEAD"), n.reason());
         }
     }
@@ -136,8 +170,13 @@ class NtsKeServerTest {
     void chronysDefaultAeadsAreThirtyThenFifteen(Vertx vertx) throws Exception {
         start(vertx, options().withAeads(NtsKeOptions.DEFAULT_AEADS));
         try (KeTestClient client = KeTestClient.connect(port, certs)) {
-            var a = assertInstanceOf(KeResponseResult.Accepted.class, client.exchange(
-                    request(AeadAlgorithm.AES_SIV_CMAC_256, AeadAlgorithm.AES_128_GCM_SIV)));
+            var a =
+                    assertInstanceOf(
+                            KeResponseResult.Accepted.class,
+                            client.exchange(
+                                    request(
+                                            AeadAlgorithm.AES_SIV_CMAC_256,
+                                            AeadAlgorithm.AES_128_GCM_SIV)));
             assertEquals(AeadAlgorithm.AES_128_GCM_SIV, a.aead());
         }
     }
@@ -146,8 +185,11 @@ class NtsKeServerTest {
     void listensOnIpv4AndIpv6ByDefault(Vertx vertx) throws Exception {
         start(vertx, options());
         for (String host : List.of("127.0.0.1", "::1")) {
-            try (KeTestClient client = KeTestClient.connect(host, port, certs, List.of("ntske/1"))) {
-                assertInstanceOf(KeResponseResult.Accepted.class, client.exchange(request(AeadAlgorithm.AES_SIV_CMAC_256)),
+            try (KeTestClient client =
+                    KeTestClient.connect(host, port, certs, List.of("ntske/1"))) {
+                assertInstanceOf(
+                        KeResponseResult.Accepted.class,
+                        client.exchange(request(AeadAlgorithm.AES_SIV_CMAC_256)),
                         host);
             }
         }
@@ -168,17 +210,23 @@ class NtsKeServerTest {
     @Test
     void anotherAlpnOrTls12FailsTheHandshake(Vertx vertx) throws Exception {
         start(vertx, options());
-        assertThrows(SSLException.class,
+        assertThrows(
+                SSLException.class,
                 () -> KeTestClient.connect("127.0.0.1", port, certs, List.of("http/1.1")).close());
-        assertThrows(SSLException.class,
-                () -> KeTestClient.connect("127.0.0.1", port, certs, List.of("ntske/1"), "TLSv1.2").close());
+        assertThrows(
+                SSLException.class,
+                () ->
+                        KeTestClient.connect(
+                                        "127.0.0.1", port, certs, List.of("ntske/1"), "TLSv1.2")
+                                .close());
         stillAnswers();
     }
 
     @Test
     void maxntsconnectionsDropsTheConnectionOverTheLimit(Vertx vertx) throws Exception {
         start(vertx, options().withMaxConnections(2));
-        try (KeTestClient a = KeTestClient.connect(port, certs); KeTestClient b = KeTestClient.connect(port, certs)) {
+        try (KeTestClient a = KeTestClient.connect(port, certs);
+                KeTestClient b = KeTestClient.connect(port, certs)) {
             a.send(new byte[] {(byte) 0x80, 1}); // half a record: both sessions stay open
             b.send(new byte[] {(byte) 0x80, 1});
             pollUntil(() -> server.openSessions() == 2);
@@ -197,7 +245,11 @@ class NtsKeServerTest {
     @Test
     void ntsratelimitDropsAnAddressOverItsBurst(Vertx vertx) throws Exception {
         // a token every 2^12 s, a burst of 3, and one in 16 limited attempts let through
-        start(vertx, options().withRateLimit(Optional.of(new dev.ntsfarm.core.config.RateLimit(12, 3, 4))));
+        start(
+                vertx,
+                options()
+                        .withRateLimit(
+                                Optional.of(new dev.ntsfarm.core.config.RateLimit(12, 3, 4))));
         int answered = 0;
         for (int i = 0; i < 6; i++) {
             try (KeTestClient client = KeTestClient.connect(port, certs)) {
@@ -215,19 +267,30 @@ class NtsKeServerTest {
 
     @Test
     void noCertificateIsAClearError(Vertx vertx) {
-        server = new NtsKeServer(vertx, options().withKeyCertPairs(List.of()), KeyRingSource.of(RING), stats);
+        server =
+                new NtsKeServer(
+                        vertx,
+                        options().withKeyCertPairs(List.of()),
+                        KeyRingSource.of(RING),
+                        stats);
         Throwable e = assertThrows(Exception.class, () -> server.start().await());
-        assertEquals("no certificate for NTS-KE (expected: ntsserverkey FILE and ntsservercert FILE)", e.getMessage());
+        assertEquals(
+                "no certificate for NTS-KE (expected: ntsserverkey FILE and ntsservercert FILE)",
+                e.getMessage());
     }
 
     void stillAnswers() throws Exception {
         try (KeTestClient client = KeTestClient.connect(port, certs)) {
-            var a = assertInstanceOf(KeResponseResult.Accepted.class, client.exchange(request(AeadAlgorithm.AES_SIV_CMAC_256)));
+            var a =
+                    assertInstanceOf(
+                            KeResponseResult.Accepted.class,
+                            client.exchange(request(AeadAlgorithm.AES_SIV_CMAC_256)));
             assertEquals(8, a.cookies().size());
         }
     }
 
-    static void pollUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    static void pollUntil(java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -12,31 +12,40 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One ntsfarm service in a JVM of its own ({@code Main SUBCOMMAND DIRECTIVE...} on this test's class
- * path, with the flags JDK 25 needs for Hazelcast and netty), optionally inside a network namespace
- * or with extra environment (a clock moved by faketime). It can be killed ({@code SIGKILL}), stopped
- * ({@code SIGTERM}, as an operator would) and started again with the same command; every start
- * appends to one log file.
+ * One ntsfarm service in a JVM of its own ({@code Main SUBCOMMAND DIRECTIVE...} on this test's
+ * class path, with the flags JDK 25 needs for Hazelcast and netty), optionally inside a network
+ * namespace or with extra environment (a clock moved by faketime). It can be killed ({@code
+ * SIGKILL}), stopped ({@code SIGTERM}, as an operator would) and started again with the same
+ * command; every start appends to one log file.
  */
 public final class FarmProcess implements AutoCloseable {
 
     /** The class every farm process runs. */
     public static final String MAIN = "dev.ntsfarm.app.Main";
+
     /** How long a service may take to say it is running (Hazelcast alone takes seconds). */
     public static final Duration START = Duration.ofSeconds(90);
+
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final String name;
+
     /** The command line, directives last; fixed once started. */
     private final List<String> command;
+
     private final Map<String, String> environment;
     private final Path dir;
     private final Path log;
     private Process process;
     private int starts;
 
-    FarmProcess(String name, Path dir, String namespace, Map<String, String> environment, String subcommand,
-                List<String> directives) {
+    FarmProcess(
+            String name,
+            Path dir,
+            String namespace,
+            Map<String, String> environment,
+            String subcommand,
+            List<String> directives) {
         this.name = name;
         this.dir = dir;
         this.log = dir.resolve(name + ".log");
@@ -47,7 +56,9 @@ public final class FarmProcess implements AutoCloseable {
         }
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")) {
+            if (a.startsWith("--add-")
+                    || a.startsWith("--enable-native-access")
+                    || a.startsWith("--sun-misc")) {
                 cmd.add(a);
             }
         }
@@ -55,7 +66,9 @@ public final class FarmProcess implements AutoCloseable {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-cp");
-        cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        cmd.add(
+                System.getProperty(
+                        "surefire.test.class.path", System.getProperty("java.class.path")));
         cmd.add(MAIN);
         cmd.add(subcommand);
         cmd.addAll(directives);
@@ -63,11 +76,15 @@ public final class FarmProcess implements AutoCloseable {
     }
 
     /**
-     * {@code ntsfarm SUBCOMMAND ARGS...} on this host, not started yet; its output goes to
-     * {@code dir/NAME.log}.
+     * {@code ntsfarm SUBCOMMAND ARGS...} on this host, not started yet; its output goes to {@code
+     * dir/NAME.log}.
      */
-    public static FarmProcess of(String name, Path dir, Map<String, String> environment, String subcommand,
-                                 String... args) {
+    public static FarmProcess of(
+            String name,
+            Path dir,
+            Map<String, String> environment,
+            String subcommand,
+            String... args) {
         return new FarmProcess(name, dir, null, environment, subcommand, List.of(args));
     }
 
@@ -86,7 +103,10 @@ public final class FarmProcess implements AutoCloseable {
 
     /** Sends {@code signal} ({@code HUP}, {@code TERM}, ...) and returns at once. */
     public void signal(String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start();
+        Process kill =
+                new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid()))
+                        .inheritIO()
+                        .start();
         if (kill.waitFor() != 0) {
             throw new IOException("kill -" + signal + " " + process.pid() + " failed");
         }
@@ -102,26 +122,41 @@ public final class FarmProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " runs already");
         }
-        Files.writeString(log, "---- start " + (++starts) + "\n", java.nio.file.StandardOpenOption.CREATE,
+        Files.writeString(
+                log,
+                "---- start " + (++starts) + "\n",
+                java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
-        ProcessBuilder b = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder b =
+                new ProcessBuilder(command)
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         b.environment().putAll(environment);
         process = b.start();
         return this;
     }
 
-    /** Waits until this start printed that it runs; fails with its log when it stopped or never did. */
+    /**
+     * Waits until this start printed that it runs; fails with its log when it stopped or never did.
+     */
     public FarmProcess awaitRunning() throws Exception {
-        String text = Await.until(START, Duration.ofMillis(200), this::thisStartsLog,
-                t -> t.contains(": running") || !process.isAlive());
+        String text =
+                Await.until(
+                        START,
+                        Duration.ofMillis(200),
+                        this::thisStartsLog,
+                        t -> t.contains(": running") || !process.isAlive());
         if (!text.contains(": running")) {
             throw new AssertionError(name + " did not start:\n" + text);
         }
         return this;
     }
 
-    /** Waits for the process to exit by itself and returns its status; fails when it goes on running. */
+    /**
+     * Waits for the process to exit by itself and returns its status; fails when it goes on
+     * running.
+     */
     public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " still runs after " + timeout.toSeconds() + " s");

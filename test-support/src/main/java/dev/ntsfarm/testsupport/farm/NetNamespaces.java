@@ -25,22 +25,26 @@ import org.junit.jupiter.api.Assumptions;
  * <p>{@link #cut} parts two hosts (each drops what it would send to the other: a blackhole route),
  * leaving both reachable from the hub and from every other host; {@link #heal} joins them again.
  *
- * <p>Names carry {@code farm} and this JVM's pid; {@link #close()} deletes every namespace (and with
- * them their interfaces), and so does a hook at JVM exit when a test never got to it. A JVM killed
- * outright leaves its namespaces behind: the next {@link #create} removes those of dead pids.
+ * <p>Names carry {@code farm} and this JVM's pid; {@link #close()} deletes every namespace (and
+ * with them their interfaces), and so does a hook at JVM exit when a test never got to it. A JVM
+ * killed outright leaves its namespaces behind: the next {@link #create} removes those of dead
+ * pids.
  */
 public final class NetNamespaces implements AutoCloseable {
 
-    /** The first three octets of every address here: a private /24 nothing else on this machine uses. */
+    /**
+     * The first three octets of every address here: a private /24 nothing else on this machine
+     * uses.
+     */
     public static final String SUBNET = "10.231.0";
+
     static final Path IP = Path.of("/usr/sbin/ip");
     private static final Path RUN = Path.of("/run/netns");
     private static final String PREFIX = "farm-";
     private static final AtomicInteger NETWORKS = new AtomicInteger();
 
     /** One host: the namespace to run its processes in and its address on the network. */
-    public record Host(String name, String namespace, String address) {
-    }
+    public record Host(String name, String namespace, String address) {}
 
     private final Host hub;
     private final Map<String, Host> hosts = new LinkedHashMap<>();
@@ -69,7 +73,8 @@ public final class NetNamespaces implements AutoCloseable {
     }
 
     /** Makes the hub and one host per name ({@code .2}, {@code .3}, ... in order). */
-    public static NetNamespaces create(String... hostNames) throws IOException, InterruptedException {
+    public static NetNamespaces create(String... hostNames)
+            throws IOException, InterruptedException {
         require();
         removeLeftovers();
         String tag = PREFIX + ProcessHandle.current().pid() + "-" + NETWORKS.incrementAndGet();
@@ -96,9 +101,21 @@ public final class NetNamespaces implements AutoCloseable {
                 n.ip("netns", "add", h.namespace());
                 n.hosts.put(name, h);
                 String port = "v" + (octet - 1);
-                // both ends made in place: no interface ever appears in this machine's own namespace
-                n.ip("-n", n.hub.namespace(), "link", "add", port, "type", "veth", "peer", "name", "eth0",
-                        "netns", h.namespace());
+                // both ends made in place: no interface ever appears in this machine's own
+                // namespace
+                n.ip(
+                        "-n",
+                        n.hub.namespace(),
+                        "link",
+                        "add",
+                        port,
+                        "type",
+                        "veth",
+                        "peer",
+                        "name",
+                        "eth0",
+                        "netns",
+                        h.namespace());
                 n.ip("-n", n.hub.namespace(), "link", "set", port, "master", "br0", "up");
                 n.ip("-n", h.namespace(), "link", "set", "lo", "up");
                 n.ip("-n", h.namespace(), "addr", "add", h.address() + "/24", "dev", "eth0");
@@ -119,7 +136,8 @@ public final class NetNamespaces implements AutoCloseable {
     public Host host(String name) {
         Host h = hosts.get(name);
         if (h == null) {
-            throw new IllegalArgumentException("no host " + name + " (hosts: " + hosts.keySet() + ")");
+            throw new IllegalArgumentException(
+                    "no host " + name + " (hosts: " + hosts.keySet() + ")");
         }
         return h;
     }
@@ -137,18 +155,34 @@ public final class NetNamespaces implements AutoCloseable {
     }
 
     /** Adds or deletes, in each of the two hosts, a blackhole route to the other's address. */
-    private void blackholes(String addOrDel, String a, String b) throws IOException, InterruptedException {
+    private void blackholes(String addOrDel, String a, String b)
+            throws IOException, InterruptedException {
         Host ha = host(a);
         Host hb = host(b);
         ip("-n", ha.namespace(), "route", addOrDel, "blackhole", hb.address() + "/32");
         ip("-n", hb.namespace(), "route", addOrDel, "blackhole", ha.address() + "/32");
     }
 
-    /** Whether a TCP connection from host {@code from} ({@code hub} for the hub) to {@code address:port} opens within two seconds. */
-    public boolean connects(String from, String address, int port) throws IOException, InterruptedException {
+    /**
+     * Whether a TCP connection from host {@code from} ({@code hub} for the hub) to {@code
+     * address:port} opens within two seconds.
+     */
+    public boolean connects(String from, String address, int port)
+            throws IOException, InterruptedException {
         Host f = from.equals(hub.name()) ? hub : host(from);
-        return run(List.of(IP.toString(), "netns", "exec", f.namespace(), "timeout", "2", "bash", "-c",
-                "exec 3<>/dev/tcp/" + address + "/" + port), false) == 0;
+        return run(
+                        List.of(
+                                IP.toString(),
+                                "netns",
+                                "exec",
+                                f.namespace(),
+                                "timeout",
+                                "2",
+                                "bash",
+                                "-c",
+                                "exec 3<>/dev/tcp/" + address + "/" + port),
+                        false)
+                == 0;
     }
 
     /** Runs {@code ip ARGS...}; fails with its output when it fails. */
@@ -158,7 +192,8 @@ public final class NetNamespaces implements AutoCloseable {
         run(cmd, true);
     }
 
-    private static int run(List<String> cmd, boolean mustSucceed) throws IOException, InterruptedException {
+    private static int run(List<String> cmd, boolean mustSucceed)
+            throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(10, TimeUnit.SECONDS)) {
@@ -166,7 +201,8 @@ public final class NetNamespaces implements AutoCloseable {
             throw new IOException(String.join(" ", cmd) + " did not finish");
         }
         if (mustSucceed && p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + out.strip());
+            throw new IOException(
+                    String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + out.strip());
         }
         return p.exitValue();
     }
@@ -181,7 +217,9 @@ public final class NetNamespaces implements AutoCloseable {
             for (Path p : names.toList()) {
                 String n = p.getFileName().toString();
                 String[] parts = n.split("-");
-                if (n.startsWith(PREFIX) && parts.length >= 3 && parts[1].chars().allMatch(Character::isDigit)
+                if (n.startsWith(PREFIX)
+                        && parts.length >= 3
+                        && parts[1].chars().allMatch(Character::isDigit)
                         && ProcessHandle.of(Long.parseLong(parts[1])).isEmpty()) {
                     dead.add(n);
                 }
@@ -209,7 +247,10 @@ public final class NetNamespaces implements AutoCloseable {
         }
     }
 
-    /** Deletes every namespace (stop the processes inside them first: they would keep a namespace alive). */
+    /**
+     * Deletes every namespace (stop the processes inside them first: they would keep a namespace
+     * alive).
+     */
     @Override
     public void close() {
         if (closed) {
@@ -226,6 +267,11 @@ public final class NetNamespaces implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "NetNamespaces[hub " + hub.address() + ", " + hosts.values() + (cuts.isEmpty() ? "" : ", cut " + cuts) + "]";
+        return "NetNamespaces[hub "
+                + hub.address()
+                + ", "
+                + hosts.values()
+                + (cuts.isEmpty() ? "" : ", cut " + cuts)
+                + "]";
     }
 }

@@ -14,13 +14,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * nginx with its stream module as the farm's load balancer (DESIGN 7): NTS-KE over TCP and NTP over
  * UDP, each to a list of upstreams, round robin. A server that refuses (a TCP connect, or an ICMP
- * port unreachable for UDP) is left out for {@link #FAIL_TIMEOUT_SECONDS}; for TCP the connection goes
- * on to the next server. Runs in the foreground in its own directory and namespace (if any).
+ * port unreachable for UDP) is left out for {@link #FAIL_TIMEOUT_SECONDS}; for TCP the connection
+ * goes on to the next server. Runs in the foreground in its own directory and namespace (if any).
  */
 public final class Nginx implements AutoCloseable {
 
     public static final Path NGINX = Path.of("/usr/sbin/nginx");
     public static final Path STREAM_MODULE = Path.of("/usr/lib/nginx/modules/ngx_stream_module.so");
+
     /** How long nginx leaves out an upstream that refused. */
     public static final int FAIL_TIMEOUT_SECONDS = 30;
 
@@ -46,27 +47,48 @@ public final class Nginx implements AutoCloseable {
     }
 
     /**
-     * A balancer listening on {@code address}: {@code tcpPort} to the {@code tcpUpstreams}
-     * ({@code HOST:PORT}) and {@code udpPort} to the {@code udpUpstreams}. Not started yet.
+     * A balancer listening on {@code address}: {@code tcpPort} to the {@code tcpUpstreams} ({@code
+     * HOST:PORT}) and {@code udpPort} to the {@code udpUpstreams}. Not started yet.
      */
-    public static Nginx of(Path dir, String namespace, String address, int tcpPort, List<String> tcpUpstreams,
-                           int udpPort, List<String> udpUpstreams) throws IOException {
+    public static Nginx of(
+            Path dir,
+            String namespace,
+            String address,
+            int tcpPort,
+            List<String> tcpUpstreams,
+            int udpPort,
+            List<String> udpUpstreams)
+            throws IOException {
         require();
         Files.createDirectories(dir);
         Nginx n = new Nginx(dir, namespace, address, tcpPort, udpPort);
-        Files.writeString(n.config(), config(dir, address, tcpPort, tcpUpstreams, udpPort, udpUpstreams));
+        Files.writeString(
+                n.config(), config(dir, address, tcpPort, tcpUpstreams, udpPort, udpUpstreams));
         return n;
     }
 
-    static String config(Path dir, String address, int tcpPort, List<String> tcpUpstreams, int udpPort,
-                         List<String> udpUpstreams) {
+    static String config(
+            Path dir,
+            String address,
+            int tcpPort,
+            List<String> tcpUpstreams,
+            int udpPort,
+            List<String> udpUpstreams) {
         StringBuilder ke = new StringBuilder();
         for (String u : tcpUpstreams) {
-            ke.append("    server ").append(u).append(" max_fails=1 fail_timeout=").append(FAIL_TIMEOUT_SECONDS).append("s;\n");
+            ke.append("    server ")
+                    .append(u)
+                    .append(" max_fails=1 fail_timeout=")
+                    .append(FAIL_TIMEOUT_SECONDS)
+                    .append("s;\n");
         }
         StringBuilder ntp = new StringBuilder();
         for (String u : udpUpstreams) {
-            ntp.append("    server ").append(u).append(" max_fails=1 fail_timeout=").append(FAIL_TIMEOUT_SECONDS).append("s;\n");
+            ntp.append("    server ")
+                    .append(u)
+                    .append(" max_fails=1 fail_timeout=")
+                    .append(FAIL_TIMEOUT_SECONDS)
+                    .append("s;\n");
         }
         return """
                 load_module %s;
@@ -87,8 +109,18 @@ public final class Nginx implements AutoCloseable {
                   server { listen %s:%d; proxy_pass ntske; proxy_connect_timeout 2s; proxy_timeout 10s; }
                   server { listen %s:%d udp; proxy_pass ntp; proxy_responses 1; proxy_timeout 2s; }
                 }
-                """.formatted(STREAM_MODULE, dir.resolve("nginx.pid"), dir.resolve("error.log"), dir.resolve("access.log"), ke, ntp,
-                address, tcpPort, address, udpPort);
+                """
+                .formatted(
+                        STREAM_MODULE,
+                        dir.resolve("nginx.pid"),
+                        dir.resolve("error.log"),
+                        dir.resolve("access.log"),
+                        ke,
+                        ntp,
+                        address,
+                        tcpPort,
+                        address,
+                        udpPort);
     }
 
     Path config() {
@@ -102,13 +134,29 @@ public final class Nginx implements AutoCloseable {
             cmd.addAll(List.of("ip", "netns", "exec", namespace));
         }
         cmd.addAll(List.of(NGINX.toString(), "-p", dir.toString(), "-c", config().toString()));
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("nginx.out").toFile())).start();
-        boolean up = namespace != null
-                ? Await.until(Duration.ofSeconds(10), Duration.ofMillis(100), this::logSaysStarted, b -> b)
-                : Await.until(Duration.ofSeconds(10), Duration.ofMillis(100), this::accepts, b -> b);
+        process =
+                new ProcessBuilder(cmd)
+                        .redirectErrorStream(true)
+                        .redirectOutput(
+                                ProcessBuilder.Redirect.appendTo(dir.resolve("nginx.out").toFile()))
+                        .start();
+        boolean up =
+                namespace != null
+                        ? Await.until(
+                                Duration.ofSeconds(10),
+                                Duration.ofMillis(100),
+                                this::logSaysStarted,
+                                b -> b)
+                        : Await.until(
+                                Duration.ofSeconds(10),
+                                Duration.ofMillis(100),
+                                this::accepts,
+                                b -> b);
         if (!up) {
-            throw new AssertionError("nginx did not start:\n" + errorLog() + Files.readString(dir.resolve("nginx.out")));
+            throw new AssertionError(
+                    "nginx did not start:\n"
+                            + errorLog()
+                            + Files.readString(dir.resolve("nginx.out")));
         }
         return this;
     }
@@ -135,12 +183,16 @@ public final class Nginx implements AutoCloseable {
     }
 
     /**
-     * One session nginx ended: {@code TCP} or {@code UDP}, the upstream it went to ({@code HOST:PORT},
-     * the last one tried), the bytes that upstream sent back, and nginx's status (200: ended well).
+     * One session nginx ended: {@code TCP} or {@code UDP}, the upstream it went to ({@code
+     * HOST:PORT}, the last one tried), the bytes that upstream sent back, and nginx's status (200:
+     * ended well).
      */
     public record Session(String protocol, String upstream, long bytesFromUpstream, int status) {
 
-        /** Longer than an NTS NAK (84 bytes with chronyd's 32-byte identifier), shorter than any NTS reply (over 200). */
+        /**
+         * Longer than an NTS NAK (84 bytes with chronyd's 32-byte identifier), shorter than any NTS
+         * reply (over 200).
+         */
         static final int NTS_NAK_MAX_BYTES = 120;
 
         /** A UDP session that an upstream answered: one NTP request and its reply. */
@@ -170,9 +222,13 @@ public final class Nginx implements AutoCloseable {
             if (f.length == 4) {
                 String[] tried = f[1].split(",\\s*");
                 String[] bytes = f[2].split(",\\s*");
-                long received = bytes[bytes.length - 1].chars().allMatch(Character::isDigit)
-                        ? Long.parseLong(bytes[bytes.length - 1]) : 0;
-                all.add(new Session(f[0], tried[tried.length - 1], received, Integer.parseInt(f[3])));
+                long received =
+                        bytes[bytes.length - 1].chars().allMatch(Character::isDigit)
+                                ? Long.parseLong(bytes[bytes.length - 1])
+                                : 0;
+                all.add(
+                        new Session(
+                                f[0], tried[tried.length - 1], received, Integer.parseInt(f[3])));
             }
         }
         return all;

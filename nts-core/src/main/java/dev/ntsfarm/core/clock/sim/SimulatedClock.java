@@ -15,8 +15,8 @@ public final class SimulatedClock implements ClockControl {
     private double frequencyPpm;
 
     /**
-     * @param trueTime          true time at the start, nanoseconds since the Unix epoch
-     * @param initialOffset     local minus true time at the start, seconds
+     * @param trueTime true time at the start, nanoseconds since the Unix epoch
+     * @param initialOffset local minus true time at the start, seconds
      * @param frequencyErrorPpm the oscillator's error, ppm (positive: the clock gains)
      */
     public SimulatedClock(long trueTime, double initialOffset, double frequencyErrorPpm) {
@@ -43,7 +43,8 @@ public final class SimulatedClock implements ClockControl {
     /** Lets {@code nanos} of true time pass. */
     public void advance(long nanos) {
         if (nanos < 0) {
-            throw new IllegalArgumentException("time runs forward (expected: nanos >= 0): " + nanos);
+            throw new IllegalArgumentException(
+                    "time runs forward (expected: nanos >= 0): " + nanos);
         }
         double dt = nanos * 1.0e-9;
         trueTime += nanos;
@@ -67,7 +68,8 @@ public final class SimulatedClock implements ClockControl {
 
     private void check() throws ClockException {
         if (refuseChanges) {
-            throw new ClockException("clock_adjtime failed, errno 1 (EPERM: not allowed to adjust the clock)");
+            throw new ClockException(
+                    "clock_adjtime failed, errno 1 (EPERM: not allowed to adjust the clock)");
         }
     }
 

@@ -10,16 +10,18 @@ import java.util.Random;
 
 /**
  * An NTP server and the network path to it, for tests: it answers request bytes with response bytes
- * as a stratum-1 server would. Its clock is off true time by {@code bias} (zero for an honest server,
- * 50 ms for a false-ticker); the measured offset has a standard deviation of {@code jitter}, made as
- * the {@link Jitter} model says; a {@link Fault} makes it answer as a broken or hostile server would.
- * Seeded: a run repeats exactly.
+ * as a stratum-1 server would. Its clock is off true time by {@code bias} (zero for an honest
+ * server, 50 ms for a false-ticker); the measured offset has a standard deviation of {@code
+ * jitter}, made as the {@link Jitter} model says; a {@link Fault} makes it answer as a broken or
+ * hostile server would. Seeded: a run repeats exactly.
  */
 public final class SimulatedServer {
     /** log2 of the server's precision, about a microsecond. */
     public static final int PRECISION = -20;
+
     /** The server's processing time between receive and transmit, seconds. */
     public static final double PROCESSING = 10e-6;
+
     /** Its root dispersion (a GPS-fed stratum 1), seconds. */
     public static final double ROOT_DISPERSION = 10e-6;
 
@@ -31,7 +33,9 @@ public final class SimulatedServer {
          * waits, so the samples with the least delay are the best, as chrony's weighting assumes.
          */
         PATH,
-        /** Gaussian noise on the server's timestamps, independent of the delay: no sample is better. */
+        /**
+         * Gaussian noise on the server's timestamps, independent of the delay: no sample is better.
+         */
         TIMESTAMPS
     }
 
@@ -39,7 +43,9 @@ public final class SimulatedServer {
     public enum Fault {
         /** An honest server. */
         NONE,
-        /** It claims to have held the request longer than the whole round trip took: negative delay. */
+        /**
+         * It claims to have held the request longer than the whole round trip took: negative delay.
+         */
         NEGATIVE_DELAY,
         /** Its transmit timestamp is zero. */
         ZERO_TRANSMIT,
@@ -55,10 +61,9 @@ public final class SimulatedServer {
      * A reply on its way back.
      *
      * @param arrival true time it reaches the client, nanoseconds
-     * @param packet  its bytes
+     * @param packet its bytes
      */
-    public record Reply(long arrival, byte[] packet) {
-    }
+    public record Reply(long arrival, byte[] packet) {}
 
     private final String name;
     private final double bias;
@@ -71,14 +76,20 @@ public final class SimulatedServer {
     private long answered;
 
     /**
-     * @param name              its address, for reports
-     * @param bias              the server's time minus true time, seconds
-     * @param jitter            standard deviation of its timestamps, seconds
-     * @param delay             the path's base round-trip delay, seconds
+     * @param name its address, for reports
+     * @param bias the server's time minus true time, seconds
+     * @param jitter standard deviation of its timestamps, seconds
+     * @param delay the path's base round-trip delay, seconds
      * @param answerProbability chance that a request is answered (1 for a perfect path)
-     * @param seed              the noise's seed
+     * @param seed the noise's seed
      */
-    public SimulatedServer(String name, double bias, double jitter, double delay, double answerProbability, long seed) {
+    public SimulatedServer(
+            String name,
+            double bias,
+            double jitter,
+            double delay,
+            double answerProbability,
+            long seed) {
         this.name = name;
         this.bias = bias;
         this.jitter = jitter;
@@ -141,7 +152,10 @@ public final class SimulatedServer {
         return new Reply(departs + back, response(p.header(), t2, t3));
     }
 
-    /** The response a server whose clock reads {@code t2} and {@code t3} would send, with this server's fault. */
+    /**
+     * The response a server whose clock reads {@code t2} and {@code t3} would send, with this
+     * server's fault.
+     */
     public byte[] response(NtpHeader request, long t2, long t3) {
         LeapIndicator leap = LeapIndicator.NO_WARNING;
         int stratum = 1;
@@ -149,7 +163,8 @@ public final class SimulatedServer {
         long transmit = NtpTimestamp.bitsOfUnixNanos(t3);
         long receive = NtpTimestamp.bitsOfUnixNanos(t2);
         switch (fault) {
-            case NEGATIVE_DELAY -> receive = NtpTimestamp.bitsOfUnixNanos(t3 - nanos(2 * delay + 0.05));
+            case NEGATIVE_DELAY ->
+                    receive = NtpTimestamp.bitsOfUnixNanos(t3 - nanos(2 * delay + 0.05));
             case ZERO_TRANSMIT -> transmit = 0;
             case KOD_DENY, KOD_RATE -> {
                 leap = LeapIndicator.UNSYNCHRONIZED;
@@ -157,13 +172,24 @@ public final class SimulatedServer {
                 refId = (fault == Fault.KOD_DENY ? KissCode.DENY : KissCode.RATE).referenceId();
             }
             case UNSYNCHRONISED -> leap = LeapIndicator.UNSYNCHRONIZED;
-            case NONE -> {
-            }
+            case NONE -> {}
         }
         byte[] reply = new byte[NtpHeader.LENGTH];
-        new NtpHeader(leap, NtpHeader.VERSION_4, NtpMode.SERVER, stratum, request.poll(), PRECISION, NtpShort.ZERO,
-                NtpShort.ofSeconds(ROOT_DISPERSION), refId, NtpTimestamp.ofUnixNanos(t2 - 1_000_000_000L),
-                request.transmitTimestamp(), new NtpTimestamp(receive), new NtpTimestamp(transmit)).write(reply, 0);
+        new NtpHeader(
+                        leap,
+                        NtpHeader.VERSION_4,
+                        NtpMode.SERVER,
+                        stratum,
+                        request.poll(),
+                        PRECISION,
+                        NtpShort.ZERO,
+                        NtpShort.ofSeconds(ROOT_DISPERSION),
+                        refId,
+                        NtpTimestamp.ofUnixNanos(t2 - 1_000_000_000L),
+                        request.transmitTimestamp(),
+                        new NtpTimestamp(receive),
+                        new NtpTimestamp(transmit))
+                .write(reply, 0);
         return reply;
     }
 

@@ -60,19 +60,27 @@ public final class Simulation {
         return (clock.trueTime() - start) * 1.0e-9;
     }
 
-    /** Every action other than sends and timers (notices, drift file saves, one-shot results), in order. */
+    /**
+     * Every action other than sends and timers (notices, drift file saves, one-shot results), in
+     * order.
+     */
     public List<Action> log() {
         return List.copyOf(log);
     }
 
-    /** Runs until {@code seconds} of true time have passed since the start, observing every {@code every} seconds. */
+    /**
+     * Runs until {@code seconds} of true time have passed since the start, observing every {@code
+     * every} seconds.
+     */
     public void runUntil(double seconds, double every, Observer observer) {
         long end = start + Math.round(seconds * NANOS);
         long step = Math.round(every * NANOS);
-        long nextObservation = clock.trueTime() - Math.floorMod(clock.trueTime() - start, step) + step;
+        long nextObservation =
+                clock.trueTime() - Math.floorMod(clock.trueTime() - start, step) + step;
         while (clock.trueTime() < end) {
             Event e = events.peek();
-            long next = Math.min(e == null ? Long.MAX_VALUE : e.at(), Math.min(nextObservation, end));
+            long next =
+                    Math.min(e == null ? Long.MAX_VALUE : e.at(), Math.min(nextObservation, end));
             clock.advance(next - clock.trueTime());
             if (next == nextObservation) {
                 observer.observe(elapsed(), clock);
@@ -87,7 +95,7 @@ public final class Simulation {
 
     /** Runs until {@code seconds} have passed. */
     public void runUntil(double seconds) {
-        runUntil(seconds, seconds, (t, c) -> { });
+        runUntil(seconds, seconds, (t, c) -> {});
     }
 
     private void fire(Event e) {
@@ -100,7 +108,9 @@ public final class Simulation {
                 apply(process.onTimer(e.source()));
             }
         } else if (process.sources().contains(e.source())) {
-            apply(process.onPacket(e.source(), e.packet(), 0, e.packet().length, NtpSource.NO_TIMESTAMP));
+            apply(
+                    process.onPacket(
+                            e.source(), e.packet(), 0, e.packet().length, NtpSource.NO_TIMESTAMP));
         }
     }
 
@@ -109,15 +119,27 @@ public final class Simulation {
             switch (a) {
                 case Action.SetTimer t -> {
                     long generation = timerGeneration.merge(t.source(), 1L, Long::sum);
-                    events.add(new Event(clock.trueTime() + Math.round(t.seconds() * NANOS), seq++, t.source(), null,
-                            generation));
+                    events.add(
+                            new Event(
+                                    clock.trueTime() + Math.round(t.seconds() * NANOS),
+                                    seq++,
+                                    t.source(),
+                                    null,
+                                    generation));
                 }
-                case Action.SlewTimer t -> events.add(new Event(clock.trueTime() + Math.round(t.seconds() * NANOS),
-                        seq++, null, null, ++slewGeneration));
+                case Action.SlewTimer t ->
+                        events.add(
+                                new Event(
+                                        clock.trueTime() + Math.round(t.seconds() * NANOS),
+                                        seq++,
+                                        null,
+                                        null,
+                                        ++slewGeneration));
                 case Action.CancelTimer c -> timerGeneration.merge(c.source(), 1L, Long::sum);
                 case Action.Send s -> {
                     SimulatedServer server = servers.get(s.source());
-                    SimulatedServer.Reply r = server == null ? null : server.answer(s.packet(), clock.trueTime());
+                    SimulatedServer.Reply r =
+                            server == null ? null : server.answer(s.packet(), clock.trueTime());
                     if (r != null) {
                         events.add(new Event(r.arrival(), seq++, s.source(), r.packet(), 0));
                     }
