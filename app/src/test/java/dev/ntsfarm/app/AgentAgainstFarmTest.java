@@ -18,11 +18,11 @@ import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,21 +44,9 @@ class AgentAgainstFarmTest {
 
     @BeforeEach
     void startFarm() throws Exception {
-        Config config =
-                ((ConfigResult.Parsed)
-                                Config.fromArgs(
-                                        List.of(
-                                                "port 0",
-                                                "ntsport 0",
-                                                "cmdport 0",
-                                                "allow 127.0.0.1",
-                                                "cluster name agent-"
-                                                        + ProcessHandle.current().pid(),
-                                                "ntsdumpdir " + dir.resolve("var"))))
-                        .config();
-        FarmState state = FarmState.prepare(config, dir, new SecureRandom());
-        farm = Farm.start(Farm.Role.ALL_IN_ONE, state.config());
-        cert = dir.resolve("var").resolve(FarmState.CERT_FILE);
+        Config config = LocalFarm.config(dir, "agent");
+        farm = LocalFarm.start(dir, UnaryOperator.identity(), config);
+        cert = LocalFarm.certificate(dir);
     }
 
     @AfterEach

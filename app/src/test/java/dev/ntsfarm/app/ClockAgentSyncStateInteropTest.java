@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,21 +71,8 @@ class ClockAgentSyncStateInteropTest {
         chronyd = Chronyd.in(dir).startServer();
         int agentPort = Ports.freeTcp();
 
-        Config config =
-                ((ConfigResult.Parsed)
-                                Config.fromArgs(
-                                        List.of(
-                                                "port 0",
-                                                "ntsport 0",
-                                                "cmdport 0",
-                                                "allow 127.0.0.1",
-                                                "cluster name syncstate-"
-                                                        + ProcessHandle.current().pid(),
-                                                "ntsdumpdir " + dir.resolve("var"),
-                                                "clockagent 127.0.0.1:" + agentPort)))
-                        .config();
-        FarmState state = FarmState.prepare(config, dir, new SecureRandom());
-        farm = Farm.start(Farm.Role.ALL_IN_ONE, state.config());
+        Config config = LocalFarm.config(dir, "syncstate", "clockagent 127.0.0.1:" + agentPort);
+        farm = LocalFarm.start(dir, UnaryOperator.identity(), config);
 
         // no agent yet: the farm's own local stratum 1
         byte[] before = ask(farm.ntpPort());

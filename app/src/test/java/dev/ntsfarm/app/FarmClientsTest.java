@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ntsfarm.core.config.Config;
-import dev.ntsfarm.core.config.ConfigResult;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,23 +33,8 @@ class FarmClientsTest {
 
     @Test
     void clientsShowsTheNtpRequestsOfEachClient() throws Exception {
-        Config config =
-                ((ConfigResult.Parsed)
-                                Config.fromArgs(
-                                        List.of(
-                                                "port 0",
-                                                "ntsport 0",
-                                                "cmdport 0",
-                                                "allow 127.0.0.1",
-                                                "ratelimit",
-                                                "cluster name clients-"
-                                                        + ProcessHandle.current().pid(),
-                                                "ntsdumpdir " + dir.resolve("var"))))
-                        .config();
-        farm =
-                Farm.start(
-                        Farm.Role.ALL_IN_ONE,
-                        FarmState.prepare(config, dir, new SecureRandom()).config());
+        Config config = LocalFarm.config(dir, "clients", "ratelimit");
+        farm = LocalFarm.start(dir, UnaryOperator.identity(), config);
         ClockAgentSyncStateInteropTest.ask(farm.ntpPort());
         ClockAgentSyncStateInteropTest.ask(farm.ntpPort());
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -3,15 +3,12 @@ package dev.ntsfarm.app;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ntsfarm.core.config.Config;
-import dev.ntsfarm.core.config.ConfigResult;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.testsupport.Await;
 import dev.ntsfarm.testsupport.Chronyd;
 import dev.ntsfarm.testsupport.Requirements;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,21 +42,9 @@ class NtsClientDaemonInteropTest {
     @BeforeEach
     void startFarm() throws Exception {
         Requirements.chronyd();
-        Config config =
-                ((ConfigResult.Parsed)
-                                Config.fromArgs(
-                                        List.of(
-                                                "port 0",
-                                                "ntsport 0",
-                                                "cmdport 0",
-                                                "allow 127.0.0.1",
-                                                "cluster name daemon-"
-                                                        + ProcessHandle.current().pid(),
-                                                "ntsdumpdir " + dir.resolve("var"))))
-                        .config();
-        FarmState state = FarmState.prepare(config, dir, new SecureRandom());
+        Config config = LocalFarm.config(dir, "daemon");
         // no past slot: two rekeys leave every cookie chronyd holds behind retention
-        farm = Farm.start(Farm.Role.ALL_IN_ONE, state.config(), keys -> keys.withPastSlots(0));
+        farm = LocalFarm.start(dir, keys -> keys.withPastSlots(0), config);
         chronyd = Chronyd.in(dir);
     }
 

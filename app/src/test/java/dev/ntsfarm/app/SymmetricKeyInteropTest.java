@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ntsfarm.core.config.Config;
-import dev.ntsfarm.core.config.ConfigResult;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.testsupport.Chronyd;
 import dev.ntsfarm.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,21 +53,8 @@ class SymmetricKeyInteropTest {
         dir = tmp;
         Requirements.chronyd();
         Path keys = Files.writeString(dir.resolve("farm.keys"), FARM_KEYS);
-        Config config =
-                ((ConfigResult.Parsed)
-                                Config.fromArgs(
-                                        List.of(
-                                                "port 0",
-                                                "ntsport 0",
-                                                "cmdport 0",
-                                                "keyfile " + keys,
-                                                "allow 127.0.0.1",
-                                                "cluster name symkeys-"
-                                                        + ProcessHandle.current().pid(),
-                                                "ntsdumpdir " + dir.resolve("var"))))
-                        .config();
-        FarmState state = FarmState.prepare(config, dir, new SecureRandom());
-        farm = Farm.start(Farm.Role.ALL_IN_ONE, state.config());
+        Config config = LocalFarm.config(dir, "symkeys", "keyfile " + keys);
+        farm = LocalFarm.start(dir, UnaryOperator.identity(), config);
     }
 
     @AfterAll
