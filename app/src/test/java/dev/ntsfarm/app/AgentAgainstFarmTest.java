@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,8 +43,7 @@ class AgentAgainstFarmTest {
 
     @BeforeEach
     void startFarm() throws Exception {
-        Config config = LocalFarm.config(dir, "agent");
-        farm = LocalFarm.start(dir, UnaryOperator.identity(), config);
+        farm = LocalFarm.start(dir, "agent");
         cert = LocalFarm.certificate(dir);
     }
 

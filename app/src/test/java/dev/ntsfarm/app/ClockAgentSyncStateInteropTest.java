@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -71,8 +70,7 @@ class ClockAgentSyncStateInteropTest {
         chronyd = Chronyd.in(dir).startServer();
         int agentPort = Ports.freeTcp();
 
-        Config config = LocalFarm.config(dir, "syncstate", "clockagent 127.0.0.1:" + agentPort);
-        farm = LocalFarm.start(dir, UnaryOperator.identity(), config);
+        farm = LocalFarm.start(dir, "syncstate", "clockagent 127.0.0.1:" + agentPort);
 
         // no agent yet: the farm's own local stratum 1
         byte[] before = ask(farm.ntpPort());

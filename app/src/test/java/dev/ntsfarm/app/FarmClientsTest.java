@@ -3,12 +3,10 @@ package dev.ntsfarm.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ntsfarm.core.config.Config;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,8 +31,7 @@ class FarmClientsTest {
 
     @Test
     void clientsShowsTheNtpRequestsOfEachClient() throws Exception {
-        Config config = LocalFarm.config(dir, "clients", "ratelimit");
-        farm = LocalFarm.start(dir, UnaryOperator.identity(), config);
+        farm = LocalFarm.start(dir, "clients", "ratelimit");
         ClockAgentSyncStateInteropTest.ask(farm.ntpPort());
         ClockAgentSyncStateInteropTest.ask(farm.ntpPort());
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -3,13 +3,11 @@ package dev.ntsfarm.app;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ntsfarm.core.config.Config;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.testsupport.Chronyd;
 import dev.ntsfarm.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,8 +51,7 @@ class SymmetricKeyInteropTest {
         dir = tmp;
         Requirements.chronyd();
         Path keys = Files.writeString(dir.resolve("farm.keys"), FARM_KEYS);
-        Config config = LocalFarm.config(dir, "symkeys", "keyfile " + keys);
-        farm = LocalFarm.start(dir, UnaryOperator.identity(), config);
+        farm = LocalFarm.start(dir, "symkeys", "keyfile " + keys);
     }
 
     @AfterAll

@@ -26,6 +26,15 @@ class TimestampedSocketTest {
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
+    /**
+     * Sends one datagram that nothing is checked of: the kernel turns receive timestamps on for the
+     * whole stack a moment after the first socket asks (deferred work), and a datagram arriving in
+     * that moment carries none.
+     */
+    static void prime(TimestampedSocket s, DatagramSocket client, InetAddress to) throws Exception {
+        receiveFrom(s, client, to, "prime".getBytes()).close();
+    }
+
     /** Sends from a plain JDK socket and reads one batch; returns the batch. */
     static DatagramBatch receiveFrom(
             TimestampedSocket s, DatagramSocket client, InetAddress to, byte[]... datagrams)
@@ -61,9 +70,7 @@ class TimestampedSocketTest {
                     TimestampedSocket.ReceiveTimestamps.SO_TIMESTAMPING, s.receiveTimestamps());
             assertTrue(s.transmitTimestamps());
             client.setSoTimeout(5000);
-            // the kernel turns receive timestamps on for the whole stack a moment after the first
-            // socket asks (deferred work): a datagram arriving in that moment carries none
-            receiveFrom(s, client, lo, "prime".getBytes()).close();
+            prime(s, client, lo);
             long before = nowNanos();
             byte[] request = "what time is it".getBytes();
             DatagramBatch b = receiveFrom(s, client, lo, request);
@@ -148,8 +155,7 @@ class TimestampedSocketTest {
             assertTrue(s.ipv6());
             c6.setSoTimeout(5000);
             c4.setSoTimeout(5000);
-            receiveFrom(s, c6, lo6, "prime".getBytes())
-                    .close(); // see the IPv4 test: the kernel's deferred switch
+            prime(s, c6, lo6);
             for (DatagramSocket c : List.of(c6, c4)) {
                 long before = nowNanos();
                 DatagramBatch b = receiveFrom(s, c, c == c6 ? lo6 : lo4, new byte[48]);
