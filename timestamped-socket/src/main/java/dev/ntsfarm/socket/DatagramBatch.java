@@ -365,6 +365,20 @@ public final class DatagramBatch implements AutoCloseable {
         queued++;
     }
 
+    /**
+     * Replaces the data and transmit-timestamp request of the datagram queued last (its destination
+     * stays), for a reply written again just before the send.
+     */
+    public void requeueLast(byte[] data, int length, boolean transmitTimestamp, long tag) {
+        if (queued == 0) {
+            throw new IllegalStateException("no datagram queued");
+        }
+        int nameLen =
+                txHeaders.get(Native.INT, Native.MMSGHDR_SIZE * (queued - 1) + Native.MSG_NAMELEN);
+        queued--;
+        queue(data, length, nameLen, transmitTimestamp, tag);
+    }
+
     /** Datagrams queued and not yet sent. */
     public int queued() {
         return queued;

@@ -3,6 +3,7 @@ package dev.ntsfarm.socket;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramPacket;
@@ -140,6 +141,39 @@ class TimestampedSocketTest {
             TimestampedSocket s, DatagramSocket client, InetAddress to) throws Exception {
         client.send(new DatagramPacket(new byte[48], 48, new InetSocketAddress(to, s.port())));
         return s;
+    }
+
+    /**
+     * A reply written again after it was queued goes out as written last, to the same sender, with
+     * the last transmit-timestamp request.
+     */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void aRequeuedReplyLeavesAsWrittenLast() throws Exception {
+        InetAddress lo = InetAddress.ofLiteral("127.0.0.1");
+        try (TimestampedSocket s =
+                        TimestampedSocket.bind(lo, 0, TimestampedSocket.Options.DEFAULT);
+                DatagramSocket client = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            client.setSoTimeout(5000);
+            prime(s, client, lo);
+            DatagramBatch b = receiveFrom(s, client, lo, "request".getBytes());
+            assertThrows(
+                    IllegalStateException.class, () -> b.requeueLast(new byte[1], 1, false, 0));
+            assertTrue(b.queueReply(0, "first".getBytes(), 5, false, 0));
+            b.requeueLast("second!".getBytes(), 7, true, 44);
+            assertEquals(1, b.queued());
+            assertEquals(1, b.send(s));
+            DatagramPacket p = new DatagramPacket(new byte[64], 64);
+            client.receive(p);
+            assertEquals("second!", new String(p.getData(), 0, p.getLength()));
+            List<Long> tags = new ArrayList<>();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (tags.isEmpty() && System.nanoTime() < deadline) {
+                b.readTransmitTimestamps(s, (tag, nanos) -> tags.add(tag));
+            }
+            assertEquals(List.of(44L), tags);
+            b.close();
+        }
     }
 
     @Test

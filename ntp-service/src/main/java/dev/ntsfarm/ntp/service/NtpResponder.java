@@ -401,7 +401,7 @@ public final class NtpResponder {
      * A thread idle this long practises its path ({@link ResponderWarmUp#IDLE_ROUND_TRIPS} round
      * trips).
      */
-    static final int IDLE_MILLIS = 10;
+    static final int IDLE_MILLIS = 50;
 
     private static final TimestampedSocket.Options SOCKET_OPTIONS =
             TimestampedSocket.Options.DEFAULT.withReceiveTimeoutMillis(IDLE_MILLIS);

@@ -52,6 +52,9 @@ final class ResponderLoop implements Runnable {
     private volatile boolean stopping;
     private long lastBatchNanos = System.nanoTime();
 
+    /** The length of the reply last queued (still in {@link #out}). */
+    private int lastReplyLength;
+
     /**
      * @param practice what to practise whenever a receive timed out (the socket's receive timeout
      *     passed idle), closed with the loop; {@code null} for nothing
@@ -145,6 +148,15 @@ final class ResponderLoop implements Runnable {
             onDatagram(batch, i);
         }
         if (batch.queued() > 0) {
+            if (n == 1 && server.restampLast(out)) {
+                // a single reply, its transmit timestamp read too long before this send (a cold
+                // path, a preemption): written again now
+                batch.requeueLast(
+                        out,
+                        lastReplyLength,
+                        server.wantsTransmitTimestamp(),
+                        server.transmitTimestampTag());
+            }
             batch.send(socket);
         }
         batch.readTransmitTimestamps(socket, transmitTimes);
@@ -173,6 +185,7 @@ final class ResponderLoop implements Runnable {
                     case ServerDecision.Drop x -> -1;
                 };
         if (replyLength > 0 && replyLength <= len) {
+            lastReplyLength = replyLength;
             batch.queueReply(
                     i,
                     out,

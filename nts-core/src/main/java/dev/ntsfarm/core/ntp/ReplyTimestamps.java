@@ -17,6 +17,16 @@ package dev.ntsfarm.core.ntp;
  */
 public final class ReplyTimestamps {
 
+    /**
+     * A reply whose transmit timestamp was read more than this before its send is stamped again
+     * just before it ({@link #stale}, {@link #readAgain}): the path from the reading to the send
+     * takes a microsecond or two when warm, and tens when run cold, preempted or held at a
+     * safepoint, half of which would be the client's error.
+     */
+    public static final long RESTAMP_AFTER_NANOS = 5_000;
+
+    private static final long RESTAMP_AFTER_NTP = (RESTAMP_AFTER_NANOS << 32) / 1_000_000_000L;
+
     private final NtpClock clock;
     private final long transmitMask;
     private long receive;
@@ -29,6 +39,7 @@ public final class ReplyTimestamps {
     private boolean rehearse;
     private Runnable beforeTransmit;
     private TransmitDelay delay;
+    private long readsAgain;
 
     /** Timestamps whose transmit time is the clock's reading as it is. */
     public ReplyTimestamps(NtpClock clock) {
@@ -150,6 +161,31 @@ public final class ReplyTimestamps {
     }
 
     /**
+     * Whether the last basic transmit timestamp was read more than {@link #RESTAMP_AFTER_NANOS}
+     * ago, so the reply should have it read again ({@link #readAgain}) and be sealed again; never
+     * for an interleaved reply (its transmit timestamp is the kernel's).
+     */
+    public boolean stale() {
+        return transmitRead != 0
+                && !interleaved
+                && clock.nowNtp() - transmitRead > RESTAMP_AFTER_NTP;
+    }
+
+    /**
+     * The last basic transmit timestamp read again, of the same kind and without the hook the first
+     * reading ran, for a reply written once already; counted in {@link #readsAgain}.
+     */
+    public long readAgain() {
+        readsAgain++;
+        return stamp(transmitKind);
+    }
+
+    /** How many transmit timestamps {@link #readAgain} read, ever. */
+    public long readsAgain() {
+        return readsAgain;
+    }
+
+    /**
      * A basic transmit timestamp whatever the mode, for kiss-o'-death replies (sent as written).
      */
     public long basicTransmit() {
@@ -158,6 +194,10 @@ public final class ReplyTimestamps {
 
     private long read(int kind) {
         prepare();
+        return stamp(kind);
+    }
+
+    private long stamp(int kind) {
         long t = clock.nowNtp();
         transmitRead = t;
         transmitKind = kind;

@@ -92,6 +92,13 @@ public final class NtpNtsServer {
     private CookieCodec codec;
     private ServerState servedState;
     private ServerState rateKissState;
+    private static final int RESTAMP_NONE = 0;
+    private static final int RESTAMP_AS_WRITTEN = 1;
+    private static final int RESTAMP_SEAL = 2;
+
+    /** How {@link #restampLast} may write the last reply again. */
+    private int restamp;
+
     private boolean wantsTransmitTimestamp;
     private long transmitTimestampTag;
     private long lastReceiveUnixNanos = Long.MIN_VALUE / 2;
@@ -160,6 +167,7 @@ public final class NtpNtsServer {
         Policy p = policy;
         ServerStats stats = p.stats();
         wantsTransmitTimestamp = false;
+        restamp = RESTAMP_NONE;
         stats.increment(ServerCounter.NTP_PACKETS_RECEIVED);
         if (len < NtpHeader.LENGTH || len > MAX_REQUEST_LENGTH) {
             return drop(DropReason.WRONG_LENGTH);
@@ -224,6 +232,12 @@ public final class NtpNtsServer {
                     wantsTransmitTimestamp = true;
                     transmitTimestampTag = receive;
                 } else {
+                    restamp =
+                            switch (r.authentication()) {
+                                case NONE -> RESTAMP_AS_WRITTEN;
+                                case NTS -> RESTAMP_SEAL;
+                                case SYMMETRIC_KEY -> RESTAMP_NONE;
+                            };
                     measureTransmit(receiveUnixNanos);
                 }
                 return r;
@@ -233,6 +247,7 @@ public final class NtpNtsServer {
                     return drop(DropReason.NAK_WITHHELD);
                 }
                 stats.nak(n.reason());
+                restamp = RESTAMP_AS_WRITTEN;
                 measureTransmit(receiveUnixNanos);
                 return n;
             }
@@ -259,6 +274,34 @@ public final class NtpNtsServer {
     private ServerDecision drop(DropReason reason) {
         policy.stats().drop(reason);
         return ServerDecision.Drop.of(reason);
+    }
+
+    /**
+     * Called just before the reply of the last {@link #handle}, still in {@code out}, is sent: if
+     * its transmit timestamp was read too long ago ({@link ReplyTimestamps#RESTAMP_AFTER_NANOS}),
+     * reads it again and writes it into {@code out} (sealing the reply again for NTS), and the
+     * reply's {@link #transmitTimestampTag} follows. A quiet responder's reply is the one that runs
+     * cold; a busy one's replies leave in batches, warm, and the socket layer need not ask.
+     * Interleaved replies, replies a client may take for interleaving and MAC replies are left as
+     * they are.
+     *
+     * @return whether {@code out} was written again (same length)
+     */
+    public boolean restampLast(byte[] out) {
+        if (restamp == RESTAMP_NONE || !times.stale()) {
+            return false;
+        }
+        if (restamp == RESTAMP_SEAL) {
+            if (!NtsResponder.sealAgain(out, times, scratch)) {
+                return false;
+            }
+        } else {
+            NtpTimestamp.writeBits(times.readAgain(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
+        }
+        if (wantsTransmitTimestamp && TransmitDelay.isTag(transmitTimestampTag)) {
+            transmitTimestampTag = TransmitDelay.tag(times.transmitRead(), times.transmitKind());
+        }
+        return true;
     }
 
     /**

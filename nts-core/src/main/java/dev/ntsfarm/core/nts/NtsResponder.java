@@ -85,6 +85,7 @@ public final class NtsResponder {
             throw new IllegalArgumentException(
                     "output buffer of " + out.length + " bytes (expected: at least " + len + ")");
         }
+        scratch.lastS2c = null;
         ExtensionFieldCursor cursor = scratch.cursor;
         if (cursor.reset(req, off, len) == ExtensionFieldCursor.Step.MALFORMED) {
             return Drop.of(DropReason.MALFORMED);
@@ -318,34 +319,56 @@ public final class NtsResponder {
             // seal after the real one's read runs from warm caches (both AEADs are nonce-misuse
             // resistant)
             NtpTimestamp.writeBits(times.receive(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
-            AuthenticatorField.write(
-                    out,
-                    0,
-                    head,
-                    s2c,
-                    scratch.nonce,
-                    0,
-                    nonceLength,
-                    plain,
-                    0,
-                    p,
-                    ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
+            seal(out, head, s2c, scratch, nonceLength, plain, p);
         }
         NtpTimestamp.writeBits(times.sealedTransmit(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
-        int authLength =
-                AuthenticatorField.write(
-                        out,
-                        0,
-                        head,
-                        s2c,
-                        scratch.nonce,
-                        0,
-                        nonceLength,
-                        plain,
-                        0,
-                        p,
-                        ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
+        int authLength = seal(out, head, s2c, scratch, nonceLength, plain, p);
+        scratch.lastSeal(s2c, head, nonceLength, p);
         return scratch.ntsReply(head + authLength);
+    }
+
+    /**
+     * The NTS reply {@link #handle} wrote last into {@code out} sealed again under a transmit
+     * timestamp read now ({@link ReplyTimestamps#readAgain}); false when the last request got no
+     * NTS reply.
+     */
+    static boolean sealAgain(byte[] out, ReplyTimestamps times, NtsScratch scratch) {
+        Aead s2c = scratch.lastS2c;
+        if (s2c == null) {
+            return false;
+        }
+        NtpTimestamp.writeBits(times.readAgain(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
+        seal(
+                out,
+                scratch.lastHead,
+                s2c,
+                scratch,
+                scratch.lastNonceLength,
+                scratch.cookies,
+                scratch.lastPlainLength);
+        return true;
+    }
+
+    private static int seal(
+            byte[] out,
+            int head,
+            Aead s2c,
+            NtsScratch scratch,
+            int nonceLength,
+            byte[] plain,
+            int plainLength) {
+        return AuthenticatorField.write(
+                out,
+                0,
+                head,
+                s2c,
+                scratch.nonce,
+                0,
+                nonceLength,
+                plain,
+                0,
+                plainLength,
+                ExtensionField.MIN_LAST_LENGTH_WITHOUT_MAC);
     }
 
     /**

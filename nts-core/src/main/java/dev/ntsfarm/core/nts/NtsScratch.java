@@ -129,6 +129,25 @@ public final class NtsScratch {
     }
 
     /**
+     * The last NTS reply's seal, so it can be sealed again under a later transmit timestamp ({@link
+     * NtsResponder#sealAgain}): its S2C AEAD (bound until the next request), header length, nonce
+     * length (the nonce in {@link #nonce}) and plaintext length (the cookies in {@link #cookies});
+     * {@code lastS2c} null when the last request got none.
+     */
+    Aead lastS2c;
+
+    int lastHead;
+    int lastNonceLength;
+    int lastPlainLength;
+
+    void lastSeal(Aead s2c, int head, int nonceLength, int plainLength) {
+        lastS2c = s2c;
+        lastHead = head;
+        lastNonceLength = nonceLength;
+        lastPlainLength = plainLength;
+    }
+
+    /**
      * The decision to send an NTS reply of {@code length} bytes, shared so answering allocates
      * nothing.
      */

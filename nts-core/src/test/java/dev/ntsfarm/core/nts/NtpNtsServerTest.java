@@ -1,5 +1,6 @@
 package dev.ntsfarm.core.nts;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,13 +16,16 @@ import dev.ntsfarm.core.config.RateLimit;
 import dev.ntsfarm.core.ntp.ClientRateLimiter;
 import dev.ntsfarm.core.ntp.DropReason;
 import dev.ntsfarm.core.ntp.KissCode;
+import dev.ntsfarm.core.ntp.NtpClock;
 import dev.ntsfarm.core.ntp.NtpHeader;
 import dev.ntsfarm.core.ntp.NtpTimestamp;
+import dev.ntsfarm.core.ntp.ReplyTimestamps;
 import dev.ntsfarm.core.ntp.ServerDecision;
 import dev.ntsfarm.core.ntp.SymmetricKeys;
 import dev.ntsfarm.core.ntp.TransmitDelay;
 import dev.ntsfarm.core.stats.ServerCounter;
 import dev.ntsfarm.core.stats.ServerStats;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -57,6 +61,10 @@ class NtpNtsServerTest {
     }
 
     NtpNtsServer server(ClientRateLimiter limiter, boolean withKeys) {
+        return server(limiter, withKeys, f.clock);
+    }
+
+    NtpNtsServer server(ClientRateLimiter limiter, boolean withKeys, NtpClock clock) {
         NtpNtsServer.Policy p =
                 new NtpNtsServer.Policy(
                         allowLoopback(),
@@ -64,7 +72,7 @@ class NtpNtsServerTest {
                         SymmetricKeys.NONE,
                         withKeys ? f.codec::ring : null,
                         now -> InsecureNtsFixture.STATE,
-                        f.clock,
+                        clock,
                         stats);
         return new NtpNtsServer(
                 p,
@@ -185,6 +193,65 @@ class NtpNtsServerTest {
         assertTrue(s.wantsTransmitTimestamp(), "measured again after the interval");
         s.handle(0, LOOPBACK_LOW, T0, plain(0, 0, 4), 48, out);
         assertTrue(s.wantsTransmitTimestamp(), "and when the clock went back");
+    }
+
+    static long ntpNanos(long nanos) {
+        return (nanos << 32) / 1_000_000_000L;
+    }
+
+    /**
+     * A reply whose transmit timestamp was read too long before its send is stamped again (an NTS
+     * one sealed again, so its client still accepts it, and measured under the new reading); one
+     * read moments ago, and one a client may take for interleaving, are left as written.
+     */
+    @Test
+    void aReplyHeldTooLongBeforeItsSendIsStampedAgain() {
+        long[] now = {NtpTimestamp.bitsOfUnixNanos(T0) + 0x1000};
+        NtpNtsServer s = server(null, true, () -> now[0]);
+        byte[] out = new byte[NtpNtsServer.MAX_REQUEST_LENGTH];
+
+        NtsClientRequest nts = f.request(3);
+        ServerDecision.Respond r =
+                assertInstanceOf(
+                        ServerDecision.Respond.class,
+                        s.handle(0, LOOPBACK_LOW, T0, nts.packet(), nts.packet().length, out));
+        byte[] asWritten = Arrays.copyOf(out, r.length());
+        now[0] += ntpNanos(1_000);
+        assertFalse(s.restampLast(out), "read a microsecond ago");
+        assertArrayEquals(asWritten, Arrays.copyOf(out, r.length()));
+        now[0] += ntpNanos(ReplyTimestamps.RESTAMP_AFTER_NANOS);
+        assertTrue(s.restampLast(out));
+        assertEquals(now[0] & ~1L, NtpHeader.transmitTimestamp(out, 0), "read again");
+        assertNotEquals(
+                Arrays.toString(Arrays.copyOfRange(asWritten, 48, r.length())),
+                Arrays.toString(Arrays.copyOfRange(out, 48, r.length())),
+                "sealed again");
+        assertInstanceOf(
+                NtsClientResponse.Result.Verified.class,
+                NtsClientResponse.verify(out, 0, r.length(), nts, f.keys));
+        assertTrue(s.wantsTransmitTimestamp());
+        assertEquals(TransmitDelay.tag(now[0], TransmitDelay.SEALED), s.transmitTimestampTag());
+
+        // plain: only the transmit timestamp changes
+        s.handle(0, LOOPBACK_LOW, T0 + 1_000, plain(0, 0, 7), 48, out);
+        byte[] plainReply = Arrays.copyOf(out, 48);
+        now[0] += ntpNanos(2 * ReplyTimestamps.RESTAMP_AFTER_NANOS);
+        assertTrue(s.restampLast(out));
+        assertEquals(now[0] & ~1L, NtpHeader.transmitTimestamp(out, 0));
+        System.arraycopy(out, 40, plainReply, 40, 8);
+        assertArrayEquals(plainReply, Arrays.copyOf(out, 48));
+
+        // a client asking for interleaving may be served this reply's transmit time as saved
+        s.handle(0, LOOPBACK_LOW, T0 + 2_000, plain(0x55L | 1, 5, 6), 48, out);
+        byte[] saved = Arrays.copyOf(out, 48);
+        now[0] += ntpNanos(2 * ReplyTimestamps.RESTAMP_AFTER_NANOS);
+        assertFalse(s.restampLast(out));
+        assertArrayEquals(saved, Arrays.copyOf(out, 48));
+
+        // a dropped request leaves nothing to stamp
+        s.handle(0, LOOPBACK_LOW, T0 + 3_000, new byte[47], 47, out);
+        now[0] += ntpNanos(2 * ReplyTimestamps.RESTAMP_AFTER_NANOS);
+        assertFalse(s.restampLast(out));
     }
 
     /**
