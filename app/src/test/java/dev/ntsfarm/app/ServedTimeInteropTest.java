@@ -29,11 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The time the farm serves, judged as chronyd 4.3 judges it and beside chronyd serving the same
  * client in the same test: {@code chronyd -Q}'s "System clock wrong by" against a fresh farm (its
  * very first answers, over IPv6 and IPv4) and over repeated runs, the median within twice chronyd's
- * + 2 us; and chronyd with {@code xleave} getting interleaved answers, plain and NTS. Farm and
- * chronyd runs alternate so both see the same machine load; medians, not single runs, decide the
- * repeated comparison. A first answer is held to twice chronyd's worst single answer of the same
- * test + 2 us only on request ({@link #FIRST_ANSWERS}): most are within a few microseconds, but not
- * reliably (BENCHMARKS.md). chronyd prints offsets to the microsecond.
+ * + 2 us, and each first answer within twice chronyd's worst single answer of the test + 2 us; and
+ * chronyd with {@code xleave} getting interleaved answers, plain and NTS. Farm and chronyd runs
+ * alternate so both see the same machine load; medians, not single runs, decide the repeated
+ * comparison. chronyd prints offsets to the microsecond.
  */
 class ServedTimeInteropTest {
 
@@ -44,12 +43,6 @@ class ServedTimeInteropTest {
     static final double FACTOR = 2.0;
 
     static final double SLACK_SECONDS = 2e-6;
-
-    /**
-     * The system property that also holds each fresh farm's first answer to the bound ({@code
-     * -Dntsfarm.firstanswers=true}); without it the first answers are measured and reported.
-     */
-    static final String FIRST_ANSWERS = "ntsfarm.firstanswers";
 
     private static final Pattern WRONG_BY =
             Pattern.compile("System clock wrong by (-?[0-9.]+) seconds");
@@ -235,18 +228,13 @@ class ServedTimeInteropTest {
                         + Files.readString(Path.of("/proc/loadavg")).trim();
         System.out.println("served time: " + report);
         assertTrue(farmMedian <= bound, "median |offset| within 2x chronyd's + 2 us: " + report);
-        // a single first answer against chronyd's worst single answer of the same test; on request
-        // only:
-        // five in twenty-four first answers missed it on a quiet machine (-15 to -56 us against
-        // 12-14 us)
-        if (Boolean.getBoolean(FIRST_ANSWERS)) {
-            assertTrue(
-                    Math.abs(firstIpv6) <= firstBound,
-                    "fresh farm's first answer over IPv6: " + report);
-            assertTrue(
-                    Math.abs(firstIpv4) <= firstBound,
-                    "fresh farm's first answer over IPv4: " + report);
-        }
+        // a single first answer against chronyd's worst single answer of the same test
+        assertTrue(
+                Math.abs(firstIpv6) <= firstBound,
+                "fresh farm's first answer over IPv6: " + report);
+        assertTrue(
+                Math.abs(firstIpv4) <= firstBound,
+                "fresh farm's first answer over IPv4: " + report);
     }
 
     private static final Pattern INTERLEAVED = Pattern.compile("(?m)^Interleaved\\s*:\\s*(Yes|No)");
