@@ -42,7 +42,7 @@ public final class TransmitDelay {
      * Each server measures at most one reply in this interval: a busy thread reads back few
      * transmit times, an idle one every one.
      */
-    public static final long SAMPLE_INTERVAL_NANOS = 1_000_000L;
+    public static final long SAMPLE_INTERVAL_NANOS = 10_000_000L;
 
     private final long[][] delays = new long[2][WINDOW];
     private final int[] held = new int[2];

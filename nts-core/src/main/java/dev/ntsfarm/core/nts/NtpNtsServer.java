@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  * then the NAK policy (none without NTS keys, none instead of a RATE kiss, as chronyd). Every
  * outcome is counted once in {@link ServerStats}, drops by their {@link DropReason}.
  *
- * <p>Basic transmit timestamps carry this thread's {@link TransmitDelay}: one reply per millisecond
+ * <p>Basic transmit timestamps carry this thread's {@link TransmitDelay}: one reply per 10 ms
  * (every reply of an idle server) has its kernel transmit time read back to measure it.
  *
  * <p>One instance per thread (it holds that thread's NTS scratch, cookie codec, interleaved
