@@ -3,6 +3,7 @@ package dev.ntsfarm.core.cookie;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.security.SecureRandom;
@@ -106,7 +107,9 @@ class NonceSourceTest {
             nonces.nextBytes(buf, 0, buf.length);
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        // refills under one key allocate nothing
-        assertEquals(0, allocated, "bytes allocated for " + draws + " nonces");
+        // under one key neither a draw nor a refill allocates: one 16-byte object per draw would
+        // be 480,000 bytes, and 200 per refill (234 of them) 46,800; what is left, below a KB, is
+        // the runtime's own (a first call, the compiler's bookkeeping)
+        assertTrue(allocated < 1024, allocated + " bytes allocated for " + draws + " nonces");
     }
 }
