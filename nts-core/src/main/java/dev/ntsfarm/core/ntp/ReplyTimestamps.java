@@ -39,7 +39,6 @@ public final class ReplyTimestamps {
     private boolean rehearse;
     private Runnable beforeTransmit;
     private TransmitDelay delay;
-    private long readsAgain;
 
     /** Timestamps whose transmit time is the clock's reading as it is. */
     public ReplyTimestamps(NtpClock clock) {
@@ -173,16 +172,10 @@ public final class ReplyTimestamps {
 
     /**
      * The last basic transmit timestamp read again, of the same kind and without the hook the first
-     * reading ran, for a reply written once already; counted in {@link #readsAgain}.
+     * reading ran, for a reply written once already.
      */
     public long readAgain() {
-        readsAgain++;
         return stamp(transmitKind);
-    }
-
-    /** How many transmit timestamps {@link #readAgain} read, ever. */
-    public long readsAgain() {
-        return readsAgain;
     }
 
     /**

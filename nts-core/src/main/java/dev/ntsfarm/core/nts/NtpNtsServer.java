@@ -92,12 +92,12 @@ public final class NtpNtsServer {
     private CookieCodec codec;
     private ServerState servedState;
     private ServerState rateKissState;
-    private static final int RESTAMP_NONE = 0;
-    private static final int RESTAMP_AS_WRITTEN = 1;
-    private static final int RESTAMP_SEAL = 2;
 
-    /** How {@link #restampLast} may write the last reply again. */
-    private int restamp;
+    /**
+     * Whether {@link #restampLast} may write the last reply again (whether it seals it again
+     * follows from the reply: {@link NtsResponder#sealAgain}).
+     */
+    private boolean restampable;
 
     private boolean wantsTransmitTimestamp;
     private long transmitTimestampTag;
@@ -167,7 +167,7 @@ public final class NtpNtsServer {
         Policy p = policy;
         ServerStats stats = p.stats();
         wantsTransmitTimestamp = false;
-        restamp = RESTAMP_NONE;
+        restampable = false;
         stats.increment(ServerCounter.NTP_PACKETS_RECEIVED);
         if (len < NtpHeader.LENGTH || len > MAX_REQUEST_LENGTH) {
             return drop(DropReason.WRONG_LENGTH);
@@ -232,12 +232,7 @@ public final class NtpNtsServer {
                     wantsTransmitTimestamp = true;
                     transmitTimestampTag = receive;
                 } else {
-                    restamp =
-                            switch (r.authentication()) {
-                                case NONE -> RESTAMP_AS_WRITTEN;
-                                case NTS -> RESTAMP_SEAL;
-                                case SYMMETRIC_KEY -> RESTAMP_NONE;
-                            };
+                    restampable = r.authentication() != ServerDecision.Authentication.SYMMETRIC_KEY;
                     measureTransmit(receiveUnixNanos);
                 }
                 return r;
@@ -247,7 +242,7 @@ public final class NtpNtsServer {
                     return drop(DropReason.NAK_WITHHELD);
                 }
                 stats.nak(n.reason());
-                restamp = RESTAMP_AS_WRITTEN;
+                restampable = true;
                 measureTransmit(receiveUnixNanos);
                 return n;
             }
@@ -288,14 +283,11 @@ public final class NtpNtsServer {
      * @return whether {@code out} was written again (same length)
      */
     public boolean restampLast(byte[] out) {
-        if (restamp == RESTAMP_NONE || !times.stale()) {
+        if (!restampable || !times.stale()) {
             return false;
         }
-        if (restamp == RESTAMP_SEAL) {
-            if (!NtsResponder.sealAgain(out, times, scratch)) {
-                return false;
-            }
-        } else {
+        if (!NtsResponder.sealAgain(out, times, scratch)) {
+            // sent as written (plain NTP, a kiss, an NTS NAK): only the timestamp changes
             NtpTimestamp.writeBits(times.readAgain(), out, NtpHeader.OFFSET_TRANSMIT_TIMESTAMP);
         }
         if (wantsTransmitTimestamp && TransmitDelay.isTag(transmitTimestampTag)) {
