@@ -1,5 +1,6 @@
 package dev.ntsfarm.core.aead;
 
+import java.util.Arrays;
 import javax.crypto.Cipher;
 
 /**
@@ -9,6 +10,11 @@ import javax.crypto.Cipher;
  * but re-keyed in place. A long-lived key (a cookie's master key, a polling client's session key
  * held in the session cache) takes the JDK's; a key used once takes Java's, so a new session
  * allocates nothing.
+ *
+ * <p>On the JDK's AES every MAC and every run of counter blocks is one {@code Cipher.update}: the
+ * CBC cipher runs as one endless chain, never finalised, and each MAC starts its own chain by
+ * xoring the stream's last output into its first block ({@code E(M1 ^ C ^ C) = E(M1)}). A JCA call
+ * costs more than the AES-NI rounds of an NTS message, so the count of calls is the cost.
  */
 abstract sealed class AesEngine permits AesEngine.Jdk, AesEngine.InJava {
 
@@ -25,23 +31,25 @@ abstract sealed class AesEngine permits AesEngine.Jdk, AesEngine.InJava {
 
     abstract void init(byte[] key, int off, int len);
 
-    /** CBC-MAC: absorbs whole blocks into the chain. */
-    abstract void cbcUpdate(byte[] in, int off, int len);
-
-    /** CBC-MAC: absorbs the last block, writes the chain's value, and starts a new chain. */
-    abstract void cbcFinal(byte[] last, int off, byte[] out, int outOff);
+    /**
+     * CBC-MAC with the zero IV over {@code buf[off, off+len)}, a whole number of blocks and at
+     * least one, into {@code out} at {@code outOff}. May overwrite {@code buf}'s first block.
+     */
+    abstract void cbcMac(byte[] buf, int off, int len, byte[] out, int outOff);
 
     /** ECB: enciphers {@code len} bytes, a whole number of blocks. */
     abstract void ecb(byte[] in, int off, int len, byte[] out, int outOff);
 
-    /** The JDK's AES: one JCA call per run of blocks. */
+    /** The JDK's AES: one JCA call per MAC or per run of blocks. */
     static final class Jdk extends AesEngine {
-        /** Bytes per CBC update; its output is discarded into a buffer of this size. */
-        private static final int CHUNK = 1024;
-
         private final boolean cbc;
         private final Cipher cipher;
-        private final byte[] sink = new byte[CHUNK];
+
+        /** Where CBC writes its ciphertext, of which only the last block is kept. */
+        private byte[] sink = new byte[256];
+
+        /** The chain's last output block: what the next MAC's first block is xored with. */
+        private final byte[] chain = new byte[BLOCK];
 
         Jdk(boolean cbc) {
             this.cbc = cbc;
@@ -50,28 +58,26 @@ abstract sealed class AesEngine permits AesEngine.Jdk, AesEngine.InJava {
 
         @Override
         void init(byte[] key, int off, int len) {
-            // CBC with the zero IV: the JCA resets to it after each doFinal, so each MAC starts
-            // fresh
+            // CBC with the zero IV: the chain starts at zero
             Jca.initEncrypt(cipher, key, off, len, cbc);
+            Arrays.fill(chain, (byte) 0);
         }
 
         @Override
-        void cbcUpdate(byte[] in, int off, int len) {
-            for (int done = 0; done < len; ) {
-                int n = Math.min(CHUNK, len - done);
-                Jca.update(cipher, in, off + done, n, sink, 0);
-                done += n;
+        void cbcMac(byte[] buf, int off, int len, byte[] out, int outOff) {
+            Bytes16.xor(buf, off, chain, 0);
+            if (sink.length < len) {
+                // once per larger message; never per request on a steady path
+                sink = new byte[Integer.highestOneBit(len - 1) << 1];
             }
-        }
-
-        @Override
-        void cbcFinal(byte[] last, int off, byte[] out, int outOff) {
-            Jca.doFinal(cipher, last, off, BLOCK, out, outOff);
+            Jca.update(cipher, buf, off, len, sink, 0);
+            System.arraycopy(sink, len - BLOCK, chain, 0, BLOCK);
+            System.arraycopy(sink, len - BLOCK, out, outOff, BLOCK);
         }
 
         @Override
         void ecb(byte[] in, int off, int len, byte[] out, int outOff) {
-            Jca.doFinal(cipher, in, off, len, out, outOff);
+            Jca.update(cipher, in, off, len, out, outOff);
         }
     }
 
@@ -83,26 +89,16 @@ abstract sealed class AesEngine permits AesEngine.Jdk, AesEngine.InJava {
         @Override
         void init(byte[] key, int off, int len) {
             aes.init(key, off, len);
-            java.util.Arrays.fill(chain, (byte) 0);
         }
 
         @Override
-        void cbcUpdate(byte[] in, int off, int len) {
+        void cbcMac(byte[] buf, int off, int len, byte[] out, int outOff) {
+            Arrays.fill(chain, (byte) 0);
             for (int i = 0; i < len; i += BLOCK) {
-                for (int j = 0; j < BLOCK; j++) {
-                    chain[j] ^= in[off + i + j];
-                }
+                Bytes16.xor(chain, 0, buf, off + i);
                 aes.encrypt(chain, 0, chain, 0);
             }
-        }
-
-        @Override
-        void cbcFinal(byte[] last, int off, byte[] out, int outOff) {
-            for (int j = 0; j < BLOCK; j++) {
-                chain[j] ^= last[off + j];
-            }
-            aes.encrypt(chain, 0, out, outOff);
-            java.util.Arrays.fill(chain, (byte) 0);
+            System.arraycopy(chain, 0, out, outOff, BLOCK);
         }
 
         @Override

@@ -4,11 +4,12 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
- * AES-SIV-CMAC-256/384/512 (RFC 5297) on the JDK's AES intrinsics: S2V as CMAC through one {@code
- * AES/CBC/NoPadding} cipher per message component ({@link Cmac}), and CTR as counter blocks
- * enciphered by one {@code AES/ECB/NoPadding} call and xored in. The ECB route keeps one cipher
+ * AES-SIV-CMAC-256/384/512 (RFC 5297) on the JDK's AES intrinsics: S2V as CMAC, one {@code
+ * AES/CBC/NoPadding} update per message component ({@link Cmac}), and CTR as counter blocks
+ * enciphered by one {@code AES/ECB/NoPadding} update and xored in. The ECB route keeps one cipher
  * bound to K2 for the life of the key, where {@code AES/CTR} would need a fresh {@code init} (and
- * its allocations) for every message's IV.
+ * its allocations) for every message's IV. A seal or open is four JCA calls, three when its
+ * associated data is the short one of the call before (a cookie's key id).
  *
  * <p>NTS (RFC 8915 section 5.6) passes the S2V components associated data, nonce, plaintext; an
  * empty associated data is still a component. Output is {@code V || C} (RFC 5297 section 2.6).
@@ -35,11 +36,19 @@ public final class AesSiv implements Aead {
     /** CMAC(K1, 0^128), the S2V starting value; fixed per key. */
     private final byte[] cmacOfZero = new byte[BLOCK];
 
+    /**
+     * S2V's state after a short first component (associated data of at most one block): a cookie's
+     * key id is the same for every cookie of a slot, so its CMAC is made once per key.
+     */
+    private final byte[] memoAd = new byte[BLOCK];
+
+    private final byte[] memoD = new byte[BLOCK];
+    private int memoAdLength = -1;
+
     private final byte[] d = new byte[BLOCK];
     private final byte[] block = new byte[BLOCK];
     private final byte[] v = new byte[BLOCK];
     private final byte[] check = new byte[BLOCK];
-    private final byte[] counter = new byte[BLOCK];
     private final byte[] counters = new byte[CTR_CHUNK];
     private final byte[] keystream = new byte[CTR_CHUNK];
     private boolean keyed;
@@ -92,6 +101,7 @@ public final class AesSiv implements Aead {
         ecb.init(key, off + halfKey, halfKey);
         Arrays.fill(block, (byte) 0);
         cmac.mac(block, 0, BLOCK, cmacOfZero, 0);
+        memoAdLength = -1;
         keyed = true;
     }
 
@@ -108,8 +118,7 @@ public final class AesSiv implements Aead {
             int ptLen,
             byte[] out,
             int outOff) {
-        s2vStart();
-        s2vAdd(ad, adOff, adLen);
+        s2vStartWith(ad, adOff, adLen);
         s2vAdd(nonce, nonceOff, nonceLen);
         return finishSeal(plaintext, ptOff, ptLen, out, outOff);
     }
@@ -133,8 +142,7 @@ public final class AesSiv implements Aead {
         int ptLen = sealedLen - TAG;
         System.arraycopy(sealed, sealedOff, v, 0, TAG);
         ctr(sealed, sealedOff + TAG, ptLen, out, outOff);
-        s2vStart();
-        s2vAdd(ad, adOff, adLen);
+        s2vStartWith(ad, adOff, adLen);
         s2vAdd(nonce, nonceOff, nonceLen);
         return finishOpen(out, outOff, ptLen);
     }
@@ -196,13 +204,28 @@ public final class AesSiv implements Aead {
         System.arraycopy(cmacOfZero, 0, d, 0, BLOCK);
     }
 
+    /** {@link #s2vStart} and {@link #s2vAdd} of the first component, a short one from memory. */
+    private void s2vStartWith(byte[] ad, int adOff, int adLen) {
+        if (adLen <= BLOCK
+                && adLen == memoAdLength
+                && Arrays.equals(memoAd, 0, adLen, ad, adOff, adOff + adLen)) {
+            System.arraycopy(memoD, 0, d, 0, BLOCK);
+            return;
+        }
+        s2vStart();
+        s2vAdd(ad, adOff, adLen);
+        if (adLen <= BLOCK) {
+            System.arraycopy(ad, adOff, memoAd, 0, adLen);
+            System.arraycopy(d, 0, memoD, 0, BLOCK);
+            memoAdLength = adLen;
+        }
+    }
+
     /** RFC 5297 2.4: D = dbl(D) xor CMAC(K, Si). */
     private void s2vAdd(byte[] s, int off, int len) {
         cmac.mac(s, off, len, block, 0);
         Cmac.dbl(d);
-        for (int i = 0; i < BLOCK; i++) {
-            d[i] ^= block[i];
-        }
+        Bytes16.xor(d, 0, block, 0);
     }
 
     /** RFC 5297 2.4: the last component, Sn; V into {@code into}. */
@@ -211,40 +234,32 @@ public final class AesSiv implements Aead {
             cmac.mac(s, off, len, d, into, 0);
         } else {
             Cmac.dbl(d);
-            for (int i = 0; i < BLOCK; i++) {
-                byte p = i < len ? s[off + i] : (i == len ? (byte) 0x80 : 0);
-                block[i] = (byte) (d[i] ^ p);
-            }
+            System.arraycopy(s, off, block, 0, len);
+            block[len] = (byte) 0x80;
+            Arrays.fill(block, len + 1, BLOCK, (byte) 0);
+            Bytes16.xor(block, 0, d, 0);
             cmac.mac(block, 0, BLOCK, into, 0);
         }
     }
 
     /** RFC 5297 2.5/2.6: CTR keyed with K2 from Q = V with bits 63 and 31 cleared. */
     private void ctr(byte[] in, int inOff, int len, byte[] out, int outOff) {
-        System.arraycopy(v, 0, counter, 0, BLOCK);
-        counter[8] &= 0x7f;
-        counter[12] &= 0x7f;
+        // the counter is a 128-bit big-endian integer (RFC 5297 2.5: Q + i mod 2^128)
+        long hi = Bytes16.get(v, 0);
+        long lo = Bytes16.get(v, 8) & 0x7fff_ffff_7fff_ffffL;
         for (int done = 0; done < len; ) {
             int n = Math.min(CTR_CHUNK, len - done);
             int blocks = (n + BLOCK - 1) / BLOCK;
             for (int b = 0; b < blocks; b++) {
-                System.arraycopy(counter, 0, counters, b * BLOCK, BLOCK);
-                increment(counter);
+                Bytes16.set(counters, b * BLOCK, hi);
+                Bytes16.set(counters, b * BLOCK + 8, lo);
+                if (++lo == 0) {
+                    hi++;
+                }
             }
             ecb.ecb(counters, 0, blocks * BLOCK, keystream, 0);
-            for (int i = 0; i < n; i++) {
-                out[outOff + done + i] = (byte) (in[inOff + done + i] ^ keystream[i]);
-            }
+            Bytes16.xorInto(in, inOff + done, keystream, out, outOff + done, n);
             done += n;
-        }
-    }
-
-    /** The counter is a 128-bit big-endian integer (RFC 5297 2.5: Q + i mod 2^128). */
-    private static void increment(byte[] c) {
-        for (int i = BLOCK - 1; i >= 0; i--) {
-            if (++c[i] != 0) {
-                return;
-            }
         }
     }
 

@@ -1,9 +1,12 @@
 package dev.ntsfarm.core.aead;
 
+import java.util.Arrays;
+
 /**
  * AES-CMAC (RFC 4493) as a CBC-MAC with a zero IV over the message, its last block xored with a
- * subkey: on the JDK's AES one {@code AES/CBC/NoPadding} call for the message (DESIGN section 8:
- * AES-NI intrinsics), or on {@link AesBlock} for keys used once ({@link AesEngine}).
+ * subkey: the message is copied into a buffer of this instance, its last block made ready there,
+ * and MACed in one call of {@link AesEngine#cbcMac} (on the JDK's AES, one {@code Cipher.update}:
+ * DESIGN section 8, AES-NI intrinsics), or on {@link AesBlock} for keys used once.
  */
 final class Cmac {
 
@@ -15,8 +18,9 @@ final class Cmac {
     private final AesEngine cbc;
     private final byte[] subkey1 = new byte[BLOCK];
     private final byte[] subkey2 = new byte[BLOCK];
-    private final byte[] tail = new byte[2 * BLOCK];
-    private final byte[] last = new byte[BLOCK];
+
+    /** The message being MACed, padded; grows to the longest message seen. */
+    private byte[] work = new byte[256];
 
     /** On the JDK's AES. */
     Cmac() {
@@ -30,8 +34,8 @@ final class Cmac {
     void init(byte[] key, int off, int len) {
         cbc.init(key, off, len);
         // RFC 4493 2.3: L = AES(K, 0); K1 = dbl(L); K2 = dbl(K1)
-        java.util.Arrays.fill(last, (byte) 0);
-        cbc.cbcFinal(last, 0, subkey1, 0);
+        Arrays.fill(work, 0, BLOCK, (byte) 0);
+        cbc.cbcMac(work, 0, BLOCK, subkey1, 0);
         dbl(subkey1);
         System.arraycopy(subkey1, 0, subkey2, 0, BLOCK);
         dbl(subkey2);
@@ -47,48 +51,34 @@ final class Cmac {
      * "xorend"); {@code xorEnd == null} means the message as it is. With {@code xorEnd}, len >= 16.
      */
     void mac(byte[] msg, int off, int len, byte[] xorEnd, byte[] mac, int macOff) {
-        int blocksBeforeLast = len == 0 ? 0 : (len - 1) / BLOCK;
-        int lastLen = len - blocksBeforeLast * BLOCK;
-        // the blocks the xorend cannot touch go straight from the caller's array
-        int untouched =
-                xorEnd == null
-                        ? blocksBeforeLast
-                        : Math.min(blocksBeforeLast, (len - BLOCK) / BLOCK);
-        int direct = untouched * BLOCK;
-        if (direct > 0) {
-            cbc.cbcUpdate(msg, off, direct);
+        int padded = len == 0 ? BLOCK : (len + BLOCK - 1) & -BLOCK;
+        byte[] w = work;
+        if (w.length < padded) {
+            // once per longer message; never per request on a steady path
+            w = new byte[Integer.highestOneBit(padded - 1) << 1];
+            work = w;
         }
-        int rest = len - direct;
-        System.arraycopy(msg, off + direct, tail, 0, rest);
+        System.arraycopy(msg, off, w, 0, len);
         if (xorEnd != null) {
-            for (int i = 0; i < BLOCK; i++) {
-                tail[rest - BLOCK + i] ^= xorEnd[i];
-            }
+            Bytes16.xor(w, len - BLOCK, xorEnd, 0);
         }
-        int lastStart = rest - lastLen;
-        if (lastStart > 0) {
-            cbc.cbcUpdate(tail, 0, lastStart);
-        }
-        if (lastLen == BLOCK) {
-            for (int i = 0; i < BLOCK; i++) {
-                last[i] = (byte) (tail[lastStart + i] ^ subkey1[i]);
-            }
+        int lastStart = padded - BLOCK;
+        if (len == padded) {
+            Bytes16.xor(w, lastStart, subkey1, 0);
         } else {
             // RFC 4493 2.4: pad with 10*, then xor K2
-            for (int i = 0; i < BLOCK; i++) {
-                byte b = i < lastLen ? tail[lastStart + i] : (i == lastLen ? (byte) 0x80 : 0);
-                last[i] = (byte) (b ^ subkey2[i]);
-            }
+            w[len] = (byte) 0x80;
+            Arrays.fill(w, len + 1, padded, (byte) 0);
+            Bytes16.xor(w, lastStart, subkey2, 0);
         }
-        cbc.cbcFinal(last, 0, mac, macOff);
+        cbc.cbcMac(w, 0, padded, mac, macOff);
     }
 
     /** Doubling in GF(2^128) (RFC 5297 2.3, RFC 4493 2.3), in place. */
     static void dbl(byte[] b) {
-        int carry = (b[0] & 0x80) != 0 ? RB : 0;
-        for (int i = 0; i < BLOCK - 1; i++) {
-            b[i] = (byte) ((b[i] << 1) | ((b[i + 1] & 0xff) >>> 7));
-        }
-        b[BLOCK - 1] = (byte) ((b[BLOCK - 1] << 1) ^ carry);
+        long hi = Bytes16.get(b, 0);
+        long lo = Bytes16.get(b, 8);
+        Bytes16.set(b, 0, (hi << 1) | (lo >>> 63));
+        Bytes16.set(b, 8, (lo << 1) ^ ((hi >> 63) & RB));
     }
 }
