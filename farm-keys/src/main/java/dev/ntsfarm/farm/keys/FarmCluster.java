@@ -78,6 +78,7 @@ public final class FarmCluster {
         config.setProperty("hazelcast.wait.seconds.before.join", WAIT_BEFORE_JOIN_SECONDS);
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.getJetConfig().setEnabled(false);
+        config.getMetricsConfig().setEnabled(false);
         if (options.heartbeatSeconds() != ClusterOptions.HAZELCAST_DEFAULT) {
             config.setProperty(
                     "hazelcast.max.no.heartbeat.seconds",
@@ -145,6 +146,7 @@ public final class FarmCluster {
         config.setProperty(
                 "hazelcast.client.invocation.timeout.seconds", CLIENT_INVOCATION_TIMEOUT_SECONDS);
         config.setProperty("hazelcast.client.shutdownhook.enabled", "false");
+        config.getMetricsConfig().setEnabled(false);
         if (options.heartbeatSeconds() != ClusterOptions.HAZELCAST_DEFAULT) {
             config.setProperty(
                     "hazelcast.client.heartbeat.timeout",
@@ -298,6 +300,10 @@ public final class FarmCluster {
     private static void commonProperties(PropertySetter p) {
         p.set("hazelcast.phone.home.enabled", "false");
         p.set("hazelcast.logging.type", "jdk");
+        // the farm's figures are its own (the metrics module); Hazelcast's collector would walk
+        // its probes, the JVM's MBeans and /proc every 5 s and compress them for a Management
+        // Center nobody runs
+        p.set("hazelcast.health.monitoring.level", "OFF");
     }
 
     /** Hazelcast talks a lot at INFO; warnings and errors are what an operator needs. */
