@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
  * {@code ntske/1}) and then sends NTS requests with the 8 cookies it got, reused round-robin.
  * Bounded by {@code --count} and {@code --duration} (at most {@value #MAX_DURATION_SECONDS} s);
  * open loop with {@code --rate}, otherwise closed loop with {@code --window} requests outstanding.
- * Reports sent, received, loss, requests per second and latency percentiles.
+ * Reports sent, received, loss, requests per second and latency percentiles. {@code --warmup} first
+ * runs the same load unmeasured, so this JVM's own compiler is done with the load's code before the
+ * measured run (a client compiling while it measures lengthens the tail it reports, and takes CPU
+ * from the server on a small machine).
  */
 public final class BenchCommand {
 
@@ -62,6 +65,8 @@ public final class BenchCommand {
               --timeout MS        closed loop: an answer later than this counts as lost [1000]
               --server-pid PID    also report the server's CPU time per answered request: every
                                   thread of process PID (/proc/PID/task/*/schedstat), before and after
+              --warmup S          first send the same load for S seconds, not measured (the
+                                  client's own JIT compiles meanwhile; at most 60)    [0]
               --help              this text
             """;
 
@@ -79,6 +84,7 @@ public final class BenchCommand {
         int window = DEFAULT_WINDOW;
         long timeout = DEFAULT_TIMEOUT_MILLIS;
         long serverPid = 0;
+        double warmup = 0;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -113,6 +119,7 @@ public final class BenchCommand {
                     case "--window" -> window = (int) number(args, ++i, a, 1, 1 << 16);
                     case "--timeout" -> timeout = number(args, ++i, a, 1, 60_000);
                     case "--server-pid" -> serverPid = number(args, ++i, a, 1, Integer.MAX_VALUE);
+                    case "--warmup" -> warmup = decimal(args, ++i, a, 0, MAX_DURATION_SECONDS);
                     default ->
                             throw new IllegalArgumentException(
                                     "unknown option \"" + a + "\" (see --help)");
@@ -166,6 +173,26 @@ public final class BenchCommand {
                             window,
                             TimeUnit.MILLISECONDS.toNanos(timeout),
                             TimeUnit.MILLISECONDS.toNanos(timeout));
+            if (warmup > 0) {
+                LoadGenerator.Result w =
+                        new LoadGenerator(
+                                        new LoadGenerator.Settings(
+                                                target,
+                                                count,
+                                                (long) (warmup * 1e9),
+                                                rate,
+                                                window,
+                                                settings.timeoutNanos(),
+                                                settings.drainNanos()),
+                                        requests)
+                                .run();
+                out.printf(
+                        Locale.ROOT,
+                        "warm-up     %d sent, %d received in %.1f s (not counted below)%n",
+                        w.sent(),
+                        w.received(),
+                        w.elapsedNanos() / 1e9);
+            }
             ProcessCpu cpu = serverPid > 0 ? ProcessCpu.of(serverPid) : null;
             long cpuBefore = cpu != null ? cpu.nanos() : 0;
             LoadGenerator.Result result = new LoadGenerator(settings, requests).run();

@@ -159,6 +159,45 @@ class BenchCommandTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aWarmUpSendsTheSameLoadFirstAndIsLeftOutOfTheFigures() throws Exception {
+        int port = startResponder(ring());
+        int code =
+                BenchCommand.run(
+                        new String[] {
+                            "--mode",
+                            "ntp",
+                            "--port",
+                            "" + port,
+                            "--rate",
+                            "2000",
+                            "--count",
+                            "1000",
+                            "--warmup",
+                            "0.5"
+                        },
+                        out,
+                        err);
+        String text = outBytes.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, errBytes.toString(StandardCharsets.UTF_8));
+        java.util.regex.Matcher w =
+                java.util.regex.Pattern.compile("warm-up     (\\d+) sent, (\\d+) received")
+                        .matcher(text);
+        assertTrue(w.find(), text);
+        long warmed = Long.parseLong(w.group(1));
+        // 0.5 s at 2000/s: about a thousand, whatever the pacing
+        assertTrue(warmed >= 500 && warmed <= 1000, text);
+        assertTrue(Long.parseLong(w.group(2)) >= warmed * 99 / 100, text);
+        assertTrue(text.contains("sent        1000 "), "the measured run alone: " + text);
+        // the server saw both
+        assertTrue(stats.get(ServerCounter.NTP_PACKETS_RECEIVED) >= 990 + warmed * 99 / 100, text);
+        assertEquals(
+                BenchCommand.EXIT_USAGE,
+                BenchCommand.run(new String[] {"--warmup", "61"}, out, err),
+                "a warm-up longer than the cap");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void fixedRateRunReportsTheServersCpuPerAnsweredRequest() throws Exception {
         // the responder runs in this JVM: its threads are this process's
         int port = startResponder(ring());
