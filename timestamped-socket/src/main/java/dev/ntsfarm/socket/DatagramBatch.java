@@ -59,6 +59,7 @@ public final class DatagramBatch implements AutoCloseable {
     private final boolean[] txWantsTimestamp;
     private int queued;
     private long sendErrors;
+    private long sends;
     private int lastSendErrno;
 
     private final MemorySegment errHeaders;
@@ -404,6 +405,7 @@ public final class DatagramBatch implements AutoCloseable {
             } catch (Throwable t) {
                 throw new IllegalStateException("sendmmsg: " + t, t);
             }
+            sends++;
             if (n <= 0) {
                 int errno = n < 0 ? Native.errno(callState) : 0;
                 if (errno == Native.EINTR) {
@@ -429,6 +431,11 @@ public final class DatagramBatch implements AutoCloseable {
         }
         queued = 0;
         return sent;
+    }
+
+    /** The {@code sendmmsg} calls made, since this batch was made. */
+    public long sends() {
+        return sends;
     }
 
     /** Datagrams the kernel refused to send, since this batch was made. */

@@ -30,6 +30,13 @@ final class ResponderLoop implements Runnable {
      */
     static final long PREFLIGHT_AFTER_NANOS = 10_000_000L;
 
+    /**
+     * Replies queued this long go out before the next datagram of the batch is handled: a burst of
+     * NTS requests otherwise held its first reply until the last was sealed, and that reply's
+     * transmit timestamp was early by as much.
+     */
+    static final long SEND_AFTER_NANOS = 20_000;
+
     private static final System.Logger LOG = System.getLogger(ResponderLoop.class.getName());
 
     /**
@@ -48,6 +55,7 @@ final class ResponderLoop implements Runnable {
     /** What the thread practises while its socket is idle; {@code null} for none. */
     private final ResponderWarmUp.Practice practice;
 
+    private final long sendAfterNanos;
     private final Thread thread;
     private volatile boolean stopping;
     private long lastBatchNanos = System.nanoTime();
@@ -65,6 +73,20 @@ final class ResponderLoop implements Runnable {
             NtpClock clock,
             String name,
             ResponderWarmUp.Practice practice) {
+        this(socket, server, clock, name, practice, SEND_AFTER_NANOS);
+    }
+
+    /**
+     * @param sendAfterNanos how long queued replies wait for the rest of their batch
+     */
+    ResponderLoop(
+            TimestampedSocket socket,
+            NtpNtsServer server,
+            NtpClock clock,
+            String name,
+            ResponderWarmUp.Practice practice,
+            long sendAfterNanos) {
+        this.sendAfterNanos = sendAfterNanos;
         this.socket = socket;
         this.practice = practice;
         this.server = server;
@@ -144,7 +166,14 @@ final class ResponderLoop implements Runnable {
             }
             lastBatchNanos = now;
         }
+        long queuedSince = 0;
         for (int i = 0; i < n; i++) {
+            if (batch.queued() == 0) {
+                queuedSince = System.nanoTime();
+            } else if (System.nanoTime() - queuedSince > sendAfterNanos) {
+                batch.send(socket);
+                queuedSince = System.nanoTime();
+            }
             onDatagram(batch, i);
         }
         if (batch.queued() > 0) {
