@@ -61,6 +61,13 @@ class BenchCommandTest {
         return await(responder.start());
     }
 
+    /** Runs {@code ntsfarm bench ARGS}, which must exit 0; returns what it printed. */
+    String benchOk(String... args) {
+        int code = BenchCommand.run(args, out, err);
+        assertEquals(0, code, errBytes.toString(StandardCharsets.UTF_8));
+        return outBytes.toString(StandardCharsets.UTF_8);
+    }
+
     @AfterEach
     void stop() throws Exception {
         if (responder != null) {
@@ -132,26 +139,20 @@ class BenchCommandTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void plainNtpClosedLoopAgainstOurResponder() throws Exception {
         int port = startResponder(ring());
-        int code =
-                BenchCommand.run(
-                        new String[] {
-                            "--mode",
-                            "ntp",
-                            "--host",
-                            "127.0.0.1",
-                            "--port",
-                            "" + port,
-                            "--count",
-                            "3000",
-                            "--window",
-                            "8",
-                            "--duration",
-                            "20"
-                        },
-                        out,
-                        err);
-        String text = outBytes.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, errBytes.toString(StandardCharsets.UTF_8));
+        String text =
+                benchOk(
+                        "--mode",
+                        "ntp",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        "" + port,
+                        "--count",
+                        "3000",
+                        "--window",
+                        "8",
+                        "--duration",
+                        "20");
         assertTrue(text.contains("sent        3000 "), text);
         assertTrue(text.contains("latency us  p50 "), text);
         assertTrue(stats.get(ServerCounter.NTP_PACKETS_RECEIVED) >= 2970, text);
@@ -161,24 +162,18 @@ class BenchCommandTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aWarmUpSendsTheSameLoadFirstAndIsLeftOutOfTheFigures() throws Exception {
         int port = startResponder(ring());
-        int code =
-                BenchCommand.run(
-                        new String[] {
-                            "--mode",
-                            "ntp",
-                            "--port",
-                            "" + port,
-                            "--rate",
-                            "2000",
-                            "--count",
-                            "1000",
-                            "--warmup",
-                            "0.5"
-                        },
-                        out,
-                        err);
-        String text = outBytes.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, errBytes.toString(StandardCharsets.UTF_8));
+        String text =
+                benchOk(
+                        "--mode",
+                        "ntp",
+                        "--port",
+                        "" + port,
+                        "--rate",
+                        "2000",
+                        "--count",
+                        "1000",
+                        "--warmup",
+                        "0.5");
         java.util.regex.Matcher w =
                 java.util.regex.Pattern.compile("warm-up     (\\d+) sent, (\\d+) received")
                         .matcher(text);
@@ -201,28 +196,22 @@ class BenchCommandTest {
     void fixedRateRunReportsTheServersCpuPerAnsweredRequest() throws Exception {
         // the responder runs in this JVM: its threads are this process's
         int port = startResponder(ring());
-        int code =
-                BenchCommand.run(
-                        new String[] {
-                            "--mode",
-                            "ntp",
-                            "--host",
-                            "127.0.0.1",
-                            "--port",
-                            "" + port,
-                            "--rate",
-                            "2000",
-                            "--count",
-                            "2000",
-                            "--duration",
-                            "20",
-                            "--server-pid",
-                            "" + ProcessHandle.current().pid()
-                        },
-                        out,
-                        err);
-        String text = outBytes.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, errBytes.toString(StandardCharsets.UTF_8));
+        String text =
+                benchOk(
+                        "--mode",
+                        "ntp",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        "" + port,
+                        "--rate",
+                        "2000",
+                        "--count",
+                        "2000",
+                        "--duration",
+                        "20",
+                        "--server-pid",
+                        "" + ProcessHandle.current().pid());
         java.util.regex.Matcher m =
                 java.util.regex.Pattern.compile(
                                 "server cpu  ([0-9.]+) us per answered request \\(([0-9.]+) s of CPU")
