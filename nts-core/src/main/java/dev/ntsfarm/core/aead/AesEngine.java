@@ -45,8 +45,11 @@ abstract sealed class AesEngine permits AesEngine.Jdk, AesEngine.InJava {
         private final boolean cbc;
         private final Cipher cipher;
 
-        /** Where CBC writes its ciphertext, of which only the last block is kept. */
-        private byte[] sink = new byte[256];
+        /**
+         * Where CBC writes its ciphertext, of which only the last block is kept; grown on the first
+         * MAC, so an ECB engine holds none.
+         */
+        private byte[] sink = new byte[0];
 
         /** The chain's last output block: what the next MAC's first block is xored with. */
         private final byte[] chain = new byte[BLOCK];
@@ -66,10 +69,7 @@ abstract sealed class AesEngine permits AesEngine.Jdk, AesEngine.InJava {
         @Override
         void cbcMac(byte[] buf, int off, int len, byte[] out, int outOff) {
             Bytes16.xor(buf, off, chain, 0);
-            if (sink.length < len) {
-                // once per larger message; never per request on a steady path
-                sink = new byte[Integer.highestOneBit(len - 1) << 1];
-            }
+            sink = Bytes16.atLeast(sink, len);
             Jca.update(cipher, buf, off, len, sink, 0);
             System.arraycopy(sink, len - BLOCK, chain, 0, BLOCK);
             System.arraycopy(sink, len - BLOCK, out, outOff, BLOCK);

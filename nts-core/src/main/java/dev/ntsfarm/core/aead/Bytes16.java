@@ -29,6 +29,14 @@ final class Bytes16 {
         }
     }
 
+    /**
+     * {@code b} when it holds at least {@code n} bytes, else a new array of the next power of two
+     * (contents not kept): a buffer that grows once per longer message, never on a steady path.
+     */
+    static byte[] atLeast(byte[] b, int n) {
+        return b.length >= n ? b : new byte[Integer.highestOneBit(n - 1) << 1];
+    }
+
     /** The big-endian long at {@code b[i]}. */
     static long get(byte[] b, int i) {
         return (long) LONGS.get(b, i);

@@ -52,12 +52,8 @@ final class Cmac {
      */
     void mac(byte[] msg, int off, int len, byte[] xorEnd, byte[] mac, int macOff) {
         int padded = len == 0 ? BLOCK : (len + BLOCK - 1) & -BLOCK;
-        byte[] w = work;
-        if (w.length < padded) {
-            // once per longer message; never per request on a steady path
-            w = new byte[Integer.highestOneBit(padded - 1) << 1];
-            work = w;
-        }
+        byte[] w = Bytes16.atLeast(work, padded);
+        work = w;
         System.arraycopy(msg, off, w, 0, len);
         if (xorEnd != null) {
             Bytes16.xor(w, len - BLOCK, xorEnd, 0);

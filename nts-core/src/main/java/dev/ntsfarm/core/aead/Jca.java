@@ -20,9 +20,7 @@ final class Jca {
         }
     }
 
-    /**
-     * Binds {@code c} to an AES key; CBC gets the zero IV, so every doFinal starts a fresh CBC-MAC.
-     */
+    /** Binds {@code c} to an AES key; CBC gets the zero IV, so its chain starts at zero. */
     static void initEncrypt(Cipher c, byte[] key, int off, int len, boolean zeroIv) {
         try {
             SecretKeySpec k = new SecretKeySpec(key, off, len, "AES");
@@ -39,14 +37,6 @@ final class Jca {
     static int update(Cipher c, byte[] in, int inOff, int len, byte[] out, int outOff) {
         try {
             return c.update(in, inOff, len, out, outOff);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static int doFinal(Cipher c, byte[] in, int inOff, int len, byte[] out, int outOff) {
-        try {
-            return c.doFinal(in, inOff, len, out, outOff);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
