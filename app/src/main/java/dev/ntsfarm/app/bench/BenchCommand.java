@@ -176,15 +176,7 @@ public final class BenchCommand {
             if (warmup > 0) {
                 LoadGenerator.Result w =
                         new LoadGenerator(
-                                        new LoadGenerator.Settings(
-                                                target,
-                                                count,
-                                                (long) (warmup * 1e9),
-                                                rate,
-                                                window,
-                                                settings.timeoutNanos(),
-                                                settings.drainNanos()),
-                                        requests)
+                                        settings.withDurationNanos((long) (warmup * 1e9)), requests)
                                 .run();
                 out.printf(
                         Locale.ROOT,

@@ -30,7 +30,13 @@ final class LoadGenerator {
             double rate,
             int window,
             long timeoutNanos,
-            long drainNanos) {}
+            long drainNanos) {
+
+        /** The same load for another duration. */
+        Settings withDurationNanos(long nanos) {
+            return new Settings(target, count, nanos, rate, window, timeoutNanos, drainNanos);
+        }
+    }
 
     /** The outcome of one run. */
     record Result(
